@@ -1,0 +1,3 @@
+"""summarise: turn documents in any language into reviewable Markdown briefs."""
+
+__version__ = "0.1.0"

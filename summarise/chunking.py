@@ -1,0 +1,114 @@
+"""Token counting (offline) and chunk plans that cut at paragraph, sentence, then word boundaries."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+import tiktoken
+from tiktoken.load import load_tiktoken_bpe
+
+from summarise.documents import Document, Sentence
+
+# tiktoken downloads its BPE file on first use and fails offline, so we ship the file and
+# load it ourselves; the hash is tiktoken's own for cl100k_base, so a tampered file is refused.
+_CL100K_FILE = Path(__file__).parent / "data" / "cl100k_base.tiktoken"
+_CL100K_SHA256 = "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7"
+_CL100K_PATTERN = r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s"""  # noqa: E501
+# cl100k counts are an estimate for other tokenizers (the bundled Qwen model's among them):
+# plan with headroom so a chunk never overflows the real context.
+ESTIMATE_HEADROOM = 1.15
+# The translation of a chunk is about as long as the chunk; leave room for wordier languages.
+TRANSLATION_EXPANSION = 1.6
+DEFAULT_MAX_CHUNK_TOKENS = 2500
+
+
+@lru_cache(maxsize=1)
+def encoding() -> tiktoken.Encoding:
+    ranks = load_tiktoken_bpe(str(_CL100K_FILE), expected_hash=_CL100K_SHA256)
+    return tiktoken.Encoding(
+        name="cl100k_base",
+        pat_str=_CL100K_PATTERN,
+        mergeable_ranks=ranks,
+        special_tokens={"<|endoftext|>": 100257},
+    )
+
+
+def count_tokens(text: str) -> int:
+    return len(encoding().encode(text, disallowed_special=()))
+
+
+@dataclass(frozen=True)
+class Chunk:
+    index: int  # 1-based
+    sentences: tuple[Sentence, ...]
+    tokens: int
+
+    @property
+    def first(self) -> int:
+        return self.sentences[0].number
+
+    @property
+    def last(self) -> int:
+        return self.sentences[-1].number
+
+
+def chunk_budget(context_tokens: int, prompt_overhead: int, cap: int | None) -> int:
+    """Document tokens per chunk so that prompt + chunk + its translation fit the context."""
+    room = context_tokens / ESTIMATE_HEADROOM - prompt_overhead
+    budget = int(room / (1 + TRANSLATION_EXPANSION))
+    return max(64, min(budget, cap or DEFAULT_MAX_CHUNK_TOKENS))
+
+
+def _split_words(text: str, budget: int) -> list[str]:
+    pieces: list[str] = []
+    current: list[str] = []
+    for word in re.findall(r"\S+", text):
+        if current and count_tokens(" ".join([*current, word])) > budget:
+            pieces.append(" ".join(current))
+            current = []
+        current.append(word)
+    if current:
+        pieces.append(" ".join(current))
+    return pieces
+
+
+def fit_sentences(document: Document, budget: int) -> Document:
+    """Cut any sentence longer than the budget at word boundaries, renumbering the rest."""
+    if all(count_tokens(s.text) <= budget for s in document.sentences):
+        return document
+    sentences: list[Sentence] = []
+    for sentence in document.sentences:
+        pieces = [sentence.text] if count_tokens(sentence.text) <= budget else _split_words(sentence.text, budget)
+        for position, piece in enumerate(pieces):
+            joiner = sentence.joiner if position == len(pieces) - 1 else " "
+            sentences.append(Sentence(len(sentences) + 1, sentence.paragraph, piece, joiner))
+    return replace(document, sentences=tuple(sentences))
+
+
+def plan_chunks(document: Document, budget: int) -> list[Chunk]:
+    """Pack whole paragraphs into chunks; split a paragraph at sentences only when it cannot fit."""
+    chunks: list[Chunk] = []
+    current: list[Sentence] = []
+    current_tokens = 0
+
+    def close() -> None:
+        nonlocal current, current_tokens
+        if current:
+            chunks.append(Chunk(len(chunks) + 1, tuple(current), current_tokens))
+        current, current_tokens = [], 0
+
+    for paragraph in document.paragraphs():
+        paragraph_tokens = sum(count_tokens(s.text) + 1 for s in paragraph)
+        if current and current_tokens + paragraph_tokens > budget:
+            close()
+        for sentence in paragraph:
+            tokens = count_tokens(sentence.text) + 1
+            if current and current_tokens + tokens > budget:
+                close()
+            current.append(sentence)
+            current_tokens += tokens
+    close()
+    return chunks

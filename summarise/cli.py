@@ -1,0 +1,207 @@
+"""The command line: each command validates options, calls one core function, maps errors."""
+
+from __future__ import annotations
+
+import functools
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from summarise import __version__
+from summarise.brief import render_json, render_markdown
+from summarise.cache import ResponseCache
+from summarise.config import Settings, resolve_settings
+from summarise.documents import load_document, parse_document
+from summarise.errors import SummariseError
+from summarise.files import atomic_write
+from summarise.llm import LLM
+from summarise.pipeline import build_brief
+from summarise.prompts import Prompts
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def reports_errors(command: F) -> F:
+    """Our errors become one line and an exit code; anything else too, unless -v asks for the traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except SummariseError as exc:
+            say(f"Error: {exc}")
+            sys.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug of ours: still one line, never a traceback by default
+            if kwargs.get("verbose"):
+                raise
+            say(f"Error: unexpected {type(exc).__name__}: {exc} (run with -v for details)")
+            sys.exit(70)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def endpoint_options(command: F) -> F:
+    """Options shared by brief and batch: where the model is, and how to ask it."""
+    options = [
+        click.option("--to", "to", metavar="LANG", help="Target language, name or code. [default: English]"),
+        click.option("--model", help="Model name at the endpoint (env SUMMARISE_MODEL)."),
+        click.option("--base-url", help="OpenAI-compatible endpoint (env OPENAI_BASE_URL)."),
+        click.option(
+            "--model-file",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Run the embedded engine with this GGUF model instead of the bundled one.",
+        ),
+        click.option("--no-cache", is_flag=True, help="Neither read nor write the response cache."),
+        click.option("--json", "write_json", is_flag=True, help="Also write a JSON file beside the Markdown."),
+        click.option(
+            "--prompts",
+            "prompts_dir",
+            type=click.Path(path_type=Path, file_okay=False),
+            help="Folder of your own templates.",
+        ),
+        click.option("--chunk-tokens", type=click.IntRange(min=64), help="Cap on document tokens per chunk."),
+        click.option("-v", "--verbose", is_flag=True, help="Show each call, its tokens and cache hits."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def settings_from(options: dict[str, Any]) -> Settings:
+    return resolve_settings(
+        to=options.get("to"),
+        base_url=options.get("base_url"),
+        model=options.get("model"),
+        model_file=options.get("model_file"),
+        no_cache=bool(options.get("no_cache")),
+        prompts_dir=options.get("prompts_dir"),
+        chunk_tokens=options.get("chunk_tokens"),
+        verbose=bool(options.get("verbose")),
+    )
+
+
+def open_llm(settings: Settings) -> LLM:
+    cache = ResponseCache(settings.cache_dir / "responses") if settings.use_cache else None
+    return LLM(settings, cache, log=say if settings.verbose else None)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="summarise")
+def main() -> None:
+    """Turn documents in any language into Markdown briefs: summary, key facts with
+    their source sentences, and a full translation.
+
+    \b
+    Example:
+      summarise brief inputs/report.txt        # writes outputs/report.md
+      summarise batch inputs/ --jobs 4         # a whole folder, with an index
+    """
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path, dir_okay=True, allow_dash=True))
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path, allow_dash=True), help="Brief path, or - for standard output."
+)
+@endpoint_options
+@reports_errors
+def brief(source: Path, output: Path | None, write_json: bool, **options: Any) -> None:
+    """Write a brief of one document (a file, or - for standard input).
+
+    \b
+    Examples:
+      summarise brief inputs/report.txt                 # -> outputs/report.md
+      summarise brief inputs/report.txt --to German -o report.de.md
+      cat notes.txt | summarise brief -                 # brief on standard output
+      OPENAI_API_KEY=... summarise brief doc.txt --model gpt-4o-mini
+    """
+    settings = settings_from(options)
+    prompts = Prompts(settings.prompts_dir)
+    if str(source) == "-":
+        document = parse_document(sys.stdin.buffer.read(), "-")
+        output = output or Path("-")
+    else:
+        document = load_document(source, settings.max_input_bytes)
+        output = output or Path("outputs") / f"{source.stem}.md"
+    started = time.monotonic()
+    llm = open_llm(settings)
+    result = build_brief(document, llm, prompts, settings.target, settings.chunk_tokens)
+    markdown = render_markdown(result)
+    if str(output) == "-":
+        click.echo(markdown, nl=False)
+    else:
+        atomic_write(output, markdown)
+        if write_json:
+            atomic_write(output.with_suffix(".json"), render_json(result))
+        usage = result.usage
+        say(
+            f"wrote {output} ({len(result.facts)} facts, {result.supported_facts} supported; "
+            f"{usage['llm_calls']} calls, {usage['cache_hits']} cache hits, {time.monotonic() - started:.0f} s)"
+        )
+    if result.problems:
+        say("Warning: " + "; ".join(result.problems))
+
+
+@main.group()
+def cache() -> None:
+    """Inspect or empty the response cache.
+
+    \b
+    Example:
+      summarise cache stats
+    """
+
+
+def _response_cache() -> ResponseCache:
+    return ResponseCache(resolve_settings().cache_dir / "responses")
+
+
+@cache.command("path")
+@reports_errors
+def cache_path() -> None:
+    """Print the cache folder. Example: summarise cache path"""
+    click.echo(resolve_settings().cache_dir)
+
+
+@cache.command("stats")
+@reports_errors
+def cache_stats() -> None:
+    """Entries and size of the response cache. Example: summarise cache stats"""
+    store = _response_cache()
+    stats = store.stats()
+    click.echo(f"{store.directory}: {stats['entries']} responses, {stats['bytes'] / 1e6:.1f} MB")
+
+
+@cache.command("clear")
+@reports_errors
+def cache_clear() -> None:
+    """Delete every cached response (the model file stays). Example: summarise cache clear"""
+    removed = _response_cache().clear()
+    click.echo(f"removed {removed} cached responses")
+
+
+@main.command()
+@endpoint_options
+@reports_errors
+def doctor(**options: Any) -> None:
+    """Say which endpoint and model will be used, and what is missing.
+
+    \b
+    Example:
+      summarise doctor
+    """
+    from summarise.doctor import diagnose
+
+    problems = diagnose(settings_from(options), click.echo)
+    if problems:
+        sys.exit(1)

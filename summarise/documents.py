@@ -1,0 +1,211 @@
+"""Load a document: bytes -> clean text, language, numbered paragraphs and sentences."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import charset_normalizer
+import py3langid
+import pysbd
+from babel import Locale
+
+from summarise.errors import InputError
+
+_BINARY_SIGNATURES = {
+    b"%PDF": "a PDF file",
+    b"\x89PNG": "a PNG image",
+    b"PK\x03\x04": "a ZIP archive (or an Office document)",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"\x7fELF": "a program",
+}
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+# Terminal escape sequences and other control characters must never reach a prompt or a brief.
+_ANSI_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_METADATA_PREFIX = re.compile(r"^\s*(date|published|updated)\s*:?\s*(\d{4}-\d{2}(?:-\d{2})?)\s+", re.IGNORECASE)
+# Page furniture of saved web pages: feed links, share buttons, newsletter footers.
+_NAVIGATION_WORDS = {"rss", "menu", "share", "print", "home", "search", "skip to content", "partager", "imprimer"}
+_FOOTER = re.compile(
+    r"(subscribe|newsletter|e-?mail updates|abonner|abonné|mises à jour par courrier|abonnieren|suscrib|"
+    r"all rights reserved|tous droits réservés|cookie)",
+    re.IGNORECASE,
+)
+_PYSBD_LANGUAGES = {
+    "en", "hi", "mr", "zh", "es", "am", "ar", "hy", "bg", "ur", "ru", "pl", "fa", "nl", "da", "fr", "my",
+    "el", "it", "ja", "de", "kk", "sk",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Sentence:
+    number: int  # 1-based, across the whole document: what facts refer to
+    paragraph: int  # 1-based paragraph index
+    text: str
+    joiner: str = " "  # what follows it inside its paragraph: a space or a line break
+
+
+@dataclass(frozen=True)
+class Document:
+    source: str  # the path as the user gave it, or "-" for standard input
+    text: str
+    language: str
+    sha256: str  # of the raw bytes: what resume and the front matter rely on
+    sentences: tuple[Sentence, ...]
+    metadata: dict[str, str] = field(default_factory=dict)
+    dropped: tuple[str, ...] = ()  # page furniture removed before any prompt
+
+    @property
+    def paragraph_count(self) -> int:
+        return self.sentences[-1].paragraph if self.sentences else 0
+
+    def paragraphs(self) -> list[list[Sentence]]:
+        grouped: list[list[Sentence]] = [[] for _ in range(self.paragraph_count)]
+        for sentence in self.sentences:
+            grouped[sentence.paragraph - 1].append(sentence)
+        return grouped
+
+    def sentence(self, number: int) -> Sentence | None:
+        return self.sentences[number - 1] if 1 <= number <= len(self.sentences) else None
+
+
+def read_source(path: Path, max_bytes: int) -> bytes:
+    """Read a file with errors that say what to do; never a traceback."""
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; use 'summarise batch {path}' for a whole folder")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(
+                f"{path}: {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.1f} MB limit; "
+                "raise it with SUMMARISE_MAX_BYTES if you mean it"
+            )
+        return path.read_bytes()
+    except PermissionError as exc:
+        raise InputError(f"{path}: cannot read it (permission denied)") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read it ({exc.strerror})") from exc
+
+
+def decode(data: bytes, source: str) -> str:
+    """Bytes -> text: BOM first, then strict UTF-8, then charset detection."""
+    for signature, kind in _BINARY_SIGNATURES.items():
+        if data.startswith(signature):
+            raise InputError(f"{source}: this is {kind}, not text; convert it to plain text first")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
+    if b"\x00" in data[:4096]:
+        raise InputError(f"{source}: this is a binary file, not text; convert it to plain text first")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        raise InputError(f"{source}: cannot tell the text encoding; save it as UTF-8 and try again")
+    return str(best)
+
+
+def clean_text(text: str) -> str:
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _ANSI_ESCAPE.sub("", text)
+    text = _CONTROL.sub("", text.replace("\t", " "))
+    lines = [line.strip() for line in text.split("\n")]
+    return "\n".join(lines).strip()
+
+
+@lru_cache(maxsize=1)
+def _language_endonyms() -> set[str]:
+    """Names languages give themselves ("English", "العربية", "Русский"): what a language menu lists."""
+    names: set[str] = set()
+    for code in Locale("en").languages:
+        try:
+            name = Locale(code).get_display_name(code)
+        except Exception:  # babel has names for most codes, not all
+            continue
+        if name:
+            names.add(name.casefold())
+    return names
+
+
+def _is_navigation(line: str) -> bool:
+    lowered = line.casefold()
+    if lowered in _NAVIGATION_WORDS:
+        return True
+    words = re.findall(r"\w+", lowered)
+    endonyms = _language_endonyms()
+    return len(words) >= 2 and sum(word in endonyms for word in words) >= max(2, len(words) * 2 // 3)
+
+
+def strip_furniture(text: str) -> tuple[str, list[str], dict[str, str]]:
+    """Drop navigation at the top and newsletter footers at the bottom; keep a leading date as metadata."""
+    metadata: dict[str, str] = {}
+    match = _METADATA_PREFIX.match(text)
+    if match:
+        metadata[match.group(1).lower()] = match.group(2)
+        text = text[match.end() :]
+    lines = text.split("\n")
+    dropped: list[str] = []
+    kept = [line for line in lines if not (line and _is_navigation(line) and not dropped.append(line))]
+    while kept and (not kept[-1] or _FOOTER.search(kept[-1])):
+        if kept[-1]:
+            dropped.append(kept[-1])
+        kept.pop()
+    return "\n".join(kept).strip(), dropped, metadata
+
+
+def detect_language(text: str) -> str:
+    code, _score = py3langid.classify(text[:20000])
+    return str(code)
+
+
+@lru_cache(maxsize=8)
+def _segmenter(language: str) -> pysbd.Segmenter:
+    return pysbd.Segmenter(language=language if language in _PYSBD_LANGUAGES else "en", clean=False)
+
+
+def split_sentences(text: str, language: str) -> tuple[Sentence, ...]:
+    """Paragraphs are separated by blank lines; each line of a paragraph is split into sentences."""
+    segmenter = _segmenter(language)
+    sentences: list[Sentence] = []
+    paragraphs = [block for block in re.split(r"\n\s*\n", text) if block.strip()]
+    for paragraph_index, block in enumerate(paragraphs, start=1):
+        lines = [line for line in block.split("\n") if line.strip()]
+        for line_index, line in enumerate(lines):
+            parts = [part.strip() for part in segmenter.segment(line) if part.strip()] or [line]
+            for part_index, part in enumerate(parts):
+                last_in_line = part_index == len(parts) - 1
+                joiner = "\n" if last_in_line and line_index < len(lines) - 1 else " "
+                sentences.append(Sentence(len(sentences) + 1, paragraph_index, part, joiner))
+    return tuple(sentences)
+
+
+def parse_document(data: bytes, source: str) -> Document:
+    text = clean_text(decode(data, source))
+    if not text:
+        raise InputError(f"{source}: the file is empty (or only whitespace); nothing to summarise")
+    body, dropped, metadata = strip_furniture(text)
+    if not re.search(r"\w", body):
+        raise InputError(f"{source}: no text left to summarise once page navigation is removed")
+    language = detect_language(body)
+    return Document(
+        source=source,
+        text=body,
+        language=language,
+        sha256=hashlib.sha256(data).hexdigest(),
+        sentences=split_sentences(body, language),
+        metadata=metadata,
+        dropped=tuple(dropped),
+    )
+
+
+def load_document(path: Path, max_bytes: int) -> Document:
+    return parse_document(read_source(path, max_bytes), str(path))

@@ -1,0 +1,37 @@
+"""Our exceptions. Each message is one line that says what went wrong and what to do."""
+
+from __future__ import annotations
+
+
+class SummariseError(Exception):
+    """Base class: the CLI prints the message (no traceback) and exits with `exit_code`."""
+
+    exit_code = 1
+
+
+class InputError(SummariseError):
+    """The document cannot be read or is not text."""
+
+    exit_code = 2
+
+
+class ConfigError(SummariseError):
+    """A setting, option or prompt template is wrong."""
+
+    exit_code = 2
+
+
+class EngineError(SummariseError):
+    """The embedded llama.cpp engine or its bundled model is missing or broken."""
+
+    exit_code = 3
+
+
+class EndpointError(SummariseError):
+    """The model endpoint failed after retries, or answered something unusable."""
+
+    exit_code = 4
+
+
+class UnusableAnswer(EndpointError):
+    """The model answered, but not in a form we can use, even after one repair attempt."""

@@ -1,0 +1,230 @@
+"""The one LLM call: cache lookup, the request (SDK retries, timeout), cache store, usage.
+
+Nothing else in summarise talks to a model endpoint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import openai
+
+from summarise.cache import ResponseCache
+from summarise.config import Settings
+from summarise.engine import EngineConfig, ModelFile, ensure_bundled_model, shared_engine, user_model
+from summarise.errors import EndpointError
+
+# Bump when a change in how we call models should invalidate every cached answer.
+CACHE_SCHEMA = 1
+Message = dict[str, str]
+
+
+class FormatNotSupported(EndpointError):
+    """The endpoint refused the requested response_format: the caller may fall back."""
+
+
+@dataclass
+class Usage:
+    """What a brief (or a batch) cost; the server's prompt cache is counted apart."""
+
+    calls: int = 0  # requests actually sent
+    cache_hits: int = 0  # answers served from our disk cache
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cached_prompt_tokens: int = 0  # prompt tokens the server reused from its own prompt cache
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    @property
+    def processed_prompt_tokens(self) -> int:
+        return self.prompt_tokens - self.cached_prompt_tokens
+
+    def record(self, *, hit: bool, prompt: int = 0, completion: int = 0, cached: int = 0) -> None:
+        with self._lock:
+            if hit:
+                self.cache_hits += 1
+                return
+            self.calls += 1
+            self.prompt_tokens += prompt
+            self.completion_tokens += completion
+            self.cached_prompt_tokens += cached
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "llm_calls": self.calls,
+            "cache_hits": self.cache_hits,
+            "prompt_tokens": self.prompt_tokens,
+            "prompt_tokens_cached_by_server": self.cached_prompt_tokens,
+            "prompt_tokens_processed": self.processed_prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+        }
+
+
+@dataclass(frozen=True)
+class Completion:
+    text: str
+    finish_reason: str
+    from_cache: bool
+
+    @property
+    def truncated(self) -> bool:
+        return self.finish_reason == "length"
+
+
+def redact(text: str, secret: str | None) -> str:
+    """Remove an API key (whole or the partial echo some servers send back) from a message."""
+    if secret:
+        text = text.replace(secret, "[redacted]")
+        if len(secret) > 8:
+            text = text.replace(secret[:8], "[redacted]").replace(secret[-4:], "[redacted]")
+    return re.sub(r"\b(sk|key)-[A-Za-z0-9_*\-]{6,}", "[redacted]", text)
+
+
+def cache_key(endpoint: str, model: str, messages: list[Message], params: dict[str, Any]) -> str:
+    """Everything that changes the answer, and nothing secret (never the API key)."""
+    canonical = json.dumps(
+        {"schema": CACHE_SCHEMA, "endpoint": endpoint, "model": model, "messages": messages, "params": params},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return "chat:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class LLM:
+    """A configured endpoint. The client (and the embedded engine) start on the first real call."""
+
+    def __init__(self, settings: Settings, cache: ResponseCache | None, log: Callable[[str], None] | None = None):
+        self.settings = settings
+        self.cache = cache if settings.use_cache else None
+        self.log = log or (lambda _message: None)
+        self._client: openai.OpenAI | None = None
+        self._client_lock = threading.Lock()
+        self.model_file: ModelFile | None = None
+        if settings.uses_engine:
+            # Assembling/verifying the model is needed for the cache key, but the server
+            # itself only starts when a request misses the cache.
+            self.model_file = (
+                user_model(settings.model_file) if settings.model_file else ensure_bundled_model(settings.cache_dir)
+            )
+            self.model = self.model_file.name
+            self.endpoint = f"embedded:{self.model_file.sha256}"
+            self.endpoint_label = "embedded"
+        else:
+            self.model = settings.model or ""
+            self.endpoint = (settings.base_url or "https://api.openai.com/v1").rstrip("/")
+            self.endpoint_label = self.endpoint
+        self.context_tokens = settings.effective_context
+
+    def _get_client(self) -> openai.OpenAI:
+        with self._client_lock:
+            if self._client is None:
+                if self.model_file is not None:
+                    engine = shared_engine(
+                        EngineConfig(
+                            model=self.model_file,
+                            context_per_slot=self.context_tokens,
+                            parallel=self.settings.engine_parallel,
+                            threads=self.settings.engine_threads,
+                            verbose=self.settings.verbose,
+                        )
+                    )
+                    base_url, api_key = engine.base_url, "embedded"
+                    self.log(f"embedded engine ready at {base_url} ({self.model})")
+                else:
+                    base_url, api_key = self.endpoint, self.settings.api_key or "not-needed"
+                self._client = openai.OpenAI(
+                    base_url=base_url,
+                    api_key=api_key,
+                    timeout=self.settings.timeout,
+                    max_retries=self.settings.max_retries,
+                )
+            return self._client
+
+    def complete(
+        self,
+        messages: list[Message],
+        *,
+        usage: Usage,
+        label: str,
+        max_tokens: int,
+        response_format: dict[str, Any] | None = None,
+        allow_truncated: bool = False,
+    ) -> Completion:
+        """One chat completion. A cut-off or empty answer is never cached."""
+        params: dict[str, Any] = {"temperature": 0.0, "seed": 42, "max_tokens": max_tokens}
+        if response_format is not None:
+            params["response_format"] = response_format
+        key = cache_key(self.endpoint, self.model, messages, params)
+        if self.cache is not None and (hit := self.cache.get(key)) is not None:
+            usage.record(hit=True)
+            self.log(f"cache hit  {label}")
+            return Completion(str(hit["text"]), str(hit["finish_reason"]), from_cache=True)
+
+        started = time.monotonic()
+        response = self._send(messages, params)
+        choice = response.choices[0] if response.choices else None
+        text = (choice.message.content or "") if choice else ""
+        finish_reason = (choice.finish_reason or "stop") if choice else "error"
+        prompt = response.usage.prompt_tokens if response.usage else 0
+        completion = response.usage.completion_tokens if response.usage else 0
+        details = response.usage.prompt_tokens_details if response.usage else None
+        cached = (details.cached_tokens or 0) if details else 0
+        usage.record(hit=False, prompt=prompt, completion=completion, cached=cached)
+        self.log(
+            f"call       {label}: {prompt} prompt tokens ({cached} reused by the server), "
+            f"{completion} completion tokens, {time.monotonic() - started:.1f} s, finish={finish_reason}"
+        )
+        if not text.strip():
+            raise EndpointError(f"{label}: the model returned an empty answer (finish_reason={finish_reason})")
+        if finish_reason == "length" and not allow_truncated:
+            raise EndpointError(
+                f"{label}: the answer was cut off at {max_tokens} tokens; lower --chunk-tokens or use a larger context"
+            )
+        if self.cache is not None and finish_reason != "length":
+            self.cache.set(key, {"text": text, "finish_reason": finish_reason, "usage": [prompt, completion, cached]})
+        return Completion(text, finish_reason, from_cache=False)
+
+    def _send(self, messages: list[Message], params: dict[str, Any]) -> Any:
+        client = self._get_client()
+        secret = self.settings.api_key
+        where = self.endpoint_label
+        try:
+            return client.chat.completions.create(model=self.model, messages=messages, **params)  # type: ignore[arg-type]
+        except openai.APITimeoutError as exc:
+            raise EndpointError(f"{where} did not answer within {self.settings.timeout:.0f} s (after retries)") from exc
+        except openai.APIConnectionError as exc:
+            raise EndpointError(f"cannot reach {where}: check OPENAI_BASE_URL and your network") from exc
+        except openai.AuthenticationError as exc:
+            raise EndpointError(f"{where} rejected the API key (401): check OPENAI_API_KEY") from exc
+        except openai.NotFoundError as exc:
+            raise EndpointError(f"{where} has no model {self.model!r} (404): check --model/SUMMARISE_MODEL") from exc
+        except openai.RateLimitError as exc:
+            raise EndpointError(
+                f"{where} kept rate-limiting (429) after retries: {redact(_reason(exc), secret)}"
+            ) from exc
+        except openai.BadRequestError as exc:
+            reason = redact(_reason(exc), secret)
+            if params.get("response_format") and re.search(r"response_format|json_schema|schema|grammar", reason, re.I):
+                raise FormatNotSupported(f"{where} does not support this response format: {reason}") from exc
+            raise EndpointError(f"{where} refused the request (400): {reason}") from exc
+        except openai.APIStatusError as exc:
+            reason = redact(_reason(exc), secret)
+            raise EndpointError(f"{where} answered HTTP {exc.status_code}: {reason}") from exc
+        except openai.OpenAIError as exc:
+            raise EndpointError(f"{where}: {redact(str(exc), secret)}") from exc
+
+
+def _reason(exc: openai.APIStatusError) -> str:
+    body = exc.body
+    if isinstance(body, dict):
+        message = body.get("message") or (body.get("error") or {}).get("message") if isinstance(body, dict) else None
+        if message:
+            return str(message)[:300]
+    return str(exc.message)[:300]

@@ -1,0 +1,194 @@
+"""One document in, one Brief out: load -> chunk -> tasks -> checks -> brief."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from summarise import __version__, checks
+from summarise.brief import Brief, Check, Fact
+from summarise.chunking import Chunk, chunk_budget, count_tokens, fit_sentences, plan_chunks
+from summarise.config import Language, language_name
+from summarise.documents import Document
+from summarise.errors import UnusableAnswer
+from summarise.llm import CACHE_SCHEMA, LLM, Usage
+from summarise.prompts import TEMPLATE_NAMES, Prompts
+from summarise.tasks.common import TaskContext, chunk_prefix
+from summarise.tasks.facts import RawFact, extract_facts
+from summarise.tasks.summary import combine_summaries, summarise_chunk
+from summarise.tasks.translation import UNTRANSLATED_MARK, assemble_paragraphs, translate_chunk
+
+
+def prompt_overhead(prompts: Prompts, target: Language) -> int:
+    """Tokens of everything but the document: system, fence, and the longest task."""
+    values = {"target_language": target.name, "source_language": "English", "first": 1, "last": 9999, "total": 9999}
+    fixed = prompts.render("system", **values) + prompts.render(
+        "document", **values, fence="DOC-" + "0" * 16, document=""
+    )
+    tasks = [
+        prompts.render(name, **values, max_facts=8, fact_key="fact_in_English")
+        for name in ("summary", "translation", "facts")
+    ]
+    return count_tokens(fixed) + max(count_tokens(task) for task in tasks) + 32
+
+
+def plan(
+    document: Document, llm: LLM, prompts: Prompts, target: Language, cap: int | None
+) -> tuple[Document, list[Chunk]]:
+    budget = chunk_budget(llm.context_tokens, prompt_overhead(prompts, target), cap)
+    fitted = fit_sentences(document, budget)
+    return fitted, plan_chunks(fitted, budget)
+
+
+def brief_key(document: Document, llm: LLM, prompts: Prompts, target: Language, cap: int | None) -> str:
+    """Source hash plus every setting that shapes the brief: equal keys mean the brief is up to date."""
+    templates = {name: prompts.path(name).read_text(encoding="utf-8") for name in TEMPLATE_NAMES}
+    material = {
+        "source": document.sha256,
+        "endpoint": llm.endpoint,
+        "model": llm.model,
+        "target": target.code,
+        "templates": templates,
+        "context": llm.context_tokens,
+        "chunk_tokens": cap,
+        "schema": CACHE_SCHEMA,
+        "version": __version__,
+    }
+    return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def title_for(document: Document, translation: list[str]) -> str:
+    """The document's own heading (translated) when it opens with one, else its file name."""
+    paragraphs = document.paragraphs()
+    first = paragraphs[0] if paragraphs else []
+    if len(first) == 1 and len(first[0].text) <= 120 and not first[0].text.endswith((".", "!", "?")):
+        candidate = translation[0].replace(UNTRANSLATED_MARK, "").strip()
+        if candidate:
+            return candidate
+    stem = Path(document.source).stem if document.source != "-" else "standard input"
+    return stem.replace("-", " ").replace("_", " ").strip().capitalize() or "Brief"
+
+
+def verify_facts(document: Document, raw_facts: list[RawFact], target: Language) -> list[Fact]:
+    """Merge duplicates, attach the source line as evidence, and check numbers and dates against it."""
+    facts: list[Fact] = []
+    seen: list[str] = []
+    for raw in raw_facts:
+        key = checks.normalise_text(raw.statement)
+        if any(fuzz.ratio(key, other) >= 90 for other in seen):
+            continue
+        seen.append(key)
+        sentence = document.sentence(raw.sentence)
+        if sentence is None:
+            continue
+        match = checks.find_quote(sentence.text, document.text)
+        missing = checks.missing_quantities(raw.statement, target.code, sentence.text, document.language)
+        problems = tuple(f"“{q.surface}” is not in the quoted sentence" for q in missing)
+        facts.append(
+            Fact(raw.statement, raw.category, raw.sentence, sentence.paragraph, sentence.text, match.kind, problems)
+        )
+    return facts
+
+
+def cross_checks(document: Document, brief: Brief, target: Language) -> list[Check]:
+    """Plain-words checks a reviewer can act on; code, not the model, decides them."""
+    translation = "\n\n".join(brief.translation)
+    results: list[Check] = []
+    same_count = len(brief.translation) == document.paragraph_count
+    untranslated = translation.count(UNTRANSLATED_MARK)
+    results.append(
+        Check(
+            "Translation complete",
+            same_count and not untranslated,
+            f"{len(brief.translation)} of {document.paragraph_count} paragraphs"
+            + (f"; {untranslated} line(s) left untranslated" if untranslated else "; every line translated"),
+        )
+    )
+    dropped = checks.missing_quantities(document.text, document.language, translation, target.code)
+    results.append(
+        Check(
+            "Numbers and dates kept in the translation",
+            not dropped,
+            "all present" if not dropped else "missing: " + ", ".join(f"“{q.surface}”" for q in dropped),
+        )
+    )
+    invented = checks.missing_quantities(brief.summary, target.code, document.text, document.language)
+    results.append(
+        Check(
+            "Numbers in the summary found in the source",
+            not invented,
+            "all found" if not invented else "not in the source: " + ", ".join(f"“{q.surface}”" for q in invented),
+        )
+    )
+    names = checks.extract_names(" ".join(fact.statement for fact in brief.facts))
+    lost = checks.missing_names(names, translation)
+    results.append(
+        Check(
+            "Names from the facts found in the translation",
+            not lost,
+            f"{len(names)} names checked" if not lost else "not in the translation: " + ", ".join(lost),
+        )
+    )
+    flagged = len(brief.facts) - brief.supported_facts
+    results.append(
+        Check(
+            "Facts supported by their quoted sentence",
+            flagged == 0,
+            f"{brief.supported_facts} of {len(brief.facts)} supported"
+            + (f"; {flagged} flagged above" if flagged else ""),
+        )
+    )
+    return results
+
+
+def build_brief(document: Document, llm: LLM, prompts: Prompts, target: Language, cap: int | None = None) -> Brief:
+    usage = Usage()
+    key = brief_key(document, llm, prompts, target, cap)
+    document, chunks = plan(document, llm, prompts, target, cap)
+    context = TaskContext(llm, prompts, document, target, usage)
+    already_in_target = document.language == target.code
+    summaries: list[str] = []
+    raw_facts: list[RawFact] = []
+    translated: dict[int, str] = {}
+    problems: list[str] = []
+    for chunk in chunks:
+        # Same prefix for all three tasks: the server prefills the chunk once.
+        prefix = chunk_prefix(context, chunk)
+        summaries.append(summarise_chunk(context, prefix, chunk))
+        try:
+            raw_facts.extend(extract_facts(context, prefix, chunk))
+        except UnusableAnswer as exc:
+            problems.append(str(exc))
+        if already_in_target:
+            translated |= {s.number: s.text for s in chunk.sentences}
+        else:
+            translated |= translate_chunk(context, prefix, chunk)
+    translation = assemble_paragraphs(document.sentences, translated)
+    summary = combine_summaries(context, summaries)
+    brief = Brief(
+        title=title_for(document, translation),
+        source=document.source,
+        source_sha256=document.sha256,
+        source_language=document.language,
+        target_language=target.code,
+        model=llm.model,
+        endpoint=llm.endpoint_label,
+        created=datetime.now(UTC).replace(microsecond=0).isoformat(),
+        brief_key=key,
+        summary=summary,
+        facts=verify_facts(document, raw_facts, target),
+        translation=translation,
+        usage=usage.as_dict(),
+        chunks=len(chunks),
+        problems=problems,
+        metadata=dict(document.metadata),
+        dropped=list(document.dropped),
+    )
+    brief.checks = cross_checks(document, brief, target)
+    if already_in_target:
+        brief.checks.insert(0, Check("Translation", True, f"the source is already in {language_name(target.code)}"))
+    return brief

@@ -1,0 +1,48 @@
+"""Prompt templates: plain files in prompts/ (shipped in the wheel), overridable per file."""
+
+from __future__ import annotations
+
+import string
+from functools import lru_cache
+from pathlib import Path
+
+from summarise.errors import ConfigError
+
+TEMPLATE_NAMES = ("system", "document", "summary", "summary_reduce", "translation", "facts")
+
+
+def default_prompts_dir() -> Path:
+    # In a wheel the templates sit inside the package; in a source checkout they sit at the top.
+    packaged = Path(__file__).parent / "prompts"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "prompts"
+
+
+@lru_cache(maxsize=64)
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8").strip()
+
+
+class Prompts:
+    """Templates use $name placeholders (string.Template), so JSON braces need no escaping."""
+
+    def __init__(self, user_dir: Path | None = None) -> None:
+        if user_dir is not None and not user_dir.is_dir():
+            raise ConfigError(f"prompt folder not found: {user_dir}: pass a folder holding e.g. summary.md")
+        self.user_dir = user_dir
+
+    def path(self, name: str) -> Path:
+        if self.user_dir is not None and (self.user_dir / f"{name}.md").is_file():
+            return self.user_dir / f"{name}.md"
+        return default_prompts_dir() / f"{name}.md"
+
+    def render(self, name: str, **values: object) -> str:
+        path = self.path(name)
+        try:
+            return string.Template(_read(path)).substitute({k: str(v) for k, v in values.items()})
+        except FileNotFoundError as exc:
+            raise ConfigError(f"prompt template missing: {path}") from exc
+        except KeyError as exc:
+            known = ", ".join(f"${key}" for key in sorted(values))
+            raise ConfigError(f"prompt {path} uses unknown placeholder ${exc.args[0]}; known here: {known}") from exc
+        except ValueError as exc:
+            raise ConfigError(f"prompt {path} is not a valid template ({exc}); write a literal $ as $$") from exc

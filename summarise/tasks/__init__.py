@@ -1,0 +1,1 @@
+"""The three tasks run on every chunk: summary, translation, facts."""

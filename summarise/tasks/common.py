@@ -1,0 +1,70 @@
+"""What every task shares: the context of one brief and the document-first message layout."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from summarise.chunking import Chunk
+from summarise.config import Language, language_name
+from summarise.documents import Document, Sentence
+from summarise.llm import LLM, Message, Usage
+from summarise.prompts import Prompts
+
+
+@dataclass(frozen=True)
+class TaskContext:
+    llm: LLM
+    prompts: Prompts
+    document: Document
+    target: Language
+    usage: Usage
+
+    def template_values(self) -> dict[str, object]:
+        return {"target_language": self.target.name, "source_language": language_name(self.document.language)}
+
+
+def fence_code(text: str) -> str:
+    """A fence code the document cannot contain or predict.
+
+    It is derived from the text it fences: to close the fence from inside, a document would
+    have to contain a hash of itself. Being deterministic, it keeps requests cacheable and
+    lets all tasks on a chunk share one prompt prefix.
+    """
+    return "DOC-" + hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def numbered_lines(sentences: tuple[Sentence, ...] | list[Sentence]) -> str:
+    lines: list[str] = []
+    previous_paragraph = sentences[0].paragraph if sentences else 0
+    for sentence in sentences:
+        if sentence.paragraph != previous_paragraph:
+            lines.append("")
+            previous_paragraph = sentence.paragraph
+        lines.append(f"[{sentence.number}] {sentence.text}")
+    return "\n".join(lines)
+
+
+def chunk_prefix(context: TaskContext, chunk: Chunk) -> list[Message]:
+    """System message, then the fenced document: identical for every task on this chunk."""
+    body = numbered_lines(chunk.sentences)
+    values = context.template_values()
+    document = context.prompts.render(
+        "document",
+        **values,
+        fence=fence_code(body),
+        document=body,
+        first=chunk.first,
+        last=chunk.last,
+        total=len(context.document.sentences),
+    )
+    return [
+        {"role": "system", "content": context.prompts.render("system", **values)},
+        {"role": "user", "content": document},
+    ]
+
+
+def with_task(prefix: list[Message], task: str) -> list[Message]:
+    """The task goes last, after the document, so the prefix is shared (and cached) across tasks."""
+    *head, last = prefix
+    return [*head, {"role": last["role"], "content": f"{last['content']}\n\n{task}"}]

@@ -1,0 +1,78 @@
+"""Translation: line by line, chunk by chunk, in order; nothing may be dropped.
+
+The model answers with numbered lines; code puts them back into the source's
+paragraphs. Lines it skipped are asked for once more on their own; a line that still
+has no translation keeps its source text, marked, so nothing silently disappears.
+"""
+
+from __future__ import annotations
+
+import re
+
+from summarise.chunking import TRANSLATION_EXPANSION, Chunk, count_tokens
+from summarise.documents import Sentence
+from summarise.llm import Message
+from summarise.tasks.common import TaskContext, chunk_prefix, with_task
+
+_NUMBERED_LINE = re.compile(r"^\s*(?:\[(\d+)\]|\((\d+)\)|(\d+)[.):])\s*(.*)$")
+UNTRANSLATED_MARK = "[untranslated]"
+
+
+def parse_numbered_lines(text: str, wanted: set[int]) -> dict[int, str]:
+    """`[N] text` lines -> {N: text}; unnumbered lines continue the previous one."""
+    lines: dict[int, str] = {}
+    current: int | None = None
+    for raw in text.splitlines():
+        match = _NUMBERED_LINE.match(raw)
+        if match:
+            number = int(next(group for group in match.groups()[:3] if group))
+            current = number if number in wanted and number not in lines else None
+            if current is not None:
+                lines[current] = match.group(4).strip()
+        elif current is not None and raw.strip():
+            lines[current] = f"{lines[current]} {raw.strip()}"
+    return {number: text for number, text in lines.items() if text}
+
+
+def _translation_budget(chunk: Chunk) -> int:
+    return int(chunk.tokens * TRANSLATION_EXPANSION) + 64
+
+
+def _ask(context: TaskContext, prefix: list[Message], chunk: Chunk, label: str) -> dict[int, str]:
+    task = context.prompts.render("translation", **context.template_values(), first=chunk.first, last=chunk.last)
+    completion = context.llm.complete(
+        with_task(prefix, task),
+        usage=context.usage,
+        label=label,
+        max_tokens=_translation_budget(chunk),
+        allow_truncated=True,  # a cut-off answer still gives its complete lines; the rest is re-asked
+    )
+    return parse_numbered_lines(completion.text, {s.number for s in chunk.sentences})
+
+
+def translate_chunk(context: TaskContext, prefix: list[Message], chunk: Chunk) -> dict[int, str]:
+    translated = _ask(context, prefix, chunk, f"translate chunk {chunk.index}")
+    missing = tuple(s for s in chunk.sentences if s.number not in translated)
+    if missing:
+        # Ask again for just the skipped lines, as a small document of their own.
+        retry = Chunk(chunk.index, missing, sum(count_tokens(s.text) for s in missing))
+        translated |= _ask(context, chunk_prefix(context, retry), retry, f"translate chunk {chunk.index} (repair)")
+    for sentence in chunk.sentences:
+        translated.setdefault(sentence.number, f"{UNTRANSLATED_MARK} {sentence.text}")
+    return translated
+
+
+def assemble_paragraphs(sentences: tuple[Sentence, ...], translated: dict[int, str]) -> list[str]:
+    """Put translated lines back into the source's paragraphs: same count, same order."""
+    paragraphs: list[str] = []
+    current = ""
+    previous = 0
+    for sentence in sentences:
+        if sentence.paragraph != previous:
+            if previous:
+                paragraphs.append(current)
+            current, previous = "", sentence.paragraph
+        current += translated[sentence.number] + sentence.joiner
+    if previous:
+        paragraphs.append(current)
+    return [paragraph.strip() for paragraph in paragraphs]
