@@ -129,6 +129,8 @@ def resolve_settings(
         context_tokens=_env_int("SUMMARISE_CONTEXT"),
         chunk_tokens=chunk_tokens or _env_int("SUMMARISE_CHUNK_TOKENS"),
         max_input_bytes=_env_int("SUMMARISE_MAX_BYTES") or DEFAULT_MAX_INPUT_BYTES,
+        max_retries=_env_int("SUMMARISE_MAX_RETRIES") if env.get("SUMMARISE_MAX_RETRIES") else 3,
+        timeout=float(_env_int("SUMMARISE_TIMEOUT") or 600),
         verbose=verbose,
     )
     if model_path is not None and not settings.uses_engine:

@@ -108,9 +108,15 @@ def decode(data: bytes, source: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    best = charset_normalizer.from_bytes(data).best()
+    matches = charset_normalizer.from_bytes(data)
+    best = matches.best()
     if best is None:
         raise InputError(f"{source}: cannot tell the text encoding; save it as UTF-8 and try again")
+    # Short Western text decodes cleanly in several code pages (cp1250 turns "à" into "ŕ");
+    # on a tie, the most common legacy encoding, Windows-1252, wins.
+    for match in matches:
+        if match.chaos <= best.chaos and "cp1252" in match.could_be_from_charset:
+            return data.decode("cp1252", errors="replace")
     return str(best)
 
 
