@@ -404,7 +404,9 @@ def extract_names(text: str) -> list[str]:
         while run and run[-1] in _PARTICLES:  # "Bourita de" -> "Bourita"
             run.pop()
         if run:
-            names.setdefault(_name_key(" ".join(run)), " ".join(run))
+            # An English possessive is not part of the name: "Morocco's" names "Morocco".
+            name = re.sub(r"['’]s$", "", " ".join(run))
+            names.setdefault(_name_key(name), name)
         run.clear()
 
     for k, word in enumerate(words):

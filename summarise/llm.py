@@ -5,6 +5,7 @@ Nothing else in summarise talks to a model endpoint.
 
 from __future__ import annotations
 
+import email.utils
 import hashlib
 import json
 import re
@@ -12,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import openai
 
@@ -20,6 +21,9 @@ from summarise.cache import ResponseCache
 from summarise.config import Settings
 from summarise.engine import EngineConfig, ModelFile, ensure_bundled_model, shared_engine, user_model
 from summarise.errors import EndpointError
+
+if TYPE_CHECKING:
+    import httpx2
 
 # Bump when a change in how we call models should invalidate every cached answer.
 CACHE_SCHEMA = 1
@@ -77,6 +81,80 @@ class Completion:
         return self.finish_reason == "length"
 
 
+class RateLimitGate:
+    """One per LLM, shared by every thread: after any 429, nobody sends until Retry-After has passed.
+
+    The SDK still retries the request that got the 429 (it honours Retry-After itself);
+    the gate stops the other threads of a batch from spending their own retries against a
+    limit we already know about, so the batch slows down instead of failing documents.
+    """
+
+    DEFAULT_PAUSE = 1.0  # seconds, for a 429 that names no Retry-After
+    MAX_PAUSE = 120.0  # the SDK refuses to wait longer than this, so holding longer gains nothing
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open_at = 0.0  # time.monotonic() before which no request is sent
+        self.rate_limited = 0  # 429 responses seen
+        self.waited = 0.0  # seconds requests were held at the gate, summed over threads
+
+    def hold(self, seconds: float) -> None:
+        with self._lock:
+            self.rate_limited += 1
+            self._open_at = max(self._open_at, time.monotonic() + seconds)
+
+    def wait(self) -> None:
+        while True:
+            with self._lock:
+                delay = self._open_at - time.monotonic()
+            if delay <= 0:
+                return
+            time.sleep(delay)  # loop: another 429 may have pushed the time further while we slept
+            with self._lock:
+                self.waited += delay
+
+    # httpx2 event hooks: they run for every attempt, the SDK's own retries included.
+    def on_request(self, request: httpx2.Request) -> None:
+        self.wait()
+
+    def on_response(self, response: httpx2.Response) -> None:
+        if response.status_code == 429:
+            self.hold(retry_after(response.headers, self.DEFAULT_PAUSE, self.MAX_PAUSE))
+
+
+def retry_after(headers: httpx2.Headers, default: float, cap: float) -> float:
+    """Seconds the server asked us to wait: retry-after-ms, Retry-After seconds, or an HTTP date."""
+    for name, divisor in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
+        value = headers.get(name)
+        if value is None:
+            continue
+        try:
+            return min(max(float(value) / divisor, 0.0), cap)
+        except ValueError:
+            pass
+    when = email.utils.parsedate_tz(headers.get("retry-after") or "")
+    if when is not None:
+        return min(max(email.utils.mktime_tz(when) - time.time(), 0.0), cap)
+    return default
+
+
+class QuotaAwareOpenAI(openai.OpenAI):
+    """The SDK's client, except that an exhausted quota is not retried.
+
+    OpenAI sends `insufficient_quota` as a 429, which the SDK would retry like a rate
+    limit; waiting cannot fix an empty account, so fail at once.
+    """
+
+    def _should_retry(self, response: httpx2.Response) -> bool:
+        if response.status_code == 429:
+            try:
+                if "insufficient_quota" in response.read().decode("utf-8", "replace"):
+                    return False
+            except Exception:  # an unreadable body: let the SDK decide as usual
+                pass
+        return super()._should_retry(response)
+
+
 def redact(text: str, secret: str | None) -> str:
     """Remove an API key (whole or the partial echo some servers send back) from a message."""
     if secret:
@@ -106,6 +184,7 @@ class LLM:
         self.log = log or (lambda _message: None)
         self._client: openai.OpenAI | None = None
         self._client_lock = threading.Lock()
+        self.gate = RateLimitGate()
         self.model_file: ModelFile | None = None
         if settings.uses_engine:
             # Assembling/verifying the model is needed for the cache key, but the server
@@ -139,11 +218,15 @@ class LLM:
                     self.log(f"embedded engine ready at {base_url} ({self.model})")
                 else:
                     base_url, api_key = self.endpoint, self.settings.api_key or "not-needed"
-                self._client = openai.OpenAI(
+                self._client = QuotaAwareOpenAI(
                     base_url=base_url,
                     api_key=api_key,
                     timeout=self.settings.timeout,
                     max_retries=self.settings.max_retries,
+                    # The SDK's defaults (timeouts, connection limits), plus the shared 429 gate.
+                    http_client=openai.DefaultHttpxClient(
+                        event_hooks={"request": [self.gate.on_request], "response": [self.gate.on_response]}
+                    ),
                 )
             return self._client
 
@@ -196,7 +279,11 @@ class LLM:
         secret = self.settings.api_key
         where = self.endpoint_label
         try:
-            return client.chat.completions.create(model=self.model, messages=messages, **params)  # type: ignore[arg-type]
+            response = client.chat.completions.create(model=self.model, messages=messages, **params)  # type: ignore[arg-type]
+        except ValueError as exc:  # a truncated or non-JSON body (a proxy's error page, say)
+            raise EndpointError(
+                f"{where} sent a reply that is not valid JSON: is it an OpenAI-compatible API?"
+            ) from exc
         except openai.APITimeoutError as exc:
             raise EndpointError(f"{where} did not answer within {self.settings.timeout:.0f} s (after retries)") from exc
         except openai.APIConnectionError as exc:
@@ -206,6 +293,10 @@ class LLM:
         except openai.NotFoundError as exc:
             raise EndpointError(f"{where} has no model {self.model!r} (404): check --model/SUMMARISE_MODEL") from exc
         except openai.RateLimitError as exc:
+            if "insufficient_quota" in str(exc.body):
+                raise EndpointError(
+                    f"{where}: the account has no quota left (insufficient_quota): check billing"
+                ) from exc
             raise EndpointError(
                 f"{where} kept rate-limiting (429) after retries: {redact(_reason(exc), secret)}"
             ) from exc
@@ -219,6 +310,9 @@ class LLM:
             raise EndpointError(f"{where} answered HTTP {exc.status_code}: {reason}") from exc
         except openai.OpenAIError as exc:
             raise EndpointError(f"{where}: {redact(str(exc), secret)}") from exc
+        if not hasattr(response, "choices"):
+            raise EndpointError(f"{where} sent a reply that is not a chat completion: is it an OpenAI-compatible API?")
+        return response
 
 
 def _reason(exc: openai.APIStatusError) -> str:

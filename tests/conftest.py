@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import vcr
 from click.testing import CliRunner
+from stub_server import FaultInjectionStub, Reply
 
 RECORDING = os.environ.get("SUMMARISE_RECORD") == "1"
 CASSETTES = Path(__file__).parent / "cassettes"
@@ -115,3 +117,23 @@ def seed(name: str) -> Path:
 
 SHORT_SEED = "marrakech-coalition-meeting-2022.txt"
 LONG_SEED = "coalition-meeting-morocco-2018.txt"
+
+
+@pytest.fixture
+def fault_stub(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., FaultInjectionStub]]:
+    """Start a FaultInjectionStub (fault injection only) and point summarise at it."""
+    stacks: list[Any] = []
+
+    def start(replies: list[Reply] | None = None, *, retries: int = 0, latency: float = 0.0) -> FaultInjectionStub:
+        stub = FaultInjectionStub(replies, latency)
+        running = stub.running()
+        running.__enter__()
+        stacks.append(running)
+        monkeypatch.setenv("OPENAI_BASE_URL", stub.url)
+        monkeypatch.setenv("SUMMARISE_MODEL", "stub-model")
+        monkeypatch.setenv("SUMMARISE_MAX_RETRIES", str(retries))
+        return stub
+
+    yield start
+    for running in stacks:
+        running.__exit__(None, None, None)

@@ -286,3 +286,9 @@ def test_extract_names_sentence_start() -> None:
 
 def test_extract_names_deduplicates() -> None:
     assert extract_names("Il a vu Rabat puis Rabat, puis RABAT et rabat.") == ["Rabat"]
+
+
+def test_extract_names_drops_english_possessives() -> None:
+    names = extract_names("The summit confirmed Morocco's role and the Coalition’s reach.")
+    assert "Morocco" in names and "Morocco's" not in names
+    assert missing_names(names, "Morocco hosted the Coalition.") == []

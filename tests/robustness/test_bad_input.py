@@ -1,0 +1,61 @@
+"""Promises about bad input: a clear one-line error or a correct brief, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from summarise.brief import read_front_matter
+from summarise.cli import main
+from summarise.errors import InputError
+from summarise.files import safe_output_path
+
+FRENCH = "Le conseil s'est réuni à Genève le 3 mars 2024.\n\nIl a voté un budget de 12 millions d'euros."
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "cp1252", "latin-1"])
+def test_text_in_bom_utf16_and_legacy_encodings_gets_a_correct_brief(runner, fault_stub, encoding: str) -> None:
+    Path("doc.txt").write_bytes(FRENCH.encode(encoding))
+    stub = fault_stub()
+    result = runner.invoke(main, ["brief", "doc.txt"])
+    assert result.exit_code == 0, result.output
+    sent = stub.requests[0].body["messages"][1]["content"]
+    assert "[1] Le conseil s'est réuni à Genève le 3 mars 2024." in sent
+    markdown = Path("outputs/doc.md").read_text(encoding="utf-8")
+    assert read_front_matter(markdown)["source_language"] == "fr"
+
+
+@pytest.mark.parametrize("name", ["with spaces.txt", "accentué é.txt", "-leading-dash.txt"])
+def test_awkward_file_names_work(runner, fault_stub, name: str) -> None:
+    Path(name).write_text(FRENCH, encoding="utf-8")
+    fault_stub()
+    result = runner.invoke(main, ["brief", "--", name])
+    assert result.exit_code == 0, result.output
+    assert Path("outputs", Path(name).stem + ".md").is_file()
+
+
+def test_a_large_file_is_chunked(runner, fault_stub) -> None:
+    Path("large.txt").write_text((FRENCH + "\n\n") * 3000, encoding="utf-8")  # ~300 kB
+    stub = fault_stub()
+    result = runner.invoke(main, ["brief", "large.txt"])
+    assert result.exit_code == 0, result.output
+    front = read_front_matter(Path("outputs/large.md").read_text(encoding="utf-8"))
+    assert front["chunks"] > 10 and front["paragraphs"] == 6000
+    assert stub.tasks().count("translation") == front["chunks"]
+
+
+def test_a_file_over_the_limit_is_refused_with_the_limit_named(runner, monkeypatch: pytest.MonkeyPatch) -> None:
+    Path("huge.txt").write_bytes(b"mot " * 1_500_000)  # 6 MB
+    result = runner.invoke(main, ["brief", "huge.txt"])
+    assert result.exit_code == 2
+    assert "6.0 MB is over the 5.0 MB limit; raise it with SUMMARISE_MAX_BYTES" in result.output
+    monkeypatch.setenv("SUMMARISE_MAX_BYTES", "100")
+    assert "over the 0.0 MB limit" in runner.invoke(main, ["brief", "huge.txt"]).output
+
+
+@pytest.mark.parametrize("relative", ["../escape", "../../etc/passwd", "/etc/passwd", "a/../../b"])
+def test_output_paths_stay_inside_the_output_folder(tmp_path: Path, relative: str) -> None:
+    with pytest.raises(InputError, match="outside"):
+        safe_output_path(tmp_path / "outputs", Path(relative))
+    assert safe_output_path(tmp_path / "outputs", Path("sub/x.txt")) == (tmp_path / "outputs/sub/x.md").resolve()

@@ -1,0 +1,144 @@
+"""Promises about a flaky endpoint, each proven against the FaultInjectionStub.
+
+Bounded retries with backoff, a clear one-line message when they run out, and no
+cache poisoning: an error or a cut-off answer is never stored as a good response.
+"""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+from stub_server import Reply
+
+from summarise.brief import read_front_matter
+from summarise.cli import main
+
+DOC = "Le 11 mai 2022, le Maroc accueille la réunion.\n\nLa Coalition compte 84 membres."
+
+
+@pytest.fixture
+def doc() -> str:
+    Path("doc.txt").write_text(DOC, encoding="utf-8")
+    return "doc.txt"
+
+
+def brief(runner, *args: str):
+    return runner.invoke(main, ["brief", "doc.txt", "-o", "doc.md", *args])
+
+
+def assert_clean_failure(result, message: str) -> None:
+    assert result.exit_code == 4, result.output
+    assert result.output.startswith("Error: ") and message in result.output
+    assert result.output.count("\n") == 1 and "Traceback" not in result.output
+    assert not Path("doc.md").exists()
+
+
+def test_429_without_retry_after_is_retried_with_backoff(runner, fault_stub, doc) -> None:
+    stub = fault_stub([Reply(429), Reply(429)], retries=2)
+    assert brief(runner).exit_code == 0
+    gaps = [b.at - a.at for a, b in zip(stub.requests, stub.requests[1:3], strict=False)]
+    assert len(stub.requests) == 5  # 2 refused + summary, facts, translation
+    assert all(gap > 0.2 for gap in gaps)  # the SDK backs off (0.5 s, then 1 s, less jitter)
+
+
+def test_429_retry_after_is_honoured(runner, fault_stub, doc) -> None:
+    stub = fault_stub([Reply(429, headers={"retry-after": "1"})], retries=1)
+    assert brief(runner).exit_code == 0
+    assert stub.requests[1].at - stub.requests[0].at >= 0.9
+
+
+def test_endless_429_stops_after_bounded_retries_with_a_clear_message(runner, fault_stub, doc) -> None:
+    stub = fault_stub([Reply(429)] * 10, retries=2)
+    assert_clean_failure(brief(runner), "kept rate-limiting (429) after retries")
+    assert len(stub.requests) == 3
+
+
+def test_insufficient_quota_fails_fast_without_retrying(runner, fault_stub, doc) -> None:
+    quota = {"message": "You exceeded your current quota.", "type": "insufficient_quota", "code": "insufficient_quota"}
+    stub = fault_stub([Reply(429, error=quota)] * 5, retries=3)
+    assert_clean_failure(brief(runner), "quota")
+    assert len(stub.requests) == 1
+
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_server_errors_are_retried_then_succeed(runner, fault_stub, doc, status: int) -> None:
+    stub = fault_stub([Reply(status)], retries=1)
+    assert brief(runner).exit_code == 0
+    assert len(stub.requests) == 4
+
+
+def test_server_errors_that_persist_give_a_clear_message(runner, fault_stub, doc) -> None:
+    fault_stub([Reply(500)] * 5, retries=1)
+    assert_clean_failure(brief(runner), "answered HTTP 500")
+
+
+def test_connection_refused_names_the_endpoint(runner, doc, monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{port}/v1")
+    monkeypatch.setenv("SUMMARISE_MODEL", "m")
+    assert_clean_failure(brief(runner), f"cannot reach http://127.0.0.1:{port}/v1")
+
+
+def test_read_timeout_is_reported(runner, fault_stub, doc, monkeypatch: pytest.MonkeyPatch) -> None:
+    fault_stub([Reply(delay=3)])
+    monkeypatch.setenv("SUMMARISE_TIMEOUT", "1")
+    assert_clean_failure(brief(runner), "did not answer within 1 s")
+
+
+@pytest.mark.parametrize("body", [b'{"id": "x", "choi', b"<html>Bad gateway</html>", b""])
+def test_truncated_or_malformed_body_is_a_clear_error(runner, fault_stub, doc, body: bytes) -> None:
+    fault_stub([Reply(raw_body=body)])
+    result = brief(runner)
+    assert_clean_failure(result, "http://127.0.0.1")
+
+
+def test_empty_content_is_an_error_and_not_cached(runner, fault_stub, doc) -> None:
+    stub = fault_stub([Reply(content="")])
+    assert_clean_failure(brief(runner), "empty answer")
+    assert brief(runner).exit_code == 0
+    assert stub.tasks() == ["summary", "summary", "facts", "translation"]  # the empty one was asked again
+
+
+def test_cut_off_summary_is_an_error_and_not_cached(runner, fault_stub, doc) -> None:
+    stub = fault_stub([Reply(content="A summary that stops mid", finish_reason="length")])
+    assert_clean_failure(brief(runner), "cut off")
+    assert brief(runner).exit_code == 0
+    assert stub.tasks() == ["summary", "summary", "facts", "translation"]
+
+
+def test_cut_off_translation_is_completed_by_a_repair_call(runner, fault_stub, doc) -> None:
+    replies = [Reply(), Reply(), Reply(content="[1] (en) On 11 May 2022, Morocco hosts", finish_reason="length")]
+    stub = fault_stub(replies)
+    assert brief(runner).exit_code == 0
+    assert stub.tasks() == ["summary", "facts", "translation", "translation"]
+    repair = stub.requests[-1].body["messages"][-1]["content"]
+    assert "[2] La Coalition compte 84 membres." in repair and "[1]" not in repair
+    markdown = Path("doc.md").read_text(encoding="utf-8")
+    assert "(en) La Coalition compte 84 membres." in markdown
+    # the cut-off answer was not cached: a new run asks for the translation again
+    asked = len(stub.requests)
+    assert brief(runner).exit_code == 0
+    assert stub.tasks()[asked:] == ["translation"]
+
+
+def test_unreadable_facts_get_one_repair_then_a_visible_warning(runner, fault_stub, doc) -> None:
+    stub = fault_stub([Reply(), Reply(content="Sure! Here are facts: none"), Reply(content="still no JSON")])
+    result = brief(runner)
+    assert result.exit_code == 0
+    assert stub.tasks()[:3] == ["summary", "facts", "facts"]
+    markdown = Path("doc.md").read_text(encoding="utf-8")
+    assert "> **Warning:** facts for lines 1-2 could not be read" in markdown
+    assert read_front_matter(markdown)["status"] == "incomplete"
+
+
+def test_endpoint_without_json_schema_falls_back_to_json_mode(runner, fault_stub, doc) -> None:
+    refusal = {"message": "response_format json_schema is not supported", "type": "invalid_request_error"}
+    stub = fault_stub([Reply(), Reply(400, error=refusal)])
+    assert brief(runner).exit_code == 0
+    formats = [r.body.get("response_format", {}).get("type") for r in stub.requests]
+    assert formats[1:3] == ["json_schema", "json_object"]
+    assert "The text has a first line." in Path("doc.md").read_text(encoding="utf-8")

@@ -1,0 +1,133 @@
+"""FaultInjectionStub: a tiny OpenAI-compatible HTTP server on 127.0.0.1.
+
+For fault injection (429, 500, timeouts, malformed output) and load tests ONLY. It is
+not a model: its default answers are mechanical (it echoes the numbered lines it is
+asked to translate), so tests built on it check how summarise copes, never quality.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    content: str | None = None  # None: a mechanical answer to whatever task was asked
+    finish_reason: str = "stop"
+    headers: dict[str, str] = field(default_factory=dict)
+    raw_body: bytes | None = None  # sent as is (malformed JSON, truncated body)
+    delay: float = 0.0  # seconds before answering (read timeouts, latency)
+    error: dict[str, Any] | None = None  # an OpenAI-style error body for non-200 replies
+
+
+@dataclass
+class SeenRequest:
+    path: str
+    headers: dict[str, str]
+    body: dict[str, Any]
+    at: float
+
+
+def mechanical_answer(body: dict[str, Any]) -> str:
+    """Echo-translate numbered lines; empty facts; a fixed summary."""
+    task = body["messages"][-1]["content"]
+    if "translate every numbered line" in task:
+        document = task.split("\n\n<<<", 1)[1].rsplit(">>>", 1)[0]
+        lines = re.findall(r"^\[(\d+)\] (.*)$", document, re.MULTILINE)
+        return "\n".join(f"[{n}] (en) {text}" for n, text in lines)
+    if '"facts"' in task:
+        first = re.search(r"^\[(\d+)\]", task, re.MULTILINE)
+        line = int(first.group(1)) if first else 1
+        return json.dumps(
+            {"facts": [{"line": line, "fact_in_English": "The text has a first line.", "category": "other"}]}
+        )
+    return "A stub summary of the document."
+
+
+class FaultInjectionStub:
+    def __init__(self, replies: list[Reply] | None = None, latency: float = 0.0) -> None:
+        self.script = list(replies or [])
+        self.latency = latency
+        self.requests: list[SeenRequest] = []
+        self._lock = threading.Lock()
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:  # keep test output clean
+                pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length", 0))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                with stub._lock:
+                    headers = {name.lower(): value for name, value in self.headers.items()}
+                    stub.requests.append(SeenRequest(self.path, headers, body, time.monotonic()))
+                    reply = stub.script.pop(0) if stub.script else Reply()
+                time.sleep(reply.delay or stub.latency)
+                payload = reply.raw_body if reply.raw_body is not None else stub._payload(reply, body)
+                try:
+                    self.send_response(reply.status)
+                    self.send_header("content-type", "application/json")
+                    self.send_header("content-length", str(len(payload)))
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a timeout test): nothing to do
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+
+    @staticmethod
+    def _payload(reply: Reply, body: dict[str, Any]) -> bytes:
+        if reply.status != 200:
+            error = reply.error or {"message": f"stub error {reply.status}", "type": "server_error"}
+            return json.dumps({"error": error}).encode()
+        content = mechanical_answer(body) if reply.content is None else reply.content
+        return json.dumps(
+            {
+                "id": "chatcmpl-stub",
+                "object": "chat.completion",
+                "created": 0,
+                "model": body.get("model", "stub"),
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": content},
+                        "finish_reason": reply.finish_reason,
+                    }
+                ],
+                "usage": {"prompt_tokens": 100, "completion_tokens": 10, "total_tokens": 110},
+            }
+        ).encode()
+
+    def tasks(self) -> list[str]:
+        """Which task each request asked for: summary, facts or translation."""
+        names = []
+        for request in self.requests:
+            task = request.body["messages"][-1]["content"]
+            names.append("translation" if "translate every" in task else "facts" if "JSON" in task else "summary")
+        return names
+
+    @contextmanager
+    def running(self) -> Iterator[FaultInjectionStub]:
+        thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield self
+        finally:
+            self.server.shutdown()
+            self.server.server_close()

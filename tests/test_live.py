@@ -1,0 +1,40 @@
+"""Live: the real embedded engine, the bundled model, no network. Select with -m live."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from summarise.brief import read_front_matter
+from summarise.cli import main
+
+pytestmark = pytest.mark.live
+
+SHORT_FRENCH = (
+    "Le 3 mars 2024, la ville de Lyon a inauguré une nouvelle bibliothèque. Elle compte 120 livres rares.\n\n"
+    "Le maire a remercié les habitants."
+)
+
+
+def test_embedded_engine_writes_a_real_brief_offline(runner, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The bundled model is assembled once into the user's cache folder; responses are not cached.
+    monkeypatch.delenv("SUMMARISE_CACHE_DIR")
+    Path("lyon.txt").write_text(SHORT_FRENCH, encoding="utf-8")
+    result = runner.invoke(main, ["brief", "lyon.txt", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    markdown = Path("outputs/lyon.md").read_text(encoding="utf-8")
+    front = read_front_matter(markdown)
+    assert front["endpoint"] == "embedded"
+    assert front["model"] == "qwen2.5-coder-1.5b-instruct-q4_k_m"
+    assert front["source_language"] == "fr"
+    assert re.findall(r"^## (.+)$", markdown, re.MULTILINE) == ["Summary", "Key facts", "Translation", "Checks"]
+    translation = markdown.split("## Translation\n\n", 1)[1].split("\n\n## Checks", 1)[0]
+    assert len(translation.split("\n\n")) == 2
+    assert "Lyon" in translation and "library" in translation.lower()
+    usage = front["usage"]
+    assert usage["llm_calls"] == 3
+    # Document first, task last: the 2nd and 3rd tasks reuse the prefilled document.
+    assert usage["prompt_tokens_cached_by_server"] > 0
+    assert usage["prompt_tokens_processed"] < 0.6 * usage["prompt_tokens"]
