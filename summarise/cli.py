@@ -71,6 +71,11 @@ def endpoint_options(command: F) -> F:
             help="Folder of your own templates.",
         ),
         click.option("--chunk-tokens", type=click.IntRange(min=64), help="Cap on document tokens per chunk."),
+        click.option(
+            "--facts-method",
+            type=click.Choice(["line", "quote"]),
+            help="Evidence by numbered line (default; best for small models) or by verbatim quote.",
+        ),
         click.option("-v", "--verbose", is_flag=True, help="Show each call, its tokens and cache hits."),
     ]
     for option in reversed(options):
@@ -87,6 +92,7 @@ def settings_from(options: dict[str, Any]) -> Settings:
         no_cache=bool(options.get("no_cache")),
         prompts_dir=options.get("prompts_dir"),
         chunk_tokens=options.get("chunk_tokens"),
+        facts_method=options.get("facts_method"),
         verbose=bool(options.get("verbose")),
     )
 

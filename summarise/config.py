@@ -67,6 +67,7 @@ class Settings:
     max_retries: int = 3
     context_tokens: int | None = None  # the model's context window; None = known default
     chunk_tokens: int | None = None  # cap on document tokens per chunk
+    facts_method: str = "line"  # how facts point at their evidence: "line" or "quote"
     engine_threads: int = field(default_factory=lambda: os.cpu_count() or 2)
     engine_parallel: int = 1
     max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
@@ -106,6 +107,7 @@ def resolve_settings(
     no_cache: bool = False,
     prompts_dir: Path | None = None,
     chunk_tokens: int | None = None,
+    facts_method: str | None = None,
     verbose: bool = False,
 ) -> Settings:
     """Flags win over environment variables, which win over defaults."""
@@ -128,11 +130,14 @@ def resolve_settings(
         prompts_dir=prompts,
         context_tokens=_env_int("SUMMARISE_CONTEXT"),
         chunk_tokens=chunk_tokens or _env_int("SUMMARISE_CHUNK_TOKENS"),
+        facts_method=(facts_method or env.get("SUMMARISE_FACTS_METHOD") or "line").lower(),
         max_input_bytes=_env_int("SUMMARISE_MAX_BYTES") or DEFAULT_MAX_INPUT_BYTES,
         max_retries=_env_int("SUMMARISE_MAX_RETRIES") if env.get("SUMMARISE_MAX_RETRIES") else 3,
         timeout=float(_env_int("SUMMARISE_TIMEOUT") or 600),
         verbose=verbose,
     )
+    if settings.facts_method not in ("line", "quote"):
+        raise ConfigError(f"unknown facts method {settings.facts_method!r}: use line or quote")
     if model_path is not None and not settings.uses_engine:
         raise ConfigError("--model-file runs the embedded engine: unset OPENAI_BASE_URL/OPENAI_API_KEY to use it")
     if not settings.uses_engine and not settings.model:

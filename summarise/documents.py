@@ -73,6 +73,18 @@ class Document:
     def sentence(self, number: int) -> Sentence | None:
         return self.sentences[number - 1] if 1 <= number <= len(self.sentences) else None
 
+    def sentence_at(self, offset: int) -> Sentence | None:
+        """The sentence that holds character `offset` of `text` (where a found quote starts)."""
+        cursor = 0
+        for sentence in self.sentences:
+            start = self.text.find(sentence.text, cursor)
+            if start < 0:  # a sentence cut to fit the budget no longer matches verbatim
+                continue
+            cursor = start + len(sentence.text)
+            if offset < cursor:
+                return sentence
+        return self.sentences[-1] if self.sentences else None
+
 
 def read_source(path: Path, max_bytes: int) -> bytes:
     """Read a file with errors that say what to do; never a traceback."""

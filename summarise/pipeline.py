@@ -55,6 +55,7 @@ def brief_key(document: Document, llm: LLM, prompts: Prompts, target: Language, 
         "templates": templates,
         "context": llm.context_tokens,
         "chunk_tokens": cap,
+        "facts_method": llm.settings.facts_method,
         "schema": CACHE_SCHEMA,
         "version": __version__,
     }
@@ -82,15 +83,18 @@ def verify_facts(document: Document, raw_facts: list[RawFact], target: Language)
         if any(fuzz.ratio(key, other) >= 90 for other in seen):
             continue
         seen.append(key)
-        sentence = document.sentence(raw.sentence)
-        if sentence is None:
+        evidence = raw.quote or (sentence.text if (sentence := document.sentence(raw.sentence)) else "")
+        if not evidence:
             continue
-        match = checks.find_quote(sentence.text, document.text)
-        missing = checks.missing_quantities(raw.statement, target.code, sentence.text, document.language)
-        problems = tuple(f"“{q.surface}” is not in the quoted sentence" for q in missing)
-        facts.append(
-            Fact(raw.statement, raw.category, raw.sentence, sentence.paragraph, sentence.text, match.kind, problems)
-        )
+        match = checks.find_quote(evidence, document.text)
+        located = document.sentence_at(match.start) if match.start >= 0 else None
+        if match.kind != "exact" and match.start >= 0:
+            evidence = document.text[match.start : match.end]  # show what the source really says
+        problems: tuple[str, ...] = ("the quote is not in the source",) if match.kind == "absent" else ()
+        missing = checks.missing_quantities(raw.statement, target.code, evidence, document.language)
+        problems += tuple(f"“{q.surface}” is not in the quoted sentence" for q in missing)
+        number, paragraph = (located.number, located.paragraph) if located else (0, 0)
+        facts.append(Fact(raw.statement, raw.category, number, paragraph, evidence, match.kind, problems))
     return facts
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from summarise.errors import ConfigError
 
-TEMPLATE_NAMES = ("system", "document", "summary", "summary_reduce", "translation", "facts")
+TEMPLATE_NAMES = ("system", "document", "summary", "summary_reduce", "translation", "facts", "facts_quote")
 
 
 def default_prompts_dir() -> Path:

@@ -52,6 +52,13 @@ def test_brief_of_a_french_press_release(cassette, runner) -> None:
     for fact in data["facts"]:
         assert fact["evidence"] in source.text
         assert fact["evidence"] in markdown
+    # In this recording the model claimed a date its line does not state, and its
+    # translation dropped the "11" of "le 11 mai à Marrakech": the brief flags both.
+    flagged = [fact for fact in data["facts"] if not fact["supported"]]
+    assert flagged and all("is not in the quoted sentence" in " ".join(f["problems"]) for f in flagged)
+    assert markdown.count("⚠ **unsupported**") == len(flagged) == front["facts"]["flagged"]
+    assert "11" in source.paragraphs()[3][0].text and "11" not in translation[3]
+    assert "⚠️ **Numbers and dates kept in the translation:** missing: “11”" in section(markdown, "Checks")
 
 
 def test_second_run_makes_no_model_calls(cassette, runner) -> None:

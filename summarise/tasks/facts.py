@@ -1,7 +1,11 @@
-"""Facts by reference: the model names the numbered line that states each fact.
+"""Facts with evidence, by one of two swappable methods.
 
-Asked to copy verbatim quotes, the bundled 1.5B model copied 0 of 9 correctly; asked
-for a line number, the evidence is exact by construction and code checks the rest.
+- "line" (default): the model names the numbered line that states each fact. Asked to
+  copy verbatim quotes, the bundled 1.5B model copied 0 of 9 correctly; asked for a line
+  number, the evidence is exact by construction and code checks the rest.
+- "quote": the model copies a verbatim quote; code finds it in the source (exact,
+  normalised or fuzzy) and flags it when absent. For strong endpoints.
+
 Structured output is requested as a JSON schema (llama.cpp turns it into a grammar),
 falling back to JSON mode, then to plain text parsed tolerantly; an unreadable answer
 gets one repair attempt, then the chunk's facts are reported missing, never dropped silently.
@@ -24,11 +28,15 @@ MAX_FACTS_PER_CHUNK = 8
 FACTS_MAX_TOKENS = 1200
 
 
+METHODS = ("line", "quote")
+
+
 @dataclass(frozen=True)
 class RawFact:
-    sentence: int  # the numbered source line
+    sentence: int  # the numbered source line ("line" method), 0 when the model quoted instead
     category: str
     statement: str
+    quote: str = ""  # the model's verbatim quote ("quote" method)
 
 
 def fact_key(target_language: str) -> str:
@@ -36,7 +44,12 @@ def fact_key(target_language: str) -> str:
     return "fact_in_" + re.sub(r"\W+", "_", target_language).strip("_")
 
 
-def facts_schema(first: int, last: int, key: str) -> dict[str, Any]:
+def facts_schema(first: int, last: int, key: str, method: str = "line") -> dict[str, Any]:
+    evidence: dict[str, Any] = (
+        {"line": {"type": "integer", "minimum": first, "maximum": last}}
+        if method == "line"
+        else {"quote": {"type": "string", "minLength": 1}}
+    )
     return {
         "type": "object",
         "properties": {
@@ -46,11 +59,11 @@ def facts_schema(first: int, last: int, key: str) -> dict[str, Any]:
                 "items": {
                     "type": "object",
                     "properties": {
-                        "line": {"type": "integer", "minimum": first, "maximum": last},
+                        **evidence,
                         key: {"type": "string", "minLength": 1},
                         "category": {"type": "string", "enum": list(CATEGORIES)},
                     },
-                    "required": ["line", key, "category"],
+                    "required": [*evidence, key, "category"],
                     "additionalProperties": False,
                 },
             }
@@ -82,20 +95,25 @@ def parse_facts(text: str, first: int, last: int) -> list[RawFact]:
         if not isinstance(item, dict):
             continue
         statement = next((str(v).strip() for k, v in item.items() if k.startswith("fact") and v), "")
+        category = str(item.get("category") or "other").lower()
+        category = category if category in CATEGORIES else "other"
+        quote = str(item.get("quote") or "").strip()
+        if statement and quote:
+            facts.append(RawFact(0, category, statement, quote))
+            continue
         try:
             number = int(str(item.get("line", item.get("sentence"))).strip("[] "))
         except ValueError:
             continue
-        category = str(item.get("category") or "other").lower()
         if statement and first <= number <= last:
-            facts.append(RawFact(number, category if category in CATEGORIES else "other", statement))
+            facts.append(RawFact(number, category, statement))
     return facts
 
 
-def _formats(chunk: Chunk, key: str) -> list[dict[str, Any] | None]:
+def _formats(chunk: Chunk, key: str, method: str) -> list[dict[str, Any] | None]:
     schema = {
         "type": "json_schema",
-        "json_schema": {"name": "facts", "schema": facts_schema(chunk.first, chunk.last, key)},
+        "json_schema": {"name": "facts", "schema": facts_schema(chunk.first, chunk.last, key, method)},
     }
     return [schema, {"type": "json_object"}, None]
 
@@ -103,8 +121,9 @@ def _formats(chunk: Chunk, key: str) -> list[dict[str, Any] | None]:
 def extract_facts(context: TaskContext, prefix: list[Message], chunk: Chunk) -> list[RawFact]:
     """Raises EndpointError (with a message for the brief) when no readable answer came back."""
     key = fact_key(context.target.name)
+    method = context.llm.settings.facts_method
     task = context.prompts.render(
-        "facts",
+        "facts" if method == "line" else "facts_quote",
         **context.template_values(),
         first=chunk.first,
         last=chunk.last,
@@ -113,7 +132,7 @@ def extract_facts(context: TaskContext, prefix: list[Message], chunk: Chunk) -> 
     )
     messages = with_task(prefix, task)
     label = f"facts     chunk {chunk.index}"
-    for response_format in _formats(chunk, key):
+    for response_format in _formats(chunk, key, method):
         try:
             completion = context.llm.complete(
                 messages, usage=context.usage, label=label, max_tokens=FACTS_MAX_TOKENS, response_format=response_format

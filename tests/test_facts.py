@@ -1,0 +1,82 @@
+"""Facts: tolerant parsing of what models send, and verification of their evidence in code."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarise.config import Language
+from summarise.documents import parse_document
+from summarise.pipeline import verify_facts
+from summarise.tasks.facts import FactsUnreadable, RawFact, parse_facts
+
+SOURCE = (
+    "Le 11 mai 2022, le Maroc accueille la réunion de la Coalition.\n\n"
+    "La Coalition a libéré plus de 7,7 millions de personnes. Elle compte 84 membres."
+)
+ENGLISH = Language("en", "English")
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        '{"facts": [{"line": 2, "fact_in_English": "It freed 7.7 million people.", "category": "number"}]}',
+        '```json\n{"facts": [{"line": "2", "fact_in_English": "It freed 7.7 million people.", "category": "x"}]}\n```',
+        'Here you go: [{"sentence": 2, "fact": "It freed 7.7 million people."}] Hope it helps.',
+    ],
+)
+def test_facts_are_read_from_json_in_any_wrapping(answer: str) -> None:
+    facts = parse_facts(answer, 1, 3)
+    assert [(f.sentence, f.statement) for f in facts] == [(2, "It freed 7.7 million people.")]
+    assert facts[0].category in ("number", "other")
+
+
+def test_facts_pointing_outside_the_chunk_are_dropped() -> None:
+    answer = '{"facts": [{"line": 9, "fact_in_English": "Out of range.", "category": "other"}]}'
+    assert parse_facts(answer, 1, 3) == []
+
+
+@pytest.mark.parametrize("answer", ["no json here", '{"facts": 3}', '{"facts": [{"line": 1,'])
+def test_unreadable_answers_raise_for_a_repair(answer: str) -> None:
+    with pytest.raises(FactsUnreadable):
+        parse_facts(answer, 1, 3)
+
+
+def _verify(*raw: RawFact) -> list:
+    return verify_facts(parse_document(SOURCE.encode(), "x"), list(raw), ENGLISH)
+
+
+def test_a_fact_by_line_is_supported_when_its_numbers_are_in_that_line() -> None:
+    good, bad = _verify(
+        RawFact(2, "number", "The Coalition freed more than 7.7 million people."),
+        RawFact(3, "number", "The Coalition has 90 members."),
+    )
+    assert good.supported and good.evidence == "La Coalition a libéré plus de 7,7 millions de personnes."
+    assert good.paragraph == 2
+    assert not bad.supported and bad.problems == ("“90” is not in the quoted sentence",)
+
+
+def test_duplicate_facts_are_merged() -> None:
+    facts = _verify(
+        RawFact(3, "number", "The Coalition has 84 members."),
+        RawFact(3, "number", "The Coalition has 84 members!"),
+    )
+    assert len(facts) == 1
+
+
+@pytest.mark.parametrize(
+    ("quote", "statement", "kind"),
+    [
+        ("Elle compte 84 membres.", "It has 84 members.", "exact"),
+        ("elle  compte 84 MEMBRES.", "It has 84 members.", "normalised"),
+        ("La Coalition a libéré plus de 7,7 millions de gens.", "It freed 7.7 million people.", "fuzzy"),
+        ("Le président a démissionné hier soir.", "The president resigned.", "absent"),
+    ],
+)
+def test_a_fact_by_quote_is_found_in_the_source_or_flagged(quote: str, statement: str, kind: str) -> None:
+    (fact,) = _verify(RawFact(0, "other", statement, quote))
+    assert fact.match == kind
+    assert fact.supported == (kind != "absent")
+    if kind == "absent":
+        assert fact.problems == ("the quote is not in the source",)
+    else:  # the evidence shown is what the source really says, and where
+        assert fact.evidence in SOURCE and fact.paragraph == 2
