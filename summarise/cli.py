@@ -120,9 +120,10 @@ def main() -> None:
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path, allow_dash=True), help="Brief path, or - for standard output."
 )
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Chunks in parallel.")
 @endpoint_options
 @reports_errors
-def brief(source: Path, output: Path | None, write_json: bool, **options: Any) -> None:
+def brief(source: Path, output: Path | None, write_json: bool, jobs: int, **options: Any) -> None:
     """Write a brief of one document (a file, or - for standard input).
 
     \b
@@ -133,6 +134,8 @@ def brief(source: Path, output: Path | None, write_json: bool, **options: Any) -
       OPENAI_API_KEY=... summarise brief doc.txt --model gpt-4o-mini
     """
     settings = settings_from(options)
+    if jobs > 1:  # one engine slot per concurrent chunk keeps each chunk's prefix cached
+        settings = settings.with_changes(engine_parallel=min(jobs, 4))
     prompts = Prompts(settings.prompts_dir)
     if str(source) == "-":
         document = parse_document(sys.stdin.buffer.read(), "-")
@@ -142,7 +145,7 @@ def brief(source: Path, output: Path | None, write_json: bool, **options: Any) -
         output = output or Path("outputs") / f"{source.stem}.md"
     started = time.monotonic()
     llm = open_llm(settings)
-    result = build_brief(document, llm, prompts, settings.target, settings.chunk_tokens)
+    result = build_brief(document, llm, prompts, settings.target, settings.chunk_tokens, workers=jobs)
     markdown = render_markdown(result)
     if str(output) == "-":
         click.echo(markdown, nl=False)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -149,28 +151,48 @@ def cross_checks(document: Document, brief: Brief, target: Language) -> list[Che
     return results
 
 
-def build_brief(document: Document, llm: LLM, prompts: Prompts, target: Language, cap: int | None = None) -> Brief:
+@dataclass
+class ChunkResult:
+    summary: str
+    facts: list[RawFact]
+    translated: dict[int, str]
+    problems: list[str]
+
+
+def brief_chunk(context: TaskContext, chunk: Chunk) -> ChunkResult:
+    """The three tasks on one chunk, in turn, on one prefix: the server prefills the chunk once."""
+    prefix = chunk_prefix(context, chunk)
+    summary = summarise_chunk(context, prefix, chunk)
+    problems: list[str] = []
+    try:
+        facts = extract_facts(context, prefix, chunk)
+    except UnusableAnswer as exc:
+        facts, problems = [], [str(exc)]
+    if context.document.language == context.target.code:
+        translated = {s.number: s.text for s in chunk.sentences}
+    else:
+        translated = translate_chunk(context, prefix, chunk)
+    return ChunkResult(summary, facts, translated, problems)
+
+
+def build_brief(
+    document: Document, llm: LLM, prompts: Prompts, target: Language, cap: int | None = None, workers: int = 1
+) -> Brief:
+    """`workers` > 1 runs chunks concurrently (worth it against remote endpoints)."""
     usage = Usage()
     key = brief_key(document, llm, prompts, target, cap)
     document, chunks = plan(document, llm, prompts, target, cap)
     context = TaskContext(llm, prompts, document, target, usage)
     already_in_target = document.language == target.code
-    summaries: list[str] = []
-    raw_facts: list[RawFact] = []
-    translated: dict[int, str] = {}
-    problems: list[str] = []
-    for chunk in chunks:
-        # Same prefix for all three tasks: the server prefills the chunk once.
-        prefix = chunk_prefix(context, chunk)
-        summaries.append(summarise_chunk(context, prefix, chunk))
-        try:
-            raw_facts.extend(extract_facts(context, prefix, chunk))
-        except UnusableAnswer as exc:
-            problems.append(str(exc))
-        if already_in_target:
-            translated |= {s.number: s.text for s in chunk.sentences}
-        else:
-            translated |= translate_chunk(context, prefix, chunk)
+    if workers > 1 and len(chunks) > 1:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="chunk") as pool:
+            results = list(pool.map(lambda chunk: brief_chunk(context, chunk), chunks))
+    else:
+        results = [brief_chunk(context, chunk) for chunk in chunks]
+    summaries = [result.summary for result in results]
+    raw_facts = [fact for result in results for fact in result.facts]
+    translated = {number: text for result in results for number, text in result.translated.items()}
+    problems = [problem for result in results for problem in result.problems]
     translation = assemble_paragraphs(document.sentences, translated)
     summary = combine_summaries(context, summaries)
     brief = Brief(
