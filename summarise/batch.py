@@ -1,0 +1,512 @@
+"""Folder runs: discovery, concurrency, progress, resume, an index, and a dry-run plan.
+
+A batch is many one-document runs sharing ONE `LLM` (so one embedded engine per process,
+one response cache and one rate-limit gate). Every brief is written atomically once it is
+complete, so a killed batch leaves only complete briefs; the next run skips a document
+whose brief carries the same `brief_key` and `status: complete`, and recomputes the rest
+from cached responses where it can.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from fnmatch import fnmatch
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import quote
+
+from summarise.brief import clean_model_text, read_front_matter, render_json, render_markdown
+from summarise.config import Language
+from summarise.documents import Document, load_document
+from summarise.errors import ConfigError, InputError, SummariseError
+from summarise.files import atomic_write, safe_output_path
+from summarise.llm import LLM
+from summarise.pipeline import brief_key, build_brief, plan, prompt_overhead
+from summarise.prompts import Prompts
+from summarise.tasks.facts import FACTS_MAX_TOKENS
+from summarise.tasks.summary import SUMMARY_MAX_TOKENS
+from summarise.tasks.translation import _translation_budget
+
+DEFAULT_INCLUDE = ("*.txt", "*.md")
+STATE_FILE = ".summarise-batch.json"
+INDEX_FILE = "index.md"
+STATE_VERSION = 1
+
+# pysbd's Segmenter keeps the text being split on the (shared, cached) instance, so two
+# threads splitting at once can mix their documents up. Loading is quick next to the
+# model calls, so documents are loaded one at a time.
+_LOAD_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Item:
+    """One document found in the input folder, and where its brief goes."""
+
+    source: Path  # the input folder joined with `relative`: what the brief's front matter names
+    relative: Path  # inside the input folder: what the outputs mirror
+    output: Path  # the brief
+    brief: str  # the brief, relative to the output folder (for tables and the index)
+
+    @property
+    def name(self) -> str:
+        return self.relative.as_posix()
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    target: Language
+    chunk_tokens: int | None
+    max_input_bytes: int
+    write_json: bool = False
+    jobs: int = 1
+
+
+@dataclass
+class Outcome:
+    name: str  # the document, relative to the input folder
+    status: str  # done | incomplete | skipped | failed
+    detail: str = ""  # why it was skipped or failed, or what went missing
+    output: str = ""  # the brief, relative to the output folder
+    usage: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def tokens(self) -> int:
+        return self.usage.get("prompt_tokens", 0) + self.usage.get("completion_tokens", 0)
+
+
+# --- discovery -------------------------------------------------------------------------
+
+
+def _matches(relative: Path, patterns: Iterable[str]) -> bool:
+    """A pattern matches the file name (`*.txt`) or the path inside the folder (`sub/*.txt`)."""
+    return any(fnmatch(relative.name, pattern) or fnmatch(relative.as_posix(), pattern) for pattern in patterns)
+
+
+def discover(
+    root: Path,
+    output_dir: Path,
+    include: Sequence[str] = DEFAULT_INCLUDE,
+    exclude: Sequence[str] = (),
+    recursive: bool = True,
+) -> list[Item]:
+    """The documents under `root`, sorted, each with its mirrored brief path under `output_dir`."""
+    if not root.is_dir():
+        raise InputError(f"{root}: not a folder; use 'summarise brief {root}' for a single file")
+    outputs = output_dir.resolve()
+    if outputs == root.resolve():
+        raise ConfigError(f"{root} is both input and output: pass -o with another folder")
+    found: list[Path] = []
+    # followlinks=False: a linked folder cannot make the walk loop. Linked files (even
+    # dangling ones) are listed, so a broken link is reported rather than silently missed.
+    for folder, dirnames, filenames in os.walk(root):
+        here = Path(folder)
+        # Hidden folders (.git, .venv) and our own outputs are never inputs.
+        dirnames[:] = [] if not recursive else [
+            name for name in dirnames if not name.startswith(".") and (here / name).resolve() != outputs
+        ]  # fmt: skip
+        for name in filenames:
+            relative = (here / name).relative_to(root)
+            if name.startswith(".") or not _matches(relative, include) or _matches(relative, exclude):
+                continue
+            found.append(relative)
+    items: list[Item] = []
+    taken = {safe_output_path(output_dir, Path(INDEX_FILE))}  # the index is ours
+    for relative in sorted(found, key=lambda path: path.as_posix()):
+        output = safe_output_path(output_dir, relative)
+        if output in taken:  # notes.md and notes.txt in one folder: keep both briefs
+            output = safe_output_path(output_dir, Path(f"{relative}.md"))
+        taken.add(output)
+        items.append(Item(root / relative, relative, output, output.relative_to(outputs).as_posix()))
+    return items
+
+
+# --- one document ----------------------------------------------------------------------
+
+
+def load(item: Item, max_bytes: int) -> Document:
+    with _LOAD_LOCK:
+        return load_document(item.source, max_bytes)
+
+
+def is_up_to_date(item: Item, key: str, write_json: bool) -> bool:
+    """The brief on disk was made from this source with these settings, and completely."""
+    if write_json and not item.output.with_suffix(".json").exists():
+        return False
+    try:
+        front = read_front_matter(item.output.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return False
+    return bool(front) and front.get("brief_key") == key and front.get("status") == "complete"
+
+
+def _reason(exc: BaseException, item: Item) -> str:
+    """The error's one line, without the path the table already shows."""
+    text = str(exc)
+    prefix = f"{item.source}: "
+    return text[len(prefix) :] if text.startswith(prefix) else text
+
+
+def summarise_one(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions) -> Outcome:
+    """Never raises for a bad document: the batch goes on and the outcome says why."""
+    started = time.monotonic()
+    output = item.brief
+    try:
+        document = load(item, options.max_input_bytes)
+        key = brief_key(document, llm, prompts, options.target, options.chunk_tokens)
+        # Checked before any request: a finished brief costs no call and starts no engine.
+        if is_up_to_date(item, key, options.write_json):
+            return Outcome(item.name, "skipped", "up to date", output)
+        result = build_brief(document, llm, prompts, options.target, options.chunk_tokens)
+        atomic_write(item.output, render_markdown(result))
+        if options.write_json:
+            atomic_write(item.output.with_suffix(".json"), render_json(result))
+    except SummariseError as exc:
+        return Outcome(item.name, "failed", _reason(exc, item), seconds=time.monotonic() - started)
+    except Exception as exc:  # a bug of ours must not stop the other documents either
+        reason = f"unexpected {type(exc).__name__}: {exc}"
+        return Outcome(item.name, "failed", reason, seconds=time.monotonic() - started)
+    status = "incomplete" if result.problems else "done"
+    return Outcome(item.name, status, "; ".join(result.problems), output, result.usage, time.monotonic() - started)
+
+
+# --- the batch -------------------------------------------------------------------------
+
+
+class Progress(Protocol):
+    """Told when a document starts (from its worker thread) and when it ends (from the main thread)."""
+
+    def begin(self, item: Item) -> None: ...
+    def end(self, outcome: Outcome) -> None: ...
+
+
+class Silent:
+    def begin(self, item: Item) -> None:
+        pass
+
+    def end(self, outcome: Outcome) -> None:
+        pass
+
+
+class PlainLog:
+    """One line per finished document: what logs and pipes want instead of a redrawn bar."""
+
+    def __init__(self, total: int, echo: Callable[[str], None]) -> None:
+        self.total, self.echo, self.finished = total, echo, 0
+
+    def begin(self, item: Item) -> None:
+        pass
+
+    def end(self, outcome: Outcome) -> None:
+        self.finished += 1
+        if outcome.status in ("done", "incomplete"):
+            usage = outcome.usage
+            detail = (
+                f"-> {outcome.output} ({usage.get('llm_calls', 0)} calls, {usage.get('cache_hits', 0)} cache hits, "
+                f"{outcome.tokens:,} tokens, {outcome.seconds:.0f} s)"
+            )
+            if outcome.detail:
+                detail += f"; {outcome.detail}"
+        else:
+            detail = f": {outcome.detail}" if outcome.detail else ""
+        separator = " " if outcome.status in ("done", "incomplete") else ""
+        self.echo(f"[{self.finished}/{self.total}] {outcome.status:<10} {outcome.name}{separator}{detail}")
+
+
+class BarProgress:
+    """A rich progress bar on standard error: done/total, current file, tokens, cache hits, ETA."""
+
+    def __init__(self, total: int) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self._bar = Progress(
+            TextColumn("[bold]summarising"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[tokens]:,} tokens, {task.fields[hits]} cache hits"),
+            TimeRemainingColumn(),
+            TextColumn("{task.fields[current]}"),
+            console=Console(stderr=True),
+        )
+        self._task = self._bar.add_task("batch", total=total, current="", tokens=0, hits=0)
+        self._tokens = self._hits = 0
+
+    def __enter__(self) -> BarProgress:
+        self._bar.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._bar.stop()
+
+    def begin(self, item: Item) -> None:
+        self._bar.update(self._task, current=item.name)
+
+    def end(self, outcome: Outcome) -> None:
+        self._tokens += outcome.tokens
+        self._hits += outcome.usage.get("cache_hits", 0)
+        self._bar.update(self._task, advance=1, tokens=self._tokens, hits=self._hits)
+        if outcome.status == "failed":  # printed above the bar, so it stays on screen
+            from rich.text import Text
+
+            self._bar.console.print(Text.assemble(("failed ", "red"), f"{outcome.name}: {outcome.detail}"))
+
+
+@dataclass
+class BatchRun:
+    outcomes: list[Outcome]
+    interrupted: bool = False
+
+    def count(self, status: str) -> int:
+        return sum(outcome.status == status for outcome in self.outcomes)
+
+    def total(self, key: str) -> int:
+        return sum(outcome.usage.get(key, 0) for outcome in self.outcomes)
+
+
+def run_batch(items: Sequence[Item], llm: LLM, prompts: Prompts, options: BatchOptions, progress: Progress) -> BatchRun:
+    """Documents run concurrently on one shared LLM; outcomes are reported as they finish.
+
+    On Ctrl-C the documents not yet started are dropped and what finished is returned;
+    a document in flight either completes its (atomic) write or leaves nothing behind.
+    """
+
+    def work(item: Item) -> Outcome:
+        progress.begin(item)
+        return summarise_one(item, llm, prompts, options)
+
+    outcomes: list[Outcome] = []
+    executor = ThreadPoolExecutor(max_workers=options.jobs, thread_name_prefix="summarise-batch")
+    futures: list[Future[Outcome]] = [executor.submit(work, item) for item in items]
+    try:
+        for future in as_completed(futures):
+            outcome = future.result()
+            outcomes.append(outcome)
+            progress.end(outcome)
+    except KeyboardInterrupt:
+        executor.shutdown(wait=False, cancel_futures=True)
+        return BatchRun(_in_order(outcomes, items), interrupted=True)
+    executor.shutdown()
+    return BatchRun(_in_order(outcomes, items))
+
+
+def _in_order(outcomes: list[Outcome], items: Sequence[Item]) -> list[Outcome]:
+    position = {item.name: index for index, item in enumerate(items)}
+    return sorted(outcomes, key=lambda outcome: position.get(outcome.name, len(position)))
+
+
+# --- state: what happened last time, for --retry-failed ------------------------------
+
+
+def read_state(output_dir: Path) -> dict[str, dict[str, Any]]:
+    path = output_dir / STATE_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{path} is unreadable ({exc}); delete it and run the batch again") from exc
+    documents = data.get("documents") if isinstance(data, dict) else None
+    return documents if isinstance(documents, dict) else {}
+
+
+def write_state(output_dir: Path, items: Sequence[Item], run: BatchRun) -> None:
+    """Entries of documents still in the folder are kept, then overwritten by this run's outcomes."""
+    previous = read_state(output_dir)
+    names = {item.name for item in items}
+    documents = {name: entry for name, entry in previous.items() if name in names}
+    documents |= {outcome.name: asdict(outcome) for outcome in run.outcomes}
+    state = {"version": STATE_VERSION, "interrupted": run.interrupted, "documents": dict(sorted(documents.items()))}
+    atomic_write(output_dir / STATE_FILE, json.dumps(state, ensure_ascii=False, indent=2) + "\n")
+
+
+def failed_last_time(items: Sequence[Item], output_dir: Path) -> list[Item]:
+    state = read_state(output_dir)
+    if not state:
+        raise ConfigError(f"no earlier batch recorded in {output_dir / STATE_FILE}: run without --retry-failed")
+    return [item for item in items if state.get(item.name, {}).get("status") == "failed"]
+
+
+# --- index -----------------------------------------------------------------------------
+
+
+def _cell(value: object) -> str:
+    """Front matter can hold model-written text (the title): keep it inert inside a table cell."""
+    return clean_model_text(str(value)).replace("\n", " ").replace("|", "\\|")
+
+
+def render_index(output_dir: Path) -> str:
+    """One row per brief found under the output folder (this run's and earlier ones)."""
+    rows: list[str] = []
+    for path in sorted(output_dir.rglob("*.md"), key=lambda p: p.relative_to(output_dir).as_posix()):
+        relative = path.relative_to(output_dir)
+        if relative == Path(INDEX_FILE) or any(part.startswith(".") for part in relative.parts):
+            continue
+        try:
+            front = read_front_matter(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            continue
+        if not front or "brief_key" not in front:
+            continue  # not one of our briefs
+        facts = front.get("facts") or {}
+        link = quote(relative.as_posix())
+        rows.append(
+            f"| [{_cell(front.get('title', relative.stem))}]({link}) | {_cell(front.get('source', ''))} "
+            f"| {_cell(front.get('source_language', '?'))} → {_cell(front.get('target_language', '?'))} "
+            f"| {front.get('paragraphs', '?')} ¶, {front.get('chunks', '?')} chunk(s) "
+            f"| {facts.get('supported', 0)} / {facts.get('flagged', 0)} | {_cell(front.get('status', '?'))} |"
+        )
+    parts = ["# Briefs", f"{len(rows)} brief(s). Regenerated after each `summarise batch`."]
+    if rows:
+        header = "| Brief | Source | Language | Size | Facts (supported / flagged) | Status |"
+        parts.append("\n".join([header, "| --- | --- | --- | --- | --- | --- |", *rows]))
+    failed = {name: entry for name, entry in read_state(output_dir).items() if entry.get("status") == "failed"}
+    if failed:
+        lines = [f"| {_cell(name)} | {_cell(entry.get('detail', ''))} |" for name, entry in failed.items()]
+        parts.append("## Not summarised\n\n| Document | Reason |\n| --- | --- |\n" + "\n".join(lines))
+    return "\n\n".join(parts) + "\n"
+
+
+def write_index(output_dir: Path) -> Path:
+    path = output_dir / INDEX_FILE
+    atomic_write(path, render_index(output_dir))
+    return path
+
+
+# --- dry run ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentPlan:
+    name: str
+    status: str  # planned | up to date | unreadable
+    detail: str = ""
+    language: str = ""
+    chunks: int = 0
+    calls: int = 0
+    prompt_tokens: int = 0  # estimated with cl100k: exact for OpenAI models, close for others
+    completion_tokens: int = 0  # the most the calls may write (their max_tokens): a ceiling
+
+
+@dataclass(frozen=True)
+class Prices:
+    prompt: float  # USD per million tokens
+    completion: float
+
+    def cost(self, prompt_tokens: int, completion_tokens: int) -> float:
+        return (prompt_tokens * self.prompt + completion_tokens * self.completion) / 1e6
+
+
+def prices_from_env() -> Prices | None:
+    """SUMMARISE_PRICE_PROMPT and SUMMARISE_PRICE_COMPLETION, in USD per million tokens."""
+    raw = {name: os.environ.get(f"SUMMARISE_PRICE_{name.upper()}", "").strip() for name in ("prompt", "completion")}
+    if not any(raw.values()):
+        return None
+    try:
+        values = {name: float(value or 0) for name, value in raw.items()}
+    except ValueError as exc:
+        raise ConfigError(
+            "SUMMARISE_PRICE_PROMPT and SUMMARISE_PRICE_COMPLETION must be numbers (USD per million tokens)"
+        ) from exc
+    return Prices(**values)
+
+
+def plan_document(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions) -> DocumentPlan:
+    """The calls build_brief would make for this document, without making any."""
+    try:
+        document = load(item, options.max_input_bytes)
+    except SummariseError as exc:
+        return DocumentPlan(item.name, "unreadable", _reason(exc, item))
+    if is_up_to_date(item, brief_key(document, llm, prompts, options.target, options.chunk_tokens), options.write_json):
+        return DocumentPlan(item.name, "up to date", language=document.language)
+    fitted, chunks = plan(document, llm, prompts, options.target, options.chunk_tokens)
+    overhead = prompt_overhead(prompts, options.target)
+    translate = fitted.language != options.target.code
+    calls = prompt_tokens = completion_tokens = 0
+    # Per chunk: summary and facts, and the translation unless the source is in the target language.
+    for chunk in chunks:
+        tasks = [SUMMARY_MAX_TOKENS, FACTS_MAX_TOKENS] + ([_translation_budget(chunk)] if translate else [])
+        calls += len(tasks)
+        prompt_tokens += len(tasks) * (overhead + chunk.tokens)
+        completion_tokens += sum(tasks)
+    if len(chunks) > 1:  # the reduce step combines the chunk summaries
+        calls += 1
+        prompt_tokens += overhead + len(chunks) * SUMMARY_MAX_TOKENS
+        completion_tokens += SUMMARY_MAX_TOKENS
+    return DocumentPlan(item.name, "planned", "", fitted.language, len(chunks), calls, prompt_tokens, completion_tokens)
+
+
+def render_plan(plans: Sequence[DocumentPlan], prices: Prices | None) -> str:
+    headers = ["document", "lang", "chunks", "calls", "prompt tokens", "completion tokens (max)"]
+    if prices:
+        headers.append("cost (max, USD)")
+    rows: list[list[str]] = []
+    for entry in plans:
+        if entry.status != "planned":
+            # Nothing to send: say why in a trailing cell rather than in the number columns.
+            note = entry.status + (f": {entry.detail}" if entry.detail else "")
+            rows.append([entry.name, entry.language or "-", "-", "0", "-", "-", *(["-"] if prices else []), note])
+            continue
+        row = [entry.name, entry.language, str(entry.chunks), str(entry.calls)]
+        row += [f"~{entry.prompt_tokens:,}", f"{entry.completion_tokens:,}"]
+        if prices:
+            row.append(f"{prices.cost(entry.prompt_tokens, entry.completion_tokens):.4f}")
+        rows.append(row)
+    planned = [entry for entry in plans if entry.status == "planned"]
+    prompt_total = sum(entry.prompt_tokens for entry in planned)
+    completion_total = sum(entry.completion_tokens for entry in planned)
+    total = [f"total ({len(plans)} documents)", "", str(sum(e.chunks for e in planned))]
+    total += [str(sum(e.calls for e in planned)), f"~{prompt_total:,}", f"{completion_total:,}"]
+    if prices:
+        total.append(f"{prices.cost(prompt_total, completion_total):.4f}")
+    table = _table(headers, [*rows, total])
+    skipped = sum(entry.status == "up to date" for entry in plans)
+    unreadable = sum(entry.status == "unreadable" for entry in plans)
+    note = (
+        f"Dry run: no model was called. {len(planned)} to summarise, {skipped} up to date, {unreadable} unreadable.\n"
+        "Prompt tokens are estimated with cl100k; completion tokens are the ceilings the calls may use."
+    )
+    if not prices:
+        note += "\nSet SUMMARISE_PRICE_PROMPT and SUMMARISE_PRICE_COMPLETION (USD per million tokens) for a cost."
+    return table + "\n" + note + "\n"
+
+
+# --- the closing table -----------------------------------------------------------------
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Plain aligned columns; the last column of a row may run long (a reason)."""
+    widths = [len(header) for header in headers]
+    for row in rows:
+        for index, cell in enumerate(row[: len(headers)]):
+            widths[index] = max(widths[index], len(cell))
+    lines = []
+    for row in [list(headers), *rows]:
+        cells = [cell.ljust(widths[index]) if index < len(headers) else cell for index, cell in enumerate(row)]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def render_report(run: BatchRun, output_dir: Path, seconds: float, rate_limited: int, waited: float) -> str:
+    """Counts by status, then one row per document that needs a look (failed or incomplete)."""
+    counts = "  ".join(f"{status} {run.count(status)}" for status in ("done", "incomplete", "skipped", "failed"))
+    lines = [counts]
+    attention = [outcome for outcome in run.outcomes if outcome.status in ("failed", "incomplete")]
+    if attention:
+        lines.append(_table(["status", "document", "reason"], [[o.status, o.name, o.detail] for o in attention]))
+    lines.append(
+        f"{run.total('llm_calls')} calls, {run.total('cache_hits')} cache hits, "
+        f"{run.total('prompt_tokens') + run.total('completion_tokens'):,} tokens, {seconds:.0f} s; "
+        f"briefs in {output_dir}/, index {output_dir / INDEX_FILE}"
+    )
+    if rate_limited:
+        lines.append(f"rate-limited {rate_limited} time(s): requests waited {waited:.0f} s in total")
+    if run.interrupted:
+        lines.append("interrupted: run the same command again to resume (finished briefs are kept)")
+    return "\n".join(lines) + "\n"
