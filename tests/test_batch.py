@@ -1,0 +1,401 @@
+"""`summarise batch`: a folder in, mirrored briefs, an index and a resumable record out.
+
+Recorded tests replay exchanges recorded from the embedded engine (re-record with
+`SUMMARISE_RECORD=1 pytest tests/test_batch.py`); the documents are tiny so recording
+stays quick. The rate-limit and kill tests run against a fault-injection stub on
+127.0.0.1 instead: no model is involved, only how the batch copes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx2
+import pytest
+from conftest import RECORDING
+
+from summarise import batch
+from summarise.brief import read_front_matter
+from summarise.cli import main
+from summarise.llm import LLM, retry_after
+
+LYON = "La réunion annuelle de la coalition s’est tenue à Lyon le 12 mars 2023. Quarante délégués de douze pays y ont participé.\n"  # noqa: E501
+NANTES = "Le nouveau pont de Nantes ouvrira en septembre 2025. Sa construction a coûté 80 millions d’euros.\n"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
+
+
+def write(path: Path, text: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def front(path: Path) -> dict:
+    data = read_front_matter(path.read_text(encoding="utf-8"))
+    assert data is not None, f"{path} has no front matter"
+    return data
+
+
+def requests_sent(cassette) -> int:
+    """Requests that reached the (recorded) endpoint so far."""
+    return len(cassette.requests) if RECORDING else cassette.play_count
+
+
+# --- recorded: the embedded engine's answers, replayed ---------------------------------
+
+
+def test_a_folder_with_bad_files_gives_mirrored_briefs_a_report_and_an_index(cassette, runner, tmp_path: Path) -> None:
+    write(tmp_path / "in" / "lyon.txt", LYON)
+    write(tmp_path / "in" / "sub" / "nantes.txt", NANTES)
+    write(tmp_path / "in" / "empty.txt", "")
+    write(tmp_path / "in" / "sub" / "picture.txt", PNG)  # a PNG saved with a .txt name
+    (tmp_path / "in" / "gone.txt").symlink_to(tmp_path / "in" / "deleted.txt")  # a dangling link
+    write(tmp_path / "in" / "table.csv", "a,b\n1,2\n")  # not matched by the default *.txt, *.md
+
+    result = runner.invoke(main, ["batch", "in", "--jobs", "1"])
+
+    assert result.exit_code == 1, result.output  # some documents failed
+    assert requests_sent(cassette) == 6  # 3 tasks (summary, facts, translation) x 2 good documents
+    briefs = sorted(p.relative_to("outputs").as_posix() for p in Path("outputs").rglob("*.md"))
+    assert briefs == ["index.md", "lyon.md", "sub/nantes.md"]  # mirrors in/, nothing for the bad ones
+    for name, source in (("lyon.md", "in/lyon.txt"), ("sub/nantes.md", "in/sub/nantes.txt")):
+        data = front(Path("outputs") / name)
+        assert (data["source"], data["source_language"], data["status"]) == (source, "fr", "complete")
+    # The closing table on stdout: counts, then each failure with its reason.
+    assert "done 2" in result.stdout and "failed 3" in result.stdout
+    reasons = {line.split()[1]: line for line in result.stdout.splitlines() if line.startswith("failed ")}
+    assert "empty" in reasons["empty.txt"]
+    assert "PNG image" in reasons["sub/picture.txt"]
+    assert "no such file" in reasons["gone.txt"]
+    # Not a terminal: one plain line per document on stderr, no bar.
+    assert len(re.findall(r"^\[\d/5\] ", result.stderr, re.MULTILINE)) == 5
+    # The index lists both briefs with links relative to it, and what could not be summarised.
+    index = Path("outputs/index.md").read_text(encoding="utf-8")
+    assert "](lyon.md)" in index and "](sub/nantes.md)" in index
+    assert index.count("fr → en") == 2 and "| complete |" in index
+    not_summarised = index.split("## Not summarised", 1)[1]
+    assert all(name in not_summarised for name in ("empty.txt", "gone.txt", "sub/picture.txt"))
+    state = json.loads(Path("outputs/.summarise-batch.json").read_text(encoding="utf-8"))["documents"]
+    assert {name: entry["status"] for name, entry in state.items()} == {
+        "empty.txt": "failed",
+        "gone.txt": "failed",
+        "lyon.txt": "done",
+        "sub/nantes.txt": "done",
+        "sub/picture.txt": "failed",
+    }
+
+    # --retry-failed runs only those three. The empty file now holds Lyon's text, whose
+    # answers are cached: it succeeds with no request; the other two fail again.
+    write(tmp_path / "in" / "empty.txt", LYON)
+    retry = runner.invoke(main, ["batch", "in", "--jobs", "1", "--retry-failed"])
+    assert retry.exit_code == 1, retry.output
+    assert requests_sent(cassette) == 6
+    assert len(re.findall(r"^\[\d/3\] ", retry.stderr, re.MULTILINE)) == 3
+    assert "done 1" in retry.stdout and "failed 2" in retry.stdout and "3 cache hits" in retry.stdout
+    assert front(Path("outputs/empty.md"))["status"] == "complete"
+    assert "](empty.md)" in Path("outputs/index.md").read_text(encoding="utf-8")
+
+
+def test_a_second_run_skips_finished_briefs_with_zero_model_calls(cassette, runner, tmp_path: Path) -> None:
+    write(tmp_path / "in" / "nantes.txt", NANTES)
+    first = runner.invoke(main, ["batch", "in", "-o", "briefs", "--jobs", "1"])
+    assert first.exit_code == 0, first.output
+    brief = Path("briefs/nantes.md")
+    written = brief.read_bytes()
+    sent = requests_sent(cassette)
+    assert sent == 3
+
+    second = runner.invoke(main, ["batch", "in", "-o", "briefs", "--jobs", "1"])
+
+    assert second.exit_code == 0, second.output
+    # Playback repeats are off, so any request would have failed; the count proves none was sent.
+    assert requests_sent(cassette) == sent
+    assert "skipped 1" in second.stdout and "0 calls, 0 cache hits" in second.stdout
+    assert "nantes.txt: up to date" in second.stderr
+    assert brief.read_bytes() == written  # not even rewritten
+    assert "](nantes.md)" in Path("briefs/index.md").read_text(encoding="utf-8")
+    # The dry run agrees: nothing left to do.
+    plan = runner.invoke(main, ["batch", "in", "-o", "briefs", "--dry-run"])
+    assert plan.exit_code == 0 and "up to date" in plan.stdout
+    assert re.search(r"^total \(1 documents\)\s+0\s+0\s", plan.stdout, re.MULTILINE), plan.stdout
+
+
+def test_an_interrupted_batch_resumes_without_redoing_finished_work(
+    cassette, runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "in" / "1-lyon.txt", LYON)
+    write(tmp_path / "in" / "2-nantes.txt", NANTES)
+    real_complete = LLM.complete
+    nantes_calls = 0
+
+    def ctrl_c_during_nantes(self: LLM, messages: list[dict[str, str]], **kwargs: object):
+        """Ctrl-C after the second document's first answer: Lyon finished, Nantes half done."""
+        nonlocal nantes_calls
+        if "Nantes" in messages[-1]["content"]:
+            nantes_calls += 1
+            if nantes_calls == 2:
+                raise KeyboardInterrupt
+        return real_complete(self, messages, **kwargs)
+
+    monkeypatch.setattr(LLM, "complete", ctrl_c_during_nantes)
+    interrupted = runner.invoke(main, ["batch", "in", "--jobs", "1"])
+
+    assert interrupted.exit_code == 130, interrupted.output
+    assert "interrupted: run the same command again to resume" in interrupted.stdout
+    assert requests_sent(cassette) == 3 + 1
+    lyon = Path("outputs/1-lyon.md")
+    assert front(lyon)["status"] == "complete"
+    finished = lyon.read_bytes()
+    assert not Path("outputs/2-nantes.md").exists()
+    assert not list(Path("outputs").rglob("*.tmp"))  # nothing half-written
+
+    monkeypatch.setattr(LLM, "complete", real_complete)
+    resumed = runner.invoke(main, ["batch", "in", "--jobs", "1"])
+
+    assert resumed.exit_code == 0, resumed.output
+    assert "1-lyon.txt: up to date" in resumed.stderr
+    assert lyon.read_bytes() == finished
+    # Nantes: its one answered request came from the cache, only the other two were sent.
+    assert front(Path("outputs/2-nantes.md"))["usage"]["cache_hits"] == 1
+    assert front(Path("outputs/2-nantes.md"))["usage"]["llm_calls"] == 2
+    assert requests_sent(cassette) == 3 + 1 + 2  # each recorded exchange played exactly once
+
+
+# --- without any model ----------------------------------------------------------------
+
+
+def test_discovery_follows_globs_recursion_and_mirrors_sub_folders(tmp_path: Path) -> None:
+    root = tmp_path / "docs"
+    for name in ["a.txt", "b.md", "c.csv", "sub/d.txt", "sub/deep/e.txt", ".git/f.txt", "sub/.hidden.txt"]:
+        write(root / name, "text")
+    write(root / "notes.txt", "text")
+    write(root / "notes.md", "text")  # both would become notes.md
+    write(root / "index.txt", "text")  # would overwrite the index
+    write(root / "outputs" / "old.md", "a brief from an earlier run")  # our own outputs, inside the input
+    outputs = root / "outputs"
+
+    def found(**options: object) -> list[str]:
+        return [item.name for item in batch.discover(root, outputs, **options)]
+
+    assert found() == ["a.txt", "b.md", "index.txt", "notes.md", "notes.txt", "sub/d.txt", "sub/deep/e.txt"]
+    assert found(recursive=False) == ["a.txt", "b.md", "index.txt", "notes.md", "notes.txt"]
+    assert found(include=["*.csv", "sub/deep/*"]) == ["c.csv", "sub/deep/e.txt"]
+    assert found(exclude=["sub/*", "notes.*"]) == ["a.txt", "b.md", "index.txt"]
+    briefs = {item.name: item.brief for item in batch.discover(root, outputs)}
+    assert briefs == {
+        "a.txt": "a.md",
+        "b.md": "b.md",
+        "index.txt": "index.txt.md",
+        "notes.md": "notes.md",
+        "notes.txt": "notes.txt.md",
+        "sub/d.txt": "sub/d.md",
+        "sub/deep/e.txt": "sub/deep/e.md",
+    }
+    assert all(item.output == outputs.resolve() / item.brief for item in batch.discover(root, outputs))
+
+
+def test_dry_run_shows_chunks_tokens_calls_and_cost_without_calling_a_model(
+    runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")  # nothing listens there
+    monkeypatch.setenv("SUMMARISE_MODEL", "some-model")
+    monkeypatch.setenv("SUMMARISE_PRICE_PROMPT", "0.15")
+    monkeypatch.setenv("SUMMARISE_PRICE_COMPLETION", "0.60")
+
+    def no_model(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a dry run must not reach a model")
+
+    monkeypatch.setattr(LLM, "_get_client", no_model)
+    write(tmp_path / "in" / "lyon.txt", LYON)
+    write(tmp_path / "in" / "long" / "report.txt", "\n\n".join([LYON.strip(), NANTES.strip()] * 6))
+    write(tmp_path / "in" / "english.txt", "The council met in Leeds on 4 May 2024. It approved a new budget.")
+    write(tmp_path / "in" / "empty.txt", "")
+
+    result = runner.invoke(main, ["batch", "in", "--dry-run", "--chunk-tokens", "64"])
+
+    assert result.exit_code == 0, result.output
+    rows = {line.split()[0]: line.split() for line in result.stdout.splitlines() if line.split()}
+    assert rows["lyon.txt"][1:4] == ["fr", "1", "3"]  # summary, facts, translation
+    assert rows["english.txt"][1:4] == ["en", "1", "2"]  # already English: no translation
+    chunks = int(rows["long/report.txt"][2])
+    assert chunks > 1 and rows["long/report.txt"][3] == str(3 * chunks + 1)  # + the reduce step
+    assert "unreadable: the file is empty" in " ".join(rows["empty.txt"])
+    total = rows["total"]  # total (4 documents) <chunks> <calls> <prompt> <completion> <cost>
+    assert total[1:4] == ["(4", "documents)", str(1 + 1 + chunks)]
+    calls, cost = int(total[4]), float(total[7])
+    prompt, completion = (int(value.strip("~").replace(",", "")) for value in total[5:7])
+    assert calls == 3 + 2 + 3 * chunks + 1
+    assert cost == pytest.approx((prompt * 0.15 + completion * 0.60) / 1e6, abs=1e-4)
+    assert "no model was called" in result.stdout
+    assert not Path("outputs").exists()  # nothing written
+
+
+# --- a fault-injection stub: rate limits and a killed process ---------------------------
+
+
+class QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A request from the killed process fails when answered; printing its traceback
+        # from this thread would write into the stderr a concurrent CliRunner captures.
+        pass
+
+
+@dataclass
+class Arrival:
+    at: float
+    status: int
+    task: str  # the end of the last message: which document and task it was
+
+
+class FaultInjectionStub:
+    """NOT a model: an OpenAI-compatible server on 127.0.0.1 whose answers are canned and
+    whose failures are scripted, to test how a batch copes with 429s and being killed."""
+
+    def __init__(self) -> None:
+        self.arrivals: list[Arrival] = []
+        self.rate_limit_first = 0  # answer this many first requests with 429 + Retry-After
+        self.retry_after = "1"
+        self.answer_delay = 0.0
+        self.hold_when = ""  # a request containing this text waits until `release` is set
+        self.release = threading.Event()
+        lock = threading.Lock()
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["content-length"])))
+                text = body["messages"][-1]["content"]
+                with lock:
+                    limited = len(stub.arrivals) < stub.rate_limit_first
+                    stub.arrivals.append(Arrival(time.monotonic(), 429 if limited else 200, text))
+                if limited:
+                    return self._send(429, {"error": {"message": "slow down", "type": "rate_limit"}})
+                if stub.hold_when and stub.hold_when in text:
+                    stub.release.wait(60)
+                time.sleep(stub.answer_delay)
+                # English sources: summary and facts only; facts asked with a JSON schema.
+                content = json.dumps({"facts": []}) if body.get("response_format") else "A canned summary."
+                choice = {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}
+                usage = {"prompt_tokens": 50, "completion_tokens": 5, "total_tokens": 55}
+                self._send(200, {"id": "stub", "object": "chat.completion", "created": 0, "model": "stub",
+                                 "choices": [choice], "usage": usage})  # fmt: skip
+
+            def _send(self, status: int, payload: dict) -> None:
+                data = json.dumps(payload).encode()
+                try:
+                    self.send_response(status)
+                    self.send_header("content-type", "application/json")
+                    self.send_header("content-length", str(len(data)))
+                    if status == 429:
+                        self.send_header("retry-after", stub.retry_after)
+                    self.end_headers()
+                    self.wfile.write(data)
+                except OSError:
+                    pass  # the client was killed while we held its request
+
+        self.server = QuietServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+
+
+@pytest.fixture
+def fault_injection_stub(monkeypatch: pytest.MonkeyPatch) -> Iterator[FaultInjectionStub]:
+    stub = FaultInjectionStub()
+    thread = threading.Thread(target=stub.server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("OPENAI_BASE_URL", stub.url)
+    monkeypatch.setenv("SUMMARISE_MODEL", "stub-model")
+    yield stub
+    stub.release.set()
+    stub.server.shutdown()
+    stub.server.server_close()
+
+
+LEEDS = "The council met in Leeds on 4 May 2024. It approved a new budget for the library.\n"
+ZANZIBAR = "The river festival in Zanzibar drew many visitors. Boats raced for two days.\n"
+
+
+def test_a_429_slows_every_thread_down_and_no_document_fails(
+    fault_injection_stub: FaultInjectionStub, runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stub = fault_injection_stub
+    stub.rate_limit_first, stub.retry_after = 1, "1"
+    stub.answer_delay = 0.2  # the other thread's first answer arrives after the 429 closed the gate
+    monkeypatch.setenv("SUMMARISE_MAX_RETRIES", "2")  # the SDK's own retry re-sends the limited request
+    write(tmp_path / "in" / "leeds.txt", LEEDS)
+    write(tmp_path / "in" / "zanzibar.txt", ZANZIBAR)
+
+    result = runner.invoke(main, ["batch", "in", "--jobs", "2"])
+
+    assert result.exit_code == 0, result.output
+    assert "done 2" in result.stdout and "failed 0" in result.stdout
+    assert "rate-limited 1 time(s)" in result.stdout
+    assert all(front(Path(f"outputs/{name}.md"))["status"] == "complete" for name in ("leeds", "zanzibar"))
+    limited = stub.arrivals[0]
+    assert limited.status == 429 and len(stub.arrivals) == 5  # 2 documents x (summary, facts) + the retry
+    # Only a request already on its way (the other thread's first) arrived right after the 429;
+    # every later one, from either thread, waited out the Retry-After second.
+    after = [arrival.at - limited.at for arrival in stub.arrivals[1:]]
+    assert not [delay for delay in after if 0.1 < delay < 0.95], after
+    assert sum(delay >= 0.95 for delay in after) >= 3, after
+
+
+@pytest.mark.parametrize(
+    ("headers", "seconds"),
+    [({"retry-after": "2"}, 2.0), ({"retry-after-ms": "1500"}, 1.5), ({"retry-after": "soon"}, 1.0), ({}, 1.0)],
+)
+def test_retry_after_is_read_in_all_its_forms(headers: dict[str, str], seconds: float) -> None:
+    assert retry_after(httpx2.Headers(headers), default=1.0, cap=120.0) == seconds
+
+
+def test_a_killed_batch_keeps_finished_briefs_and_resumes_the_rest(
+    fault_injection_stub: FaultInjectionStub, runner, tmp_path: Path
+) -> None:
+    stub = fault_injection_stub
+    stub.hold_when = "Zanzibar"  # the second document hangs, so the kill lands in the middle of it
+    write(tmp_path / "in" / "1-leeds.txt", LEEDS)
+    write(tmp_path / "in" / "2-zanzibar.txt", ZANZIBAR)
+    command = [sys.executable, "-m", "summarise", "batch", "in", "--jobs", "1"]
+    process = subprocess.Popen(
+        command, cwd=tmp_path, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not any("Zanzibar" in arrival.task for arrival in stub.arrivals):
+            assert process.poll() is None and time.monotonic() < deadline, "the batch never reached document 2"
+            time.sleep(0.05)
+    finally:
+        process.kill()  # SIGKILL: no clean-up code runs
+        process.wait()
+    leeds = Path("outputs/1-leeds.md")
+    assert front(leeds)["status"] == "complete"
+    finished = leeds.read_bytes()
+    assert not Path("outputs/2-zanzibar.md").exists()
+    assert not [p for p in Path("outputs").rglob("*") if p.name.endswith(".tmp")]
+    seen = len(stub.arrivals)
+
+    stub.release.set()
+    resumed = runner.invoke(main, ["batch", "in", "--jobs", "1"])
+
+    assert resumed.exit_code == 0, resumed.output
+    assert "1-leeds.txt: up to date" in resumed.stderr, resumed.output
+    assert leeds.read_bytes() == finished
+    again = stub.arrivals[seen:]
+    assert again and not [arrival for arrival in again if "Leeds" in arrival.task]  # nothing re-sent for Leeds
+    assert front(Path("outputs/2-zanzibar.md"))["status"] == "complete"
