@@ -1,0 +1,84 @@
+"""Promises: nothing is lost or half-written, whatever happens to the process.
+
+Real subprocesses against the FaultInjectionStub (fault injection only): SIGKILL at
+several moments, and two summarise processes sharing one cache and one output folder.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from summarise.brief import read_front_matter
+from summarise.cli import main
+
+CITIES = ["Lyon", "Lille", "Nantes", "Rennes", "Nice", "Dijon"]
+
+
+def make_folder() -> list[str]:
+    for index, city in enumerate(CITIES):
+        text = f"Le conseil de {city} s'est réuni le {index + 1} mars 2024.\n\nIl a voté {index + 10} millions d'euros."
+        Path("in").mkdir(exist_ok=True)
+        Path("in", f"{city.lower()}.txt").write_text(text, encoding="utf-8")
+    return [f"{city.lower()}.md" for city in CITIES]
+
+
+def assert_only_complete_briefs(folder: Path) -> int:
+    """Every brief present is whole: front matter, all sections, status complete."""
+    briefs = [path for path in folder.glob("*.md") if path.name != "index.md"]
+    for path in briefs:
+        markdown = path.read_text(encoding="utf-8")
+        assert read_front_matter(markdown)["status"] == "complete", path
+        assert markdown.rstrip().splitlines()[-1].startswith("- "), f"{path} is cut short"
+        assert "## Checks" in markdown
+    return len(briefs)
+
+
+def batch_process(*extra: str) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "summarise", "batch", "in", "-o", "out", *extra]
+    return subprocess.Popen(command, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+@pytest.mark.parametrize("kill_after_requests", [1, 5, 9, 14])
+def test_sigkill_at_any_moment_leaves_only_complete_briefs_and_the_rerun_finishes(
+    runner, fault_stub, kill_after_requests: int
+) -> None:
+    names = make_folder()
+    stub = fault_stub(latency=0.05)
+    process = batch_process("--jobs", "2")
+    deadline = time.monotonic() + 60
+    while len(stub.requests) < kill_after_requests:  # the moment: this many model calls in
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)  # no clean-up code runs
+    process.wait()
+    finished_before = assert_only_complete_briefs(Path("out"))
+    assert finished_before < len(names)
+    sent_before = len(stub.requests)
+
+    result = runner.invoke(main, ["batch", "in", "-o", "out", "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    assert assert_only_complete_briefs(Path("out")) == len(names)
+    # Finished briefs were skipped and answered calls came from the cache: at most the
+    # unfinished documents' three calls each were sent again.
+    assert len(stub.requests) - sent_before <= 3 * (len(names) - finished_before)
+    assert f"skipped {finished_before}" in result.output
+
+
+def test_two_processes_at_once_share_cache_and_outputs_safely(runner, fault_stub) -> None:
+    names = make_folder()
+    fault_stub(latency=0.05)
+    first, second = batch_process("--jobs", "2"), batch_process("--jobs", "2")
+    assert first.wait(timeout=120) == 0 and second.wait(timeout=120) == 0
+    assert assert_only_complete_briefs(Path("out")) == len(names)
+    index = Path("out/index.md").read_text(encoding="utf-8")
+    assert all(name in index for name in names)
+    stats = runner.invoke(main, ["cache", "stats"])
+    assert stats.exit_code == 0 and f"{3 * len(names)} responses" in stats.output
+    assert not [path for path in Path("out").iterdir() if path.name.endswith(".tmp")]
