@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -187,6 +188,12 @@ class Progress(Protocol):
 
 
 class Silent:
+    def __enter__(self) -> Silent:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        pass
+
     def begin(self, item: Item) -> None:
         pass
 
@@ -194,7 +201,7 @@ class Silent:
         pass
 
 
-class PlainLog:
+class PlainLog(Silent):
     """One line per finished document: what logs and pipes want instead of a redrawn bar."""
 
     def __init__(self, total: int, echo: Callable[[str], None]) -> None:
@@ -217,6 +224,15 @@ class PlainLog:
             detail = f": {outcome.detail}" if outcome.detail else ""
         separator = " " if outcome.status in ("done", "incomplete") else ""
         self.echo(f"[{self.finished}/{self.total}] {outcome.status:<10} {outcome.name}{separator}{detail}")
+
+
+def choose_progress(quiet: bool, total: int, echo: Callable[[str], None]) -> Silent | PlainLog | BarProgress:
+    """A bar for a person at a terminal, plain lines for logs and pipes, nothing with -q."""
+    if quiet:
+        return Silent()
+    if sys.stderr.isatty():
+        return BarProgress(total)
+    return PlainLog(total, echo)
 
 
 class BarProgress:
@@ -261,7 +277,8 @@ class BarProgress:
 @dataclass
 class BatchRun:
     outcomes: list[Outcome]
-    interrupted: bool = False
+    interrupted: bool = False  # Ctrl-C: documents not started were left for the next run
+    abandoned: bool = False  # a second Ctrl-C: threads still in flight must not be waited for
 
     def count(self, status: str) -> int:
         return sum(outcome.status == status for outcome in self.outcomes)
@@ -270,11 +287,20 @@ class BatchRun:
         return sum(outcome.usage.get(key, 0) for outcome in self.outcomes)
 
 
-def run_batch(items: Sequence[Item], llm: LLM, prompts: Prompts, options: BatchOptions, progress: Progress) -> BatchRun:
+def run_batch(
+    items: Sequence[Item],
+    llm: LLM,
+    prompts: Prompts,
+    options: BatchOptions,
+    progress: Progress,
+    note: Callable[[str], None] = lambda _message: None,
+) -> BatchRun:
     """Documents run concurrently on one shared LLM; outcomes are reported as they finish.
 
-    On Ctrl-C the documents not yet started are dropped and what finished is returned;
-    a document in flight either completes its (atomic) write or leaves nothing behind.
+    First Ctrl-C: documents not yet started are dropped; those in flight finish and are
+    recorded, since their work is nearly paid for. Second Ctrl-C: stop waiting, and
+    `abandoned` tells the caller to exit without joining those threads; a brief is
+    written atomically, so each of them leaves either a complete brief or nothing.
     """
 
     def work(item: Item) -> Outcome:
@@ -282,15 +308,26 @@ def run_batch(items: Sequence[Item], llm: LLM, prompts: Prompts, options: BatchO
         return summarise_one(item, llm, prompts, options)
 
     outcomes: list[Outcome] = []
-    executor = ThreadPoolExecutor(max_workers=options.jobs, thread_name_prefix="summarise-batch")
-    futures: list[Future[Outcome]] = [executor.submit(work, item) for item in items]
-    try:
-        for future in as_completed(futures):
+
+    def collect(pending: Iterable[Future[Outcome]]) -> None:
+        for future in as_completed(pending):
             outcome = future.result()
             outcomes.append(outcome)
             progress.end(outcome)
+
+    executor = ThreadPoolExecutor(max_workers=options.jobs, thread_name_prefix="summarise-batch")
+    futures: list[Future[Outcome]] = [executor.submit(work, item) for item in items]
+    try:
+        collect(futures)
     except KeyboardInterrupt:
         executor.shutdown(wait=False, cancel_futures=True)
+        in_flight = [future for future in futures if not future.done()]
+        if in_flight:
+            note(f"stopping: finishing {len(in_flight)} document(s) in progress; press Ctrl-C again to stop now")
+            try:
+                collect(in_flight)
+            except KeyboardInterrupt:
+                return BatchRun(_in_order(outcomes, items), interrupted=True, abandoned=True)
         return BatchRun(_in_order(outcomes, items), interrupted=True)
     executor.shutdown()
     return BatchRun(_in_order(outcomes, items))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -242,13 +243,8 @@ def batch(
         return
     llm = open_llm(settings)
     started = time.monotonic()
-    if quiet:
-        run = batches.run_batch(items, llm, prompts, run_options, batches.Silent())
-    elif sys.stderr.isatty():
-        with batches.BarProgress(len(items)) as bar:
-            run = batches.run_batch(items, llm, prompts, run_options, bar)
-    else:
-        run = batches.run_batch(items, llm, prompts, run_options, batches.PlainLog(len(items), say))
+    with batches.choose_progress(quiet, len(items), say) as progress:
+        run = batches.run_batch(items, llm, prompts, run_options, progress, note=say)
     batches.write_state(output_dir, items, run)
     batches.write_index(output_dir)
     if quiet:
@@ -259,6 +255,11 @@ def batch(
         gate = llm.gate
         report = batches.render_report(run, output_dir, time.monotonic() - started, gate.rate_limited, gate.waited)
         click.echo(report, nl=False)
+    if run.abandoned:
+        # Python would join the worker threads still in flight before exiting: don't.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
     if run.interrupted:
         sys.exit(130)
     if run.count("failed"):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -399,3 +400,50 @@ def test_a_killed_batch_keeps_finished_briefs_and_resumes_the_rest(
     again = stub.arrivals[seen:]
     assert again and not [arrival for arrival in again if "Leeds" in arrival.task]  # nothing re-sent for Leeds
     assert front(Path("outputs/2-zanzibar.md"))["status"] == "complete"
+
+
+def test_ctrl_c_finishes_the_document_in_flight_and_a_second_ctrl_c_leaves_at_once(
+    fault_injection_stub: FaultInjectionStub, tmp_path: Path
+) -> None:
+    stub = fault_injection_stub
+    stub.hold_when = "Zanzibar"
+    write(tmp_path / "in" / "1-leeds.txt", LEEDS)
+    write(tmp_path / "in" / "2-zanzibar.txt", ZANZIBAR)
+    write(tmp_path / "in" / "3-york.txt", "York opened a new bridge in 2021. It carries trams and bicycles.\n")
+
+    def start(output: str, *options: str) -> subprocess.Popen[str]:
+        command = [sys.executable, "-m", "summarise", "batch", "in", "-o", output, "--jobs", "1", *options]
+        process = subprocess.Popen(
+            command, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        deadline, seen = time.monotonic() + 60, len(stub.arrivals)
+        while not any("Zanzibar" in arrival.task for arrival in stub.arrivals[seen:]):
+            assert process.poll() is None and time.monotonic() < deadline, "the batch never reached Zanzibar"
+            time.sleep(0.05)
+        return process
+
+    # One Ctrl-C: York (not started) is dropped; Zanzibar (in flight) is finished and recorded.
+    process = start("first")
+    process.send_signal(signal.SIGINT)
+    time.sleep(0.5)
+    assert process.poll() is None, "it should wait for the document in flight"
+    stub.release.set()
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "finishing 1 document(s) in progress" in stderr and "interrupted" in stdout
+    assert front(Path("first/2-zanzibar.md"))["status"] == "complete"
+    assert not Path("first/3-york.md").exists()
+    state = json.loads(Path("first/.summarise-batch.json").read_text(encoding="utf-8"))
+    assert state["interrupted"] and set(state["documents"]) == {"1-leeds.txt", "2-zanzibar.txt"}
+
+    # Two Ctrl-Cs: it leaves at once, and the held document leaves nothing behind.
+    stub.release = threading.Event()
+    process = start("second", "--no-cache")  # so Zanzibar is asked (and held) again
+    process.send_signal(signal.SIGINT)
+    time.sleep(0.3)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=10)
+    assert process.returncode == 130, stderr
+    assert front(Path("second/1-leeds.md"))["status"] == "complete"
+    assert not Path("second/2-zanzibar.md").exists()
+    assert not [p for p in Path("second").rglob("*") if p.name.endswith(".tmp")]
