@@ -14,6 +14,7 @@ import os
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
@@ -109,9 +110,8 @@ def discover(
     for folder, dirnames, filenames in os.walk(root):
         here = Path(folder)
         # Hidden folders (.git, .venv) and our own outputs are never inputs.
-        dirnames[:] = [] if not recursive else [
-            name for name in dirnames if not name.startswith(".") and (here / name).resolve() != outputs
-        ]  # fmt: skip
+        kept = [name for name in dirnames if not name.startswith(".") and (here / name).resolve() != outputs]
+        dirnames[:] = kept if recursive else []
         for name in filenames:
             relative = (here / name).relative_to(root)
             if name.startswith(".") or not _matches(relative, include) or _matches(relative, exclude):
@@ -157,13 +157,12 @@ def _reason(exc: BaseException, item: Item) -> str:
 def summarise_one(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions) -> Outcome:
     """Never raises for a bad document: the batch goes on and the outcome says why."""
     started = time.monotonic()
-    output = item.brief
     try:
         document = load(item, options.max_input_bytes)
         key = brief_key(document, llm, prompts, options.target, options.chunk_tokens)
         # Checked before any request: a finished brief costs no call and starts no engine.
         if is_up_to_date(item, key, options.write_json):
-            return Outcome(item.name, "skipped", "up to date", output)
+            return Outcome(item.name, "skipped", "up to date", item.brief)
         result = build_brief(document, llm, prompts, options.target, options.chunk_tokens)
         atomic_write(item.output, render_markdown(result))
         if options.write_json:
@@ -171,10 +170,11 @@ def summarise_one(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions)
     except SummariseError as exc:
         return Outcome(item.name, "failed", _reason(exc, item), seconds=time.monotonic() - started)
     except Exception as exc:  # a bug of ours must not stop the other documents either
+        llm.log(traceback.format_exc())  # shown with -v
         reason = f"unexpected {type(exc).__name__}: {exc}"
         return Outcome(item.name, "failed", reason, seconds=time.monotonic() - started)
     status = "incomplete" if result.problems else "done"
-    return Outcome(item.name, status, "; ".join(result.problems), output, result.usage, time.monotonic() - started)
+    return Outcome(item.name, status, "; ".join(result.problems), item.brief, result.usage, time.monotonic() - started)
 
 
 # --- the batch -------------------------------------------------------------------------
