@@ -207,23 +207,19 @@ class PlainLog(Silent):
     def __init__(self, total: int, echo: Callable[[str], None]) -> None:
         self.total, self.echo, self.finished = total, echo, 0
 
-    def begin(self, item: Item) -> None:
-        pass
-
     def end(self, outcome: Outcome) -> None:
         self.finished += 1
+        line = f"[{self.finished}/{self.total}] {outcome.status:<10} {outcome.name}"
         if outcome.status in ("done", "incomplete"):
             usage = outcome.usage
-            detail = (
-                f"-> {outcome.output} ({usage.get('llm_calls', 0)} calls, {usage.get('cache_hits', 0)} cache hits, "
+            line += (
+                f" -> {outcome.output} ({usage.get('llm_calls', 0)} calls, {usage.get('cache_hits', 0)} cache hits, "
                 f"{outcome.tokens:,} tokens, {outcome.seconds:.0f} s)"
             )
-            if outcome.detail:
-                detail += f"; {outcome.detail}"
-        else:
-            detail = f": {outcome.detail}" if outcome.detail else ""
-        separator = " " if outcome.status in ("done", "incomplete") else ""
-        self.echo(f"[{self.finished}/{self.total}] {outcome.status:<10} {outcome.name}{separator}{detail}")
+            line += f"; {outcome.detail}" if outcome.detail else ""
+        elif outcome.detail:
+            line += f": {outcome.detail}"
+        self.echo(line)
 
 
 def choose_progress(quiet: bool, total: int, echo: Callable[[str], None]) -> Silent | PlainLog | BarProgress:
