@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Sequence
@@ -39,11 +38,6 @@ DEFAULT_INCLUDE = ("*.txt", "*.md")
 STATE_FILE = ".summarise-batch.json"
 INDEX_FILE = "index.md"
 STATE_VERSION = 1
-
-# pysbd's Segmenter keeps the text being split on the (shared, cached) instance, so two
-# threads splitting at once can mix their documents up. Loading is quick next to the
-# model calls, so documents are loaded one at a time.
-_LOAD_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -132,8 +126,7 @@ def discover(
 
 
 def load(item: Item, max_bytes: int) -> Document:
-    with _LOAD_LOCK:
-        return load_document(item.source, max_bytes)
+    return load_document(item.source, max_bytes)
 
 
 def is_up_to_date(item: Item, key: str, write_json: bool) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -185,9 +186,17 @@ def detect_language(text: str) -> str:
     return str(code)
 
 
-@lru_cache(maxsize=8)
+_segmenters = threading.local()
+
+
 def _segmenter(language: str) -> pysbd.Segmenter:
-    return pysbd.Segmenter(language=language if language in _PYSBD_LANGUAGES else "en", clean=False)
+    """One segmenter per thread and language: pysbd keeps the text it splits on the
+    instance, so a shared one mixes up documents split at the same time."""
+    cache: dict[str, pysbd.Segmenter] = getattr(_segmenters, "by_language", None) or {}
+    _segmenters.by_language = cache
+    if language not in cache:
+        cache[language] = pysbd.Segmenter(language=language if language in _PYSBD_LANGUAGES else "en", clean=False)
+    return cache[language]
 
 
 def split_sentences(text: str, language: str) -> tuple[Sentence, ...]:
