@@ -48,6 +48,7 @@ class Item:
     relative: Path  # inside the input folder: what the outputs mirror
     output: Path  # the brief
     brief: str  # the brief, relative to the output folder (for tables and the index)
+    root: Path | None = None  # the input folder, resolved: links must not lead out of it
 
     @property
     def name(self) -> str:
@@ -118,7 +119,8 @@ def discover(
         if output in taken:  # notes.md and notes.txt in one folder: keep both briefs
             output = safe_output_path(output_dir, Path(f"{relative}.md"))
         taken.add(output)
-        items.append(Item(root / relative, relative, output, output.relative_to(outputs).as_posix()))
+        brief = output.relative_to(outputs).as_posix()
+        items.append(Item(root / relative, relative, output, brief, root.resolve()))
     return items
 
 
@@ -126,6 +128,9 @@ def discover(
 
 
 def load(item: Item, max_bytes: int) -> Document:
+    # A link in a shared input folder must not make us read, and send, files from elsewhere.
+    if item.root is not None and not item.source.resolve().is_relative_to(item.root):
+        raise InputError(f"{item.source}: a link to a file outside the input folder; not followed")
     return load_document(item.source, max_bytes)
 
 

@@ -59,3 +59,16 @@ def test_output_paths_stay_inside_the_output_folder(tmp_path: Path, relative: st
     with pytest.raises(InputError, match="outside"):
         safe_output_path(tmp_path / "outputs", Path(relative))
     assert safe_output_path(tmp_path / "outputs", Path("sub/x.txt")) == (tmp_path / "outputs/sub/x.md").resolve()
+
+
+def test_a_link_out_of_the_input_folder_is_not_followed(runner, fault_stub, tmp_path: Path) -> None:
+    (tmp_path / "secret.txt").write_text("Le mot de passe est hunter2, gardez-le secret.", encoding="utf-8")
+    Path("in").mkdir()
+    Path("in/good.txt").write_text(FRENCH, encoding="utf-8")
+    Path("in/link.txt").symlink_to(tmp_path / "secret.txt")
+    stub = fault_stub()
+    result = runner.invoke(main, ["batch", "in", "-o", "out"])
+    assert result.exit_code == 1
+    assert "link.txt: a link to a file outside the input folder; not followed" in result.output
+    assert Path("out/good.md").is_file() and not Path("out/link.md").exists()
+    assert not any("hunter2" in str(request.body) for request in stub.requests)
