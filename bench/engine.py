@@ -1,0 +1,57 @@
+"""Start the embedded engine once, print its base URL, and serve until stopped.
+
+    python bench/engine.py [--parallel N] [--context N]
+
+Both tools of the peer benchmark talk to this one server. It is summarise's own engine
+(`summarise.engine.shared_engine`, the bundled model, 127.0.0.1, a random port) with
+llama.cpp's /metrics endpoint switched on, so the prompt tokens the server really
+evaluated can be read from it (`llamacpp:prompt_tokens_total`), whichever tool sent them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+import xllamacpp
+
+from summarise.config import DEFAULT_ENGINE_CONTEXT, default_cache_dir
+from summarise.engine import BUNDLED_MODEL_NAME, EngineConfig, ensure_bundled_model, shared_engine, stop_shared_engine
+
+_CommonParams = xllamacpp.CommonParams
+
+
+def _params_with_metrics() -> object:
+    # summarise.engine builds its own CommonParams and has no switch for /metrics (see
+    # docs/benchmarks.md): turn it on here, for this benchmark process only.
+    params = _CommonParams()
+    params.endpoint_metrics = True
+    return params
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--parallel", type=int, default=1, help="engine slots (1, as summarise uses by default)")
+    parser.add_argument("--context", type=int, default=DEFAULT_ENGINE_CONTEXT, help="context tokens per slot")
+    args = parser.parse_args()
+    xllamacpp.CommonParams = _params_with_metrics  # type: ignore[misc]
+    cache = os.environ.get("SUMMARISE_CACHE_DIR")
+    model = ensure_bundled_model(Path(cache) if cache else default_cache_dir())
+    engine = shared_engine(
+        EngineConfig(model=model, context_per_slot=args.context, parallel=args.parallel, threads=os.cpu_count() or 2)
+    )
+    print(engine.base_url, BUNDLED_MODEL_NAME, flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    stop.wait()
+    stop_shared_engine()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

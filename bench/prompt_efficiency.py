@@ -1,0 +1,130 @@
+"""Prompt efficiency on the embedded engine: prompt tokens the server processed per brief,
+versus a naive layout of the same requests.
+
+    python bench/prompt_efficiency.py [--chunk-tokens N] [documents...]
+
+summarise puts the document first and the task last, so the three tasks on a chunk share
+one prefix and the server prefills the chunk once. The naive layout sends, for each task,
+a request of its own with the task first and the whole document after: the same system
+message, the same task text and the same fenced, numbered document, only the order differs.
+Processed prompt tokens = usage.prompt_tokens - usage.prompt_tokens_details.cached_tokens,
+as the server reports them (summarise writes their sum to the brief's front matter as
+usage.prompt_tokens_processed). The naive requests are sent with the openai client to the
+same engine with max_tokens=1: only their prompt is measured. Both seeds by default.
+Goal: summarise processes <= 0.4 of the naive layout's prompt tokens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import openai
+from _common import SEEDS, fresh_cache_dir, load_now, machine, verdict, workdir
+
+from summarise.config import resolve_settings
+from summarise.documents import load_document
+from summarise.engine import EngineConfig, shared_engine
+from summarise.llm import LLM, Message, Usage
+from summarise.pipeline import build_brief, plan
+from summarise.prompts import Prompts
+from summarise.tasks.common import TaskContext, chunk_prefix
+from summarise.tasks.facts import MAX_FACTS_PER_CHUNK, fact_key
+
+GOAL = 0.4
+
+
+def naive_requests(context: TaskContext, cap: int | None) -> list[list[Message]]:
+    """Per chunk (one for a seed), one request per task: task first, then the document."""
+    requests: list[list[Message]] = []
+    values = context.template_values()
+    _fitted, chunks = plan(context.document, context.llm, context.prompts, context.target, cap)
+    translate = context.document.language != context.target.code
+    for chunk in chunks:
+        system, document = chunk_prefix(context, chunk)
+        span = {"first": chunk.first, "last": chunk.last}
+        tasks = [
+            context.prompts.render("summary", **values),
+            context.prompts.render(
+                "facts", **values, **span, max_facts=MAX_FACTS_PER_CHUNK, fact_key=fact_key(context.target.name)
+            ),
+        ]
+        if translate:
+            tasks.append(context.prompts.render("translation", **values, **span))
+        for task in tasks:
+            requests.append([system, {"role": "user", "content": f"{task}\n\n{document['content']}"}])
+    return requests
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("documents", nargs="*", type=Path, default=list(SEEDS))
+    parser.add_argument("--chunk-tokens", type=int, default=None)
+    args = parser.parse_args()
+    print(f"machine: {machine()}")
+    for name in list(os.environ):
+        if name.startswith(("OPENAI_", "SUMMARISE_")):
+            del os.environ[name]
+    with workdir("prompt-efficiency") as work:
+        os.environ["SUMMARISE_CACHE_DIR"] = str(fresh_cache_dir(work))
+        settings = resolve_settings(no_cache=True, chunk_tokens=args.chunk_tokens)
+        llm = LLM(settings, cache=None)
+        assert llm.model_file is not None
+        engine = shared_engine(
+            EngineConfig(llm.model_file, llm.context_tokens, settings.engine_parallel, settings.engine_threads)
+        )
+        client = openai.OpenAI(base_url=engine.base_url, api_key="embedded", timeout=settings.timeout)
+        prompts = Prompts(None)
+        print(f"engine at {engine.base_url}, model {llm.model}, context {llm.context_tokens}")
+        total_ours = total_naive = 0
+        for path in args.documents:
+            document = load_document(path, settings.max_input_bytes)
+            started = time.perf_counter()
+            brief = build_brief(document, llm, prompts, settings.target, settings.chunk_tokens)
+            ours_seconds = time.perf_counter() - started
+            usage = brief.usage
+            ours = usage["prompt_tokens_processed"]
+            context = TaskContext(llm, prompts, document, settings.target, Usage())
+            naive = naive_total = 0
+            started = time.perf_counter()
+            requests = naive_requests(context, settings.chunk_tokens)
+            for messages in requests:
+                response = client.chat.completions.create(
+                    model=llm.model,
+                    messages=messages,
+                    max_tokens=1,
+                    temperature=0.0,
+                    seed=42,  # type: ignore[arg-type]
+                )
+                assert response.usage is not None
+                details = response.usage.prompt_tokens_details
+                naive += response.usage.prompt_tokens - ((details.cached_tokens or 0) if details else 0)
+                naive_total += response.usage.prompt_tokens
+            naive_seconds = time.perf_counter() - started
+            print(f"{path.name} ({brief.chunks} chunk(s), load {load_now()})")
+            print(
+                f"  summarise: {usage['llm_calls']} calls, {usage['prompt_tokens']:,} prompt tokens sent, "
+                f"{usage['prompt_tokens_cached_by_server']:,} reused by the server, {ours:,} processed "
+                f"({ours_seconds:.0f} s for the whole brief)"
+            )
+            print(
+                f"  naive:     {len(requests)} calls, {naive_total:,} prompt tokens sent, {naive:,} processed "
+                f"({naive_seconds:.0f} s of prefill)"
+            )
+            print(f"  ratio:     {ours / naive:.2f}")
+            total_ours += ours
+            total_naive += naive
+    ratio = total_ours / total_naive
+    ok = verdict(
+        "processed prompt tokens vs naive",
+        ratio <= GOAL,
+        f"{total_ours:,} / {total_naive:,} = {ratio:.2f} (goal <= {GOAL})",
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
