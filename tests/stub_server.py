@@ -35,6 +35,12 @@ class SeenRequest:
     headers: dict[str, str]
     body: dict[str, Any]
     at: float
+    status: int = 200  # what the stub answered
+
+    @property
+    def task(self) -> str:
+        """The last message: which document and which task the request was for."""
+        return str(self.body["messages"][-1]["content"])
 
 
 def mechanical_answer(body: dict[str, Any]) -> str:
@@ -53,11 +59,20 @@ def mechanical_answer(body: dict[str, Any]) -> str:
     return "A stub summary of the document."
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A killed client's request fails when answered; its traceback, printed from this
+        # thread, would land in the stderr a concurrent CliRunner captures.
+        pass
+
+
 class FaultInjectionStub:
     def __init__(self, replies: list[Reply] | None = None, latency: float = 0.0) -> None:
         self.script = list(replies or [])
         self.latency = latency
         self.requests: list[SeenRequest] = []
+        self.hold_when = ""  # a request whose last message contains this waits for `release`
+        self.release = threading.Event()
         self._lock = threading.Lock()
         stub = self
 
@@ -72,8 +87,11 @@ class FaultInjectionStub:
                 body = json.loads(self.rfile.read(length) or b"{}")
                 with stub._lock:
                     headers = {name.lower(): value for name, value in self.headers.items()}
-                    stub.requests.append(SeenRequest(self.path, headers, body, time.monotonic()))
                     reply = stub.script.pop(0) if stub.script else Reply()
+                    seen = SeenRequest(self.path, headers, body, time.monotonic(), reply.status)
+                    stub.requests.append(seen)
+                if stub.hold_when and stub.hold_when in seen.task:
+                    stub.release.wait(60)
                 time.sleep(reply.delay or stub.latency)
                 payload = reply.raw_body if reply.raw_body is not None else stub._payload(reply, body)
                 try:
@@ -84,10 +102,10 @@ class FaultInjectionStub:
                         self.send_header(name, value)
                     self.end_headers()
                     self.wfile.write(payload)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (a timeout test): nothing to do
+                except OSError:
+                    pass  # the client gave up (a timeout) or was killed: nothing to do
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _QuietServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
 
@@ -116,11 +134,10 @@ class FaultInjectionStub:
 
     def tasks(self) -> list[str]:
         """Which task each request asked for: summary, facts or translation."""
-        names = []
-        for request in self.requests:
-            task = request.body["messages"][-1]["content"]
-            names.append("translation" if "translate every" in task else "facts" if "JSON" in task else "summary")
-        return names
+        return [
+            "translation" if "translate every" in r.task else "facts" if "JSON" in r.task else "summary"
+            for r in self.requests
+        ]
 
     @contextmanager
     def running(self) -> Iterator[FaultInjectionStub]:
@@ -129,5 +146,6 @@ class FaultInjectionStub:
         try:
             yield self
         finally:
+            self.release.set()  # let held requests go, so shutdown does not wait on them
             self.server.shutdown()
             self.server.server_close()

@@ -16,14 +16,12 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx2
 import pytest
 from conftest import RECORDING
+from stub_server import Reply
 
 from summarise import batch
 from summarise.brief import read_front_matter
@@ -244,101 +242,17 @@ def test_dry_run_shows_chunks_tokens_calls_and_cost_without_calling_a_model(
     assert not Path("outputs").exists()  # nothing written
 
 
-# --- a fault-injection stub: rate limits and a killed process ---------------------------
-
-
-class QuietServer(ThreadingHTTPServer):
-    def handle_error(self, request: object, client_address: object) -> None:
-        # A request from the killed process fails when answered; printing its traceback
-        # from this thread would write into the stderr a concurrent CliRunner captures.
-        pass
-
-
-@dataclass
-class Arrival:
-    at: float
-    status: int
-    task: str  # the end of the last message: which document and task it was
-
-
-class FaultInjectionStub:
-    """NOT a model: an OpenAI-compatible server on 127.0.0.1 whose answers are canned and
-    whose failures are scripted, to test how a batch copes with 429s and being killed."""
-
-    def __init__(self) -> None:
-        self.arrivals: list[Arrival] = []
-        self.rate_limit_first = 0  # answer this many first requests with 429 + Retry-After
-        self.retry_after = "1"
-        self.answer_delay = 0.0
-        self.hold_when = ""  # a request containing this text waits until `release` is set
-        self.release = threading.Event()
-        lock = threading.Lock()
-        stub = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers["content-length"])))
-                text = body["messages"][-1]["content"]
-                with lock:
-                    limited = len(stub.arrivals) < stub.rate_limit_first
-                    stub.arrivals.append(Arrival(time.monotonic(), 429 if limited else 200, text))
-                if limited:
-                    return self._send(429, {"error": {"message": "slow down", "type": "rate_limit"}})
-                if stub.hold_when and stub.hold_when in text:
-                    stub.release.wait(60)
-                time.sleep(stub.answer_delay)
-                # English sources: summary and facts only; facts asked with a JSON schema.
-                content = json.dumps({"facts": []}) if body.get("response_format") else "A canned summary."
-                choice = {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}
-                usage = {"prompt_tokens": 50, "completion_tokens": 5, "total_tokens": 55}
-                self._send(200, {"id": "stub", "object": "chat.completion", "created": 0, "model": "stub",
-                                 "choices": [choice], "usage": usage})  # fmt: skip
-
-            def _send(self, status: int, payload: dict) -> None:
-                data = json.dumps(payload).encode()
-                try:
-                    self.send_response(status)
-                    self.send_header("content-type", "application/json")
-                    self.send_header("content-length", str(len(data)))
-                    if status == 429:
-                        self.send_header("retry-after", stub.retry_after)
-                    self.end_headers()
-                    self.wfile.write(data)
-                except OSError:
-                    pass  # the client was killed while we held its request
-
-        self.server = QuietServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-
-
-@pytest.fixture
-def fault_injection_stub(monkeypatch: pytest.MonkeyPatch) -> Iterator[FaultInjectionStub]:
-    stub = FaultInjectionStub()
-    thread = threading.Thread(target=stub.server.serve_forever, daemon=True)
-    thread.start()
-    monkeypatch.setenv("OPENAI_BASE_URL", stub.url)
-    monkeypatch.setenv("SUMMARISE_MODEL", "stub-model")
-    yield stub
-    stub.release.set()
-    stub.server.shutdown()
-    stub.server.server_close()
+# --- against the FaultInjectionStub (tests/stub_server.py): rate limits, kills, Ctrl-C ---
 
 
 LEEDS = "The council met in Leeds on 4 May 2024. It approved a new budget for the library.\n"
 ZANZIBAR = "The river festival in Zanzibar drew many visitors. Boats raced for two days.\n"
 
 
-def test_a_429_slows_every_thread_down_and_no_document_fails(
-    fault_injection_stub: FaultInjectionStub, runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    stub = fault_injection_stub
-    stub.rate_limit_first, stub.retry_after = 1, "1"
-    stub.answer_delay = 0.2  # the other thread's first answer arrives after the 429 closed the gate
-    monkeypatch.setenv("SUMMARISE_MAX_RETRIES", "2")  # the SDK's own retry re-sends the limited request
+def test_a_429_slows_every_thread_down_and_no_document_fails(fault_stub, runner, tmp_path: Path) -> None:
+    # The other thread's first answer arrives after the 429 closed the gate (latency 0.2 s);
+    # the SDK's own retry re-sends the limited request (retries=2).
+    stub = fault_stub([Reply(429, headers={"retry-after": "1"})], retries=2, latency=0.2)
     write(tmp_path / "in" / "leeds.txt", LEEDS)
     write(tmp_path / "in" / "zanzibar.txt", ZANZIBAR)
 
@@ -348,11 +262,11 @@ def test_a_429_slows_every_thread_down_and_no_document_fails(
     assert "done 2" in result.stdout and "failed 0" in result.stdout
     assert "rate-limited 1 time(s)" in result.stdout
     assert all(front(Path(f"outputs/{name}.md"))["status"] == "complete" for name in ("leeds", "zanzibar"))
-    limited = stub.arrivals[0]
-    assert limited.status == 429 and len(stub.arrivals) == 5  # 2 documents x (summary, facts) + the retry
+    limited = stub.requests[0]
+    assert limited.status == 429 and len(stub.requests) == 5  # 2 documents x (summary, facts) + the retry
     # Only a request already on its way (the other thread's first) arrived right after the 429;
     # every later one, from either thread, waited out the Retry-After second.
-    after = [arrival.at - limited.at for arrival in stub.arrivals[1:]]
+    after = [request.at - limited.at for request in stub.requests[1:]]
     assert not [delay for delay in after if 0.1 < delay < 0.95], after
     assert sum(delay >= 0.95 for delay in after) >= 3, after
 
@@ -365,10 +279,8 @@ def test_retry_after_is_read_in_all_its_forms(headers: dict[str, str], seconds: 
     assert retry_after(httpx2.Headers(headers), default=1.0, cap=120.0) == seconds
 
 
-def test_a_killed_batch_keeps_finished_briefs_and_resumes_the_rest(
-    fault_injection_stub: FaultInjectionStub, runner, tmp_path: Path
-) -> None:
-    stub = fault_injection_stub
+def test_a_killed_batch_keeps_finished_briefs_and_resumes_the_rest(fault_stub, runner, tmp_path: Path) -> None:
+    stub = fault_stub()
     stub.hold_when = "Zanzibar"  # the second document hangs, so the kill lands in the middle of it
     write(tmp_path / "in" / "1-leeds.txt", LEEDS)
     write(tmp_path / "in" / "2-zanzibar.txt", ZANZIBAR)
@@ -378,7 +290,7 @@ def test_a_killed_batch_keeps_finished_briefs_and_resumes_the_rest(
     )
     try:
         deadline = time.monotonic() + 60
-        while not any("Zanzibar" in arrival.task for arrival in stub.arrivals):
+        while not any("Zanzibar" in request.task for request in stub.requests):
             assert process.poll() is None and time.monotonic() < deadline, "the batch never reached document 2"
             time.sleep(0.05)
     finally:
@@ -389,7 +301,7 @@ def test_a_killed_batch_keeps_finished_briefs_and_resumes_the_rest(
     finished = leeds.read_bytes()
     assert not Path("outputs/2-zanzibar.md").exists()
     assert not [p for p in Path("outputs").rglob("*") if p.name.endswith(".tmp")]
-    seen = len(stub.arrivals)
+    seen = len(stub.requests)
 
     stub.release.set()
     resumed = runner.invoke(main, ["batch", "in", "--jobs", "1"])
@@ -397,15 +309,13 @@ def test_a_killed_batch_keeps_finished_briefs_and_resumes_the_rest(
     assert resumed.exit_code == 0, resumed.output
     assert "1-leeds.txt: up to date" in resumed.stderr, resumed.output
     assert leeds.read_bytes() == finished
-    again = stub.arrivals[seen:]
-    assert again and not [arrival for arrival in again if "Leeds" in arrival.task]  # nothing re-sent for Leeds
+    again = stub.requests[seen:]
+    assert again and not [request for request in again if "Leeds" in request.task]  # nothing re-sent for Leeds
     assert front(Path("outputs/2-zanzibar.md"))["status"] == "complete"
 
 
-def test_ctrl_c_finishes_the_document_in_flight_and_a_second_ctrl_c_leaves_at_once(
-    fault_injection_stub: FaultInjectionStub, tmp_path: Path
-) -> None:
-    stub = fault_injection_stub
+def test_ctrl_c_finishes_the_document_in_flight_and_a_second_ctrl_c_leaves_at_once(fault_stub, tmp_path: Path) -> None:
+    stub = fault_stub()
     stub.hold_when = "Zanzibar"
     write(tmp_path / "in" / "1-leeds.txt", LEEDS)
     write(tmp_path / "in" / "2-zanzibar.txt", ZANZIBAR)
@@ -416,8 +326,8 @@ def test_ctrl_c_finishes_the_document_in_flight_and_a_second_ctrl_c_leaves_at_on
         process = subprocess.Popen(
             command, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
-        deadline, seen = time.monotonic() + 60, len(stub.arrivals)
-        while not any("Zanzibar" in arrival.task for arrival in stub.arrivals[seen:]):
+        deadline, seen = time.monotonic() + 60, len(stub.requests)
+        while not any("Zanzibar" in request.task for request in stub.requests[seen:]):
             assert process.poll() is None and time.monotonic() < deadline, "the batch never reached Zanzibar"
             time.sleep(0.05)
         return process
