@@ -15,7 +15,7 @@ import click
 from summarise import __version__
 from summarise.brief import render_json, render_markdown
 from summarise.cache import ResponseCache
-from summarise.config import Settings, resolve_settings
+from summarise.config import FACTS_METHODS, Settings, resolve_settings
 from summarise.documents import load_document, parse_document
 from summarise.errors import SummariseError
 from summarise.files import atomic_write
@@ -74,7 +74,7 @@ def endpoint_options(command: F) -> F:
         click.option("--chunk-tokens", type=click.IntRange(min=64), help="Cap on document tokens per chunk."),
         click.option(
             "--facts-method",
-            type=click.Choice(["line", "quote"]),
+            type=click.Choice(FACTS_METHODS),
             help="Evidence by numbered line (default; best for small models) or by verbatim quote.",
         ),
         click.option("-v", "--verbose", is_flag=True, help="Show each call, its tokens and cache hits."),

@@ -14,6 +14,7 @@ from summarise.errors import ConfigError
 DEFAULT_ENGINE_CONTEXT = 8192
 DEFAULT_REMOTE_CONTEXT = 16384
 DEFAULT_MAX_INPUT_BYTES = 5_000_000
+FACTS_METHODS = ("line", "quote")  # see summarise/tasks/facts.py
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ def resolve_settings(
         timeout=float(_env_int("SUMMARISE_TIMEOUT") or 600),
         verbose=verbose,
     )
-    if settings.facts_method not in ("line", "quote"):
+    if settings.facts_method not in FACTS_METHODS:
         raise ConfigError(f"unknown facts method {settings.facts_method!r}: use line or quote")
     if model_path is not None and not settings.uses_engine:
         raise ConfigError("--model-file runs the embedded engine: unset OPENAI_BASE_URL/OPENAI_API_KEY to use it")

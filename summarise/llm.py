@@ -73,12 +73,7 @@ class Usage:
 @dataclass(frozen=True)
 class Completion:
     text: str
-    finish_reason: str
-    from_cache: bool
-
-    @property
-    def truncated(self) -> bool:
-        return self.finish_reason == "length"
+    finish_reason: str  # "length" when the answer was cut off (allowed only where asked for)
 
 
 class RateLimitGate:
@@ -248,7 +243,7 @@ class LLM:
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
             usage.record(hit=True)
             self.log(f"cache hit  {label}")
-            return Completion(str(hit["text"]), str(hit["finish_reason"]), from_cache=True)
+            return Completion(str(hit["text"]), str(hit["finish_reason"]))
 
         started = time.monotonic()
         response = self._send(messages, params)
@@ -272,7 +267,7 @@ class LLM:
             )
         if self.cache is not None and finish_reason != "length":
             self.cache.set(key, {"text": text, "finish_reason": finish_reason, "usage": [prompt, completion, cached]})
-        return Completion(text, finish_reason, from_cache=False)
+        return Completion(text, finish_reason)
 
     def _send(self, messages: list[Message], params: dict[str, Any]) -> Any:
         client = self._get_client()

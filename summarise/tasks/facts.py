@@ -28,9 +28,6 @@ MAX_FACTS_PER_CHUNK = 8
 FACTS_MAX_TOKENS = 1200
 
 
-METHODS = ("line", "quote")
-
-
 @dataclass(frozen=True)
 class RawFact:
     sentence: int  # the numbered source line ("line" method), 0 when the model quoted instead
