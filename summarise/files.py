@@ -8,6 +8,10 @@ from pathlib import Path
 
 from summarise.errors import InputError
 
+# Temp files are created private (0600); a brief should get the usual permissions instead.
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
 
 def atomic_write(path: Path, text: str) -> None:
     """Write to a temp file beside the target, flush it to disk, then rename over the target."""
@@ -20,6 +24,7 @@ def atomic_write(path: Path, text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(handle.name, 0o666 & ~_UMASK)
         os.replace(handle.name, path)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)

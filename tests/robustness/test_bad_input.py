@@ -72,3 +72,16 @@ def test_a_link_out_of_the_input_folder_is_not_followed(runner, fault_stub, tmp_
     assert "link.txt: a link to a file outside the input folder; not followed" in result.output
     assert Path("out/good.md").is_file() and not Path("out/link.md").exists()
     assert not any("hunter2" in str(request.body) for request in stub.requests)
+
+
+def test_briefs_get_ordinary_file_permissions(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from summarise.files import atomic_write
+
+    atomic_write(tmp_path / "b.md", "x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "b.md").stat().st_mode) == 0o666 & ~umask
+    assert [p.name for p in tmp_path.iterdir()] == ["b.md"]  # no temp file left
