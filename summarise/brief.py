@@ -21,6 +21,7 @@ class Fact:
     evidence: str  # that source line, verbatim
     match: str = "exact"  # how the evidence was found in the source: exact, normalised, fuzzy, absent
     problems: tuple[str, ...] = ()  # e.g. "2023 is not in the evidence"
+    note: str = ""  # e.g. the evidence was re-anchored from the line the model cited
 
     @property
     def supported(self) -> bool:
@@ -129,6 +130,7 @@ def _render_facts(brief: Brief) -> str:
     for number, fact in enumerate(brief.facts, start=1):
         flag = "" if fact.supported else " ⚠ **unsupported**: " + "; ".join(fact.problems or ("evidence not found",))
         match = "" if fact.match in ("exact", "normalised") else f" ({fact.match} match)"
+        match += f" ({fact.note})" if fact.note else ""
         lines.append(f"{number}. **{fact.category.capitalize()}:** {clean_model_text(fact.statement)}{flag}")
         lines.append(f"{_quote(fact.evidence)}\n   > — source ¶{fact.paragraph}, line {fact.sentence}{match}")
     return "\n".join(lines)

@@ -15,7 +15,7 @@ from summarise import __version__, checks
 from summarise.brief import Brief, Check, Fact
 from summarise.chunking import Chunk, chunk_budget, count_tokens, fit_sentences, plan_chunks
 from summarise.config import Language, language_name
-from summarise.documents import Document
+from summarise.documents import Document, Sentence
 from summarise.errors import UnusableAnswer
 from summarise.llm import CACHE_SCHEMA, LLM, Usage
 from summarise.prompts import TEMPLATE_NAMES, Prompts
@@ -76,6 +76,33 @@ def title_for(document: Document, translation: list[str]) -> str:
     return stem.replace("-", " ").replace("_", " ").strip().capitalize() or "Brief"
 
 
+# How far from the line a model cited we look for the line that really supports a fact.
+ANCHOR_WINDOW = 15
+
+
+def support(statement: str, target: Language, sentence: str, source_language: str) -> int:
+    """How much of a fact's checkable content a sentence holds: numbers and dates count
+    double, words of proper names once (accent- and case-insensitive)."""
+    wanted = {q.value for q in checks.extract_quantities(statement, target.code)}
+    missing = {q.value for q in checks.missing_quantities(statement, target.code, sentence, source_language)}
+    words = sorted({word for name in checks.extract_names(statement) for word in name.split() if len(word) > 2})
+    return 2 * len(wanted - missing) + len(words) - len(checks.missing_names(words, sentence))
+
+
+def anchor(document: Document, raw: RawFact, target: Language) -> tuple[Sentence | None, str]:
+    """The line that supports a fact: the cited one, unless a nearby line holds more of the
+    fact's numbers and names (small models often cite the line before or after)."""
+    cited = document.sentence(raw.sentence)
+    if cited is None:
+        return None, ""
+    nearby = [s for s in document.sentences if abs(s.number - raw.sentence) <= ANCHOR_WINDOW]
+    scores = {s.number: support(raw.statement, target, s.text, document.language) for s in nearby}
+    best = max(nearby, key=lambda s: (scores[s.number], -abs(s.number - raw.sentence)))
+    if scores[best.number] > scores[cited.number]:
+        return best, f"re-anchored: the model cited line {cited.number}"
+    return cited, ""
+
+
 def verify_facts(document: Document, raw_facts: list[RawFact], target: Language) -> list[Fact]:
     """Merge duplicates, attach the source line as evidence, and check numbers and dates against it."""
     facts: list[Fact] = []
@@ -85,7 +112,12 @@ def verify_facts(document: Document, raw_facts: list[RawFact], target: Language)
         if any(fuzz.ratio(key, other) >= 90 for other in seen):
             continue
         seen.append(key)
-        evidence = raw.quote or (sentence.text if (sentence := document.sentence(raw.sentence)) else "")
+        note = ""
+        if raw.quote:
+            evidence = raw.quote
+        else:
+            sentence, note = anchor(document, raw, target)
+            evidence = sentence.text if sentence else ""
         if not evidence:
             continue
         match = checks.find_quote(evidence, document.text)
@@ -94,9 +126,13 @@ def verify_facts(document: Document, raw_facts: list[RawFact], target: Language)
             evidence = document.text[match.start : match.end]  # show what the source really says
         problems: tuple[str, ...] = ("the quote is not in the source",) if match.kind == "absent" else ()
         missing = checks.missing_quantities(raw.statement, target.code, evidence, document.language)
+        # A small model sometimes writes the fact in the source's language ("575 millions"):
+        # read it that way too before calling its numbers unsupported.
+        if missing and not checks.missing_quantities(raw.statement, document.language, evidence, document.language):
+            missing = []
         problems += tuple(f"“{q.surface}” is not in the quoted sentence" for q in missing)
         number, paragraph = (located.number, located.paragraph) if located else (0, 0)
-        facts.append(Fact(raw.statement, raw.category, number, paragraph, evidence, match.kind, problems))
+        facts.append(Fact(raw.statement, raw.category, number, paragraph, evidence, match.kind, problems, note))
     return facts
 
 

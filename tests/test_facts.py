@@ -80,3 +80,19 @@ def test_a_fact_by_quote_is_found_in_the_source_or_flagged(quote: str, statement
         assert fact.problems == ("the quote is not in the source",)
     else:  # the evidence shown is what the source really says, and where
         assert fact.evidence in SOURCE and fact.paragraph == 2
+
+
+def test_a_fact_citing_the_wrong_line_is_re_anchored_to_the_line_that_supports_it() -> None:
+    (fact,) = _verify(RawFact(1, "number", "The Coalition freed more than 7.7 million people."))
+    assert fact.sentence == 2 and fact.supported
+    assert fact.note == "re-anchored: the model cited line 1"
+
+
+def test_a_fact_no_nearby_line_supports_stays_flagged() -> None:
+    (fact,) = _verify(RawFact(1, "number", "The Coalition freed 9 million people in 2019."))
+    assert fact.sentence == 1 and not fact.supported and not fact.note
+
+
+def test_a_fact_written_in_the_source_language_is_read_in_it() -> None:
+    (fact,) = _verify(RawFact(2, "number", "La Coalition a libéré 7,7 millions de personnes."))
+    assert fact.supported
