@@ -44,6 +44,18 @@ def machine() -> str:
     return f"{os.cpu_count()} cores, {cpu}, {memory} RAM, Python {platform.python_version()}, load {load}"
 
 
+def quiet_enough(limit: float = 1.0) -> bool:
+    """Warn when other work already loads the machine: the engine's figures would suffer.
+
+    Two llama.cpp servers on 2 cores (each with 2 threads) slow each other down far more
+    than 2x, so times taken next to another engine are worthless; token counts still hold.
+    """
+    load = os.getloadavg()[0]
+    if load > limit:
+        print(f"warning: load average {load:.2f} before starting; times will be worse than on a quiet machine")
+    return load <= limit
+
+
 def load_now() -> str:
     return ", ".join(f"{value:.2f}" for value in os.getloadavg())
 

@@ -36,6 +36,7 @@ from _common import (
     load_now,
     long_document,
     machine,
+    quiet_enough,
     run_timed,
     summarise_env,
     verdict,
@@ -84,6 +85,7 @@ def main() -> int:
     if not Path(args.llm).exists():
         raise SystemExit(f"{args.llm} not found: python3 -m venv /tmp/llm-venv && /tmp/llm-venv/bin/pip install llm")
     print(f"machine: {machine()}")
+    quiet_enough()
     version = subprocess.run([args.llm, "--version"], capture_output=True, text=True, check=True).stdout.strip()
     with workdir("peer") as work:
         documents = work / "documents"

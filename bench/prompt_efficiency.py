@@ -23,11 +23,11 @@ import time
 from pathlib import Path
 
 import openai
-from _common import SEEDS, fresh_cache_dir, load_now, machine, verdict, workdir
+from _common import SEEDS, fresh_cache_dir, load_now, machine, quiet_enough, verdict, workdir
 
 from summarise.config import resolve_settings
 from summarise.documents import load_document
-from summarise.engine import EngineConfig, shared_engine
+from summarise.engine import EngineConfig, shared_engine, stop_shared_engine
 from summarise.llm import LLM, Message, Usage
 from summarise.pipeline import build_brief, plan
 from summarise.prompts import Prompts
@@ -59,64 +59,79 @@ def naive_requests(context: TaskContext, cap: int | None) -> list[list[Message]]
     return requests
 
 
+def start_engine(llm: LLM) -> str:
+    """A fresh engine (empty prompt cache): each layout starts from the same state."""
+    stop_shared_engine()
+    assert llm.model_file is not None
+    settings = llm.settings
+    config = EngineConfig(llm.model_file, llm.context_tokens, settings.engine_parallel, settings.engine_threads)
+    return shared_engine(config).base_url
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("documents", nargs="*", type=Path, default=list(SEEDS))
     parser.add_argument("--chunk-tokens", type=int, default=None)
     args = parser.parse_args()
     print(f"machine: {machine()}")
+    quiet_enough()
     for name in list(os.environ):
         if name.startswith(("OPENAI_", "SUMMARISE_")):
             del os.environ[name]
+    ours: dict[str, int] = {}
+    naive: dict[str, int] = {}
     with workdir("prompt-efficiency") as work:
         os.environ["SUMMARISE_CACHE_DIR"] = str(fresh_cache_dir(work))
         settings = resolve_settings(no_cache=True, chunk_tokens=args.chunk_tokens)
-        llm = LLM(settings, cache=None)
-        assert llm.model_file is not None
-        engine = shared_engine(
-            EngineConfig(llm.model_file, llm.context_tokens, settings.engine_parallel, settings.engine_threads)
-        )
-        client = openai.OpenAI(base_url=engine.base_url, api_key="embedded", timeout=settings.timeout)
         prompts = Prompts(None)
-        print(f"engine at {engine.base_url}, model {llm.model}, context {llm.context_tokens}")
-        total_ours = total_naive = 0
-        for path in args.documents:
-            document = load_document(path, settings.max_input_bytes)
+        documents = [load_document(path, settings.max_input_bytes) for path in args.documents]
+
+        # summarise's layout, through its own pipeline; every call is logged with its tokens.
+        llm = LLM(settings, cache=None, log=lambda line: print("    " + line) if line.startswith("call") else None)
+        print(f"summarise's layout, fresh engine at {start_engine(llm)} ({llm.model}, context {llm.context_tokens})")
+        for document in documents:
             started = time.perf_counter()
-            brief = build_brief(document, llm, prompts, settings.target, settings.chunk_tokens)
-            ours_seconds = time.perf_counter() - started
-            usage = brief.usage
-            ours = usage["prompt_tokens_processed"]
+            usage = build_brief(document, llm, prompts, settings.target, settings.chunk_tokens).usage
+            ours[document.source] = usage["prompt_tokens_processed"]
+            print(
+                f"  {Path(document.source).name}: {usage['llm_calls']} calls, {usage['prompt_tokens']:,} prompt tokens "
+                f"sent, {usage['prompt_tokens_cached_by_server']:,} reused by the server, "
+                f"{usage['prompt_tokens_processed']:,} processed ({time.perf_counter() - started:.0f} s, "
+                f"load {load_now()})"
+            )
+
+        # The naive layout: the same requests, task first; only their prompts are measured.
+        base_url = start_engine(llm)
+        client = openai.OpenAI(base_url=base_url, api_key="embedded", timeout=settings.timeout)
+        print(f"naive layout, fresh engine at {base_url}")
+        for document in documents:
             context = TaskContext(llm, prompts, document, settings.target, Usage())
-            naive = naive_total = 0
-            started = time.perf_counter()
             requests = naive_requests(context, settings.chunk_tokens)
+            started = time.perf_counter()
+            sent = processed = 0
             for messages in requests:
                 response = client.chat.completions.create(
                     model=llm.model,
-                    messages=messages,
+                    messages=messages,  # type: ignore[arg-type]
                     max_tokens=1,
                     temperature=0.0,
-                    seed=42,  # type: ignore[arg-type]
+                    seed=42,
                 )
                 assert response.usage is not None
                 details = response.usage.prompt_tokens_details
-                naive += response.usage.prompt_tokens - ((details.cached_tokens or 0) if details else 0)
-                naive_total += response.usage.prompt_tokens
-            naive_seconds = time.perf_counter() - started
-            print(f"{path.name} ({brief.chunks} chunk(s), load {load_now()})")
+                cached = (details.cached_tokens or 0) if details else 0
+                print(f"    call {response.usage.prompt_tokens:,} prompt tokens ({cached:,} reused by the server)")
+                sent += response.usage.prompt_tokens
+                processed += response.usage.prompt_tokens - cached
+            naive[document.source] = processed
             print(
-                f"  summarise: {usage['llm_calls']} calls, {usage['prompt_tokens']:,} prompt tokens sent, "
-                f"{usage['prompt_tokens_cached_by_server']:,} reused by the server, {ours:,} processed "
-                f"({ours_seconds:.0f} s for the whole brief)"
+                f"  {Path(document.source).name}: {len(requests)} calls, {sent:,} prompt tokens sent, "
+                f"{processed:,} processed ({time.perf_counter() - started:.0f} s of prefill, load {load_now()})"
             )
-            print(
-                f"  naive:     {len(requests)} calls, {naive_total:,} prompt tokens sent, {naive:,} processed "
-                f"({naive_seconds:.0f} s of prefill)"
-            )
-            print(f"  ratio:     {ours / naive:.2f}")
-            total_ours += ours
-            total_naive += naive
+        stop_shared_engine()
+    for source in ours:
+        print(f"{Path(source).name}: {ours[source]:,} / {naive[source]:,} = {ours[source] / naive[source]:.2f}")
+    total_ours, total_naive = sum(ours.values()), sum(naive.values())
     ratio = total_ours / total_naive
     ok = verdict(
         "processed prompt tokens vs naive",

@@ -28,6 +28,7 @@ from _common import (
     load_now,
     long_document,
     machine,
+    quiet_enough,
     run_timed,
     summarise_env,
     usage_of,
@@ -63,6 +64,7 @@ def main() -> int:
     parser.add_argument("--small", action="store_true", help="short documents: a quick check, not the figures")
     args = parser.parse_args()
     print(f"machine: {machine()}")
+    quiet_enough()
     with workdir("warm-cold") as work:
         documents, output = work / "documents", work / "outputs"
         write_documents(documents, args.small)
