@@ -52,11 +52,12 @@ def test_brief_of_a_french_press_release(cassette, runner) -> None:
     for fact in data["facts"]:
         assert fact["evidence"] in source.text
         assert fact["evidence"] in markdown
-    # In this recording the model claimed a date its line does not state, and its
-    # translation dropped the "11" of "le 11 mai à Marrakech": the brief flags both.
-    flagged = [fact for fact in data["facts"] if not fact["supported"]]
-    assert flagged and all("is not in the quoted sentence" in " ".join(f["problems"]) for f in flagged)
-    assert markdown.count("⚠ **unsupported**") == len(flagged) == front["facts"]["flagged"]
+    # In this recording the model cited line 2 for a date stated on line 1: code moves the
+    # evidence to the line that holds it, and says so. Its translation dropped the "11" of
+    # "le 11 mai à Marrakech": the Checks section flags it.
+    moved = [fact for fact in data["facts"] if fact["note"] == "re-anchored: the model cited line 2"]
+    assert moved and "11 mai 2022" in moved[0]["evidence"] and moved[0]["supported"]
+    assert "(re-anchored: the model cited line 2)" in markdown
     assert "11" in source.paragraphs()[3][0].text and "11" not in translation[3]
     assert "⚠️ **Numbers and dates kept in the translation:** missing: “11”" in section(markdown, "Checks")
 
@@ -110,3 +111,22 @@ def test_cassettes_hold_no_secrets_and_come_from_a_real_server() -> None:
         assert not re.search(r"authorization|bearer |sk-[a-z0-9]{10}|set-cookie|openai-organization", text), path
         # llama.cpp reports its own timings: these answers came from the engine, not a hand.
         assert "prompt_per_second" in text, path
+
+
+def test_quote_method_flags_unsupported_facts_and_the_dropped_number(cassette, runner) -> None:
+    run_brief(runner, str(seed(SHORT_SEED)), "-o", "quoted.md", "--json", "--facts-method", "quote")
+    markdown = Path("quoted.md").read_text(encoding="utf-8")
+    data = json.loads(Path("quoted.json").read_text(encoding="utf-8"))
+    source = load_document(seed(SHORT_SEED), 10**7)
+    assert data["facts"]
+    for fact in data["facts"]:
+        if fact["match"] == "absent":
+            assert not fact["supported"] and "the quote is not in the source" in fact["problems"]
+        else:  # exact, normalised or fuzzy: what is shown is what the source says
+            assert fact["evidence"] in source.text
+    # The bundled 1.5B model does not copy quotes faithfully (DESIGN.md: 0 of 9), and in
+    # this recording it also dropped a number from its translation: the brief flags both.
+    flagged = [fact for fact in data["facts"] if not fact["supported"]]
+    flagged_count = read_front_matter(markdown)["facts"]["flagged"]
+    assert flagged and markdown.count("⚠ **unsupported**") == len(flagged) == flagged_count
+    assert "⚠️ **Numbers and dates kept in the translation:** missing: “11”" in section(markdown, "Checks")
