@@ -161,7 +161,8 @@ def summarise_one(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions)
         # Checked before any request: a finished brief costs no call and starts no engine.
         if is_up_to_date(item, key, options.write_json):
             return Outcome(item.name, "skipped", "up to date", item.brief)
-        result = build_brief(document, llm, prompts, options.target, options.chunk_tokens)
+        # Chunks of a long document run concurrently too (each one keeps its tasks in turn).
+        result = build_brief(document, llm, prompts, options.target, options.chunk_tokens, workers=options.jobs)
         atomic_write(item.output, render_markdown(result))
         if options.write_json:
             atomic_write(item.output.with_suffix(".json"), render_json(result))
