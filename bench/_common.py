@@ -44,16 +44,34 @@ def machine() -> str:
     return f"{os.cpu_count()} cores, {cpu}, {memory} RAM, Python {platform.python_version()}, load {load}"
 
 
-def quiet_enough(limit: float = 1.0) -> bool:
-    """Warn when other work already loads the machine: the engine's figures would suffer.
+def busy_share(seconds: float = 2.0) -> float:
+    """The share of all cores busy over the next `seconds` (from /proc/stat), 0.0 to 1.0."""
+
+    def sample() -> tuple[int, int]:
+        fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        idle = fields[3] + fields[4]  # idle + iowait
+        return sum(fields), idle
+
+    total_before, idle_before = sample()
+    time.sleep(seconds)
+    total_after, idle_after = sample()
+    total = total_after - total_before
+    return 1.0 - (idle_after - idle_before) / total if total else 0.0
+
+
+def quiet_enough(limit: float = 0.25) -> bool:
+    """Warn when other work already keeps the cores busy: the engine's figures would suffer.
 
     Two llama.cpp servers on 2 cores (each with 2 threads) slow each other down far more
     than 2x, so times taken next to another engine are worthless; token counts still hold.
+    (The load average is no help here: it still shows a run that ended minutes ago.)
     """
-    load = os.getloadavg()[0]
-    if load > limit:
-        print(f"warning: load average {load:.2f} before starting; times will be worse than on a quiet machine")
-    return load <= limit
+    busy = busy_share()
+    if busy > limit:
+        print(f"warning: the cores are {busy:.0%} busy before starting; times will be worse than on a quiet machine")
+    else:
+        print(f"cores {busy:.0%} busy before starting")
+    return busy <= limit
 
 
 def load_now() -> str:
