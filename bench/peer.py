@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import shutil
 import subprocess
 import sys
 import urllib.request
@@ -81,6 +82,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--llm", default="/tmp/llm-venv/bin/llm", help="the llm executable")
     parser.add_argument("--long", action="store_true", help="add a third document: the two seeds combined")
+    parser.add_argument("--keep", type=Path, help="copy both tools' outputs here, to read them")
     args = parser.parse_args()
     if not Path(args.llm).exists():
         raise SystemExit(f"{args.llm} not found: python3 -m venv /tmp/llm-venv && /tmp/llm-venv/bin/pip install llm")
@@ -147,6 +149,10 @@ def main() -> int:
                 for tool, folder in (("summarise", "ours"), ("peer", "peer"))
             }
             print(f"output written: summarise {sizes['summarise']:,} bytes of briefs, peer {sizes['peer']:,} bytes")
+            if args.keep:
+                for folder in ("ours", "peer"):
+                    shutil.copytree(work / folder, args.keep / folder, dirs_exist_ok=True)
+                print(f"outputs kept in {args.keep}/ours and {args.keep}/peer")
         finally:
             engine.terminate()
             engine.wait(timeout=60)
