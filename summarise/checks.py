@@ -207,6 +207,12 @@ def _date_value(order: str, groups: tuple[str, ...], lang: _Lang) -> str | None:
 
 def extract_quantities(text: str, language: str) -> list[Quantity]:
     """Numbers, percentages, money, dates and years in `text`, in order of appearance."""
+    return list(_quantities(text, language))
+
+
+# Fact re-anchoring and the cross-checks ask about the same sentences again and again.
+@lru_cache(maxsize=4096)
+def _quantities(text: str, language: str) -> tuple[Quantity, ...]:
     lang = _lang(language)
     found: list[tuple[int, Quantity]] = []
 
@@ -243,7 +249,7 @@ def extract_quantities(text: str, language: str) -> list[Quantity]:
             kind = "year"
         canonical = f"{_fmt(value)} {code}" if code else _fmt(value)
         found.append((start, Quantity(text[start:end], kind, canonical)))
-    return [q for _, q in sorted(found, key=lambda item: item[0])]
+    return tuple(q for _, q in sorted(found, key=lambda item: item[0]))
 
 
 def same_quantity(a: Quantity, b: Quantity) -> bool:
@@ -344,6 +350,7 @@ def find_quote(quote: str, source: str, fuzzy_threshold: float = 90.0) -> QuoteM
     return QuoteMatch("absent", score, -1, -1)
 
 
+@lru_cache(maxsize=4096)
 def _name_key(text: str) -> str:
     return _strip_accents(normalise_text(text))
 
