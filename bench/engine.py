@@ -17,20 +17,8 @@ import sys
 import threading
 from pathlib import Path
 
-import xllamacpp
-
 from summarise.config import DEFAULT_ENGINE_CONTEXT, default_cache_dir
 from summarise.engine import BUNDLED_MODEL_NAME, EngineConfig, ensure_bundled_model, shared_engine, stop_shared_engine
-
-_CommonParams = xllamacpp.CommonParams
-
-
-def _params_with_metrics() -> object:
-    # summarise.engine builds its own CommonParams and has no switch for /metrics (see
-    # docs/benchmarks.md): turn it on here, for this benchmark process only.
-    params = _CommonParams()
-    params.endpoint_metrics = True
-    return params
 
 
 def main() -> int:
@@ -38,11 +26,16 @@ def main() -> int:
     parser.add_argument("--parallel", type=int, default=1, help="engine slots (1, as summarise uses by default)")
     parser.add_argument("--context", type=int, default=DEFAULT_ENGINE_CONTEXT, help="context tokens per slot")
     args = parser.parse_args()
-    xllamacpp.CommonParams = _params_with_metrics  # type: ignore[misc]
     cache = os.environ.get("SUMMARISE_CACHE_DIR")
     model = ensure_bundled_model(Path(cache) if cache else default_cache_dir())
     engine = shared_engine(
-        EngineConfig(model=model, context_per_slot=args.context, parallel=args.parallel, threads=os.cpu_count() or 2)
+        EngineConfig(
+            model=model,
+            context_per_slot=args.context,
+            parallel=args.parallel,
+            threads=os.cpu_count() or 2,
+            metrics=True,
+        )
     )
     print(engine.base_url, BUNDLED_MODEL_NAME, flush=True)
     stop = threading.Event()

@@ -146,6 +146,7 @@ class EngineConfig:
     parallel: int
     threads: int
     verbose: bool = False
+    metrics: bool = False  # llama.cpp's Prometheus /metrics endpoint (the benchmarks read it)
 
 
 class EmbeddedEngine:
@@ -172,6 +173,7 @@ class EmbeddedEngine:
         params.hostnames = ["127.0.0.1"]
         params.port = 0
         params.warmup = False
+        params.endpoint_metrics = self.config.metrics
         if not self.config.verbose:
             params.verbosity = -1
             params.log_json = False
