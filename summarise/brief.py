@@ -11,6 +11,11 @@ import yaml
 
 from summarise import __version__
 
+# libyaml's C emitter and parser when PyYAML has them (the usual wheels do): the same safe
+# subset and output, ~10x less CPU, which a batch of many briefs spends under the GIL.
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @dataclass(frozen=True)
 class Fact:
@@ -112,7 +117,7 @@ def _quote(text: str) -> str:
 
 
 def render_markdown(brief: Brief) -> str:
-    front = yaml.safe_dump(brief.front_matter(), sort_keys=False, allow_unicode=True, width=1000)
+    front = yaml.dump(brief.front_matter(), Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=1000)
     parts = [f"---\n{front}---", f"# {clean_model_text(brief.title)}"]
     if brief.problems:
         parts.append("\n".join(f"> **Warning:** {clean_model_text(problem)}" for problem in brief.problems))
@@ -157,7 +162,7 @@ def read_front_matter(markdown: str) -> dict[str, Any] | None:
     if end < 0:
         return None
     try:
-        data = yaml.safe_load(markdown[4:end])
+        data = yaml.load(markdown[4:end], Loader=_LOADER)
     except yaml.YAMLError:
         return None
     return data if isinstance(data, dict) else None

@@ -311,13 +311,20 @@ def _normalise_map(text: str) -> tuple[str, list[int], list[int]]:
     return "".join(c for c, _, _ in kept), [s for _, s, _ in kept], [e for _, _, e in kept]
 
 
+_WHITESPACE = re.compile(r"\s+")
+_SPACE_BY_QUOTE = re.compile(r" ?' ?")
+
+
+@lru_cache(maxsize=4096)
 def normalise_text(text: str) -> str:
     """Casefolded NFKC text with unified quotes/dashes and collapsed whitespace.
 
     Every quote mark becomes "'" and spaces next to quote marks are dropped, so
-    the result is for comparing, not for display.
+    the result is for comparing, not for display. Equal to `_normalise_map(text)[0]`,
+    done on the whole string at once: the checks normalise every translation and fact.
     """
-    return _normalise_map(text)[0]
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_CHAR_MAP)
+    return _SPACE_BY_QUOTE.sub("'", _WHITESPACE.sub(" ", folded)).strip()
 
 
 def find_quote(quote: str, source: str, fuzzy_threshold: float = 90.0) -> QuoteMatch:

@@ -1,10 +1,12 @@
 """Unit tests for summarise.checks: quantities, quotes and names across languages."""
 
 import pytest
+from conftest import INPUTS
 
 from summarise.checks import (
     Quantity,
     QuoteMatch,
+    _normalise_map,
     extract_names,
     extract_quantities,
     find_quote,
@@ -177,6 +179,21 @@ def test_missing_quantities_summary_numbers_must_exist_in_source() -> None:
 def test_normalise_text() -> None:
     assert normalise_text("  L’ÉTAT\u00a0\u202f–  «\u202fSouverain\u202f»\n") == "l'état -'souverain'"
     assert normalise_text('L\'État – "souverain"') == normalise_text("l’état — « Souverain »")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "  L’ÉTAT\u00a0\u202f–  «\u202fSouverain\u202f»\n",
+        "a ' ' b\t\t' c '",
+        "e\u0301te\u0301 \u200b  ﬁn\u00adal — « x »",
+        "Straße  İstanbul ＡＢＣ ½",
+        *(path.read_text(encoding="utf-8") for path in sorted(INPUTS.glob("*.txt"))),
+    ],
+)
+def test_normalised_text_and_its_spans_agree(text: str) -> None:
+    # find_quote looks the normalised quote up in the source's span map: both must agree.
+    assert normalise_text(text) == _normalise_map(text)[0]
 
 
 SOURCE_QUOTE = (
