@@ -32,7 +32,7 @@ from summarise.pipeline import brief_key, build_brief, plan, prompt_overhead
 from summarise.prompts import Prompts
 from summarise.tasks.facts import FACTS_MAX_TOKENS
 from summarise.tasks.summary import SUMMARY_MAX_TOKENS
-from summarise.tasks.translation import _translation_budget
+from summarise.tasks.translation import translation_budget
 
 DEFAULT_INCLUDE = ("*.txt", "*.md")
 STATE_FILE = ".summarise-batch.json"
@@ -463,7 +463,7 @@ def plan_document(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions)
     calls = prompt_tokens = completion_tokens = 0
     # Per chunk: summary and facts, and the translation unless the source is in the target language.
     for chunk in chunks:
-        tasks = [SUMMARY_MAX_TOKENS, FACTS_MAX_TOKENS] + ([_translation_budget(chunk)] if translate else [])
+        tasks = [SUMMARY_MAX_TOKENS, FACTS_MAX_TOKENS] + ([translation_budget(chunk.tokens)] if translate else [])
         calls += len(tasks)
         prompt_tokens += len(tasks) * (overhead + chunk.tokens)
         completion_tokens += sum(tasks)

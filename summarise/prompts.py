@@ -8,7 +8,16 @@ from pathlib import Path
 
 from summarise.errors import ConfigError
 
-TEMPLATE_NAMES = ("system", "document", "summary", "summary_reduce", "translation", "facts", "facts_quote")
+TEMPLATE_NAMES = (
+    "system",
+    "document",
+    "summary",
+    "summary_reduce",
+    "translation",
+    "translation_repair",
+    "facts",
+    "facts_quote",
+)
 
 
 def default_prompts_dir() -> Path:

@@ -43,13 +43,22 @@ class SeenRequest:
         return str(self.body["messages"][-1]["content"])
 
 
+def asked_lines(tail: str) -> set[int]:
+    """The line numbers a translation task names: "[3] to [5], [9]" -> {3, 4, 5, 9}."""
+    numbers: set[int] = set()
+    for first, last in re.findall(r"\[(\d+)\](?: to \[(\d+)\])?", tail):
+        numbers.update(range(int(first), int(last or first) + 1))
+    return numbers
+
+
 def mechanical_answer(body: dict[str, Any]) -> str:
-    """Echo-translate numbered lines; empty facts; a fixed summary."""
+    """Echo-translate the numbered lines asked for; one fact; a fixed summary."""
     task = body["messages"][-1]["content"]
-    if "translate every numbered line" in task:
-        document = task.split("\n\n<<<", 1)[1].rsplit(">>>", 1)[0]
+    if "Task: translate" in task:
+        document, tail = task.split("\n\n<<<", 1)[1].rsplit(">>>", 1)
+        wanted = asked_lines(tail)
         lines = re.findall(r"^\[(\d+)\] (.*)$", document, re.MULTILINE)
-        return "\n".join(f"[{n}] (en) {text}" for n, text in lines)
+        return "\n".join(f"[{n}] (en) {text}" for n, text in lines if int(n) in wanted)
     if '"facts"' in task:
         first = re.search(r"^\[(\d+)\]", task, re.MULTILINE)
         line = int(first.group(1)) if first else 1
@@ -133,10 +142,11 @@ class FaultInjectionStub:
         ).encode()
 
     def tasks(self) -> list[str]:
-        """Which task each request asked for: summary, facts or translation."""
+        """Which task each request asked for: summary, facts or translation (a repair counts as its task)."""
+        asked = [" ".join(str(m["content"]) for m in r.body["messages"]) for r in self.requests]
         return [
-            "translation" if "translate every" in r.task else "facts" if "JSON" in r.task else "summary"
-            for r in self.requests
+            "translation" if "Task: translate" in text else "facts" if "key facts" in text else "summary"
+            for text in asked
         ]
 
     @contextmanager

@@ -12,7 +12,7 @@ import re
 from summarise.chunking import TRANSLATION_EXPANSION, Chunk, count_tokens
 from summarise.documents import Sentence
 from summarise.llm import Message
-from summarise.tasks.common import TaskContext, chunk_prefix, with_task
+from summarise.tasks.common import TaskContext, with_task
 
 _NUMBERED_LINE = re.compile(r"^\s*(?:\[(\d+)\]|\((\d+)\)|(\d+)[.):])\s*(.*)$")
 UNTRANSLATED_MARK = "[untranslated]"
@@ -34,29 +34,46 @@ def parse_numbered_lines(text: str, wanted: set[int]) -> dict[int, str]:
     return {number: text for number, text in lines.items() if text}
 
 
-def _translation_budget(chunk: Chunk) -> int:
-    return int(chunk.tokens * TRANSLATION_EXPANSION) + 64
+def translation_budget(source_tokens: int) -> int:
+    return int(source_tokens * TRANSLATION_EXPANSION) + 64
 
 
-def _ask(context: TaskContext, prefix: list[Message], chunk: Chunk, label: str) -> dict[int, str]:
-    task = context.prompts.render("translation", **context.template_values(), first=chunk.first, last=chunk.last)
+def line_ranges(numbers: list[int]) -> str:
+    """[3, 4, 5, 9] -> "[3] to [5], [9]": short enough to name every missing line."""
+    spans: list[list[int]] = []
+    for number in sorted(numbers):
+        if spans and number == spans[-1][1] + 1:
+            spans[-1][1] = number
+        else:
+            spans.append([number, number])
+    return ", ".join(f"[{a}]" if a == b else f"[{a}] to [{b}]" for a, b in spans)
+
+
+def _ask(
+    context: TaskContext, prefix: list[Message], task: str, wanted: tuple[Sentence, ...], source_tokens: int, label: str
+) -> dict[int, str]:
     completion = context.llm.complete(
         with_task(prefix, task),
         usage=context.usage,
         label=label,
-        max_tokens=_translation_budget(chunk),
+        max_tokens=translation_budget(source_tokens),
         allow_truncated=True,  # a cut-off answer still gives its complete lines; the rest is re-asked
     )
-    return parse_numbered_lines(completion.text, {s.number for s in chunk.sentences})
+    return parse_numbered_lines(completion.text, {s.number for s in wanted})
 
 
 def translate_chunk(context: TaskContext, prefix: list[Message], chunk: Chunk) -> dict[int, str]:
-    translated = _ask(context, prefix, chunk, f"translate chunk {chunk.index}")
+    values = context.template_values()
+    task = context.prompts.render("translation", **values, first=chunk.first, last=chunk.last)
+    translated = _ask(context, prefix, task, chunk.sentences, chunk.tokens, f"translate chunk {chunk.index}")
     missing = tuple(s for s in chunk.sentences if s.number not in translated)
     if missing:
-        # Ask again for just the skipped lines, as a small document of their own.
-        retry = Chunk(chunk.index, missing, sum(count_tokens(s.text) for s in missing))
-        translated |= _ask(context, chunk_prefix(context, retry), retry, f"translate chunk {chunk.index} (repair)")
+        # Ask again for just the skipped lines, after the same document: the server still
+        # holds its prefill, so only this short task is new.
+        lines = line_ranges([s.number for s in missing])
+        repair = context.prompts.render("translation_repair", **values, lines=lines)
+        tokens = sum(count_tokens(s.text) for s in missing)
+        translated |= _ask(context, prefix, repair, missing, tokens, f"translate chunk {chunk.index} (repair)")
     for sentence in chunk.sentences:
         translated.setdefault(sentence.number, f"{UNTRANSLATED_MARK} {sentence.text}")
     return translated

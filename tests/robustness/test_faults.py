@@ -10,7 +10,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from stub_server import Reply
+from stub_server import Reply, asked_lines
 
 from summarise.brief import read_front_matter
 from summarise.cli import main
@@ -115,8 +115,10 @@ def test_cut_off_translation_is_completed_by_a_repair_call(runner, fault_stub, d
     stub = fault_stub(replies)
     assert brief(runner).exit_code == 0
     assert stub.tasks() == ["summary", "facts", "translation", "translation"]
-    repair = stub.requests[-1].body["messages"][-1]["content"]
-    assert "[2] La Coalition compte 84 membres." in repair and "[1]" not in repair
+    repair = stub.requests[-1].task
+    # the same document as before (its prefill is reused), then a task naming only the missing line
+    assert repair.rsplit(">>>", 1)[0] == stub.requests[-2].task.rsplit(">>>", 1)[0]
+    assert asked_lines(repair.rsplit(">>>", 1)[1]) == {2}
     markdown = Path("doc.md").read_text(encoding="utf-8")
     assert "(en) La Coalition compte 84 membres." in markdown
     # the cut-off answer was not cached: a new run asks for the translation again
