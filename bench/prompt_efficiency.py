@@ -3,14 +3,15 @@ versus a naive layout of the same requests.
 
     python bench/prompt_efficiency.py [--chunk-tokens N] [documents...]
 
-summarise puts the document first and the task last, so the three tasks on a chunk share
-one prefix and the server prefills the chunk once. The naive layout sends, for each task,
-a request of its own with the task first and the whole document after: the same system
-message, the same task text and the same fenced, numbered document, only the order differs.
-Processed prompt tokens = usage.prompt_tokens - usage.prompt_tokens_details.cached_tokens,
-as the server reports them (summarise writes their sum to the brief's front matter as
-usage.prompt_tokens_processed). The naive requests are sent with the openai client to the
-same engine with max_tokens=1: only their prompt is measured. Both seeds by default.
+summarise puts the document first and the task last, so the tasks on a chunk share one
+prefix and the server prefills the chunk once. The naive layout sends every request that
+summarise sent (each task, and a repair when one was needed) with the task first and the
+document after: the same system message, the same task text and the same fenced, numbered
+document, only the order differs. Processed prompt tokens = usage.prompt_tokens -
+usage.prompt_tokens_details.cached_tokens, as the server reports them (summarise writes
+their sum to the brief's front matter as usage.prompt_tokens_processed). The naive
+requests are sent with the openai client to the same engine with max_tokens=1: only their
+prompt is measured. Both seeds by default.
 Goal: summarise processes <= 0.4 of the naive layout's prompt tokens.
 """
 
@@ -22,6 +23,7 @@ import re
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import openai
 from _common import SEEDS, fresh_cache_dir, load_now, machine, quiet_enough, verdict, workdir
@@ -29,35 +31,30 @@ from _common import SEEDS, fresh_cache_dir, load_now, machine, quiet_enough, ver
 from summarise.config import resolve_settings
 from summarise.documents import load_document
 from summarise.engine import EngineConfig, shared_engine, stop_shared_engine
-from summarise.llm import LLM, Message, Usage
-from summarise.pipeline import build_brief, plan
+from summarise.llm import LLM, Completion, Message
+from summarise.pipeline import build_brief
 from summarise.prompts import Prompts
-from summarise.tasks.common import TaskContext, chunk_prefix
-from summarise.tasks.facts import MAX_FACTS_PER_CHUNK, fact_key
 
 GOAL = 0.4
 
 
-def naive_requests(context: TaskContext, cap: int | None) -> list[list[Message]]:
-    """Per chunk (one for a seed), one request per task: task first, then the document."""
-    requests: list[list[Message]] = []
-    values = context.template_values()
-    _fitted, chunks = plan(context.document, context.llm, context.prompts, context.target, cap)
-    translate = context.document.language != context.target.code
-    for chunk in chunks:
-        system, document = chunk_prefix(context, chunk)
-        span = {"first": chunk.first, "last": chunk.last}
-        tasks = [
-            context.prompts.render("summary", **values),
-            context.prompts.render(
-                "facts", **values, **span, max_facts=MAX_FACTS_PER_CHUNK, fact_key=fact_key(context.target.name)
-            ),
-        ]
-        if translate:
-            tasks.append(context.prompts.render("translation", **values, **span))
-        for task in tasks:
-            requests.append([system, {"role": "user", "content": f"{task}\n\n{document['content']}"}])
-    return requests
+class RecordingLLM(LLM):
+    """summarise's own LLM seam, remembering the messages of every request it sends."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sent: list[tuple[str, list[Message]]] = []  # (label, messages)
+
+    def complete(self, messages: list[Message], **kwargs: Any) -> Completion:
+        self.sent.append((kwargs["label"], messages))
+        return super().complete(messages, **kwargs)
+
+
+def naive_layout(messages: list[Message]) -> list[Message]:
+    """The same request with the task before the fenced document instead of after it."""
+    system, first, *rest = messages
+    document, task = str(first["content"]).rsplit(">>>\n\n", 1)
+    return [system, {"role": "user", "content": f"{task}\n\n{document}>>>"}, *rest]
 
 
 def start_engine(llm: LLM) -> str:
@@ -81,6 +78,8 @@ def main() -> int:
             del os.environ[name]
     ours: dict[str, int] = {}
     naive: dict[str, int] = {}
+    sent_by_document: dict[str, list[tuple[str, list[Message]]]] = {}
+    naive_repairs: list[int] = []
     with workdir("prompt-efficiency") as work:
         os.environ["SUMMARISE_CACHE_DIR"] = str(fresh_cache_dir(work))
         settings = resolve_settings(no_cache=True, chunk_tokens=args.chunk_tokens)
@@ -97,12 +96,14 @@ def main() -> int:
                 if call:
                     repairs.append(int(call.group(1)) - int(call.group(2)))
 
-        llm = LLM(settings, cache=None, log=log)
+        llm = RecordingLLM(settings, cache=None, log=log)
         print(f"summarise's layout, fresh engine at {start_engine(llm)} ({llm.model}, context {llm.context_tokens})")
         for document in documents:
             started = time.perf_counter()
+            llm.sent.clear()
             usage = build_brief(document, llm, prompts, settings.target, settings.chunk_tokens).usage
             ours[document.source] = usage["prompt_tokens_processed"]
+            sent_by_document[document.source] = list(llm.sent)
             print(
                 f"  {Path(document.source).name}: {usage['llm_calls']} calls, {usage['prompt_tokens']:,} prompt tokens "
                 f"sent, {usage['prompt_tokens_cached_by_server']:,} reused by the server, "
@@ -115,14 +116,13 @@ def main() -> int:
         client = openai.OpenAI(base_url=base_url, api_key="embedded", timeout=settings.timeout)
         print(f"naive layout, fresh engine at {base_url}")
         for document in documents:
-            context = TaskContext(llm, prompts, document, settings.target, Usage())
-            requests = naive_requests(context, settings.chunk_tokens)
+            requests = sent_by_document[document.source]
             started = time.perf_counter()
             sent = processed = 0
-            for messages in requests:
+            for label, messages in requests:
                 response = client.chat.completions.create(
                     model=llm.model,
-                    messages=messages,  # type: ignore[arg-type]
+                    messages=naive_layout(messages),  # type: ignore[arg-type]
                     max_tokens=1,
                     temperature=0.0,
                     seed=42,
@@ -130,9 +130,12 @@ def main() -> int:
                 assert response.usage is not None
                 details = response.usage.prompt_tokens_details
                 cached = (details.cached_tokens or 0) if details else 0
-                print(f"    call {response.usage.prompt_tokens:,} prompt tokens ({cached:,} reused by the server)")
-                sent += response.usage.prompt_tokens
-                processed += response.usage.prompt_tokens - cached
+                tokens = response.usage.prompt_tokens
+                print(f"    call {label}: {tokens:,} prompt tokens ({cached:,} reused by the server)")
+                if "(repair)" in label:
+                    naive_repairs.append(tokens - cached)
+                sent += tokens
+                processed += tokens - cached
             naive[document.source] = processed
             print(
                 f"  {Path(document.source).name}: {len(requests)} calls, {sent:,} prompt tokens sent, "
@@ -149,9 +152,10 @@ def main() -> int:
         f"{total_ours:,} / {total_naive:,} = {ratio:.2f} (goal <= {GOAL})",
     )
     if repairs:
+        without = (total_ours - sum(repairs)) / (total_naive - sum(naive_repairs))
         print(
-            f"of which {len(repairs)} repair call(s): {sum(repairs):,} tokens; without them the ratio "
-            f"would be {(total_ours - sum(repairs)) / total_naive:.2f}"
+            f"of which {len(repairs)} repair call(s): {sum(repairs):,} tokens here, {sum(naive_repairs):,} in the "
+            f"naive layout; without repairs on either side the ratio would be {without:.2f}"
         )
     return 0 if ok else 1
 
