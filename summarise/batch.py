@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Sequence
@@ -152,11 +153,45 @@ def _reason(exc: BaseException, item: Item) -> str:
     return text[len(prefix) :] if text.startswith(prefix) else text
 
 
-def summarise_one(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions) -> Outcome:
+class LoadAhead:
+    """Reads and splits the documents one at a time, in order, a window ahead of the workers.
+
+    That is CPU-bound Python (sentence splitting above all). Done by the workers, documents
+    that start together load in one burst under the GIL while the network sits idle; done
+    here, the next documents load while the workers wait for the model. The window bounds
+    how many loaded documents wait in memory.
+    """
+
+    def __init__(self, items: Sequence[Item], max_bytes: int, window: int) -> None:
+        self._items, self._max_bytes, self._window = items, max_bytes, max(window, 1)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="summarise-load")
+        self._loads: dict[int, Future[Document]] = {}
+        self._submitted = 0
+        self._lock = threading.Lock()
+
+    def take(self, index: int) -> Future[Document]:
+        """The load of items[index]; queues the loads of the window after it."""
+        with self._lock:
+            while self._submitted < min(index + self._window, len(self._items)):
+                item = self._items[self._submitted]
+                self._loads[self._submitted] = self._pool.submit(load, item, self._max_bytes)
+                self._submitted += 1
+            return self._loads.pop(index)
+
+    def close(self) -> None:
+        """Drop the loads no worker has taken; a taken one still runs, its document is in flight."""
+        with self._lock:
+            for future in self._loads.values():
+                future.cancel()
+            self._loads.clear()
+        self._pool.shutdown(wait=False)
+
+
+def summarise_one(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions, loading: Future[Document]) -> Outcome:
     """Never raises for a bad document: the batch goes on and the outcome says why."""
     started = time.monotonic()
     try:
-        document = load(item, options.max_input_bytes)
+        document = loading.result()  # raises what load() raised
         key = brief_key(document, llm, prompts, options.target, options.chunk_tokens)
         # Checked before any request: a finished brief costs no call and starts no engine.
         if is_up_to_date(item, key, options.write_json):
@@ -298,9 +333,12 @@ def run_batch(
     written atomically, so each of them leaves either a complete brief or nothing.
     """
 
-    def work(item: Item) -> Outcome:
+    loader = LoadAhead(items, options.max_input_bytes, window=options.jobs)
+
+    def work(index: int) -> Outcome:
+        item = items[index]
         progress.begin(item)
-        return summarise_one(item, llm, prompts, options)
+        return summarise_one(item, llm, prompts, options, loader.take(index))
 
     outcomes: list[Outcome] = []
 
@@ -311,11 +349,12 @@ def run_batch(
             progress.end(outcome)
 
     executor = ThreadPoolExecutor(max_workers=options.jobs, thread_name_prefix="summarise-batch")
-    futures: list[Future[Outcome]] = [executor.submit(work, item) for item in items]
+    futures: list[Future[Outcome]] = [executor.submit(work, index) for index in range(len(items))]
     try:
         collect(futures)
     except KeyboardInterrupt:
         executor.shutdown(wait=False, cancel_futures=True)
+        loader.close()
         in_flight = [future for future in futures if not future.done()]
         if in_flight:
             note(f"stopping: finishing {len(in_flight)} document(s) in progress; press Ctrl-C again to stop now")
@@ -325,6 +364,7 @@ def run_batch(
                 return BatchRun(_in_order(outcomes, items), interrupted=True, abandoned=True)
         return BatchRun(_in_order(outcomes, items), interrupted=True)
     executor.shutdown()
+    loader.close()
     return BatchRun(_in_order(outcomes, items))
 
 

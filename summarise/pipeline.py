@@ -7,6 +7,7 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -25,6 +26,7 @@ from summarise.tasks.summary import combine_summaries, summarise_chunk
 from summarise.tasks.translation import UNTRANSLATED_MARK, assemble_paragraphs, translate_chunk
 
 
+@lru_cache(maxsize=8)  # the same for every document of a run; rendering and counting it cost ~0.5 ms
 def prompt_overhead(prompts: Prompts, target: Language) -> int:
     """Tokens of everything but the document: system, fence, and the longest task."""
     values = {"target_language": target.name, "source_language": "English", "first": 1, "last": 9999, "total": 9999}
@@ -48,7 +50,7 @@ def plan(
 
 def brief_key(document: Document, llm: LLM, prompts: Prompts, target: Language, cap: int | None) -> str:
     """Source hash plus every setting that shapes the brief: equal keys mean the brief is up to date."""
-    templates = {name: prompts.path(name).read_text(encoding="utf-8") for name in TEMPLATE_NAMES}
+    templates = {name: prompts.text(name) for name in TEMPLATE_NAMES}
     material = {
         "source": document.sha256,
         "endpoint": llm.endpoint,

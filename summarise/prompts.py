@@ -44,12 +44,18 @@ class Prompts:
             return self.user_dir / f"{name}.md"
         return default_prompts_dir() / f"{name}.md"
 
-    def render(self, name: str, **values: object) -> str:
+    def text(self, name: str) -> str:
         path = self.path(name)
         try:
-            return string.Template(_read(path)).substitute({k: str(v) for k, v in values.items()})
+            return _read(path)
         except FileNotFoundError as exc:
             raise ConfigError(f"prompt template missing: {path}") from exc
+
+    def render(self, name: str, **values: object) -> str:
+        template = self.text(name)
+        path = self.path(name)
+        try:
+            return string.Template(template).substitute({k: str(v) for k, v in values.items()})
         except KeyError as exc:
             known = ", ".join(f"${key}" for key in sorted(values))
             raise ConfigError(f"prompt {path} uses unknown placeholder ${exc.args[0]}; known here: {known}") from exc
