@@ -357,3 +357,28 @@ def test_ctrl_c_finishes_the_document_in_flight_and_a_second_ctrl_c_leaves_at_on
     assert front(Path("second/1-leeds.md"))["status"] == "complete"
     assert not Path("second/2-zanzibar.md").exists()
     assert not [p for p in Path("second").rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_documents_load_in_order_and_only_a_window_ahead(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A batch of thousands of files must not hold them all in memory before their turn.
+    for index in range(12):
+        write(tmp_path / "in" / f"doc-{index:02d}.txt", f"Document numéro {index}. Il est court.")
+    items = batch.discover(tmp_path / "in", tmp_path / "out", batch.DEFAULT_INCLUDE, (), False)
+    taken = -1  # the last document a worker asked for
+    loaded: list[tuple[int, int]] = []  # (document, last taken when its load started)
+    real_load = batch.load
+
+    def spy(item: batch.Item, limit: int):
+        loaded.append((int(item.name[4:6]), taken))
+        return real_load(item, limit)
+
+    monkeypatch.setattr(batch, "load", spy)
+    loader = batch.LoadAhead(items, 10**6, window=3)
+    try:
+        for index in range(12):
+            taken = index
+            assert f"Document numéro {index}." in loader.take(index).result().text
+    finally:
+        loader.close()
+    assert [document for document, _ in loaded] == list(range(12))
+    assert all(document - last <= 2 for document, last in loaded)  # at most the window (3) from the last taken
