@@ -378,6 +378,7 @@ def test_documents_load_in_order_and_only_a_window_ahead(tmp_path: Path, monkeyp
         for index in range(12):
             taken = index
             assert f"Document numéro {index}." in loader.take(index).result().text
+            time.sleep(0.02)  # a slow worker: a loader without a window would run ahead meanwhile
     finally:
         loader.close()
     assert [document for document, _ in loaded] == list(range(12))
