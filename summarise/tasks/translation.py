@@ -1,8 +1,9 @@
 """Translation: line by line, chunk by chunk, in order; nothing may be dropped.
 
 The model answers with numbered lines; code puts them back into the source's
-paragraphs. Lines it skipped are asked for once more on their own; a line that still
-has no translation keeps its source text, marked, so nothing silently disappears.
+paragraphs. Lines it skipped are asked for once more, by number, after the same
+document (so the server reuses its prefill); a line that still has no translation keeps
+its source text, marked, so nothing silently disappears.
 """
 
 from __future__ import annotations
