@@ -38,3 +38,21 @@ def test_embedded_engine_writes_a_real_brief_offline(runner, monkeypatch: pytest
     # Document first, task last: the 2nd and 3rd tasks reuse the prefilled document.
     assert usage["prompt_tokens_cached_by_server"] > 0
     assert usage["prompt_tokens_processed"] < 0.6 * usage["prompt_tokens"]
+
+
+def test_engine_serves_its_metrics_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    # bench/engine.py reads the prompt tokens the server really evaluated from /metrics.
+    import httpx2
+
+    from summarise.config import default_cache_dir
+    from summarise.engine import EmbeddedEngine, EngineConfig, ensure_bundled_model
+
+    monkeypatch.delenv("SUMMARISE_CACHE_DIR")
+    model = ensure_bundled_model(default_cache_dir())
+    engine = EmbeddedEngine(EngineConfig(model, context_per_slot=512, parallel=1, threads=1, metrics=True))
+    try:
+        root = engine.start().removesuffix("/v1")
+        metrics = httpx2.get(f"{root}/metrics", timeout=30)
+        assert metrics.status_code == 200 and "llamacpp:prompt_tokens_total" in metrics.text
+    finally:
+        engine.stop()
