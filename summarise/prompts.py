@@ -53,11 +53,14 @@ class Prompts:
 
     def render(self, name: str, **values: object) -> str:
         template = self.text(name)
-        path = self.path(name)
         try:
             return string.Template(template).substitute({k: str(v) for k, v in values.items()})
         except KeyError as exc:
             known = ", ".join(f"${key}" for key in sorted(values))
-            raise ConfigError(f"prompt {path} uses unknown placeholder ${exc.args[0]}; known here: {known}") from exc
+            raise ConfigError(
+                f"prompt {self.path(name)} uses unknown placeholder ${exc.args[0]}; known here: {known}"
+            ) from exc
         except ValueError as exc:
-            raise ConfigError(f"prompt {path} is not a valid template ({exc}); write a literal $ as $$") from exc
+            raise ConfigError(
+                f"prompt {self.path(name)} is not a valid template ({exc}); write a literal $ as $$"
+            ) from exc
