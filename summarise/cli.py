@@ -17,9 +17,10 @@ from summarise.brief import render_json, render_markdown
 from summarise.cache import ResponseCache
 from summarise.config import FACTS_METHODS, Settings, resolve_settings
 from summarise.documents import load_document, parse_document
-from summarise.errors import SummariseError
+from summarise.errors import EXIT_BUG, SummariseError
 from summarise.files import atomic_write
 from summarise.llm import LLM
+from summarise.llm import open_llm as llm_for
 from summarise.pipeline import build_brief
 from summarise.prompts import Prompts
 
@@ -47,7 +48,7 @@ def reports_errors(command: F) -> F:
                 raise
             first_line = (str(exc).strip().splitlines() or [""])[0]
             say(f"Error: unexpected {type(exc).__name__}: {first_line} (run with -v for details)")
-            sys.exit(70)
+            sys.exit(EXIT_BUG)
 
     return wrapper  # type: ignore[return-value]
 
@@ -99,8 +100,7 @@ def settings_from(options: dict[str, Any]) -> Settings:
 
 
 def open_llm(settings: Settings) -> LLM:
-    cache = ResponseCache(settings.cache_dir / "responses") if settings.use_cache else None
-    return LLM(settings, cache, log=say if settings.verbose else None)
+    return llm_for(settings, say if settings.verbose else None)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -218,52 +218,33 @@ def batch(
       summarise batch inputs/ --dry-run               # what it would cost, no model called
       summarise batch inputs/ --retry-failed          # only what failed last time
     """
-    from summarise import batch as batches
+    from summarise.batch import run_folder
+    from summarise.batch.reports import prices_from_env
 
     settings = settings_from(options)
-    jobs = jobs or (1 if settings.uses_engine else 4)
-    if settings.uses_engine:
-        # One engine per process; its parallel slots serve the concurrent documents.
-        settings = settings.with_changes(engine_parallel=min(jobs, 4))
-    prompts = Prompts(settings.prompts_dir)
-    items = batches.discover(folder, output_dir, include or batches.DEFAULT_INCLUDE, exclude, recursive)
-    if retry_failed:
-        items = batches.failed_last_time(items, output_dir)
-    run_options = batches.BatchOptions(
-        settings.target, settings.chunk_tokens, settings.max_input_bytes, write_json=write_json, jobs=jobs
+    run = run_folder(
+        folder,
+        output_dir,
+        settings,
+        include=include,
+        exclude=exclude,
+        recursive=recursive,
+        jobs=jobs,
+        retry_failed=retry_failed,
+        dry_run=dry_run,
+        quiet=quiet,
+        write_json=write_json,
+        prices=prices_from_env(),
+        note=say,
+        log=say if settings.verbose else None,
     )
-    if not items:
-        patterns = ", ".join(include or batches.DEFAULT_INCLUDE)
-        say("nothing failed last time" if retry_failed else f"no documents in {folder} match {patterns}")
-        return
-    if dry_run:
-        llm = LLM(settings, cache=None)  # for the context size and the resume key; it sends nothing
-        plans = [batches.plan_document(item, llm, prompts, run_options) for item in items]
-        click.echo(batches.render_plan(plans, batches.prices_from_env()), nl=False)
-        return
-    llm = open_llm(settings)
-    started = time.monotonic()
-    with batches.choose_progress(quiet, len(items), say) as progress:
-        run = batches.run_batch(items, llm, prompts, run_options, progress, note=say)
-    batches.write_state(output_dir, items, run)
-    batches.write_index(output_dir)
-    if quiet:
-        for outcome in run.outcomes:
-            if outcome.status == "failed":
-                say(f"failed: {outcome.name}: {outcome.detail}")
-    else:
-        gate = llm.gate
-        report = batches.render_report(run, output_dir, time.monotonic() - started, gate.rate_limited, gate.waited)
-        click.echo(report, nl=False)
+    click.echo(run.report, nl=False)
     if run.abandoned:
         # Python would join the worker threads still in flight before exiting: don't.
         sys.stdout.flush()
         sys.stderr.flush()
-        os._exit(130)
-    if run.interrupted:
-        sys.exit(130)
-    if run.count("failed"):
-        sys.exit(1)
+        os._exit(run.exit_code)
+    sys.exit(run.exit_code)
 
 
 @main.group()

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+# Exit codes besides each exception's own `exit_code`.
+EXIT_PROBLEMS = 1  # some documents failed (batch), or doctor found problems
+EXIT_BUG = 70  # an unexpected error: a bug of ours (sysexits EX_SOFTWARE)
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), the shells' convention
+
 
 class SummariseError(Exception):
     """Base class: the CLI prints the message (no traceback) and exits with `exit_code`."""

@@ -317,3 +317,9 @@ def _reason(exc: openai.APIStatusError) -> str:
         if message:
             return str(message)[:300]
     return str(exc.message)[:300]
+
+
+def open_llm(settings: Settings, log: Callable[[str], None] | None = None) -> LLM:
+    """The LLM with its response cache (unless the settings turn it off)."""
+    cache = ResponseCache(settings.cache_dir / "responses") if settings.use_cache else None
+    return LLM(settings, cache, log=log)

@@ -21,9 +21,9 @@ from summarise.errors import UnusableAnswer
 from summarise.llm import CACHE_SCHEMA, LLM, Usage
 from summarise.prompts import TEMPLATE_NAMES, Prompts
 from summarise.tasks.common import TaskContext, chunk_prefix
-from summarise.tasks.facts import RawFact, extract_facts
-from summarise.tasks.summary import combine_summaries, summarise_chunk
-from summarise.tasks.translation import UNTRANSLATED_MARK, assemble_paragraphs, translate_chunk
+from summarise.tasks.facts import FACTS_MAX_TOKENS, RawFact, extract_facts
+from summarise.tasks.summary import SUMMARY_MAX_TOKENS, combine_summaries, summarise_chunk
+from summarise.tasks.translation import UNTRANSLATED_MARK, assemble_paragraphs, translate_chunk, translation_budget
 
 
 @lru_cache(maxsize=8)  # the same for every document of a run; rendering and counting it cost ~0.5 ms
@@ -46,6 +46,47 @@ def plan(
     budget = chunk_budget(llm.context_tokens, prompt_overhead(prompts, target), cap)
     fitted = fit_sentences(document, budget)
     return fitted, plan_chunks(fitted, budget)
+
+
+def translates(document: Document, target: Language) -> bool:
+    """A document already in the target language is its own translation: no call."""
+    return document.language != target.code
+
+
+@dataclass(frozen=True)
+class PlannedCall:
+    """One request build_brief may send; `repair` ones only when the first answer falls short."""
+
+    task: str
+    chunk: int  # 0 for the reduce step
+    prompt_tokens: int  # estimated with cl100k: exact for OpenAI models, close for others
+    max_tokens: int  # the most the call may write: a ceiling
+    repair: bool = False
+
+
+def planned_calls(document: Document, chunks: list[Chunk], prompts: Prompts, target: Language) -> list[PlannedCall]:
+    """The calls build_brief makes for a planned document (see `plan`), without making any.
+
+    Kept beside build_brief so the dry run and the run count the same tasks. Repairs are
+    listed as ceilings: facts are re-asked once when unreadable, translation lines once
+    when skipped. A response format the endpoint refuses is re-sent in the next format;
+    that costs a request, not tokens, and is not counted.
+    """
+    overhead = prompt_overhead(prompts, target)
+    calls: list[PlannedCall] = []
+    for chunk in chunks:
+        prompt = overhead + chunk.tokens
+        calls.append(PlannedCall("summary", chunk.index, prompt, SUMMARY_MAX_TOKENS))
+        calls.append(PlannedCall("facts", chunk.index, prompt, FACTS_MAX_TOKENS))
+        # The repair carries the unreadable answer back to the model.
+        calls.append(PlannedCall("facts", chunk.index, prompt + FACTS_MAX_TOKENS, FACTS_MAX_TOKENS, repair=True))
+        if translates(document, target):
+            budget = translation_budget(chunk.tokens)
+            calls.append(PlannedCall("translation", chunk.index, prompt, budget))
+            calls.append(PlannedCall("translation", chunk.index, prompt, budget, repair=True))
+    if len(chunks) > 1:  # the reduce step combines the chunk summaries
+        calls.append(PlannedCall("summary", 0, overhead + len(chunks) * SUMMARY_MAX_TOKENS, SUMMARY_MAX_TOKENS))
+    return calls
 
 
 def brief_key(document: Document, llm: LLM, prompts: Prompts, target: Language, cap: int | None) -> str:
@@ -206,10 +247,10 @@ def brief_chunk(context: TaskContext, chunk: Chunk) -> ChunkResult:
         facts = extract_facts(context, prefix, chunk)
     except UnusableAnswer as exc:
         facts, problems = [], [str(exc)]
-    if context.document.language == context.target.code:
-        translated = {s.number: s.text for s in chunk.sentences}
-    else:
+    if translates(context.document, context.target):
         translated = translate_chunk(context, prefix, chunk)
+    else:
+        translated = {s.number: s.text for s in chunk.sentences}
     return ChunkResult(summary, facts, translated, problems)
 
 
@@ -221,7 +262,6 @@ def build_brief(
     key = brief_key(document, llm, prompts, target, cap)
     document, chunks = plan(document, llm, prompts, target, cap)
     context = TaskContext(llm, prompts, document, target, usage)
-    already_in_target = document.language == target.code
     if workers > 1 and len(chunks) > 1:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="chunk") as pool:
             results = list(pool.map(lambda chunk: brief_chunk(context, chunk), chunks))
@@ -253,6 +293,6 @@ def build_brief(
         dropped=list(document.dropped),
     )
     brief.checks = cross_checks(document, brief, target)
-    if already_in_target:
+    if not translates(document, target):
         brief.checks.insert(0, Check("Translation", True, f"the source is already in {language_name(target.code)}"))
     return brief

@@ -24,6 +24,7 @@ from conftest import RECORDING
 from stub_server import Reply
 
 from summarise import batch
+from summarise.batch import runner
 from summarise.brief import read_front_matter
 from summarise.cli import main
 from summarise.llm import LLM, retry_after
@@ -129,7 +130,7 @@ def test_a_second_run_skips_finished_briefs_with_zero_model_calls(cassette, runn
     # The dry run agrees: nothing left to do.
     plan = runner.invoke(main, ["batch", "in", "-o", "briefs", "--dry-run"])
     assert plan.exit_code == 0 and "up to date" in plan.stdout
-    assert re.search(r"^total \(1 documents\)\s+0\s+0\s", plan.stdout, re.MULTILINE), plan.stdout
+    assert re.search(r"^total \(1 documents\)\s+0\s+0\s+0\s", plan.stdout, re.MULTILINE), plan.stdout
 
 
 def test_an_interrupted_batch_resumes_without_redoing_finished_work(
@@ -227,16 +228,18 @@ def test_dry_run_shows_chunks_tokens_calls_and_cost_without_calling_a_model(
 
     assert result.exit_code == 0, result.output
     rows = {line.split()[0]: line.split() for line in result.stdout.splitlines() if line.split()}
-    assert rows["lyon.txt"][1:4] == ["fr", "1", "3"]  # summary, facts, translation
-    assert rows["english.txt"][1:4] == ["en", "1", "2"]  # already English: no translation
+    # summary, facts, translation; and at most a repair of the facts and of the translation
+    assert rows["lyon.txt"][1:5] == ["fr", "1", "3", "2"]
+    assert rows["english.txt"][1:5] == ["en", "1", "2", "1"]  # already English: no translation
     chunks = int(rows["long/report.txt"][2])
     assert chunks > 1 and rows["long/report.txt"][3] == str(3 * chunks + 1)  # + the reduce step
+    assert rows["long/report.txt"][4] == str(2 * chunks)
     assert "unreadable: the file is empty" in " ".join(rows["empty.txt"])
-    total = rows["total"]  # total (4 documents) <chunks> <calls> <prompt> <completion> <cost>
+    total = rows["total"]  # total (4 documents) <chunks> <calls> <repairs> <prompt> <completion> <cost>
     assert total[1:4] == ["(4", "documents)", str(1 + 1 + chunks)]
-    calls, cost = int(total[4]), float(total[7])
-    prompt, completion = (int(value.strip("~").replace(",", "")) for value in total[5:7])
-    assert calls == 3 + 2 + 3 * chunks + 1
+    calls, repairs, cost = int(total[4]), int(total[5]), float(total[8])
+    prompt, completion = (int(value.strip("~").replace(",", "")) for value in total[6:8])
+    assert calls == 3 + 2 + 3 * chunks + 1 and repairs == 2 + 1 + 2 * chunks
     assert cost == pytest.approx((prompt * 0.15 + completion * 0.60) / 1e6, abs=1e-4)
     assert "no model was called" in result.stdout
     assert not Path("outputs").exists()  # nothing written
@@ -366,14 +369,14 @@ def test_documents_load_in_order_and_only_a_window_ahead(tmp_path: Path, monkeyp
     items = batch.discover(tmp_path / "in", tmp_path / "out", batch.DEFAULT_INCLUDE, (), False)
     taken = -1  # the last document a worker asked for
     loaded: list[tuple[int, int]] = []  # (document, last taken when its load started)
-    real_load = batch.load
+    real_load = runner.load
 
     def spy(item: batch.Item, limit: int):
         loaded.append((int(item.name[4:6]), taken))
         return real_load(item, limit)
 
-    monkeypatch.setattr(batch, "load", spy)
-    loader = batch.LoadAhead(items, 10**6, window=3)
+    monkeypatch.setattr(runner, "load", spy)
+    loader = runner.LoadAhead(items, 10**6, window=3)
     try:
         for index in range(12):
             taken = index

@@ -11,7 +11,11 @@ from conftest import LONG_SEED, RECORDING, SHORT_SEED, seed
 
 from summarise.brief import read_front_matter
 from summarise.cli import main
+from summarise.config import resolve_settings
 from summarise.documents import load_document
+from summarise.llm import LLM
+from summarise.pipeline import plan, planned_calls
+from summarise.prompts import Prompts
 
 SECTIONS = ["Summary", "Key facts", "Translation", "Checks"]
 
@@ -20,6 +24,15 @@ def section(markdown: str, name: str) -> str:
     match = re.search(rf"^## {name}\n\n(.*?)(?=^## |\Z)", markdown, re.MULTILINE | re.DOTALL)
     assert match, f"no {name} section"
     return match.group(1).strip()
+
+
+def planned(path: Path, *, cap: int | None = None) -> tuple[int, int]:
+    """(calls, repairs) the dry run's plan promises for this document with these settings."""
+    settings = resolve_settings(chunk_tokens=cap)
+    llm, prompts = LLM(settings, cache=None), Prompts()
+    document, chunks = plan(load_document(path, 10**7), llm, prompts, settings.target, cap)
+    calls = planned_calls(document, chunks, prompts, settings.target)
+    return sum(not call.repair for call in calls), sum(call.repair for call in calls)
 
 
 def run_brief(runner, *args: str):
@@ -39,6 +52,7 @@ def test_brief_of_a_french_press_release(cassette, runner) -> None:
     assert front["endpoint"].startswith("http://127.0.0.1")
     assert front["source_sha256"] == load_document(seed(SHORT_SEED), 10**7).sha256
     assert front["usage"]["llm_calls"] == 3 and front["usage"]["cache_hits"] == 0
+    assert planned(seed(SHORT_SEED)) == (3, 2)  # the dry run promised these 3 (no repair was needed)
     assert front["usage"]["prompt_tokens"] > 0 and front["usage"]["completion_tokens"] > 0
     assert re.findall(r"^## (.+)$", markdown, re.MULTILINE) == SECTIONS
     # The translation keeps the source's paragraphs, in English.
@@ -85,6 +99,8 @@ def test_long_document_is_chunked_and_nothing_dropped(cassette, runner, tmp_path
     assert front["chunks"] >= 3
     # map (one summary per chunk) + reduce, facts and translation per chunk
     assert front["usage"]["llm_calls"] >= 3 * front["chunks"] + 1
+    calls, repairs = planned(source_path, cap=600)
+    assert calls == 3 * front["chunks"] + 1 and calls <= front["usage"]["llm_calls"] <= calls + repairs
     translation = section(markdown, "Translation").split("\n\n")
     assert len(translation) == source.paragraph_count == front["paragraphs"]
     assert "[untranslated]" not in markdown

@@ -1,0 +1,86 @@
+"""Folder runs: `run_folder` is the one entry point (the CLI's `batch` calls only it).
+
+discover (which files, where their briefs go) -> state (up to date? failed last time?)
+-> runner (load ahead, workers, Ctrl-C) with progress (bar, plain lines, quiet) ->
+reports (index, closing table, or the dry-run plan). The next run skips a document whose
+brief carries the same `brief_key` and `status: complete`, and recomputes the rest from
+cached responses where it can.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from summarise.batch.discover import DEFAULT_INCLUDE, Item, discover
+from summarise.batch.outcomes import BatchRun, Outcome, Status
+from summarise.batch.progress import choose_progress
+from summarise.batch.reports import Prices, plan_document, render_plan, render_report, write_index
+from summarise.batch.runner import BatchOptions, run_batch
+from summarise.batch.state import failed_last_time, write_state
+from summarise.config import Settings
+from summarise.llm import LLM, open_llm
+from summarise.prompts import Prompts
+
+__all__ = ["DEFAULT_INCLUDE", "BatchRun", "Item", "Outcome", "Status", "discover", "run_folder"]
+
+
+def _nowhere(_message: str) -> None:
+    pass
+
+
+def run_folder(
+    folder: Path,
+    output_dir: Path,
+    settings: Settings,
+    *,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    recursive: bool = True,
+    jobs: int | None = None,
+    retry_failed: bool = False,
+    dry_run: bool = False,
+    quiet: bool = False,
+    write_json: bool = False,
+    prices: Prices | None = None,
+    note: Callable[[str], None] = _nowhere,
+    log: Callable[[str], None] | None = None,
+) -> BatchRun:
+    """Brief every matching document under `folder` into `output_dir`, then write the index.
+
+    `note` gets what a person watching should see (progress lines, failures, Ctrl-C);
+    `BatchRun.report` holds the closing table (or, with `dry_run`, the plan) for stdout.
+    `jobs` defaults to 1 with the embedded engine (no gain on few cores), else 4.
+    """
+    jobs = jobs or (1 if settings.uses_engine else 4)
+    if settings.uses_engine:
+        # One engine per process; its parallel slots serve the concurrent documents.
+        settings = settings.with_changes(engine_parallel=min(jobs, 4))
+    prompts = Prompts(settings.prompts_dir)
+    patterns = tuple(include) or DEFAULT_INCLUDE
+    items = discover(folder, output_dir, patterns, exclude, recursive)
+    if retry_failed:
+        items = failed_last_time(items, output_dir)
+    options = BatchOptions(settings.target, settings.chunk_tokens, settings.max_input_bytes, write_json, jobs)
+    if not items:
+        note("nothing failed last time" if retry_failed else f"no documents in {folder} match {', '.join(patterns)}")
+        return BatchRun([])
+    if dry_run:
+        llm = LLM(settings, cache=None)  # for the context size and the resume key; it sends nothing
+        plans = [plan_document(item, llm, prompts, options) for item in items]
+        return BatchRun([], report=render_plan(plans, prices))
+    llm = open_llm(settings, log)
+    started = time.monotonic()
+    with choose_progress(quiet, len(items), note) as progress:
+        run = run_batch(items, llm, prompts, options, progress, note=note)
+    write_state(output_dir, items, run)
+    write_index(output_dir)
+    if quiet:
+        for outcome in run.outcomes:
+            if outcome.status == Status.FAILED:
+                note(f"failed: {outcome.name}: {outcome.detail}")
+    else:
+        gate = llm.gate
+        run.report = render_report(run, output_dir, time.monotonic() - started, gate.rate_limited, gate.waited)
+    return run

@@ -1,0 +1,80 @@
+"""Which documents a folder holds, and where each one's brief goes (globs, sub-folders, links)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from fnmatch import fnmatch
+from pathlib import Path
+
+from summarise.errors import ConfigError, InputError
+from summarise.files import safe_output_path
+
+DEFAULT_INCLUDE = ("*.txt", "*.md")
+INDEX_FILE = "index.md"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One document found in the input folder, and where its brief goes."""
+
+    source: Path  # the input folder joined with `relative`: what the brief's front matter names
+    relative: Path  # inside the input folder: what the outputs mirror
+    output: Path  # the brief
+    brief: str  # the brief, relative to the output folder (for tables and the index)
+    root: Path | None = None  # the input folder, resolved: links must not lead out of it
+
+    @property
+    def name(self) -> str:
+        return self.relative.as_posix()
+
+
+def _matches(relative: Path, patterns: Iterable[str]) -> bool:
+    """A pattern matches the file name (`*.txt`) or the path inside the folder (`sub/*.txt`)."""
+    return any(fnmatch(relative.name, pattern) or fnmatch(relative.as_posix(), pattern) for pattern in patterns)
+
+
+def discover(
+    root: Path,
+    output_dir: Path,
+    include: Sequence[str] = DEFAULT_INCLUDE,
+    exclude: Sequence[str] = (),
+    recursive: bool = True,
+) -> list[Item]:
+    """The documents under `root`, sorted, each with its mirrored brief path under `output_dir`."""
+    if not root.is_dir():
+        raise InputError(f"{root}: not a folder; use 'summarise brief {root}' for a single file")
+    outputs = output_dir.resolve()
+    if outputs == root.resolve():
+        raise ConfigError(f"{root} is both input and output: pass -o with another folder")
+    found: list[Path] = []
+    # followlinks=False: a linked folder cannot make the walk loop. Linked files (even
+    # dangling ones) are listed, so a broken link is reported rather than silently missed.
+    for folder, dirnames, filenames in os.walk(root):
+        here = Path(folder)
+        # Hidden folders (.git, .venv) and our own outputs are never inputs.
+        kept = [name for name in dirnames if not name.startswith(".") and (here / name).resolve() != outputs]
+        dirnames[:] = kept if recursive else []
+        for name in filenames:
+            relative = (here / name).relative_to(root)
+            if name.startswith(".") or not _matches(relative, include) or _matches(relative, exclude):
+                continue
+            found.append(relative)
+    items: list[Item] = []
+    taken = {safe_output_path(output_dir, Path(INDEX_FILE))}  # the index is ours
+    for relative in sorted(found, key=lambda path: path.as_posix()):
+        output = safe_output_path(output_dir, relative)
+        if output in taken:  # notes.md and notes.txt in one folder: keep both briefs
+            output = safe_output_path(output_dir, Path(f"{relative}.md"))
+        taken.add(output)
+        brief = output.relative_to(outputs).as_posix()
+        items.append(Item(root / relative, relative, output, brief, root.resolve()))
+    return items
+
+
+def reason(exc: BaseException, item: Item) -> str:
+    """The error's one line, without the path the table already shows."""
+    text = str(exc)
+    prefix = f"{item.source}: "
+    return text[len(prefix) :] if text.startswith(prefix) else text

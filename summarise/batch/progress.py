@@ -1,0 +1,92 @@
+"""How a batch shows its progress: a bar at a terminal, plain lines for logs, nothing with -q."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+from summarise.batch.discover import Item
+from summarise.batch.outcomes import Outcome, Status
+
+
+class Silent:
+    def __enter__(self) -> Silent:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        pass
+
+    def begin(self, item: Item) -> None:
+        pass
+
+    def end(self, outcome: Outcome) -> None:
+        pass
+
+
+class PlainLog(Silent):
+    """One line per finished document: what logs and pipes want instead of a redrawn bar."""
+
+    def __init__(self, total: int, echo: Callable[[str], None]) -> None:
+        self.total, self.echo, self.finished = total, echo, 0
+
+    def end(self, outcome: Outcome) -> None:
+        self.finished += 1
+        line = f"[{self.finished}/{self.total}] {outcome.status:<10} {outcome.name}"
+        if outcome.status in (Status.DONE, Status.INCOMPLETE):
+            usage = outcome.usage
+            line += (
+                f" -> {outcome.output} ({usage.get('llm_calls', 0)} calls, {usage.get('cache_hits', 0)} cache hits, "
+                f"{outcome.tokens:,} tokens, {outcome.seconds:.0f} s)"
+            )
+            line += f"; {outcome.detail}" if outcome.detail else ""
+        elif outcome.detail:
+            line += f": {outcome.detail}"
+        self.echo(line)
+
+
+class BarProgress:
+    """A rich progress bar on standard error: done/total, current file, tokens, cache hits, ETA."""
+
+    def __init__(self, total: int) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self._bar = Progress(
+            TextColumn("[bold]summarising"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[tokens]:,} tokens, {task.fields[hits]} cache hits"),
+            TimeRemainingColumn(),
+            TextColumn("{task.fields[current]}"),
+            console=Console(stderr=True),
+        )
+        self._task = self._bar.add_task("batch", total=total, current="", tokens=0, hits=0)
+        self._tokens = self._hits = 0
+
+    def __enter__(self) -> BarProgress:
+        self._bar.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._bar.stop()
+
+    def begin(self, item: Item) -> None:
+        self._bar.update(self._task, current=item.name)
+
+    def end(self, outcome: Outcome) -> None:
+        self._tokens += outcome.tokens
+        self._hits += outcome.usage.get("cache_hits", 0)
+        self._bar.update(self._task, advance=1, tokens=self._tokens, hits=self._hits)
+        if outcome.status == Status.FAILED:  # printed above the bar, so it stays on screen
+            from rich.text import Text
+
+            self._bar.console.print(Text.assemble(("failed ", "red"), f"{outcome.name}: {outcome.detail}"))
+
+
+def choose_progress(quiet: bool, total: int, echo: Callable[[str], None]) -> Silent | PlainLog | BarProgress:
+    """A bar for a person at a terminal, plain lines for logs and pipes, nothing with -q."""
+    if quiet:
+        return Silent()
+    if sys.stderr.isatty():
+        return BarProgress(total)
+    return PlainLog(total, echo)

@@ -1,0 +1,197 @@
+"""What a batch tells the reader: the index of briefs, the closing table, the dry-run plan."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from summarise.batch.discover import INDEX_FILE, Item, reason
+from summarise.batch.outcomes import BatchRun, Status
+from summarise.batch.runner import BatchOptions, load
+from summarise.batch.state import is_up_to_date, read_state
+from summarise.brief import clean_model_text, read_front_matter
+from summarise.errors import ConfigError, SummariseError
+from summarise.files import atomic_write
+from summarise.llm import LLM
+from summarise.pipeline import brief_key, plan, planned_calls
+from summarise.prompts import Prompts
+
+# --- index -----------------------------------------------------------------------------
+
+
+def _cell(value: object) -> str:
+    """Front matter can hold model-written text (the title): keep it inert inside a table cell."""
+    return clean_model_text(str(value)).replace("\n", " ").replace("|", "\\|")
+
+
+def render_index(output_dir: Path) -> str:
+    """One row per brief found under the output folder (this run's and earlier ones)."""
+    rows: list[str] = []
+    for path in sorted(output_dir.rglob("*.md"), key=lambda p: p.relative_to(output_dir).as_posix()):
+        relative = path.relative_to(output_dir)
+        if relative == Path(INDEX_FILE) or any(part.startswith(".") for part in relative.parts):
+            continue
+        try:
+            front = read_front_matter(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            continue
+        if not front or "brief_key" not in front:
+            continue  # not one of our briefs
+        facts = front.get("facts") or {}
+        link = quote(relative.as_posix())
+        rows.append(
+            f"| [{_cell(front.get('title', relative.stem))}]({link}) | {_cell(front.get('source', ''))} "
+            f"| {_cell(front.get('source_language', '?'))} → {_cell(front.get('target_language', '?'))} "
+            f"| {front.get('paragraphs', '?')} ¶, {front.get('chunks', '?')} chunk(s) "
+            f"| {facts.get('supported', 0)} / {facts.get('flagged', 0)} | {_cell(front.get('status', '?'))} |"
+        )
+    parts = ["# Briefs", f"{len(rows)} brief(s). Regenerated after each `summarise batch`."]
+    if rows:
+        header = "| Brief | Source | Language | Size | Facts (supported / flagged) | Status |"
+        parts.append("\n".join([header, "| --- | --- | --- | --- | --- | --- |", *rows]))
+    failed = {name: entry for name, entry in read_state(output_dir).items() if entry.get("status") == Status.FAILED}
+    if failed:
+        lines = [f"| {_cell(name)} | {_cell(entry.get('detail', ''))} |" for name, entry in failed.items()]
+        parts.append("## Not summarised\n\n| Document | Reason |\n| --- | --- |\n" + "\n".join(lines))
+    return "\n\n".join(parts) + "\n"
+
+
+def write_index(output_dir: Path) -> Path:
+    path = output_dir / INDEX_FILE
+    atomic_write(path, render_index(output_dir))
+    return path
+
+
+# --- dry run ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentPlan:
+    name: str
+    status: str  # planned | up to date | unreadable
+    detail: str = ""
+    language: str = ""
+    chunks: int = 0
+    calls: int = 0
+    repairs: int = 0  # calls made only if an answer falls short: counted in the token ceilings
+    prompt_tokens: int = 0  # estimated with cl100k: exact for OpenAI models, close for others
+    completion_tokens: int = 0  # the most the calls may write (their max_tokens): a ceiling
+
+
+@dataclass(frozen=True)
+class Prices:
+    prompt: float  # USD per million tokens
+    completion: float
+
+    def cost(self, prompt_tokens: int, completion_tokens: int) -> float:
+        return (prompt_tokens * self.prompt + completion_tokens * self.completion) / 1e6
+
+
+def prices_from_env() -> Prices | None:
+    """SUMMARISE_PRICE_PROMPT and SUMMARISE_PRICE_COMPLETION, in USD per million tokens."""
+    raw = {name: os.environ.get(f"SUMMARISE_PRICE_{name.upper()}", "").strip() for name in ("prompt", "completion")}
+    if not any(raw.values()):
+        return None
+    try:
+        values = {name: float(value or 0) for name, value in raw.items()}
+    except ValueError as exc:
+        raise ConfigError(
+            "SUMMARISE_PRICE_PROMPT and SUMMARISE_PRICE_COMPLETION must be numbers (USD per million tokens)"
+        ) from exc
+    return Prices(**values)
+
+
+def plan_document(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions) -> DocumentPlan:
+    """The calls build_brief would make for this document, without making any."""
+    try:
+        document = load(item, options.max_input_bytes)
+    except SummariseError as exc:
+        return DocumentPlan(item.name, "unreadable", reason(exc, item))
+    if is_up_to_date(item, brief_key(document, llm, prompts, options.target, options.chunk_tokens), options.write_json):
+        return DocumentPlan(item.name, "up to date", language=document.language)
+    fitted, chunks = plan(document, llm, prompts, options.target, options.chunk_tokens)
+    calls = planned_calls(fitted, chunks, prompts, options.target)
+    return DocumentPlan(
+        item.name,
+        "planned",
+        language=fitted.language,
+        chunks=len(chunks),
+        calls=sum(not call.repair for call in calls),
+        repairs=sum(call.repair for call in calls),
+        prompt_tokens=sum(call.prompt_tokens for call in calls),
+        completion_tokens=sum(call.max_tokens for call in calls),
+    )
+
+
+def render_plan(plans: Sequence[DocumentPlan], prices: Prices | None) -> str:
+    headers = ["document", "lang", "chunks", "calls", "repairs (max)", "prompt tokens (max)", "completion tokens (max)"]
+    if prices:
+        headers.append("cost (max, USD)")
+    rows: list[list[str]] = []
+    for entry in plans:
+        if entry.status != "planned":
+            # Nothing to send: say why in a trailing cell rather than in the number columns.
+            note = entry.status + (f": {entry.detail}" if entry.detail else "")
+            rows.append([entry.name, entry.language or "-", "-", "0", "0", "-", "-", *(["-"] if prices else []), note])
+            continue
+        row = [entry.name, entry.language, str(entry.chunks), str(entry.calls), str(entry.repairs)]
+        row += [f"~{entry.prompt_tokens:,}", f"{entry.completion_tokens:,}"]
+        if prices:
+            row.append(f"{prices.cost(entry.prompt_tokens, entry.completion_tokens):.4f}")
+        rows.append(row)
+    planned = [entry for entry in plans if entry.status == "planned"]
+    prompt_total = sum(entry.prompt_tokens for entry in planned)
+    completion_total = sum(entry.completion_tokens for entry in planned)
+    total = [f"total ({len(plans)} documents)", "", str(sum(e.chunks for e in planned))]
+    total += [str(sum(e.calls for e in planned)), str(sum(e.repairs for e in planned))]
+    total += [f"~{prompt_total:,}", f"{completion_total:,}"]
+    if prices:
+        total.append(f"{prices.cost(prompt_total, completion_total):.4f}")
+    table = _table(headers, [*rows, total])
+    skipped = sum(entry.status == "up to date" for entry in plans)
+    unreadable = sum(entry.status == "unreadable" for entry in plans)
+    note = (
+        f"Dry run: no model was called. {len(planned)} to summarise, {skipped} up to date, {unreadable} unreadable.\n"
+        "Prompt tokens are estimated with cl100k; token counts and costs are ceilings that include every repair."
+    )
+    if not prices:
+        note += "\nSet SUMMARISE_PRICE_PROMPT and SUMMARISE_PRICE_COMPLETION (USD per million tokens) for a cost."
+    return table + "\n" + note + "\n"
+
+
+# --- the closing table -----------------------------------------------------------------
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Plain aligned columns; the last column of a row may run long (a reason)."""
+    widths = [len(header) for header in headers]
+    for row in rows:
+        for index, cell in enumerate(row[: len(headers)]):
+            widths[index] = max(widths[index], len(cell))
+    lines = []
+    for row in [list(headers), *rows]:
+        cells = [cell.ljust(widths[index]) if index < len(headers) else cell for index, cell in enumerate(row)]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def render_report(run: BatchRun, output_dir: Path, seconds: float, rate_limited: int, waited: float) -> str:
+    """Counts by status, then one row per document that needs a look (failed or incomplete)."""
+    counts = "  ".join(f"{status} {run.count(status)}" for status in Status)
+    lines = [counts]
+    attention = [outcome for outcome in run.outcomes if outcome.status in (Status.FAILED, Status.INCOMPLETE)]
+    if attention:
+        lines.append(_table(["status", "document", "reason"], [[o.status, o.name, o.detail] for o in attention]))
+    lines.append(
+        f"{run.total('llm_calls')} calls, {run.total('cache_hits')} cache hits, "
+        f"{run.total('prompt_tokens') + run.total('completion_tokens'):,} tokens, {seconds:.0f} s; "
+        f"briefs in {output_dir}/, index {output_dir / INDEX_FILE}"
+    )
+    if rate_limited:
+        lines.append(f"rate-limited {rate_limited} time(s): requests waited {waited:.0f} s in total")
+    if run.interrupted:
+        lines.append("interrupted: run the same command again to resume (finished briefs are kept)")
+    return "\n".join(lines) + "\n"

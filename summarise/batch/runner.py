@@ -1,0 +1,165 @@
+"""Documents run concurrently on one shared LLM: load-ahead, workers, Ctrl-C.
+
+A batch is many one-document runs sharing ONE `LLM` (so one embedded engine per process,
+one response cache and one rate-limit gate). Every brief is written atomically once it is
+complete, so a killed batch leaves only complete briefs.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from typing import Protocol
+
+from summarise.batch.discover import Item, reason
+from summarise.batch.outcomes import BatchRun, Outcome, Status
+from summarise.batch.state import is_up_to_date
+from summarise.brief import render_json, render_markdown
+from summarise.config import Language
+from summarise.documents import Document, load_document
+from summarise.errors import InputError, SummariseError
+from summarise.files import atomic_write
+from summarise.llm import LLM
+from summarise.pipeline import brief_key, build_brief
+from summarise.prompts import Prompts
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    target: Language
+    chunk_tokens: int | None
+    max_input_bytes: int
+    write_json: bool = False
+    jobs: int = 1
+
+
+class Progress(Protocol):
+    """Told when a document starts (from its worker thread) and when it ends (from the main thread)."""
+
+    def begin(self, item: Item) -> None: ...
+    def end(self, outcome: Outcome) -> None: ...
+
+
+def load(item: Item, max_bytes: int) -> Document:
+    # A link in a shared input folder must not make us read, and send, files from elsewhere.
+    if item.root is not None and not item.source.resolve().is_relative_to(item.root):
+        raise InputError(f"{item.source}: a link to a file outside the input folder; not followed")
+    return load_document(item.source, max_bytes)
+
+
+class LoadAhead:
+    """Reads and splits the documents one at a time, in order, a window ahead of the workers.
+
+    That is CPU-bound Python (sentence splitting above all). Done by the workers, documents
+    that start together load in one burst under the GIL while the network sits idle; done
+    here, the next documents load while the workers wait for the model. The window bounds
+    how many loaded documents wait in memory.
+    """
+
+    def __init__(self, items: Sequence[Item], max_bytes: int, window: int) -> None:
+        self._items, self._max_bytes, self._window = items, max_bytes, max(window, 1)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="summarise-load")
+        self._loads: dict[int, Future[Document]] = {}
+        self._submitted = 0
+        self._lock = threading.Lock()
+
+    def take(self, index: int) -> Future[Document]:
+        """The load of items[index]; queues the loads of the window after it."""
+        with self._lock:
+            while self._submitted < min(index + self._window, len(self._items)):
+                item = self._items[self._submitted]
+                self._loads[self._submitted] = self._pool.submit(load, item, self._max_bytes)
+                self._submitted += 1
+            return self._loads.pop(index)
+
+    def close(self) -> None:
+        """Drop the loads no worker has taken; a taken one still runs, its document is in flight."""
+        with self._lock:
+            for future in self._loads.values():
+                future.cancel()
+            self._loads.clear()
+        self._pool.shutdown(wait=False)
+
+
+def summarise_one(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions, loading: Future[Document]) -> Outcome:
+    """Never raises for a bad document: the batch goes on and the outcome says why."""
+    started = time.monotonic()
+    try:
+        document = loading.result()  # raises what load() raised
+        key = brief_key(document, llm, prompts, options.target, options.chunk_tokens)
+        # Checked before any request: a finished brief costs no call and starts no engine.
+        if is_up_to_date(item, key, options.write_json):
+            return Outcome(item.name, Status.SKIPPED, "up to date", item.brief)
+        # Chunks of a long document run concurrently too (each one keeps its tasks in turn).
+        result = build_brief(document, llm, prompts, options.target, options.chunk_tokens, workers=options.jobs)
+        atomic_write(item.output, render_markdown(result))
+        if options.write_json:
+            atomic_write(item.output.with_suffix(".json"), render_json(result))
+    except SummariseError as exc:
+        return Outcome(item.name, Status.FAILED, reason(exc, item), seconds=time.monotonic() - started)
+    except Exception as exc:  # a bug of ours must not stop the other documents either
+        llm.log(traceback.format_exc())  # shown with -v
+        detail = f"unexpected {type(exc).__name__}: {exc}"
+        return Outcome(item.name, Status.FAILED, detail, seconds=time.monotonic() - started)
+    status = Status.INCOMPLETE if result.problems else Status.DONE
+    return Outcome(item.name, status, "; ".join(result.problems), item.brief, result.usage, time.monotonic() - started)
+
+
+def run_batch(
+    items: Sequence[Item],
+    llm: LLM,
+    prompts: Prompts,
+    options: BatchOptions,
+    progress: Progress,
+    note: Callable[[str], None] = lambda _message: None,
+) -> BatchRun:
+    """Documents run concurrently on one shared LLM; outcomes are reported as they finish.
+
+    First Ctrl-C: documents not yet started are dropped; those in flight finish and are
+    recorded, since their work is nearly paid for. Second Ctrl-C: stop waiting, and
+    `abandoned` tells the caller to exit without joining those threads; a brief is
+    written atomically, so each of them leaves either a complete brief or nothing.
+    """
+
+    loader = LoadAhead(items, options.max_input_bytes, window=options.jobs)
+
+    def work(index: int) -> Outcome:
+        item = items[index]
+        progress.begin(item)
+        return summarise_one(item, llm, prompts, options, loader.take(index))
+
+    outcomes: list[Outcome] = []
+
+    def collect(pending: Iterable[Future[Outcome]]) -> None:
+        for future in as_completed(pending):
+            outcome = future.result()
+            outcomes.append(outcome)
+            progress.end(outcome)
+
+    executor = ThreadPoolExecutor(max_workers=options.jobs, thread_name_prefix="summarise-batch")
+    futures: list[Future[Outcome]] = [executor.submit(work, index) for index in range(len(items))]
+    try:
+        collect(futures)
+    except KeyboardInterrupt:
+        executor.shutdown(wait=False, cancel_futures=True)
+        loader.close()
+        in_flight = [future for future in futures if not future.done()]
+        if in_flight:
+            note(f"stopping: finishing {len(in_flight)} document(s) in progress; press Ctrl-C again to stop now")
+            try:
+                collect(in_flight)
+            except KeyboardInterrupt:
+                return BatchRun(_in_order(outcomes, items), interrupted=True, abandoned=True)
+        return BatchRun(_in_order(outcomes, items), interrupted=True)
+    executor.shutdown()
+    loader.close()
+    return BatchRun(_in_order(outcomes, items))
+
+
+def _in_order(outcomes: list[Outcome], items: Sequence[Item]) -> list[Outcome]:
+    position = {item.name: index for index, item in enumerate(items)}
+    return sorted(outcomes, key=lambda outcome: position.get(outcome.name, len(position)))
