@@ -84,7 +84,8 @@ def fit_sentences(document: Document, budget: int) -> Document:
         pieces = [sentence.text] if count_tokens(sentence.text) <= budget else _split_words(sentence.text, budget)
         for position, piece in enumerate(pieces):
             joiner = sentence.joiner if position == len(pieces) - 1 else " "
-            sentences.append(Sentence(len(sentences) + 1, sentence.paragraph, piece, joiner))
+            # replace() keeps the sentence's location (page, heading) on every piece
+            sentences.append(replace(sentence, number=len(sentences) + 1, text=piece, joiner=joiner))
     return replace(document, sentences=tuple(sentences))
 
 

@@ -49,6 +49,8 @@ class Sentence:
     paragraph: int  # 1-based paragraph index
     text: str
     joiner: str = " "  # what follows it inside its paragraph: a space or a line break
+    page: int = 0  # 1-based page of a PDF; 0 where the format has no pages
+    heading: str = ""  # the nearest heading above it (DOCX, HTML, Markdown)
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,10 @@ class Document:
     sentences: tuple[Sentence, ...]
     metadata: dict[str, str] = field(default_factory=dict)
     dropped: tuple[str, ...] = ()  # page furniture removed before any prompt
+    kind: str = "text"  # which reader made it: text | pdf | docx | html | markdown
+    pages: int = 0  # pages of a PDF
+    # (paragraph it follows, text): kept as it is, never sent to a model (code, front matter)
+    verbatim: tuple[tuple[int, str], ...] = ()
 
     @property
     def paragraph_count(self) -> int:
@@ -133,12 +139,15 @@ def decode(data: bytes, source: str) -> str:
     return str(best)
 
 
-def clean_text(text: str) -> str:
+def clean_text(text: str, keep_indent: bool = False) -> str:
+    """NFC, plain line breaks, no escape sequences or control characters; lines stripped
+    (only at their end with `keep_indent`, where indentation means something: Markdown)."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _ANSI_ESCAPE.sub("", text)
-    text = _CONTROL.sub("", text.replace("\t", " "))
-    lines = [line.strip() for line in text.split("\n")]
-    return "\n".join(lines).strip()
+    text = _CONTROL.sub("", text.replace("\t", "    " if keep_indent else " "))
+    lines = [line.rstrip() if keep_indent else line.strip() for line in text.split("\n")]
+    joined = "\n".join(lines)
+    return joined.strip("\n") if keep_indent else joined.strip()
 
 
 @lru_cache(maxsize=1)
@@ -199,15 +208,19 @@ def _segmenter(language: str) -> pysbd.Segmenter:
     return cache[language]
 
 
+def segment(text: str, language: str) -> list[str]:
+    """One line or paragraph -> its sentences, stripped; never empty for non-blank text."""
+    return [part.strip() for part in _segmenter(language).segment(text) if part.strip()] or [text.strip()]
+
+
 def split_sentences(text: str, language: str) -> tuple[Sentence, ...]:
     """Paragraphs are separated by blank lines; each line of a paragraph is split into sentences."""
-    segmenter = _segmenter(language)
     sentences: list[Sentence] = []
     paragraphs = [block for block in re.split(r"\n\s*\n", text) if block.strip()]
     for paragraph_index, block in enumerate(paragraphs, start=1):
         lines = [line for line in block.split("\n") if line.strip()]
         for line_index, line in enumerate(lines):
-            parts = [part.strip() for part in segmenter.segment(line) if part.strip()] or [line]
+            parts = segment(line, language)
             for part_index, part in enumerate(parts):
                 last_in_line = part_index == len(parts) - 1
                 joiner = "\n" if last_in_line and line_index < len(lines) - 1 else " "

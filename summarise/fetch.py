@@ -1,0 +1,139 @@
+"""Fetch a document from an http(s) URL: bounded in time, size and redirects; no private networks.
+
+A URL may come from a file of URLs someone else wrote, so it must not be a way into the
+machine's own services or an intranet (SSRF): every address a host name resolves to is
+checked, on every redirect hop, and the connection goes to the very address that was
+checked (a second DNS answer cannot swap it). Built on http.client so that pinning is
+a one-line seam rather than a fight with a client library's connection pool.
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import re
+import socket
+import ssl
+import time
+import zlib
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+from summarise import __version__
+from summarise.errors import InputError
+
+MAX_REDIRECTS = 5
+TIMEOUT_SECONDS = 30.0
+ACCEPT = "text/html, application/xhtml+xml, application/pdf, text/markdown, text/plain;q=0.9, */*;q=0.5"
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Fetched:
+    url: str  # as given: what the brief names as its source
+    final_url: str  # after redirects
+    data: bytes
+    content_type: str
+
+
+def looks_like_url(text: str) -> bool:
+    """http://…, https://…, and also file://… or ftp://…, so those are refused with a reason."""
+    return bool(_URL.match(text))
+
+
+def _check_address(url: str, host: str, port: int, allow_private: bool) -> str:
+    """The address to connect to; refuse if any address of the host is not on the public internet."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise InputError(f"{url}: cannot find the host {host!r}") from exc
+    addresses = [str(info[4][0]) for info in infos]
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+            ip = ip.ipv4_mapped
+        if not allow_private and (not ip.is_global or ip.is_multicast):
+            raise InputError(
+                f"{url}: {host} is on this machine or a private network ({ip}); refused. "
+                "Pass --allow-private-urls if you mean it"
+            )
+    return addresses[0]
+
+
+def _connection(scheme: str, host: str, port: int, address: str, timeout: float) -> http.client.HTTPConnection:
+    connection: http.client.HTTPConnection
+    if scheme == "https":
+        connection = http.client.HTTPSConnection(host, port, timeout=timeout, context=ssl.create_default_context())
+    else:
+        connection = http.client.HTTPConnection(host, port, timeout=timeout)
+    # Connect to the checked address; TLS still verifies the certificate for `host`.
+    connection._create_connection = lambda _address, timeout, source: socket.create_connection(  # type: ignore[attr-defined]
+        (address, port), timeout, source
+    )
+    return connection
+
+
+def _body(response: http.client.HTTPResponse, url: str, max_bytes: int, deadline: float) -> bytes:
+    length = response.getheader("Content-Length")
+    if length and length.isdigit() and int(length) > max_bytes:
+        raise InputError(f"{url}: {int(length) / 1e6:.1f} MB is over the {max_bytes / 1e6:.1f} MB limit")
+    encoding = (response.getheader("Content-Encoding") or "identity").lower()
+    inflate = zlib.decompressobj(wbits=47) if encoding in ("gzip", "deflate") else None  # 47: gzip or zlib
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := response.read(65536):
+        if time.monotonic() > deadline:  # a server that sends a byte at a time still has a deadline
+            raise InputError(f"{url}: timed out while downloading")
+        if inflate is not None:
+            chunk = inflate.decompress(chunk, max_bytes + 1 - size)
+        size += len(chunk)
+        if size > max_bytes:
+            raise InputError(f"{url}: over the {max_bytes / 1e6:.1f} MB limit; not fetched")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def fetch(
+    url: str,
+    max_bytes: int,
+    *,
+    timeout: float = TIMEOUT_SECONDS,
+    max_redirects: int = MAX_REDIRECTS,
+    allow_private: bool = False,
+) -> Fetched:
+    """GET `url`, following at most `max_redirects` redirects, each hop checked like the first."""
+    deadline = time.monotonic() + timeout
+    current = url
+    for _hop in range(max_redirects + 1):
+        parts = urlsplit(current)
+        if parts.scheme.lower() not in ("http", "https"):
+            raise InputError(f"{url}: only http:// and https:// addresses are fetched (not {parts.scheme}://)")
+        if not parts.hostname:
+            raise InputError(f"{url}: no host name in {current}")
+        try:
+            port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+        except ValueError as exc:
+            raise InputError(f"{url}: the port in {current} is not a number") from exc
+        address = _check_address(url, parts.hostname, port, allow_private)
+        connection = _connection(parts.scheme.lower(), parts.hostname, port, address, timeout)
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        headers = {"User-Agent": f"summarise/{__version__}", "Accept": ACCEPT, "Accept-Encoding": "gzip, identity"}
+        try:
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            if response.status in (301, 302, 303, 307, 308) and response.getheader("Location"):
+                current = urljoin(current, response.getheader("Location", ""))
+                continue
+            if response.status >= 400:
+                raise InputError(f"{url}: the server answered {response.status} {response.reason}")
+            data = _body(response, url, max_bytes, deadline)
+            return Fetched(url, current, data, response.getheader("Content-Type") or "")
+        except TimeoutError as exc:
+            raise InputError(f"{url}: timed out after {timeout:.0f} s") from exc
+        except ssl.SSLError as exc:
+            raise InputError(f"{url}: secure connection failed ({exc.reason or exc})") from exc
+        except (OSError, http.client.HTTPException, zlib.error) as exc:
+            raise InputError(f"{url}: cannot fetch it ({exc.__class__.__name__}: {exc})") from exc
+        finally:
+            connection.close()
+    raise InputError(f"{url}: more than {max_redirects} redirects; not followed")

@@ -1,0 +1,47 @@
+"""Readers: bytes + a name -> Document, one module per format, chosen by content.
+
+Each module has `read(data: bytes, source: str) -> Document`; a new format is one new
+module and one line in READERS. Modules are imported when first needed, so the PDF,
+Word and HTML libraries cost nothing to a run that reads plain text.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+
+from summarise.documents import Document
+
+READERS = {
+    "pdf": "summarise.readers.pdf",
+    "docx": "summarise.readers.docx",
+    "html": "summarise.readers.html",
+    "markdown": "summarise.readers.markdown",
+    "text": "summarise.readers.text",
+}
+MARKDOWN_NAMES = re.compile(r"\.(md|markdown|mdown|mkd)$", re.IGNORECASE)
+
+
+def sniff(data: bytes, name: str = "", content_type: str = "") -> str:
+    """Which reader: the bytes decide first (a PDF renamed .txt is a PDF; a .txt saved from a
+    browser is HTML); a server's content type or the file's name only tell Markdown from text."""
+    from summarise.readers.docx import is_docx
+    from summarise.readers.html import is_html
+
+    media = content_type.split(";")[0].strip().lower()
+    if b"%PDF-" in data[:1024]:  # the PDF standard lets the signature sit anywhere in the first 1 KB
+        return "pdf"
+    if data.startswith(b"PK\x03\x04") and is_docx(data):
+        return "docx"
+    if media in ("text/html", "application/xhtml+xml") or is_html(data):
+        return "html"
+    if media == "text/markdown" or (not media and MARKDOWN_NAMES.search(name)):
+        return "markdown"
+    return "text"
+
+
+def read(data: bytes, source: str, content_type: str = "") -> Document:
+    """The document in `data`; `source` names it in errors and in the brief (a path or a URL)."""
+    module = importlib.import_module(READERS[sniff(data, source, content_type)])
+    document: Document = module.read(data, source)
+    return document

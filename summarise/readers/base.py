@@ -1,0 +1,67 @@
+"""What every reader hands over: blocks of text with where they came from -> a Document."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from summarise.documents import Document, Sentence, clean_text, detect_language, segment
+from summarise.errors import InputError
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph of the source as a reader found it."""
+
+    text: str
+    # paragraph | heading | item (of a list) | row (of a table) | verbatim (code, front
+    # matter: kept as it is in the brief, never sent to a model)
+    kind: str = "paragraph"
+    page: int = 0  # 1-based page of a PDF; 0 where a format has no pages
+    heading: str = ""  # the nearest heading above: the location in a paginated-less format
+
+
+@dataclass
+class Extracted:
+    """A reader's result before sentences are split."""
+
+    blocks: list[Block]
+    kind: str  # pdf | docx | html | markdown
+    metadata: dict[str, str] = field(default_factory=dict)
+    dropped: list[str] = field(default_factory=list)  # furniture left out (headers, menus)
+    pages: int = 0
+
+
+def build_document(extracted: Extracted, data: bytes, source: str) -> Document:
+    """Clean each block, detect the language, split sentences; each keeps its block's location."""
+    kept: list[tuple[Block, str]] = []
+    verbatim: list[tuple[int, str]] = []  # (the paragraph it follows, its text as it is)
+    for block in extracted.blocks:
+        if block.kind == "verbatim":
+            verbatim.append((len(kept), block.text))
+        elif re.search(r"\w", block.text) and (text := " ".join(clean_text(block.text).split())):
+            kept.append((block, text))
+    if not kept:
+        raise InputError(f"{source}: no text found in this {extracted.kind.upper()} file; nothing to summarise")
+    language = detect_language("\n\n".join(text for _block, text in kept))
+    sentences: list[Sentence] = []
+    paragraphs: list[str] = []
+    for paragraph, (block, text) in enumerate(kept, start=1):
+        parts = segment(text, language)
+        for part in parts:
+            sentences.append(Sentence(len(sentences) + 1, paragraph, part, " ", block.page, block.heading))
+        paragraphs.append(" ".join(parts))
+    body = "\n\n".join(paragraphs)
+    return Document(
+        source=source,
+        text=body,
+        language=language,
+        sha256=hashlib.sha256(data).hexdigest(),
+        sentences=tuple(sentences),
+        metadata={key: value for key, value in extracted.metadata.items() if value},
+        dropped=tuple(extracted.dropped),
+        kind=extracted.kind,
+        pages=extracted.pages,
+        verbatim=tuple(verbatim),
+    )

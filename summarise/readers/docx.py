@@ -1,0 +1,75 @@
+"""Word (.docx) -> headings, paragraphs, list items and table rows in document order (python-docx, MIT)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from docx import Document as open_docx
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from summarise.documents import Document
+from summarise.errors import InputError
+from summarise.readers.base import Block, Extracted, build_document
+
+# A .docx is a zip: a small file can unpack to gigabytes (a zip bomb). Word's own limit
+# for document.xml is far below this.
+MAX_UNPACKED_BYTES = 200_000_000
+
+
+def is_docx(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "word/document.xml" in archive.namelist()
+    except (zipfile.BadZipFile, ValueError):
+        return False
+
+
+def _row_text(row_cells: list[str]) -> str:
+    """Merged cells come back once per grid column: keep each once, in order."""
+    cells: list[str] = []
+    for text in row_cells:
+        if text and (not cells or cells[-1] != text):
+            cells.append(text)
+    return " | ".join(cells)
+
+
+def _blocks(document: object) -> list[Block]:
+    blocks: list[Block] = []
+    heading = ""
+    for part in document.iter_inner_content():  # type: ignore[attr-defined]
+        if isinstance(part, Paragraph):
+            text = part.text.strip()
+            if not text:
+                continue
+            style = (part.style.name if part.style is not None else "") or ""
+            if style.startswith(("Heading", "Title")):
+                heading = text
+                blocks.append(Block(text, "heading", 0, heading))
+            else:
+                numbered = part._p.pPr is not None and part._p.pPr.numPr is not None
+                kind = "item" if numbered or style.startswith("List") else "paragraph"
+                blocks.append(Block(text, kind, 0, heading))
+        elif isinstance(part, Table):
+            for row in part.rows:
+                text = _row_text([cell.text.strip() for cell in row.cells])
+                if text:
+                    blocks.append(Block(text, "row", 0, heading))
+    return blocks
+
+
+def read(data: bytes, source: str) -> Document:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+                raise InputError(f"{source}: this Word file unpacks to over {MAX_UNPACKED_BYTES // 10**6} MB; refused")
+        document = open_docx(io.BytesIO(data))
+        blocks = _blocks(document)
+        properties = document.core_properties
+        metadata = {"title": properties.title or "", "author": properties.author or ""}
+    except InputError:
+        raise
+    except Exception as exc:  # python-docx raises many kinds (zip, XML, missing parts) for one cause
+        raise InputError(f"{source}: not a readable Word (.docx) file (damaged or another format)") from exc
+    return build_document(Extracted(blocks, "docx", metadata), data, source)

@@ -1,0 +1,71 @@
+"""PDF (text layer) -> paragraphs with their page, through pypdfium2 (PDFium, Apache-2.0/BSD).
+
+PDFium was the fastest of the three candidates measured (bench/readers.py, figures in
+docs/benchmarks.md) and it marks the hyphens it finds at line ends, which the layout
+rules use. Its text rectangles are whole lines of one column, which is what layout.py
+needs. A scanned page, an encrypted file and a damaged one each get one clear line.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from summarise.documents import Document
+from summarise.errors import InputError
+from summarise.readers.base import Extracted, build_document
+from summarise.readers.layout import Line, Page, paragraphs
+
+# PDFium is not thread-safe; a batch may load documents while a brief is being read.
+_PDFIUM = threading.Lock()
+# What PDF makers write when nobody set a title or an author.
+PLACEHOLDERS = {"untitled", "anonymous", "unspecified", "unknown", "none"}
+
+
+def _open(data: bytes, source: str) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if getattr(exc, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD:
+            raise InputError(f"{source}: encrypted PDF (it needs a password); save an unlocked copy") from exc
+        raise InputError(f"{source}: not a readable PDF (damaged or incomplete)") from exc
+
+
+def pages_of(data: bytes, source: str) -> tuple[list[Page], dict[str, str]]:
+    """The lines of every page, with positions, and the title and author of the file."""
+    with _PDFIUM:
+        document = _open(data, source)
+        try:
+            pages: list[Page] = []
+            for index in range(len(document)):
+                page = document[index]
+                textpage = page.get_textpage()
+                width, height = page.get_size()
+                lines = []
+                for rect in range(textpage.count_rects()):
+                    left, bottom, right, top = textpage.get_rect(rect)
+                    text = textpage.get_text_bounded(left, bottom, right, top).strip()
+                    if text:
+                        lines.append(Line(index + 1, left, bottom, right, top, text))
+                pages.append(Page(index + 1, width, height, tuple(lines)))
+                textpage.close()
+                page.close()
+            info = document.get_metadata_dict(skip_empty=True)
+        except pdfium.PdfiumError as exc:
+            raise InputError(f"{source}: not a readable PDF (damaged or incomplete)") from exc
+        finally:
+            document.close()
+    # The file's creation date is when it was exported, not the document's date: left out.
+    metadata = {key.lower(): str(info[key]).strip() for key in ("Title", "Author") if key in info}
+    metadata = {key: value for key, value in metadata.items() if value.casefold() not in PLACEHOLDERS}
+    return pages, metadata
+
+
+def read(data: bytes, source: str) -> Document:
+    pages, metadata = pages_of(data, source)
+    if not any(page.lines for page in pages):
+        raise InputError(f"{source}: no text layer: needs OCR (a scanned PDF holds only images of its pages)")
+    blocks, dropped = paragraphs(pages)
+    return build_document(Extracted(blocks, "pdf", metadata, dropped, len(pages)), data, source)

@@ -1,0 +1,138 @@
+"""Fetching URLs: fixtures served from a local HTTP server on 127.0.0.1 (loopback is the only
+network a test may reach, so these tests pass allow_private=True, except those that
+check that private addresses are refused)."""
+
+from __future__ import annotations
+
+import hashlib
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from summarise import readers
+from summarise.errors import InputError
+from summarise.fetch import fetch
+
+FIXTURES = Path(__file__).parent / "fixtures"
+# path -> (status, headers, body)
+ROUTES: dict[str, tuple[int, dict[str, str], bytes]] = {
+    "/report": (200, {"Content-Type": "application/pdf"}, (FIXTURES / "report.pdf").read_bytes()),
+    "/news": (200, {"Content-Type": "text/html; charset=utf-8"}, (FIXTURES / "news.html").read_bytes()),
+    "/notes": (200, {"Content-Type": "text/markdown"}, (FIXTURES / "notes.md").read_bytes()),
+    "/moved": (302, {"Location": "/news"}, b""),
+    "/loop": (302, {"Location": "/loop"}, b""),
+    "/to-file": (302, {"Location": "file:///etc/passwd"}, b""),
+    "/big": (200, {"Content-Type": "text/plain"}, b"x" * 5000),
+    "/gone": (404, {}, b"not here"),
+}
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        if self.path == "/slow":
+            time.sleep(2)
+        status, headers, body = ROUTES.get(self.path, (200, {"Content-Type": "text/plain"}, b"slow"))
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:  # keep the test output clean
+        pass
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def get(url: str, **options: object) -> readers.Document:
+    fetched = fetch(url, 10**6, allow_private=True, **options)  # type: ignore[arg-type]
+    return readers.read(fetched.data, url, fetched.content_type)
+
+
+def test_a_pdf_url_is_read_as_pdf_with_the_url_as_source_and_the_bytes_hash_as_key(server: str) -> None:
+    document = get(f"{server}/report")
+    assert document.kind == "pdf" and document.pages == 2
+    assert document.source == f"{server}/report"
+    assert document.sha256 == hashlib.sha256((FIXTURES / "report.pdf").read_bytes()).hexdigest()
+
+
+def test_the_content_type_decides_between_html_and_markdown(server: str) -> None:
+    assert get(f"{server}/news").kind == "html"
+    assert get(f"{server}/notes").kind == "markdown"
+
+
+def test_a_redirect_is_followed_and_the_source_stays_the_url_given(server: str) -> None:
+    fetched = fetch(f"{server}/moved", 10**6, allow_private=True)
+    assert fetched.final_url == f"{server}/news" and fetched.url == f"{server}/moved"
+
+
+@pytest.mark.parametrize(
+    ("path", "options", "message"),
+    [
+        ("/loop", {}, "more than 5 redirects"),
+        ("/to-file", {}, "only http:// and https://"),
+        ("/big", {"max_bytes": 1000}, "over the 0.0 MB limit"),
+        ("/gone", {}, "the server answered 404"),
+        ("/slow", {"timeout": 0.5}, "timed out"),
+    ],
+)
+def test_bad_urls_fail_with_one_line(server: str, path: str, options: dict[str, object], message: str) -> None:
+    max_bytes = options.pop("max_bytes", 10**6)
+    with pytest.raises(InputError, match=message) as raised:
+        fetch(f"{server}{path}", max_bytes, allow_private=True, **options)  # type: ignore[arg-type]
+    assert "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "ftp://example.org/doc.pdf",
+        "http://127.0.0.1:9/x",
+        "http://localhost:9/x",
+        "http://[::1]:9/x",
+        "http://10.0.0.8/intranet",
+        "http://192.168.1.1/",
+        "http://169.254.169.254/latest/meta-data/",  # the cloud metadata service
+        "http://[::ffff:127.0.0.1]:9/",
+    ],
+)
+def test_local_and_private_addresses_are_refused_without_the_flag(url: str) -> None:
+    with pytest.raises(InputError, match=r"on this machine or a private network|only http"):
+        fetch(url, 10**6)
+
+
+def test_a_redirect_to_a_private_address_is_refused_too(server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first hop is public (a name that resolves to a public address); its redirect is not."""
+    real = socket.getaddrinfo
+
+    def resolve(host: str, port: int, *args: object, **kwargs: object) -> list:  # type: ignore[type-arg]
+        if host == "public.example":  # stands for a public site that redirects into the intranet
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", port))]
+        return real(host, port, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    ROUTES["/to-private"] = (302, {"Location": f"{server}/news"}, b"")
+    from summarise import fetch as fetch_module
+
+    def connect(_scheme: str, host: str, port: int, address: str, timeout: float):  # type: ignore[no-untyped-def]
+        # The public site is played by the local server; the redirect target is checked for real.
+        return real_connection(_scheme, host, int(server.rsplit(":", 1)[1]), "127.0.0.1", timeout)
+
+    real_connection = fetch_module._connection
+    monkeypatch.setattr(fetch_module, "_connection", connect)
+    with pytest.raises(InputError, match=r"127\.0\.0\.1.*refused"):
+        fetch("http://public.example/to-private", 10**6)
