@@ -10,14 +10,14 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from rapidfuzz import fuzz
-
-from summarise import __version__, checks
-from summarise.brief import Brief, Check, Fact
+from summarise import __version__
+from summarise.brief import Brief
 from summarise.chunking import Chunk, chunk_budget, count_tokens, fit_sentences, plan_chunks
-from summarise.config import Language, language_name
-from summarise.documents import Document, Sentence
+from summarise.config import Language
+from summarise.documents import Document
 from summarise.errors import UnusableAnswer
+from summarise.grounding.facts import verify_facts
+from summarise.grounding.report import cross_checks
 from summarise.llm import CACHE_SCHEMA, LLM, Usage
 from summarise.prompts import TEMPLATE_NAMES, Prompts
 from summarise.tasks.common import TaskContext, chunk_prefix
@@ -119,117 +119,6 @@ def title_for(document: Document, translation: list[str]) -> str:
     return stem.replace("-", " ").replace("_", " ").strip().capitalize() or "Brief"
 
 
-# How far from the line a model cited we look for the line that really supports a fact.
-ANCHOR_WINDOW = 15
-
-
-def support(statement: str, target: Language, sentence: str, source_language: str) -> int:
-    """How much of a fact's checkable content a sentence holds: numbers and dates count
-    double, words of proper names once (accent- and case-insensitive)."""
-    wanted = {q.value for q in checks.extract_quantities(statement, target.code)}
-    missing = {q.value for q in checks.missing_quantities(statement, target.code, sentence, source_language)}
-    words = sorted({word for name in checks.extract_names(statement) for word in name.split() if len(word) > 2})
-    return 2 * len(wanted - missing) + len(words) - len(checks.missing_names(words, sentence))
-
-
-def anchor(document: Document, raw: RawFact, target: Language) -> tuple[Sentence | None, str]:
-    """The line that supports a fact: the cited one, unless a nearby line holds more of the
-    fact's numbers and names (small models often cite the line before or after)."""
-    cited = document.sentence(raw.sentence)
-    if cited is None:
-        return None, ""
-    nearby = [s for s in document.sentences if abs(s.number - raw.sentence) <= ANCHOR_WINDOW]
-    scores = {s.number: support(raw.statement, target, s.text, document.language) for s in nearby}
-    best = max(nearby, key=lambda s: (scores[s.number], -abs(s.number - raw.sentence)))
-    if scores[best.number] > scores[cited.number]:
-        return best, f"re-anchored: the model cited line {cited.number}"
-    return cited, ""
-
-
-def verify_facts(document: Document, raw_facts: list[RawFact], target: Language) -> list[Fact]:
-    """Merge duplicates, attach the source line as evidence, and check numbers and dates against it."""
-    facts: list[Fact] = []
-    seen: list[str] = []
-    for raw in raw_facts:
-        key = checks.normalise_text(raw.statement)
-        if any(fuzz.ratio(key, other) >= 90 for other in seen):
-            continue
-        seen.append(key)
-        note = ""
-        if raw.quote:
-            evidence = raw.quote
-        else:
-            sentence, note = anchor(document, raw, target)
-            evidence = sentence.text if sentence else ""
-        if not evidence:
-            continue
-        match = checks.find_quote(evidence, document.text)
-        located = document.sentence_at(match.start) if match.start >= 0 else None
-        if match.kind != "exact" and match.start >= 0:
-            evidence = document.text[match.start : match.end]  # show what the source really says
-        problems: tuple[str, ...] = ("the quote is not in the source",) if match.kind == "absent" else ()
-        missing = checks.missing_quantities(raw.statement, target.code, evidence, document.language)
-        # A small model sometimes writes the fact in the source's language ("575 millions"):
-        # read it that way too before calling its numbers unsupported.
-        if missing and not checks.missing_quantities(raw.statement, document.language, evidence, document.language):
-            missing = []
-        problems += tuple(f"“{q.surface}” is not in the quoted sentence" for q in missing)
-        number, paragraph = (located.number, located.paragraph) if located else (0, 0)
-        facts.append(Fact(raw.statement, raw.category, number, paragraph, evidence, match.kind, problems, note))
-    return facts
-
-
-def cross_checks(document: Document, brief: Brief, target: Language) -> list[Check]:
-    """Plain-words checks a reviewer can act on; code, not the model, decides them."""
-    translation = "\n\n".join(brief.translation)
-    results: list[Check] = []
-    same_count = len(brief.translation) == document.paragraph_count
-    untranslated = translation.count(UNTRANSLATED_MARK)
-    results.append(
-        Check(
-            "Translation complete",
-            same_count and not untranslated,
-            f"{len(brief.translation)} of {document.paragraph_count} paragraphs"
-            + (f"; {untranslated} line(s) left untranslated" if untranslated else "; every line translated"),
-        )
-    )
-    dropped = checks.missing_quantities(document.text, document.language, translation, target.code)
-    results.append(
-        Check(
-            "Numbers and dates kept in the translation",
-            not dropped,
-            "all present" if not dropped else "missing: " + ", ".join(f"“{q.surface}”" for q in dropped),
-        )
-    )
-    invented = checks.missing_quantities(brief.summary, target.code, document.text, document.language)
-    results.append(
-        Check(
-            "Numbers in the summary found in the source",
-            not invented,
-            "all found" if not invented else "not in the source: " + ", ".join(f"“{q.surface}”" for q in invented),
-        )
-    )
-    names = checks.extract_names(" ".join(fact.statement for fact in brief.facts))
-    lost = checks.missing_names(names, translation)
-    results.append(
-        Check(
-            "Names from the facts found in the translation",
-            not lost,
-            f"{len(names)} names checked" if not lost else "not in the translation: " + ", ".join(lost),
-        )
-    )
-    flagged = len(brief.facts) - brief.supported_facts
-    results.append(
-        Check(
-            "Facts supported by their quoted sentence",
-            flagged == 0,
-            f"{brief.supported_facts} of {len(brief.facts)} supported"
-            + (f"; {flagged} flagged above" if flagged else ""),
-        )
-    )
-    return results
-
-
 @dataclass
 class ChunkResult:
     summary: str
@@ -273,7 +162,8 @@ def build_brief(
     problems = [problem for result in results for problem in result.problems]
     translation = assemble_paragraphs(document.sentences, translated)
     summary = combine_summaries(context, summaries)
-    brief = Brief(
+    facts = verify_facts(document, raw_facts, target)
+    return Brief(
         title=title_for(document, translation),
         source=document.source,
         source_sha256=document.sha256,
@@ -284,15 +174,12 @@ def build_brief(
         created=datetime.now(UTC).replace(microsecond=0).isoformat(),
         brief_key=key,
         summary=summary,
-        facts=verify_facts(document, raw_facts, target),
+        facts=facts,
         translation=translation,
         usage=usage.as_dict(),
         chunks=len(chunks),
+        checks=cross_checks(document, target, summary=summary, facts=facts, translation=translation),
         problems=problems,
         metadata=dict(document.metadata),
         dropped=list(document.dropped),
     )
-    brief.checks = cross_checks(document, brief, target)
-    if not translates(document, target):
-        brief.checks.insert(0, Check("Translation", True, f"the source is already in {language_name(target.code)}"))
-    return brief

@@ -1,20 +1,11 @@
-"""Unit tests for summarise.checks: quantities, quotes and names across languages."""
+"""Unit tests for summarise.grounding: quantities, quotes and names across languages."""
 
 import pytest
 from conftest import INPUTS
 
-from summarise.checks import (
-    Quantity,
-    QuoteMatch,
-    _normalise_map,
-    extract_names,
-    extract_quantities,
-    find_quote,
-    missing_names,
-    missing_quantities,
-    normalise_text,
-    same_quantity,
-)
+from summarise.grounding.names import extract_names, missing_names
+from summarise.grounding.quantities import Quantity, extract_quantities, missing_quantities, same_quantity
+from summarise.grounding.quotes import QuoteMatch, _normalise_map, find_quote, normalise_text
 
 
 def only(text: str, language: str) -> Quantity:

@@ -6,7 +6,7 @@ import pytest
 
 from summarise.config import Language
 from summarise.documents import parse_document
-from summarise.pipeline import verify_facts
+from summarise.grounding.facts import verify_facts
 from summarise.tasks.facts import FactsUnreadable, RawFact, parse_facts
 
 SOURCE = (

@@ -1,0 +1,72 @@
+"""Facts: anchor each to the source line that supports it, and verify its numbers there."""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz
+
+from summarise.brief import Fact
+from summarise.config import Language
+from summarise.documents import Document, Sentence
+from summarise.grounding.names import extract_names, missing_names
+from summarise.grounding.quantities import extract_quantities, missing_quantities
+from summarise.grounding.quotes import find_quote, normalise_text
+from summarise.tasks.facts import RawFact
+
+# How far from the line a model cited we look for the line that really supports a fact.
+ANCHOR_WINDOW = 15
+
+
+def support(statement: str, target: Language, sentence: str, source_language: str) -> int:
+    """How much of a fact's checkable content a sentence holds: numbers and dates count
+    double, words of proper names once (accent- and case-insensitive)."""
+    wanted = {q.value for q in extract_quantities(statement, target.code)}
+    missing = {q.value for q in missing_quantities(statement, target.code, sentence, source_language)}
+    words = sorted({word for name in extract_names(statement) for word in name.split() if len(word) > 2})
+    return 2 * len(wanted - missing) + len(words) - len(missing_names(words, sentence))
+
+
+def anchor(document: Document, raw: RawFact, target: Language) -> tuple[Sentence | None, str]:
+    """The line that supports a fact: the cited one, unless a nearby line holds more of the
+    fact's numbers and names (small models often cite the line before or after)."""
+    cited = document.sentence(raw.sentence)
+    if cited is None:
+        return None, ""
+    nearby = [s for s in document.sentences if abs(s.number - raw.sentence) <= ANCHOR_WINDOW]
+    scores = {s.number: support(raw.statement, target, s.text, document.language) for s in nearby}
+    best = max(nearby, key=lambda s: (scores[s.number], -abs(s.number - raw.sentence)))
+    if scores[best.number] > scores[cited.number]:
+        return best, f"re-anchored: the model cited line {cited.number}"
+    return cited, ""
+
+
+def verify_facts(document: Document, raw_facts: list[RawFact], target: Language) -> list[Fact]:
+    """Merge duplicates, attach the source line as evidence, and check numbers and dates against it."""
+    facts: list[Fact] = []
+    seen: list[str] = []
+    for raw in raw_facts:
+        key = normalise_text(raw.statement)
+        if any(fuzz.ratio(key, other) >= 90 for other in seen):
+            continue
+        seen.append(key)
+        note = ""
+        if raw.quote:
+            evidence = raw.quote
+        else:
+            sentence, note = anchor(document, raw, target)
+            evidence = sentence.text if sentence else ""
+        if not evidence:
+            continue
+        match = find_quote(evidence, document.text)
+        located = document.sentence_at(match.start) if match.start >= 0 else None
+        if match.kind != "exact" and match.start >= 0:
+            evidence = document.text[match.start : match.end]  # show what the source really says
+        problems: tuple[str, ...] = ("the quote is not in the source",) if match.kind == "absent" else ()
+        missing = missing_quantities(raw.statement, target.code, evidence, document.language)
+        # A small model sometimes writes the fact in the source's language ("575 millions"):
+        # read it that way too before calling its numbers unsupported.
+        if missing and not missing_quantities(raw.statement, document.language, evidence, document.language):
+            missing = []
+        problems += tuple(f"“{q.surface}” is not in the quoted sentence" for q in missing)
+        number, paragraph = (located.number, located.paragraph) if located else (0, 0)
+        facts.append(Fact(raw.statement, raw.category, number, paragraph, evidence, match.kind, problems, note))
+    return facts
