@@ -102,12 +102,12 @@ def main() -> int:
             started = time.perf_counter()
             llm.sent.clear()
             usage = build_brief(document, llm, prompts, settings.target, settings.chunk_tokens).usage
-            ours[document.source] = usage["prompt_tokens_processed"]
+            ours[document.source] = usage.prompt_tokens_processed
             sent_by_document[document.source] = list(llm.sent)
             print(
-                f"  {Path(document.source).name}: {usage['llm_calls']} calls, {usage['prompt_tokens']:,} prompt tokens "
-                f"sent, {usage['prompt_tokens_cached_by_server']:,} reused by the server, "
-                f"{usage['prompt_tokens_processed']:,} processed ({time.perf_counter() - started:.0f} s, "
+                f"  {Path(document.source).name}: {usage.llm_calls} calls, {usage.prompt_tokens:,} prompt tokens "
+                f"sent, {usage.prompt_tokens_cached_by_server:,} reused by the server, "
+                f"{usage.prompt_tokens_processed:,} processed ({time.perf_counter() - started:.0f} s, "
                 f"load {load_now()})"
             )
 

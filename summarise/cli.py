@@ -13,7 +13,6 @@ from typing import Any, TypeVar
 import click
 
 from summarise import __version__
-from summarise.brief import render_json, render_markdown
 from summarise.cache import ResponseCache
 from summarise.config import FACTS_METHODS, Settings, resolve_settings
 from summarise.documents import load_document, parse_document
@@ -23,6 +22,7 @@ from summarise.llm import LLM
 from summarise.llm import open_llm as llm_for
 from summarise.pipeline import build_brief
 from summarise.prompts import Prompts
+from summarise.render import render_json, render_markdown
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -157,7 +157,7 @@ def brief(source: Path, output: Path | None, write_json: bool, jobs: int, **opti
         usage = result.usage
         say(
             f"wrote {output} ({len(result.facts)} facts, {result.supported_facts} supported; "
-            f"{usage['llm_calls']} calls, {usage['cache_hits']} cache hits, {time.monotonic() - started:.0f} s)"
+            f"{usage.llm_calls} calls, {usage.cache_hits} cache hits, {time.monotonic() - started:.0f} s)"
         )
     if result.problems:
         say("Warning: " + "; ".join(result.problems))

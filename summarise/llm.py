@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import openai
 
+from summarise.brief import Usage
 from summarise.cache import ResponseCache
 from summarise.config import Settings
 from summarise.engine import EngineConfig, ModelFile, ensure_bundled_model, shared_engine, user_model
@@ -35,8 +36,8 @@ class FormatNotSupported(EndpointError):
 
 
 @dataclass
-class Usage:
-    """What a brief (or a batch) cost; the server's prompt cache is counted apart."""
+class UsageMeter:
+    """Counts what a brief costs while its tasks run, from several threads; `snapshot()` is the record."""
 
     calls: int = 0  # requests actually sent
     cache_hits: int = 0  # answers served from our disk cache
@@ -44,10 +45,6 @@ class Usage:
     completion_tokens: int = 0
     cached_prompt_tokens: int = 0  # prompt tokens the server reused from its own prompt cache
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
-
-    @property
-    def processed_prompt_tokens(self) -> int:
-        return self.prompt_tokens - self.cached_prompt_tokens
 
     def record(self, *, hit: bool, prompt: int = 0, completion: int = 0, cached: int = 0) -> None:
         with self._lock:
@@ -59,15 +56,15 @@ class Usage:
             self.completion_tokens += completion
             self.cached_prompt_tokens += cached
 
-    def as_dict(self) -> dict[str, int]:
-        return {
-            "llm_calls": self.calls,
-            "cache_hits": self.cache_hits,
-            "prompt_tokens": self.prompt_tokens,
-            "prompt_tokens_cached_by_server": self.cached_prompt_tokens,
-            "prompt_tokens_processed": self.processed_prompt_tokens,
-            "completion_tokens": self.completion_tokens,
-        }
+    def snapshot(self) -> Usage:
+        with self._lock:
+            return Usage(
+                llm_calls=self.calls,
+                cache_hits=self.cache_hits,
+                prompt_tokens=self.prompt_tokens,
+                prompt_tokens_cached_by_server=self.cached_prompt_tokens,
+                completion_tokens=self.completion_tokens,
+            )
 
 
 @dataclass(frozen=True)
@@ -229,7 +226,7 @@ class LLM:
         self,
         messages: list[Message],
         *,
-        usage: Usage,
+        usage: UsageMeter,
         label: str,
         max_tokens: int,
         response_format: dict[str, Any] | None = None,

@@ -18,7 +18,7 @@ from summarise.documents import Document
 from summarise.errors import UnusableAnswer
 from summarise.grounding.facts import verify_facts
 from summarise.grounding.report import cross_checks
-from summarise.llm import CACHE_SCHEMA, LLM, Usage
+from summarise.llm import CACHE_SCHEMA, LLM, UsageMeter
 from summarise.prompts import TEMPLATE_NAMES, Prompts
 from summarise.tasks.common import TaskContext, chunk_prefix
 from summarise.tasks.facts import FACTS_MAX_TOKENS, RawFact, extract_facts
@@ -147,7 +147,7 @@ def build_brief(
     document: Document, llm: LLM, prompts: Prompts, target: Language, cap: int | None = None, workers: int = 1
 ) -> Brief:
     """`workers` > 1 runs chunks concurrently (worth it against remote endpoints)."""
-    usage = Usage()
+    usage = UsageMeter()
     key = brief_key(document, llm, prompts, target, cap)
     document, chunks = plan(document, llm, prompts, target, cap)
     context = TaskContext(llm, prompts, document, target, usage)
@@ -174,12 +174,12 @@ def build_brief(
         created=datetime.now(UTC).replace(microsecond=0).isoformat(),
         brief_key=key,
         summary=summary,
-        facts=facts,
-        translation=translation,
-        usage=usage.as_dict(),
+        facts=tuple(facts),
+        translation=tuple(translation),
+        usage=usage.snapshot(),
         chunks=len(chunks),
-        checks=cross_checks(document, target, summary=summary, facts=facts, translation=translation),
-        problems=problems,
+        checks=tuple(cross_checks(document, target, summary=summary, facts=facts, translation=translation)),
+        problems=tuple(problems),
         metadata=dict(document.metadata),
-        dropped=list(document.dropped),
+        dropped=tuple(document.dropped),
     )

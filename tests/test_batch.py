@@ -25,9 +25,9 @@ from stub_server import Reply
 
 from summarise import batch
 from summarise.batch import runner
-from summarise.brief import read_front_matter
 from summarise.cli import main
 from summarise.llm import LLM, retry_after
+from summarise.render import read_front_matter
 
 LYON = "La réunion annuelle de la coalition s’est tenue à Lyon le 12 mars 2023. Quarante délégués de douze pays y ont participé.\n"  # noqa: E501
 NANTES = "Le nouveau pont de Nantes ouvrira en septembre 2025. Sa construction a coûté 80 millions d’euros.\n"

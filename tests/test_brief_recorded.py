@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from conftest import LONG_SEED, RECORDING, SHORT_SEED, seed
 
-from summarise.brief import read_front_matter
 from summarise.cli import main
 from summarise.config import resolve_settings
 from summarise.documents import load_document
 from summarise.llm import LLM
 from summarise.pipeline import plan, planned_calls
 from summarise.prompts import Prompts
+from summarise.render import read_front_matter
 
 SECTIONS = ["Summary", "Key facts", "Translation", "Checks"]
 

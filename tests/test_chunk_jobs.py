@@ -7,9 +7,9 @@ from pathlib import Path
 
 from conftest import LONG_SEED, seed
 
-from summarise.brief import read_front_matter
 from summarise.cli import main
 from summarise.documents import load_document
+from summarise.render import read_front_matter
 
 
 def test_chunks_run_concurrently_and_keep_their_order(runner, fault_stub) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from summarise.brief import read_front_matter
 from summarise.cli import main
+from summarise.render import read_front_matter
 
 pytestmark = pytest.mark.live
 

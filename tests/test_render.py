@@ -7,9 +7,10 @@ import sqlite3
 import stat
 from pathlib import Path
 
-from summarise.brief import Brief, Check, Fact, clean_model_text, read_front_matter, render_json, render_markdown
+from summarise.brief import Brief, Check, Fact, Usage
 from summarise.cache import ResponseCache
 from summarise.llm import cache_key
+from summarise.render import clean_model_text, read_front_matter, render_json, render_markdown
 
 MESSAGES = [{"role": "user", "content": "hello"}]
 PARAMS = {"temperature": 0.0, "max_tokens": 10}
@@ -52,7 +53,7 @@ def _brief(**changes: object) -> Brief:
             Fact("It had 90 members.", "number", 2, 2, "Elle compte 84 membres.", problems=("“90” is not in it",)),
         ],
         "translation": ["On 11 May 2022, Morocco hosts.", "It has 84 members."],
-        "usage": {"llm_calls": 3, "cache_hits": 0},
+        "usage": Usage(llm_calls=3),
         "chunks": 1,
         "checks": [Check("Translation complete", True, "2 of 2 paragraphs")],
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from summarise.brief import Usage
 from summarise.errors import EXIT_INTERRUPTED, EXIT_PROBLEMS
 
 
@@ -21,12 +22,8 @@ class Outcome:
     status: Status
     detail: str = ""  # why it was skipped or failed, or what went missing
     output: str = ""  # the brief, relative to the output folder
-    usage: dict[str, int] = field(default_factory=dict)
+    usage: Usage = field(default_factory=Usage)
     seconds: float = 0.0
-
-    @property
-    def tokens(self) -> int:
-        return self.usage.get("prompt_tokens", 0) + self.usage.get("completion_tokens", 0)
 
 
 @dataclass
@@ -45,5 +42,5 @@ class BatchRun:
     def count(self, status: Status) -> int:
         return sum(outcome.status == status for outcome in self.outcomes)
 
-    def total(self, key: str) -> int:
-        return sum(outcome.usage.get(key, 0) for outcome in self.outcomes)
+    def usage(self) -> Usage:
+        return sum((outcome.usage for outcome in self.outcomes), Usage())

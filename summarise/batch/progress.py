@@ -35,8 +35,8 @@ class PlainLog(Silent):
         if outcome.status in (Status.DONE, Status.INCOMPLETE):
             usage = outcome.usage
             line += (
-                f" -> {outcome.output} ({usage.get('llm_calls', 0)} calls, {usage.get('cache_hits', 0)} cache hits, "
-                f"{outcome.tokens:,} tokens, {outcome.seconds:.0f} s)"
+                f" -> {outcome.output} ({usage.llm_calls} calls, {usage.cache_hits} cache hits, "
+                f"{usage.tokens:,} tokens, {outcome.seconds:.0f} s)"
             )
             line += f"; {outcome.detail}" if outcome.detail else ""
         elif outcome.detail:
@@ -74,8 +74,8 @@ class BarProgress:
         self._bar.update(self._task, current=item.name)
 
     def end(self, outcome: Outcome) -> None:
-        self._tokens += outcome.tokens
-        self._hits += outcome.usage.get("cache_hits", 0)
+        self._tokens += outcome.usage.tokens
+        self._hits += outcome.usage.cache_hits
         self._bar.update(self._task, advance=1, tokens=self._tokens, hits=self._hits)
         if outcome.status == Status.FAILED:  # printed above the bar, so it stays on screen
             from rich.text import Text

@@ -6,18 +6,19 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 from urllib.parse import quote
 
 from summarise.batch.discover import INDEX_FILE, Item, reason
 from summarise.batch.outcomes import BatchRun, Status
 from summarise.batch.runner import BatchOptions, load
 from summarise.batch.state import is_up_to_date, read_state
-from summarise.brief import clean_model_text, read_front_matter
 from summarise.errors import ConfigError, SummariseError
 from summarise.files import atomic_write
 from summarise.llm import LLM
 from summarise.pipeline import brief_key, plan, planned_calls
 from summarise.prompts import Prompts
+from summarise.render import clean_model_text, read_front_matter
 
 # --- index -----------------------------------------------------------------------------
 
@@ -71,7 +72,7 @@ def write_index(output_dir: Path) -> Path:
 @dataclass(frozen=True)
 class DocumentPlan:
     name: str
-    status: str  # planned | up to date | unreadable
+    status: Literal["planned", "up to date", "unreadable"]
     detail: str = ""
     language: str = ""
     chunks: int = 0
@@ -185,9 +186,9 @@ def render_report(run: BatchRun, output_dir: Path, seconds: float, rate_limited:
     attention = [outcome for outcome in run.outcomes if outcome.status in (Status.FAILED, Status.INCOMPLETE)]
     if attention:
         lines.append(_table(["status", "document", "reason"], [[o.status, o.name, o.detail] for o in attention]))
+    usage = run.usage()
     lines.append(
-        f"{run.total('llm_calls')} calls, {run.total('cache_hits')} cache hits, "
-        f"{run.total('prompt_tokens') + run.total('completion_tokens'):,} tokens, {seconds:.0f} s; "
+        f"{usage.llm_calls} calls, {usage.cache_hits} cache hits, {usage.tokens:,} tokens, {seconds:.0f} s; "
         f"briefs in {output_dir}/, index {output_dir / INDEX_FILE}"
     )
     if rate_limited:

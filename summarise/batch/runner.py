@@ -18,7 +18,6 @@ from typing import Protocol
 from summarise.batch.discover import Item, reason
 from summarise.batch.outcomes import BatchRun, Outcome, Status
 from summarise.batch.state import is_up_to_date
-from summarise.brief import render_json, render_markdown
 from summarise.config import Language
 from summarise.documents import Document, load_document
 from summarise.errors import InputError, SummariseError
@@ -26,6 +25,7 @@ from summarise.files import atomic_write
 from summarise.llm import LLM
 from summarise.pipeline import brief_key, build_brief
 from summarise.prompts import Prompts
+from summarise.render import render_json, render_markdown
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from typing import Any
 
 from summarise.batch.discover import Item
 from summarise.batch.outcomes import BatchRun, Status
-from summarise.brief import read_front_matter
 from summarise.errors import ConfigError
 from summarise.files import atomic_write
+from summarise.render import read_front_matter
 
 STATE_FILE = ".summarise-batch.json"
 STATE_VERSION = 1
@@ -46,7 +46,7 @@ def write_state(output_dir: Path, items: Sequence[Item], run: BatchRun) -> None:
     previous = read_state(output_dir)
     names = {item.name for item in items}
     documents = {name: entry for name, entry in previous.items() if name in names}
-    documents |= {outcome.name: asdict(outcome) for outcome in run.outcomes}
+    documents |= {outcome.name: {**asdict(outcome), "usage": outcome.usage.as_dict()} for outcome in run.outcomes}
     state = {"version": STATE_VERSION, "interrupted": run.interrupted, "documents": dict(sorted(documents.items()))}
     atomic_write(output_dir / STATE_FILE, json.dumps(state, ensure_ascii=False, indent=2) + "\n")
 

@@ -10,11 +10,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
 
 from rapidfuzz import fuzz
 
-MatchKind = Literal["exact", "normalised", "fuzzy", "absent"]
+from summarise.brief import MatchKind
 
 
 @dataclass(frozen=True)

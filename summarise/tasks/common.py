@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from summarise.chunking import Chunk
 from summarise.config import Language, language_name
 from summarise.documents import Document, Sentence
-from summarise.llm import LLM, Message, Usage
+from summarise.llm import LLM, Message, UsageMeter
 from summarise.prompts import Prompts
 
 
@@ -18,7 +18,7 @@ class TaskContext:
     prompts: Prompts
     document: Document
     target: Language
-    usage: Usage
+    usage: UsageMeter
 
     def template_values(self) -> dict[str, object]:
         return {"target_language": self.target.name, "source_language": language_name(self.document.language)}

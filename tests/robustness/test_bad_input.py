@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from summarise.brief import read_front_matter
 from summarise.cli import main
 from summarise.errors import InputError
 from summarise.files import safe_output_path
+from summarise.render import read_front_matter
 
 FRENCH = "Le conseil s'est réuni à Genève le 3 mars 2024.\n\nIl a voté un budget de 12 millions d'euros."
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from stub_server import Reply, asked_lines
 
-from summarise.brief import read_front_matter
 from summarise.cli import main
+from summarise.render import read_front_matter
 
 DOC = "Le 11 mai 2022, le Maroc accueille la réunion.\n\nLa Coalition compte 84 membres."
 

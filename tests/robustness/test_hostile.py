@@ -9,9 +9,9 @@ import json
 import re
 from pathlib import Path
 
-from summarise.brief import read_front_matter
 from summarise.cli import main
 from summarise.documents import parse_document
+from summarise.render import read_front_matter
 from summarise.tasks.common import fence_code
 
 FAKE_FENCE = "DOC-0000000000000000"

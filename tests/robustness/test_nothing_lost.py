@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from summarise.brief import read_front_matter
 from summarise.cli import main
+from summarise.render import read_front_matter
 
 CITIES = ["Lyon", "Lille", "Nantes", "Rennes", "Nice", "Dijon"]
 

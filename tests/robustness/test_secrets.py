@@ -48,11 +48,11 @@ def test_recorded_cassettes_are_scrubbed_of_the_key(fault_stub, isolated: Path, 
     monkeypatch.setenv("OPENAI_API_KEY", SENTINEL)
     stub = fault_stub([Reply(headers={"set-cookie": "session=abc", "openai-organization": "org-secret"})])
     from summarise.config import resolve_settings
-    from summarise.llm import LLM, Usage
+    from summarise.llm import LLM, UsageMeter
 
     llm = LLM(resolve_settings(), cache=None)
     with recorder.use_cassette(str(isolated / "scrubbed.yaml"), record_mode="all"):
-        llm.complete([{"role": "user", "content": "hi"}], usage=Usage(), label="t", max_tokens=5)
+        llm.complete([{"role": "user", "content": "hi"}], usage=UsageMeter(), label="t", max_tokens=5)
     assert stub.requests[0].headers["authorization"] == f"Bearer {SENTINEL}"
     recorded = (isolated / "scrubbed.yaml").read_text(encoding="utf-8")
     assert_no_key(recorded, "cassette")

@@ -1,0 +1,12 @@
+"""Renderings of a Brief: Markdown (what a reviewer reads) and JSON (for tools).
+
+Everything a model wrote passes through `clean_model_text` first. An HTML view would
+join as html.py beside markdown.py.
+"""
+
+from summarise.render.front_matter import read_front_matter
+from summarise.render.json import render_json
+from summarise.render.markdown import render_markdown
+from summarise.render.sanitise import clean_model_text
+
+__all__ = ["clean_model_text", "read_front_matter", "render_json", "render_markdown"]

@@ -1,0 +1,41 @@
+"""The Markdown brief a reviewer reads: front matter, summary, key facts, translation, checks."""
+
+from __future__ import annotations
+
+from summarise.brief import Brief
+from summarise.render.front_matter import dump_front_matter
+from summarise.render.sanitise import clean_model_text
+
+
+def _quote(text: str) -> str:
+    return "\n".join(f"   > {line}" if line else "   >" for line in clean_model_text(text).splitlines())
+
+
+def render_markdown(brief: Brief) -> str:
+    parts = [dump_front_matter(brief), f"# {clean_model_text(brief.title)}"]
+    if brief.problems:
+        parts.append("\n".join(f"> **Warning:** {clean_model_text(problem)}" for problem in brief.problems))
+    parts.append("## Summary\n\n" + clean_model_text(brief.summary))
+    parts.append("## Key facts\n\n" + _render_facts(brief))
+    parts.append("## Translation\n\n" + "\n\n".join(clean_model_text(p) for p in brief.translation))
+    parts.append("## Checks\n\n" + _render_checks(brief))
+    return "\n\n".join(parts) + "\n"
+
+
+def _render_facts(brief: Brief) -> str:
+    if not brief.facts:
+        return "_No facts were extracted._"
+    lines: list[str] = []
+    for number, fact in enumerate(brief.facts, start=1):
+        flag = "" if fact.supported else " ⚠ **unsupported**: " + "; ".join(fact.problems or ("evidence not found",))
+        match = "" if fact.match in ("exact", "normalised") else f" ({fact.match} match)"
+        match += f" ({fact.note})" if fact.note else ""
+        lines.append(f"{number}. **{fact.category.capitalize()}:** {clean_model_text(fact.statement)}{flag}")
+        lines.append(f"{_quote(fact.evidence)}\n   > — source ¶{fact.paragraph}, line {fact.sentence}{match}")
+    return "\n".join(lines)
+
+
+def _render_checks(brief: Brief) -> str:
+    if not brief.checks:
+        return "_No checks were run._"
+    return "\n".join(f"- {'✅' if c.passed else '⚠️'} **{c.name}:** {clean_model_text(c.detail)}" for c in brief.checks)
