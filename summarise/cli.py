@@ -23,12 +23,14 @@ from summarise.llm import open_llm as llm_for
 from summarise.pipeline import build_brief
 from summarise.prompts import Prompts
 from summarise.render import render_json, render_markdown
+from summarise.terminal import shown
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def say(message: str) -> None:
-    click.echo(message, err=True)
+    """One line on standard error; control characters in it (from a file name) are shown, not obeyed."""
+    click.echo(shown(message), err=True)
 
 
 def reports_errors(command: F) -> F:
@@ -238,7 +240,7 @@ def batch(
         note=say,
         log=say if settings.verbose else None,
     )
-    click.echo(run.report, nl=False)
+    click.echo(shown(run.report, keep_newlines=True), nl=False)
     if run.abandoned:
         # Python would join the worker threads still in flight before exiting: don't.
         sys.stdout.flush()
@@ -265,7 +267,7 @@ def _response_cache() -> ResponseCache:
 @reports_errors
 def cache_path() -> None:
     """Print the cache folder. Example: summarise cache path"""
-    click.echo(resolve_settings().cache_dir)
+    click.echo(shown(resolve_settings().cache_dir))
 
 
 @cache.command("stats")
@@ -274,7 +276,7 @@ def cache_stats() -> None:
     """Entries and size of the response cache. Example: summarise cache stats"""
     store = _response_cache()
     stats = store.stats()
-    click.echo(f"{store.directory}: {stats['entries']} responses, {stats['bytes'] / 1e6:.1f} MB")
+    click.echo(f"{shown(store.directory)}: {stats['entries']} responses, {stats['bytes'] / 1e6:.1f} MB")
 
 
 @cache.command("clear")
@@ -297,6 +299,6 @@ def doctor(**options: Any) -> None:
     """
     from summarise.doctor import diagnose
 
-    problems = diagnose(settings_from(options), click.echo)
+    problems = diagnose(settings_from(options), lambda line: click.echo(shown(line)))
     if problems:
         sys.exit(1)

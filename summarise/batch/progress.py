@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from summarise.batch.discover import Item
 from summarise.batch.outcomes import Outcome, Status
+from summarise.terminal import shown_markup
 
 
 class Silent:
@@ -71,22 +72,24 @@ class BarProgress:
         self._bar.stop()
 
     def begin(self, item: Item) -> None:
-        self._bar.update(self._task, current=item.name)
+        self._bar.update(self._task, current=shown_markup(item.name))
 
     def end(self, outcome: Outcome) -> None:
         self._tokens += outcome.usage.tokens
         self._hits += outcome.usage.cache_hits
         self._bar.update(self._task, advance=1, tokens=self._tokens, hits=self._hits)
         if outcome.status == Status.FAILED:  # printed above the bar, so it stays on screen
-            from rich.text import Text
+            self._bar.console.print(f"[red]failed[/red] {shown_markup(outcome.name)}: {shown_markup(outcome.detail)}")
 
-            self._bar.console.print(Text.assemble(("failed ", "red"), f"{outcome.name}: {outcome.detail}"))
+
+def at_terminal() -> bool:
+    return sys.stderr.isatty()
 
 
 def choose_progress(quiet: bool, total: int, echo: Callable[[str], None]) -> Silent | PlainLog | BarProgress:
     """A bar for a person at a terminal, plain lines for logs and pipes, nothing with -q."""
     if quiet:
         return Silent()
-    if sys.stderr.isatty():
+    if at_terminal():
         return BarProgress(total)
     return PlainLog(total, echo)

@@ -19,13 +19,19 @@ from summarise.llm import LLM
 from summarise.pipeline import brief_key, plan, planned_calls
 from summarise.prompts import Prompts
 from summarise.render import clean_model_text, read_front_matter
+from summarise.terminal import shown
 
 # --- index -----------------------------------------------------------------------------
 
 
 def _cell(value: object) -> str:
-    """Front matter can hold model-written text (the title): keep it inert inside a table cell."""
-    return clean_model_text(str(value)).replace("\n", " ").replace("|", "\\|")
+    """A name or a reason, inert inside a table cell: control characters shown, not obeyed."""
+    return shown(value).replace("|", "\\|")
+
+
+def _model_cell(value: object) -> str:
+    """Front matter can hold model-written text (the title): no links or images either."""
+    return _cell(clean_model_text(str(value)).replace("\n", " "))
 
 
 def render_index(output_dir: Path) -> str:
@@ -44,7 +50,7 @@ def render_index(output_dir: Path) -> str:
         facts = front.get("facts") or {}
         link = quote(relative.as_posix())
         rows.append(
-            f"| [{_cell(front.get('title', relative.stem))}]({link}) | {_cell(front.get('source', ''))} "
+            f"| [{_model_cell(front.get('title', relative.stem))}]({link}) | {_cell(front.get('source', ''))} "
             f"| {_cell(front.get('source_language', '?'))} → {_cell(front.get('target_language', '?'))} "
             f"| {front.get('paragraphs', '?')} ¶, {front.get('chunks', '?')} chunk(s) "
             f"| {facts.get('supported', 0)} / {facts.get('flagged', 0)} | {_cell(front.get('status', '?'))} |"
@@ -168,6 +174,7 @@ def render_plan(plans: Sequence[DocumentPlan], prices: Prices | None) -> str:
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """Plain aligned columns; the last column of a row may run long (a reason)."""
+    rows = [[shown(cell) for cell in row] for row in rows]  # a name is one cell on one line
     widths = [len(header) for header in headers]
     for row in rows:
         for index, cell in enumerate(row[: len(headers)]):
@@ -189,7 +196,7 @@ def render_report(run: BatchRun, output_dir: Path, seconds: float, rate_limited:
     usage = run.usage()
     lines.append(
         f"{usage.llm_calls} calls, {usage.cache_hits} cache hits, {usage.tokens:,} tokens, {seconds:.0f} s; "
-        f"briefs in {output_dir}/, index {output_dir / INDEX_FILE}"
+        f"briefs in {shown(output_dir)}/, index {shown(output_dir / INDEX_FILE)}"
     )
     if rate_limited:
         lines.append(f"rate-limited {rate_limited} time(s): requests waited {waited:.0f} s in total")
