@@ -17,7 +17,7 @@ from summarise.cache import ResponseCache
 from summarise.config import FACTS_METHODS, Settings, resolve_settings
 from summarise.documents import load_document, parse_document
 from summarise.errors import EXIT_BUG, SummariseError
-from summarise.files import atomic_write
+from summarise.files import check_brief_targets, identities, stdin_identity, write_ours
 from summarise.llm import LLM
 from summarise.llm import open_llm as llm_for
 from summarise.pipeline import build_brief
@@ -141,11 +141,15 @@ def brief(source: Path, output: Path | None, write_json: bool, jobs: int, **opti
         settings = settings.with_changes(engine_parallel=min(jobs, 4))
     prompts = Prompts(settings.prompts_dir)
     if str(source) == "-":
+        inputs = stdin_identity()
         document = parse_document(sys.stdin.buffer.read(), "-")
         output = output or Path("-")
     else:
+        inputs = identities([source])
         document = load_document(source, settings.max_input_bytes)
         output = output or Path("outputs") / f"{source.stem}.md"
+    if str(output) != "-":  # before any model call: a refused output must cost nothing
+        check_brief_targets(output, write_json, inputs)
     started = time.monotonic()
     llm = open_llm(settings)
     result = build_brief(document, llm, prompts, settings.target, settings.chunk_tokens, workers=jobs)
@@ -153,9 +157,9 @@ def brief(source: Path, output: Path | None, write_json: bool, jobs: int, **opti
     if str(output) == "-":
         click.echo(markdown, nl=False)
     else:
-        atomic_write(output, markdown)
+        write_ours(output, markdown, inputs)
         if write_json:
-            atomic_write(output.with_suffix(".json"), render_json(result))
+            write_ours(output.with_suffix(".json"), render_json(result), inputs)
         usage = result.usage
         say(
             f"wrote {output} ({len(result.facts)} facts, {result.supported_facts} supported; "

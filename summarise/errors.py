@@ -20,6 +20,12 @@ class InputError(SummariseError):
     exit_code = 2
 
 
+class OutputError(SummariseError):
+    """The brief cannot go where asked: an input, a file of the user's, a device, a read-only folder."""
+
+    exit_code = 2
+
+
 class ConfigError(SummariseError):
     """A setting, option or prompt template is wrong."""
 

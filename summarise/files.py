@@ -1,12 +1,130 @@
-"""Where briefs go, and how they are written: atomically, so no reader ever sees half a file."""
+"""Where briefs go, and how they are written: atomically, only over our own regular files.
+
+The promise is that nothing of the user's is ever overwritten. So before any model call
+(`check_target`, `check_output_folder`) and again just before the rename (`write_ours`):
+an output is never an input (compared by device and inode, so symlinks and hard links
+count), never a device, folder, link or other non-regular file, and never an existing
+file summarise did not write (a brief carries its `brief_key`; anything else is the user's).
+"""
 
 from __future__ import annotations
 
+import json
 import os
+import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
-from summarise.errors import InputError
+from summarise.errors import InputError, OutputError
+
+Identity = tuple[int, int]  # (st_dev, st_ino): the same file, whatever the path or link
+INDEX_MARK = "Regenerated after each `summarise batch`."  # a line only our index has
+_SNIFF_BYTES = 65536  # front matter sits at the top; a user's huge file is not read whole
+
+
+def identity(path: Path) -> Identity | None:
+    """The file `path` leads to (links followed), or None if there is none."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (info.st_dev, info.st_ino)
+
+
+def identities(paths: Iterable[Path]) -> frozenset[Identity]:
+    return frozenset(found for path in paths if (found := identity(path)) is not None)
+
+
+def is_ours(path: Path) -> bool:
+    """A brief (front matter with a brief_key), its JSON, or our index: what we may replace."""
+    from summarise.render.front_matter import read_front_matter  # it imports nothing of files.py
+
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_SNIFF_BYTES).decode("utf-8", errors="replace")
+            if path.suffix == ".json":
+                head += handle.read().decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    if path.suffix == ".json":
+        try:
+            data = json.loads(head)
+        except ValueError:
+            return False
+        return isinstance(data, dict) and isinstance(data.get("brief_key"), str)
+    if head.startswith("# Briefs\n") and INDEX_MARK in head:
+        return True
+    front = read_front_matter(head)
+    return front is not None and isinstance(front.get("brief_key"), str)
+
+
+def check_target(path: Path, inputs: frozenset[Identity] = frozenset()) -> None:
+    """Raise OutputError unless `path` may take a file of ours: see the module's docstring."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        info = None
+    except NotADirectoryError:  # a "folder" on the way is a file: say which
+        check_output_folder(path.parent)
+        raise
+    except OSError as exc:  # ENAMETOOLONG, ELOOP...
+        raise OutputError(f"{path}: cannot write there ({exc.strerror})") from exc
+    if info is not None:
+        found = identity(path)
+        if found is not None and found in inputs:
+            raise OutputError(f"{path} is one of the inputs: writing the brief there would destroy it; use -o")
+        if stat.S_ISDIR(info.st_mode):
+            raise OutputError(f"{path} is a folder: give a file name for the brief")
+        if stat.S_ISLNK(info.st_mode):
+            raise OutputError(f"{path} is a symbolic link: summarise replaces only its own regular files")
+        if not stat.S_ISREG(info.st_mode):
+            raise OutputError(
+                f"{path} is not a regular file (a device, pipe or socket): summarise writes only to regular "
+                "files or new paths; use -o - for standard output"
+            )
+        if not is_ours(path):
+            raise OutputError(f"{path} exists and summarise did not write it: move it, or choose another output")
+    check_output_folder(path.parent)
+
+
+def check_brief_targets(output: Path, write_json: bool, inputs: frozenset[Identity]) -> None:
+    """`summarise brief -o`: the brief (and its JSON) may be written there, asked before any call."""
+    if write_json and output.with_suffix(".json") == output:
+        raise OutputError(f"{output}: with --json the brief and its JSON would be one file; use another -o name")
+    check_target(output, inputs)
+    if write_json:
+        check_target(output.with_suffix(".json"), inputs)
+
+
+def stdin_identity() -> frozenset[Identity]:
+    """`summarise brief - < x.txt -o x.txt` must not write over x.txt either."""
+    import sys
+
+    try:
+        info = os.fstat(sys.stdin.fileno())
+    except (OSError, ValueError, AttributeError):  # no real descriptor (a test runner's stream)
+        return frozenset()
+    return frozenset({(info.st_dev, info.st_ino)}) if stat.S_ISREG(info.st_mode) else frozenset()
+
+
+def check_output_folder(folder: Path) -> None:
+    """The folder exists and takes new files, or can be created: asked before paying for any call."""
+    existing = folder
+    while not os.path.lexists(existing) and existing.parent != existing:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise OutputError(f"{existing} is not a folder: the output cannot go inside it")
+    if existing != folder:  # created on write: its nearest existing parent must take it
+        if not os.access(existing, os.W_OK | os.X_OK):
+            raise OutputError(f"cannot create {folder}: {existing} is not writable")
+        return
+    try:  # the real test: access() is wrong for root, ACLs and read-only mounts
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".summarise-probe-"):
+            pass
+    except OSError as exc:
+        raise OutputError(f"cannot write in {folder}: {exc.strerror}") from exc
+
 
 # Temp files are created private (0600); a brief should get the usual permissions instead.
 _UMASK = os.umask(0)
@@ -14,7 +132,11 @@ os.umask(_UMASK)
 
 
 def atomic_write(path: Path, text: str) -> None:
-    """Write to a temp file beside the target, flush it to disk, then rename over the target."""
+    """Write to a temp file beside the target, flush it to disk, then rename over the target.
+
+    The rename would replace whatever the name held, a device node or a link included, so
+    a target that exists and is not a regular file is refused here, whoever the caller.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, then renamed
         "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
@@ -25,10 +147,22 @@ def atomic_write(path: Path, text: str) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(handle.name, 0o666 & ~_UMASK)
+        try:
+            info = os.lstat(path)
+        except FileNotFoundError:
+            info = None
+        if info is not None and not stat.S_ISREG(info.st_mode):
+            raise OutputError(f"{path} is not a regular file: summarise writes only to regular files or new paths")
         os.replace(handle.name, path)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
         raise
+
+
+def write_ours(path: Path, text: str, inputs: frozenset[Identity] = frozenset()) -> None:
+    """atomic_write, after checking again (minutes of model calls later) that `path` is ours to replace."""
+    check_target(path, inputs)
+    atomic_write(path, text)
 
 
 def safe_output_path(output_dir: Path, relative: Path) -> Path:

@@ -13,13 +13,14 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from summarise.batch.discover import DEFAULT_INCLUDE, Item, discover
+from summarise.batch.discover import DEFAULT_INCLUDE, INDEX_FILE, Item, discover
 from summarise.batch.outcomes import BatchRun, Outcome, Status
 from summarise.batch.progress import choose_progress
 from summarise.batch.reports import Prices, plan_document, render_plan, render_report, write_index
 from summarise.batch.runner import BatchOptions, run_batch
 from summarise.batch.state import failed_last_time, write_state
 from summarise.config import Settings
+from summarise.files import check_output_folder, check_target, identities
 from summarise.llm import LLM, open_llm
 from summarise.prompts import Prompts
 
@@ -59,10 +60,16 @@ def run_folder(
         settings = settings.with_changes(engine_parallel=min(jobs, 4))
     prompts = Prompts(settings.prompts_dir)
     patterns = tuple(include) or DEFAULT_INCLUDE
-    items = discover(folder, output_dir, patterns, exclude, recursive)
+    items = discover(folder, output_dir, patterns, exclude, recursive, note=note)
+    inputs = identities(item.source for item in items)
+    # Before any model call: a batch that could not write its briefs must cost nothing.
+    check_output_folder(output_dir)
+    check_target(output_dir / INDEX_FILE, inputs)
     if retry_failed:
         items = failed_last_time(items, output_dir)
-    options = BatchOptions(settings.target, settings.chunk_tokens, settings.max_input_bytes, write_json, jobs)
+    options = BatchOptions(
+        settings.target, settings.chunk_tokens, settings.max_input_bytes, write_json, jobs, inputs=inputs
+    )
     if not items:
         note("nothing failed last time" if retry_failed else f"no documents in {folder} match {', '.join(patterns)}")
         return BatchRun([])

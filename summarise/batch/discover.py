@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
@@ -41,24 +41,37 @@ def discover(
     include: Sequence[str] = DEFAULT_INCLUDE,
     exclude: Sequence[str] = (),
     recursive: bool = True,
+    note: Callable[[str], None] = lambda _message: None,
 ) -> list[Item]:
-    """The documents under `root`, sorted, each with its mirrored brief path under `output_dir`."""
+    """The documents under `root`, sorted, each with its mirrored brief path under `output_dir`.
+
+    The output folder is never read as input: not when it sits inside the input folder
+    (skipped, and said so), nor through a link into it; an input folder inside the output
+    folder is refused, since its files would be both.
+    """
     if not root.is_dir():
         raise InputError(f"{root}: not a folder; use 'summarise brief {root}' for a single file")
     outputs = output_dir.resolve()
     if outputs == root.resolve():
         raise ConfigError(f"{root} is both input and output: pass -o with another folder")
+    if root.resolve().is_relative_to(outputs):
+        raise ConfigError(f"{root} is inside the output folder {output_dir}: pass -o with another folder")
     found: list[Path] = []
     # followlinks=False: a linked folder cannot make the walk loop. Linked files (even
     # dangling ones) are listed, so a broken link is reported rather than silently missed.
     for folder, dirnames, filenames in os.walk(root):
         here = Path(folder)
         # Hidden folders (.git, .venv) and our own outputs are never inputs.
+        if recursive and any((here / name).resolve() == outputs for name in dirnames):
+            note(f"not reading {here / output_dir.name} as input: it is the output folder")
         kept = [name for name in dirnames if not name.startswith(".") and (here / name).resolve() != outputs]
         dirnames[:] = kept if recursive else []
         for name in filenames:
             relative = (here / name).relative_to(root)
             if name.startswith(".") or not _matches(relative, include) or _matches(relative, exclude):
+                continue
+            if (here / name).resolve().is_relative_to(outputs):
+                note(f"not reading {relative} as input: it leads into the output folder")
                 continue
             found.append(relative)
     items: list[Item] = []

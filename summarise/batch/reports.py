@@ -14,7 +14,7 @@ from summarise.batch.outcomes import BatchRun, Status
 from summarise.batch.runner import BatchOptions, load
 from summarise.batch.state import is_up_to_date, read_state
 from summarise.errors import ConfigError, SummariseError
-from summarise.files import atomic_write
+from summarise.files import INDEX_MARK, check_target, write_ours
 from summarise.llm import LLM
 from summarise.pipeline import brief_key, plan, planned_calls
 from summarise.prompts import Prompts
@@ -55,7 +55,7 @@ def render_index(output_dir: Path) -> str:
             f"| {front.get('paragraphs', '?')} ¶, {front.get('chunks', '?')} chunk(s) "
             f"| {facts.get('supported', 0)} / {facts.get('flagged', 0)} | {_cell(front.get('status', '?'))} |"
         )
-    parts = ["# Briefs", f"{len(rows)} brief(s). Regenerated after each `summarise batch`."]
+    parts = ["# Briefs", f"{len(rows)} brief(s). {INDEX_MARK}"]
     if rows:
         header = "| Brief | Source | Language | Size | Facts (supported / flagged) | Status |"
         parts.append("\n".join([header, "| --- | --- | --- | --- | --- | --- |", *rows]))
@@ -68,7 +68,7 @@ def render_index(output_dir: Path) -> str:
 
 def write_index(output_dir: Path) -> Path:
     path = output_dir / INDEX_FILE
-    atomic_write(path, render_index(output_dir))
+    write_ours(path, render_index(output_dir))
     return path
 
 
@@ -78,7 +78,7 @@ def write_index(output_dir: Path) -> Path:
 @dataclass(frozen=True)
 class DocumentPlan:
     name: str
-    status: Literal["planned", "up to date", "unreadable"]
+    status: Literal["planned", "up to date", "unreadable", "refused"]  # refused: its output is not ours to write
     detail: str = ""
     language: str = ""
     chunks: int = 0
@@ -113,6 +113,11 @@ def prices_from_env() -> Prices | None:
 
 def plan_document(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions) -> DocumentPlan:
     """The calls build_brief would make for this document, without making any."""
+    try:
+        for target in options.targets(item):
+            check_target(target, options.inputs)
+    except SummariseError as exc:
+        return DocumentPlan(item.name, "refused", reason(exc, item))
     try:
         document = load(item, options.max_input_bytes)
     except SummariseError as exc:
@@ -160,8 +165,11 @@ def render_plan(plans: Sequence[DocumentPlan], prices: Prices | None) -> str:
     table = _table(headers, [*rows, total])
     skipped = sum(entry.status == "up to date" for entry in plans)
     unreadable = sum(entry.status == "unreadable" for entry in plans)
+    refused = sum(entry.status == "refused" for entry in plans)
     note = (
-        f"Dry run: no model was called. {len(planned)} to summarise, {skipped} up to date, {unreadable} unreadable.\n"
+        f"Dry run: no model was called. {len(planned)} to summarise, {skipped} up to date, {unreadable} unreadable"
+        + (f", {refused} refused (output not ours to write)" if refused else "")
+        + ".\n"
         "Prompt tokens are estimated with cl100k; token counts and costs are ceilings that include every repair."
     )
     if not prices:

@@ -13,6 +13,7 @@ import traceback
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from summarise.batch.discover import Item, reason
@@ -21,7 +22,7 @@ from summarise.batch.state import is_up_to_date
 from summarise.config import Language
 from summarise.documents import Document, load_document
 from summarise.errors import InputError, SummariseError
-from summarise.files import atomic_write
+from summarise.files import Identity, check_target, write_ours
 from summarise.llm import LLM
 from summarise.pipeline import brief_key, build_brief
 from summarise.prompts import Prompts
@@ -35,6 +36,10 @@ class BatchOptions:
     max_input_bytes: int
     write_json: bool = False
     jobs: int = 1
+    inputs: frozenset[Identity] = frozenset()  # every input file: no brief may land on one
+
+    def targets(self, item: Item) -> list[Path]:
+        return [item.output, item.output.with_suffix(".json")] if self.write_json else [item.output]
 
 
 class Progress(Protocol):
@@ -89,6 +94,8 @@ def summarise_one(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions,
     """Never raises for a bad document: the batch goes on and the outcome says why."""
     started = time.monotonic()
     try:
+        for target in options.targets(item):  # before any call: the user's file, an input, a device...
+            check_target(target, options.inputs)
         document = loading.result()  # raises what load() raised
         key = brief_key(document, llm, prompts, options.target, options.chunk_tokens)
         # Checked before any request: a finished brief costs no call and starts no engine.
@@ -96,9 +103,9 @@ def summarise_one(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions,
             return Outcome(item.name, Status.SKIPPED, "up to date", item.brief)
         # Chunks of a long document run concurrently too (each one keeps its tasks in turn).
         result = build_brief(document, llm, prompts, options.target, options.chunk_tokens, workers=options.jobs)
-        atomic_write(item.output, render_markdown(result))
+        write_ours(item.output, render_markdown(result), options.inputs)
         if options.write_json:
-            atomic_write(item.output.with_suffix(".json"), render_json(result))
+            write_ours(item.output.with_suffix(".json"), render_json(result), options.inputs)
     except SummariseError as exc:
         return Outcome(item.name, Status.FAILED, reason(exc, item), seconds=time.monotonic() - started)
     except Exception as exc:  # a bug of ours must not stop the other documents either
