@@ -197,6 +197,23 @@ def brief(source: Path, output: Path | None, write_json: bool, jobs: int, **opti
 @click.option("--retry-failed", is_flag=True, help="Only re-run the documents that failed last time.")
 @click.option("--dry-run", is_flag=True, help="Show documents, chunks, tokens, calls (and cost); call no model.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no table; failures are still reported.")
+@click.option(
+    "--via",
+    type=click.Choice(["openai-batch"]),
+    help="Send the calls as rounds of Batch API jobs (half price, within 24 h); resumable.",
+)
+@click.option(
+    "--export-requests",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE.jsonl",
+    help="Write the next round's requests in the OpenAI batch format (for vllm run_batch and the like).",
+)
+@click.option(
+    "--import-results",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    metavar="FILE.jsonl",
+    help="Read a batch results file into the cache, then write the briefs it completes.",
+)
 @endpoint_options
 @reports_errors
 def batch(
@@ -210,6 +227,9 @@ def batch(
     dry_run: bool,
     quiet: bool,
     write_json: bool,
+    via: str | None,
+    export_requests: Path | None,
+    import_results: Path | None,
     **options: Any,
 ) -> None:
     """Write a brief of every document in FOLDER, and an index of them.
@@ -223,6 +243,9 @@ def batch(
       summarise batch inputs/ --include '*.txt' --exclude 'drafts/*' -o briefs/
       summarise batch inputs/ --dry-run               # what it would cost, no model called
       summarise batch inputs/ --retry-failed          # only what failed last time
+      summarise batch inputs/ --via openai-batch      # rounds of Batch API jobs, half price
+      summarise batch inputs/ --export-requests r1.jsonl   # run it anywhere (vllm run_batch), then
+      summarise batch inputs/ --import-results out1.jsonl --export-requests r2.jsonl
     """
     from summarise.batch import run_folder
     from summarise.batch.reports import prices_from_env
@@ -241,6 +264,9 @@ def batch(
         quiet=quiet,
         write_json=write_json,
         prices=prices_from_env(),
+        via=via,
+        export_requests=export_requests,
+        import_results=import_results,
         note=say,
         log=say if settings.verbose else None,
     )

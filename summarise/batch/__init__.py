@@ -13,18 +13,21 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from summarise.batch.collect import CollectingLLM
 from summarise.batch.discover import DEFAULT_INCLUDE, INDEX_FILE, Item, discover
+from summarise.batch.jobs import VIA, render_rounds, run_rounds
 from summarise.batch.outcomes import BatchRun, Outcome, Status
 from summarise.batch.progress import choose_progress
 from summarise.batch.reports import Prices, plan_document, render_plan, render_report, write_index
 from summarise.batch.runner import BatchOptions, run_batch
 from summarise.batch.state import failed_last_time, write_state
+from summarise.cache import ResponseCache
 from summarise.config import Settings
 from summarise.files import check_output_folder, check_target, identities
 from summarise.llm import LLM, open_llm
 from summarise.prompts import Prompts
 
-__all__ = ["DEFAULT_INCLUDE", "BatchRun", "Item", "Outcome", "Status", "discover", "run_folder"]
+__all__ = ["DEFAULT_INCLUDE", "VIA", "BatchRun", "Item", "Outcome", "Status", "discover", "run_folder"]
 
 
 def _nowhere(_message: str) -> None:
@@ -45,6 +48,9 @@ def run_folder(
     quiet: bool = False,
     write_json: bool = False,
     prices: Prices | None = None,
+    via: str | None = None,
+    export_requests: Path | None = None,
+    import_results: Path | None = None,
     note: Callable[[str], None] = _nowhere,
     log: Callable[[str], None] | None = None,
 ) -> BatchRun:
@@ -53,7 +59,10 @@ def run_folder(
     `note` gets what a person watching should see (progress lines, failures, Ctrl-C);
     `BatchRun.report` holds the closing table (or, with `dry_run`, the plan) for stdout.
     `jobs` defaults to 1 with the embedded engine (no gain on few cores), else 4.
+    `via`, `export_requests` and `import_results` send the calls out in rounds of batch
+    jobs instead (see batch/jobs.py); the answers come back through the response cache.
     """
+    rounds = bool(via or export_requests or import_results)
     jobs = jobs or (1 if settings.uses_engine else 4)
     if settings.uses_engine:
         # One engine per process; its parallel slots serve the concurrent documents.
@@ -74,13 +83,30 @@ def run_folder(
         note("nothing failed last time" if retry_failed else f"no documents in {folder} match {', '.join(patterns)}")
         return BatchRun([])
     if dry_run:
-        llm = LLM(settings, cache=None)  # for the context size and the resume key; it sends nothing
-        plans = [plan_document(item, llm, prompts, options) for item in items]
-        return BatchRun([], report=render_plan(plans, prices))
-    llm = open_llm(settings, log)
+        planner = LLM(settings, cache=None)  # for the context size and the resume key; it sends nothing
+        plans = [plan_document(item, planner, prompts, options) for item in items]
+        report = render_plan(plans, prices) + (render_rounds(plans, prices) if rounds else "")
+        return BatchRun([], report=report)
     started = time.monotonic()
-    with choose_progress(quiet, len(items), note) as progress:
-        run = run_batch(items, llm, prompts, options, progress, note=note)
+    if rounds:
+        cache = ResponseCache(settings.cache_dir / "responses") if settings.use_cache else None
+        collecting = CollectingLLM(settings, cache, log=log)
+        llm: LLM = collecting
+        run = run_rounds(
+            items,
+            collecting,
+            prompts,
+            options,
+            output_dir,
+            via=via,
+            export_requests=export_requests,
+            import_results_from=import_results,
+            note=note,
+        )
+    else:
+        llm = open_llm(settings, log)
+        with choose_progress(quiet, len(items), note) as progress:
+            run = run_batch(items, llm, prompts, options, progress, note=note)
     write_state(output_dir, items, run)
     write_index(output_dir)
     if quiet:

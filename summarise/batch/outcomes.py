@@ -14,6 +14,7 @@ class Status(StrEnum):
     INCOMPLETE = "incomplete"  # a brief was written, but a task failed for part of the document
     SKIPPED = "skipped"  # its brief is up to date
     FAILED = "failed"  # no brief: the document could not be read, or the endpoint failed
+    WAITING = "waiting"  # provider batch: its next requests are out in a job or an exported file
 
 
 @dataclass

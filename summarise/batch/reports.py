@@ -86,6 +86,7 @@ class DocumentPlan:
     repairs: int = 0  # calls made only if an answer falls short: counted in the token ceilings
     prompt_tokens: int = 0  # estimated with cl100k: exact for OpenAI models, close for others
     completion_tokens: int = 0  # the most the calls may write (their max_tokens): a ceiling
+    second_round: int = 0  # calls that wait on another answer (reduce step, repairs): a batch's round 2
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,7 @@ def plan_document(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions)
         repairs=sum(call.repair for call in calls),
         prompt_tokens=sum(call.prompt_tokens for call in calls),
         completion_tokens=sum(call.max_tokens for call in calls),
+        second_round=sum(call.repair or call.chunk == 0 for call in calls),
     )
 
 

@@ -1,0 +1,129 @@
+"""The OpenAI batch file format, both ways: request lines out, result lines into the cache.
+
+One request line: {"custom_id", "method": "POST", "url": "/v1/chat/completions", "body"}.
+One result line (Batch API output and error files, `vllm run_batch` output):
+{"custom_id", "response": {"status_code", "body"}, "error"}. The body is the exact
+request the direct run would send, so an imported answer lands under the same cache
+key and the ordinary pipeline finds it. No key or header is ever written to the file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from summarise.batch.collect import CHAT_URL, Request
+from summarise.cache import ResponseCache
+
+
+def request_lines(requests: Iterable[Request]) -> str:
+    lines = [
+        json.dumps(
+            {"custom_id": request.custom_id, "method": "POST", "url": CHAT_URL, "body": request.body},
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+        for request in requests
+    ]
+    return "".join(line + "\n" for line in lines)
+
+
+@dataclass
+class Imported:
+    """What a results file gave: answers now in the cache, lines that failed, lines refused."""
+
+    answered: list[str] = field(default_factory=list)  # custom_ids now in the cache
+    failed: dict[str, str] = field(default_factory=dict)  # custom_id -> why: retried next round
+    refused: list[str] = field(default_factory=list)  # not a request we made, or not a result line
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    def add(self, other: Imported) -> None:
+        self.answered += other.answered
+        self.failed |= other.failed
+        self.refused += other.refused
+        self.prompt_tokens += other.prompt_tokens
+        self.completion_tokens += other.completion_tokens
+
+
+def _error_text(line: Mapping[str, Any], response: Mapping[str, Any]) -> str:
+    error = line.get("error") or {}
+    body = response.get("body") if isinstance(response.get("body"), dict) else {}
+    error = error or (body or {}).get("error") or {}
+    message = error.get("message") if isinstance(error, dict) else str(error)
+    return str(message or f"HTTP {response.get('status_code')}")[:300]
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def usable_answer(line: Mapping[str, Any], allow_truncated: bool) -> tuple[dict[str, Any] | None, str]:
+    """The cache entry a result line holds, or None and why it is not usable.
+
+    The same rules as a direct call: an empty answer is never stored, nor one cut off
+    where the task needs the whole text.
+    """
+    response = line.get("response")
+    response = response if isinstance(response, dict) else {}
+    body = response.get("body")
+    if line.get("error") or response.get("status_code") != 200 or not isinstance(body, dict):
+        return None, _error_text(line, response)
+    choices = body.get("choices")
+    choice = _dict(choices[0] if isinstance(choices, list) and choices else None)
+    content = _dict(choice.get("message")).get("content")
+    text = content if isinstance(content, str) else ""
+    finish_reason = str(choice.get("finish_reason") or "stop")
+    if not text.strip():
+        return None, f"the model returned an empty answer (finish_reason={finish_reason})"
+    if finish_reason == "length" and not allow_truncated:
+        return None, "the answer was cut off (finish_reason=length)"
+    usage = _dict(body.get("usage"))
+    cached = _dict(usage.get("prompt_tokens_details")).get("cached_tokens")
+    counts = [int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0), int(cached or 0)]
+    return {"text": text, "finish_reason": finish_reason, "usage": counts}, ""
+
+
+def _lines(text: str) -> Iterator[tuple[str, dict[str, Any] | None]]:
+    """(custom_id, line) per result line; a line that is not a result gives (a label, None)."""
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            line = json.loads(raw)
+        except ValueError:
+            yield f"line {number} (not JSON)", None
+            continue
+        custom_id = line.get("custom_id") if isinstance(line, dict) else None
+        if isinstance(custom_id, str) and custom_id:
+            yield custom_id, line
+        else:
+            yield f"line {number} (no custom_id)", None
+
+
+def unknown_ids(text: str, expected: Mapping[str, Request]) -> list[str]:
+    """Result lines that answer no request in `expected`, or are not result lines at all."""
+    return [custom_id for custom_id, line in _lines(text) if line is None or custom_id not in expected]
+
+
+def import_results(text: str, expected: Mapping[str, Request], cache: ResponseCache) -> Imported:
+    """Store every usable answer to a request in `expected` (by custom_id); nothing else is stored."""
+    report = Imported()
+    for custom_id, line in _lines(text):
+        request = expected.get(custom_id) if line is not None else None
+        if line is None or request is None:
+            report.refused.append(custom_id)
+            continue
+        entry, problem = usable_answer(line, request.allow_truncated)
+        if entry is None:
+            if custom_id not in report.answered:
+                report.failed[custom_id] = problem
+            continue
+        cache.set(request.key, entry)
+        report.failed.pop(custom_id, None)  # an answer after an error line for it: the answer wins
+        report.answered.append(custom_id)
+        report.prompt_tokens += entry["usage"][0]
+        report.completion_tokens += entry["usage"][1]
+    return report
