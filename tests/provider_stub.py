@@ -134,7 +134,9 @@ class BatchAPIStandIn:
     def _advance(self, batch_id: str) -> dict[str, Any]:
         """validating -> in_progress (one poll later) -> completed or expired, with its files."""
         batch, script = self.batches[batch_id], self._scripts[batch_id]
-        if batch["status"] == "validating" or (batch["status"] == "in_progress" and script.hold and not self.release.is_set()):
+        if batch["status"] == "validating" or (
+            batch["status"] == "in_progress" and script.hold and not self.release.is_set()
+        ):
             batch["status"] = "in_progress"
             return batch
         if batch["status"] != "in_progress":

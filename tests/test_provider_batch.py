@@ -19,15 +19,16 @@ from pathlib import Path
 
 import httpx2
 import pytest
-from conftest import CASSETTES, RECORDED_CONTEXT, RECORDED_MODEL, REPLAY_BASE_URL, recorder, seed
-from conftest import LONG_SEED, SHORT_SEED
+from conftest import CASSETTES, LONG_SEED, RECORDED_CONTEXT, RECORDED_MODEL, REPLAY_BASE_URL, SHORT_SEED, recorder, seed
 from provider_stub import BatchAPIStandIn, Script, recorded_answers
 from test_batch import LYON, NANTES, front, write
 
 from summarise.cli import main
 
 NANTES_ONLY = CASSETTES / "test_batch" / "test_a_second_run_skips_finished_briefs_with_zero_model_calls.yaml"
-LYON_AND_NANTES = CASSETTES / "test_batch" / "test_a_folder_with_bad_files_gives_mirrored_briefs_a_report_and_an_index.yaml"  # noqa: E501
+LYON_AND_NANTES = (
+    CASSETTES / "test_batch" / "test_a_folder_with_bad_files_gives_mirrored_briefs_a_report_and_an_index.yaml"
+)
 LONG_DOCUMENT = CASSETTES / "test_brief_recorded" / "test_long_document_is_chunked_and_nothing_dropped.yaml"
 LEDGER = ".summarise-batch-jobs.json"
 
@@ -113,5 +114,164 @@ def test_a_results_file_with_a_result_nobody_asked_for_is_refused_whole(replayed
     refused = runner.invoke(main, ["batch", "in", "--import-results", "results.jsonl"])
 
     assert refused.exit_code == 2
-    assert refused.stderr.startswith("Error: results.jsonl: 1 result line(s) answer no request") and "chat-fff" in refused.stderr
+    assert (
+        refused.stderr.startswith("Error: results.jsonl: 1 result line(s) answer no request")
+        and "chat-fff" in refused.stderr
+    )
     assert "nothing imported" in refused.stderr and not Path("outputs/nantes.md").exists()
+
+
+# --- the Batch API, against BatchAPIStandIn ---------------------------------------------
+
+
+@pytest.fixture
+def provider(monkeypatch: pytest.MonkeyPatch):
+    """Start a BatchAPIStandIn answering from the given cassettes, and point summarise at it."""
+    started = []
+
+    def start(*cassettes: Path, scripts: list[Script] | None = None) -> BatchAPIStandIn:
+        stand_in = BatchAPIStandIn(recorded_answers(*cassettes), scripts)
+        running = stand_in.running()
+        running.__enter__()
+        started.append(running)
+        monkeypatch.setenv("OPENAI_BASE_URL", stand_in.url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-stand-in-0123456789abcdef")
+        monkeypatch.setenv("SUMMARISE_MODEL", RECORDED_MODEL)
+        monkeypatch.setenv("SUMMARISE_CONTEXT", RECORDED_CONTEXT)
+        monkeypatch.setenv("SUMMARISE_BATCH_POLL", "0.01")
+        return stand_in
+
+    yield start
+    for running in started:
+        running.__exit__(None, None, None)
+
+
+def job_input(stand_in: BatchAPIStandIn, batch_id: str) -> list[dict]:
+    data = stand_in.files[stand_in.batches[batch_id]["input_file_id"]]
+    return [json.loads(line) for line in data.decode().splitlines()]
+
+
+def long_document(tmp_path: Path) -> None:
+    # The document test_brief_recorded summarises in chunks: its 14 recorded answers serve here.
+    text = seed(SHORT_SEED).read_text(encoding="utf-8") + "\n\n" + seed(LONG_SEED).read_text(encoding="utf-8")
+    write(tmp_path / "in" / "long.txt", text)
+
+
+def test_rounds_of_jobs_brief_a_long_document_with_the_direct_runs_calls_and_retry_failed_lines(
+    provider, runner, tmp_path: Path
+) -> None:
+    long_document(tmp_path)
+    stand_in = provider(LONG_DOCUMENT, scripts=[Script(fail_lines=2)])
+
+    result = runner.invoke(main, ["batch", "in", "--chunk-tokens", "600", "--via", "openai-batch"])
+
+    assert result.exit_code == 0, result.output
+    data = front(Path("outputs/long.md"))
+    assert data["status"] == "complete" and data["chunks"] >= 3
+    # Round 1: the three tasks of every chunk; then the reduce step and the repairs, and the
+    # two lines the provider failed, which were not cached and so were asked again.
+    first, *later = (job_input(stand_in, batch_id) for batch_id in stand_in.created)
+    assert len(first) == 3 * data["chunks"]
+    failed = {line["custom_id"] for line in first[:2]}
+    assert failed <= {line["custom_id"] for line in later[0]}
+    # The reduce step waits for every chunk summary, one of which the provider failed at first.
+    reduce = [line for job in later for line in job if "Part 1:" in line["body"]["messages"][-1]["content"]]
+    assert len(reduce) == 1 and all("Part 1:" not in line["body"]["messages"][-1]["content"] for line in first)
+    # No more model calls than the direct run that recorded these answers (14), plus the two failed lines.
+    assert len(set(stand_in.lines_run)) == 14 and len(stand_in.lines_run) == 16
+    assert len(stand_in.created) <= 3
+    assert "round 1: submitted job batch_1" in result.stderr and "in_progress" in result.stderr
+    ledger = json.loads(Path("outputs", LEDGER).read_text(encoding="utf-8"))
+    assert [job["id"] for job in ledger["jobs"]] == stand_in.created and all(j["imported"] for j in ledger["jobs"])
+    assert "sk-stand-in" not in Path("outputs", LEDGER).read_text(encoding="utf-8")
+
+    # Run again: everything is in the cache, nothing is submitted.
+    again = runner.invoke(main, ["batch", "in", "--chunk-tokens", "600", "--via", "openai-batch"])
+    assert again.exit_code == 0 and "skipped 1" in again.stdout
+    assert len(stand_in.created) <= 3 and len(stand_in.lines_run) == 16
+
+
+def test_an_expired_job_is_finished_by_the_next_and_a_stranger_result_is_refused(
+    provider, runner, tmp_path: Path
+) -> None:
+    write(tmp_path / "in" / "lyon.txt", LYON)
+    write(tmp_path / "in" / "nantes.txt", NANTES)
+    stand_in = provider(LYON_AND_NANTES, scripts=[Script(expire_after=2), Script(stranger=True)])
+
+    result = runner.invoke(main, ["batch", "in", "--via", "openai-batch"])
+
+    assert result.exit_code == 0, result.output
+    assert "job batch_1 expired" in result.stderr
+    assert [len(job_input(stand_in, batch_id)) for batch_id in stand_in.created] == [6, 4]
+    assert len(stand_in.lines_run) == 6  # each request answered once: the two from the expired job were kept
+    assert "refused 1 result line(s) answering no request of ours" in result.stderr
+    assert front(Path("outputs/lyon.md"))["status"] == front(Path("outputs/nantes.md"))["status"] == "complete"
+    stats = runner.invoke(main, ["cache", "stats"])
+    assert ": 6 responses" in stats.stdout  # the stranger's answer was not stored
+
+
+def test_a_request_failed_by_two_jobs_fails_its_document_not_the_batch(provider, runner, tmp_path: Path) -> None:
+    write(tmp_path / "in" / "lyon.txt", LYON)
+    write(tmp_path / "in" / "nantes.txt", NANTES)
+    stand_in = provider(LYON_AND_NANTES, scripts=[Script(fail_lines=1), Script(fail_lines=1)])
+
+    result = runner.invoke(main, ["batch", "in", "--via", "openai-batch"])
+
+    assert result.exit_code == 1, result.output
+    assert len(stand_in.created) == 2  # the third round would only ask the same failing line again
+    assert re.search(r"failed\s+lyon\.txt\s+no usable answer to summary after 2 jobs: stand-in", result.stdout)
+    assert front(Path("outputs/nantes.md"))["status"] == "complete" and not Path("outputs/lyon.md").exists()
+    state = json.loads(Path("outputs/.summarise-batch.json").read_text(encoding="utf-8"))["documents"]
+    assert state["lyon.txt"]["status"] == "failed"
+
+
+def test_a_run_killed_while_polling_resumes_the_same_job(provider, runner, tmp_path: Path) -> None:
+    write(tmp_path / "in" / "nantes.txt", NANTES)
+    stand_in = provider(NANTES_ONLY, scripts=[Script(hold=True)])
+    ledger = Path("outputs", LEDGER)
+    command = [sys.executable, "-m", "summarise", "batch", "in", "--via", "openai-batch"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ.copy())
+    deadline = time.monotonic() + 60
+    while not (ledger.exists() and '"id": "batch_1"' in ledger.read_text(encoding="utf-8")):
+        assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+        time.sleep(0.05)
+    time.sleep(0.2)  # it is polling a job held in progress
+    process.send_signal(signal.SIGKILL)
+    process.wait(10)
+    assert not Path("outputs/nantes.md").exists()
+
+    stand_in.release.set()  # the provider finishes the job while nobody watches
+    resumed = runner.invoke(main, ["batch", "in", "--via", "openai-batch"])
+
+    assert resumed.exit_code == 0, resumed.output
+    assert stand_in.created == ["batch_1"]  # no second submission
+    assert "job batch_1 completed" in resumed.stderr and "imported 3 answer(s)" in resumed.stderr
+    assert front(Path("outputs/nantes.md"))["status"] == "complete"
+
+
+def test_the_dry_run_counts_rounds_and_the_batch_price(replayed: str, runner, tmp_path: Path, monkeypatch) -> None:
+    long_document(tmp_path)
+    monkeypatch.setenv("SUMMARISE_PRICE_PROMPT", "0.15")
+    monkeypatch.setenv("SUMMARISE_PRICE_COMPLETION", "0.60")
+
+    plan = runner.invoke(main, ["batch", "in", "--chunk-tokens", "600", "--via", "openai-batch", "--dry-run"])
+
+    assert plan.exit_code == 0, plan.output
+    rounds = re.search(
+        r"As batch jobs: 2 round\(s\) at most: round 1 sends (\d+) request\(s\); round 2 at most (\d+)", plan.stdout
+    )
+    assert rounds, plan.stdout
+    batch, direct = map(
+        float,
+        re.search(
+            r"batch price \(50% off SUMMARISE_PRICE_\*\): ([\d.]+) USD \(max\), against ([\d.]+) USD direct",
+            plan.stdout,
+        ).groups(),
+    )
+    assert batch == pytest.approx(direct / 2, abs=1e-4) and direct > 0
+
+
+def test_via_the_batch_api_needs_an_endpoint(runner, tmp_path: Path) -> None:
+    write(tmp_path / "in" / "nantes.txt", NANTES)
+    result = runner.invoke(main, ["batch", "in", "--via", "openai-batch"])
+    assert result.exit_code == 2 and result.stderr.startswith("Error: --via openai-batch needs the Batch API")

@@ -169,9 +169,7 @@ def _finish(client: Any, ledger: Ledger, job: Job, llm: CollectingLLM, note: Cal
     ledger.save()
     note(f"round {job.round}: imported {len(report.answered)} answer(s); {len(report.failed)} request(s) to retry")
     if report.refused:
-        note(
-            f"Warning: refused {len(report.refused)} result line(s) that answer no request of ours: {report.refused[0]}"
-        )
+        note(f"Warning: refused {len(report.refused)} result line(s) answering no request of ours: {report.refused[0]}")
     if batch.status == "failed":
         errors = getattr(batch.errors, "data", None) or []
         reason = "; ".join(str(error.message) for error in errors[:3]) or "no reason given"
