@@ -23,7 +23,7 @@ from summarise.chunking import Chunk
 from summarise.config import Language
 from summarise.documents import Document
 from summarise.errors import UnusableAnswer
-from summarise.llm import LLM, Completion, Message, Usage, cache_key
+from summarise.llm import LLM, Completion, Message, UsageMeter, cache_key
 from summarise.pipeline import plan, translates
 from summarise.prompts import Prompts
 from summarise.tasks.common import TaskContext, chunk_prefix
@@ -114,7 +114,7 @@ def collect_ready(document: Document, llm: CollectingLLM, prompts: Prompts, targ
     is asked from inside the task, so it shows up once that answer is in the cache).
     """
     fitted, chunks = plan(document, llm, prompts, target, cap)
-    context = TaskContext(llm, prompts, fitted, target, Usage())
+    context = TaskContext(llm, prompts, fitted, target, UsageMeter())
     misses: list[str] = []
     summaries: list[str | None] = []
 
