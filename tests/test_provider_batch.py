@@ -275,3 +275,4 @@ def test_via_the_batch_api_needs_an_endpoint(runner, tmp_path: Path) -> None:
     write(tmp_path / "in" / "nantes.txt", NANTES)
     result = runner.invoke(main, ["batch", "in", "--via", "openai-batch"])
     assert result.exit_code == 2 and result.stderr.startswith("Error: --via openai-batch needs the Batch API")
+    assert not Path("outputs/nantes.md").exists()

@@ -246,6 +246,8 @@ def run_rounds(
 ) -> BatchRun:
     if llm.cache is None:
         raise ConfigError("batch jobs bring their answers back through the response cache: drop --no-cache")
+    if via is not None and (export_requests or import_results_from):
+        raise ConfigError("--via sends the rounds itself: use it, or --export-requests/--import-results, not both")
     ledger = Ledger.load(output_dir)
     if import_results_from is not None:
         _import_file(import_results_from, ledger, llm, note)
