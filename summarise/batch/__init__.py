@@ -20,7 +20,7 @@ from summarise.batch.outcomes import BatchRun, Outcome, Status
 from summarise.batch.progress import choose_progress
 from summarise.batch.reports import Prices, plan_document, render_plan, render_report, write_index
 from summarise.batch.runner import BatchOptions, run_batch
-from summarise.batch.state import failed_last_time, write_state
+from summarise.batch.state import LOCKS, check_state, failed_last_time, write_state
 from summarise.cache import ResponseCache
 from summarise.config import Settings
 from summarise.files import check_output_folder, check_target, identities
@@ -74,10 +74,20 @@ def run_folder(
     # Before any model call: a batch that could not write its briefs must cost nothing.
     check_output_folder(output_dir)
     check_target(output_dir / INDEX_FILE, inputs)
-    if retry_failed:
+    # A bad state file is set aside now, with a warning, not found out after the whole run.
+    state_was_bad = check_state(output_dir, note, dry_run=dry_run)
+    if retry_failed and state_was_bad:
+        note("--retry-failed: no usable record of the last run, so every document not up to date runs")
+    elif retry_failed:
         items = failed_last_time(items, output_dir)
     options = BatchOptions(
-        settings.target, settings.chunk_tokens, settings.max_input_bytes, write_json, jobs, inputs=inputs
+        settings.target,
+        settings.chunk_tokens,
+        settings.max_input_bytes,
+        write_json,
+        jobs,
+        inputs=inputs,
+        locks=output_dir / LOCKS,
     )
     if not items:
         note("nothing failed last time" if retry_failed else f"no documents in {folder} match {', '.join(patterns)}")

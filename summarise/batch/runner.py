@@ -7,6 +7,7 @@ complete, so a killed batch leaves only complete briefs.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 import traceback
@@ -16,9 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from filelock import FileLock, Timeout
+
 from summarise.batch.discover import Item, reason
 from summarise.batch.outcomes import BatchRun, Outcome, Status
-from summarise.batch.state import is_up_to_date
+from summarise.batch.state import CLAIMED, is_up_to_date
 from summarise.config import Language
 from summarise.documents import Document, load_document
 from summarise.errors import InputError, SummariseError
@@ -37,6 +40,7 @@ class BatchOptions:
     write_json: bool = False
     jobs: int = 1
     inputs: frozenset[Identity] = frozenset()  # every input file: no brief may land on one
+    locks: Path | None = None  # where documents are claimed, so two batches share the work
 
     def targets(self, item: Item) -> list[Path]:
         return [item.output, item.output.with_suffix(".json")] if self.write_json else [item.output]
@@ -90,7 +94,38 @@ class LoadAhead:
         self._pool.shutdown(wait=False)
 
 
+def claim(item: Item, locks: Path | None) -> FileLock | None:
+    """Take the document's lock without waiting, or None if another process holds it.
+
+    An OS file lock: released when its holder ends, killed or not, so a crash leaves no
+    stale claim behind.
+    """
+    lock = FileLock(locks / f"{hashlib.sha256(item.brief.encode()).hexdigest()[:32]}.lock") if locks else None
+    if lock is None:
+        return None
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return None
+    return lock
+
+
 def summarise_one(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions, loading: Future[Document]) -> Outcome:
+    """Claim the document, then summarise it; a document another batch holds is left to it."""
+    if options.locks is None:
+        return _summarise(item, llm, prompts, options, loading)
+    options.locks.mkdir(parents=True, exist_ok=True)
+    lock = claim(item, options.locks)
+    if lock is None:
+        loading.cancel()
+        return Outcome(item.name, Status.SKIPPED, CLAIMED, item.brief)
+    try:  # the holder re-checks "up to date" inside: the other batch may have just finished it
+        return _summarise(item, llm, prompts, options, loading)
+    finally:
+        lock.release()
+
+
+def _summarise(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions, loading: Future[Document]) -> Outcome:
     """Never raises for a bad document: the batch goes on and the outcome says why."""
     started = time.monotonic()
     try:

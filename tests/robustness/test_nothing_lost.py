@@ -6,6 +6,7 @@ several moments, and two summarise processes sharing one cache and one output fo
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -71,14 +72,49 @@ def test_sigkill_at_any_moment_leaves_only_complete_briefs_and_the_rerun_finishe
     assert f"skipped {finished_before}" in result.output
 
 
-def test_two_processes_at_once_share_cache_and_outputs_safely(runner, fault_stub) -> None:
+def test_two_processes_at_once_share_the_work_cache_and_outputs_safely(runner, fault_stub) -> None:
     names = make_folder()
-    fault_stub(latency=0.05)
+    stub = fault_stub(latency=0.05)
     first, second = batch_process("--jobs", "2"), batch_process("--jobs", "2")
     assert first.wait(timeout=120) == 0 and second.wait(timeout=120) == 0
     assert assert_only_complete_briefs(Path("out")) == len(names)
+    # Each document was claimed by one process: together they made one run's calls.
+    assert len(stub.requests) == 3 * len(names)
+    state = json.loads(Path("out/.summarise-batch.json").read_text(encoding="utf-8"))["documents"]
+    # A process records what it did; a document the other one held keeps that one's record.
+    assert {entry["status"] for entry in state.values()} <= {"done", "skipped"} and len(state) == len(names)
+    assert not [entry for entry in state.values() if "another summarise process" in entry["detail"]]
     index = Path("out/index.md").read_text(encoding="utf-8")
     assert all(name in index for name in names)
     stats = runner.invoke(main, ["cache", "stats"])
     assert stats.exit_code == 0 and f"{3 * len(names)} responses" in stats.output
     assert not [path for path in Path("out").iterdir() if path.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        b"{not json",
+        b"\xff\xfe garbage",
+        b'{"documents": {"a|b.txt": "oops"}}',
+        b'{"documents": ["lyon.txt"]}',
+        b'{"documents": {"lyon.txt": {"status": "failed", "detail": 7}}}',
+    ],
+)
+def test_a_bad_state_file_is_set_aside_with_a_warning_before_any_work(runner, fault_stub, state: bytes) -> None:
+    names = make_folder()
+    Path("out").mkdir()
+    Path("out/.summarise-batch.json").write_bytes(state)
+    stub = fault_stub()
+    for extra in ([], ["--retry-failed"]):
+        result = runner.invoke(main, ["batch", "in", "-o", "out", *extra])
+        assert result.exit_code == 0, result.output
+        assert "Traceback" not in result.output and "unexpected" not in result.output
+        if not extra:  # noticed first, before any document: the first line
+            first = result.stderr.splitlines()[0]
+            assert first.startswith("Warning: out/.summarise-batch.json is damaged") and "moved it to" in first
+            assert len(stub.requests) == 3 * len(names) and Path("out/index.md").is_file()
+            Path("out/.summarise-batch.json").write_bytes(state)  # again, for --retry-failed
+    set_aside = sorted(Path("out").glob(".summarise-batch.json.bad-*"))
+    assert set_aside and set_aside[0].read_bytes() == state  # kept, not deleted
+    assert json.loads(Path("out/.summarise-batch.json").read_text(encoding="utf-8"))["documents"]
