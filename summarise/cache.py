@@ -2,34 +2,90 @@
 
 Values are stored as JSON text, never pickled objects: diskcache unpickles what it
 stored in pickle mode, so anyone able to write the folder could run code through it
-(CVE-2025-69872). The folder is created private (0700).
+(CVE-2025-69872). The folder, and the cache folder above it, are created private (0700).
+
+A cache only saves calls, so it must never cost a run: a damaged database (truncated,
+garbled) is moved aside with a one-line warning and a new one started; a folder that
+cannot be written means a run without the cache, and a warning.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
+import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import diskcache
 
 from summarise.errors import ConfigError
+from summarise.files import aside_name, private_folder
+from summarise.terminal import warn_on_stderr
+
+# What a broken or unusable sqlite file raises: the damaged ones, then the unopenable ones.
+_DAMAGED = (sqlite3.DatabaseError,)
+_UNUSABLE = (sqlite3.OperationalError, OSError, diskcache.Timeout)
+
+
+class CacheUnusable(Exception):
+    """The cache folder cannot be used at all (read-only, not a folder): run without it."""
 
 
 class ResponseCache:
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, warn: Callable[[str], None] = warn_on_stderr) -> None:
         self.directory = directory
+        self._warn = warn
         try:
-            directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+            private_folder(directory)
             os.chmod(directory, 0o700)
-            # sqlite in WAL mode copes with several summarise processes at once.
-            self._store = diskcache.Cache(str(directory), size_limit=2**32, timeout=60)
         except OSError as exc:
-            raise ConfigError(f"cannot use cache folder {directory}: {exc.strerror}; set SUMMARISE_CACHE_DIR") from exc
+            raise CacheUnusable(f"cannot use cache folder {directory} ({exc.strerror})") from exc
+        if not os.access(directory, os.W_OK | os.X_OK):
+            raise CacheUnusable(f"cache folder {directory} is not writable")
+        self._store: diskcache.Cache | None = self._open()
+
+    def _open(self) -> diskcache.Cache:
+        try:
+            # sqlite in WAL mode copes with several summarise processes at once.
+            return diskcache.Cache(str(self.directory), size_limit=2**32, timeout=60)
+        except sqlite3.OperationalError as exc:  # "unable to open", "readonly database", locked...
+            raise CacheUnusable(f"cannot open the response cache in {self.directory} ({exc})") from exc
+        except _DAMAGED as exc:  # "file is not a database", "database disk image is malformed"
+            aside = self._set_aside(exc)
+        try:
+            return diskcache.Cache(str(self.directory), size_limit=2**32, timeout=60)
+        except _DAMAGED + _UNUSABLE as exc:
+            raise CacheUnusable(f"cannot start a new response cache in {self.directory} ({exc})") from exc
+        finally:
+            self._warn(f"Warning: the response cache was damaged; moved it to {aside} and started a new one")
+
+    def _set_aside(self, exc: BaseException) -> Path:
+        aside = aside_name(self.directory, "damaged")
+        try:
+            self.directory.rename(aside)
+            private_folder(self.directory)
+        except OSError as error:
+            raise CacheUnusable(
+                f"the response cache in {self.directory} is damaged ({exc}) and cannot be moved"
+            ) from error
+        return aside
+
+    def _failed(self, exc: BaseException) -> None:
+        """Damage found mid-run: this run goes on without the cache (the next one repairs it)."""
+        self._warn(f"Warning: the response cache failed ({exc}); going on without it")
+        self.close()
 
     def get(self, key: str) -> dict[str, Any] | None:
-        raw = self._store.get(key)
+        if self._store is None:
+            return None
+        try:
+            raw = self._store.get(key)
+        except _DAMAGED + _UNUSABLE as exc:
+            self._failed(exc)
+            return None
         if not isinstance(raw, str):
             return None
         try:
@@ -39,13 +95,43 @@ class ResponseCache:
         return value if isinstance(value, dict) else None
 
     def set(self, key: str, value: dict[str, Any]) -> None:
-        self._store.set(key, json.dumps(value, ensure_ascii=False, sort_keys=True))
+        if self._store is None:
+            return
+        try:
+            self._store.set(key, json.dumps(value, ensure_ascii=False, sort_keys=True))
+        except _DAMAGED + _UNUSABLE as exc:
+            self._failed(exc)
 
     def stats(self) -> dict[str, int]:
+        if self._store is None:
+            return {"entries": 0, "bytes": 0}
         return {"entries": len(self._store), "bytes": int(self._store.volume())}
 
     def clear(self) -> int:
-        return int(self._store.clear())
+        """Every cached response, and the damaged copies set aside earlier."""
+        removed = int(self._store.clear()) if self._store is not None else 0
+        for aside in self.directory.parent.glob(f"{self.directory.name}.damaged-*"):
+            shutil.rmtree(aside, ignore_errors=True)
+        return removed
 
     def close(self) -> None:
-        self._store.close()
+        if self._store is not None:
+            store, self._store = self._store, None
+            store.close()
+
+
+def open_cache(directory: Path, warn: Callable[[str], None] = warn_on_stderr) -> ResponseCache | None:
+    """The cache, or None (and a warning) when its folder cannot be used: the run goes on without it."""
+    try:
+        return ResponseCache(directory, warn)
+    except CacheUnusable as exc:
+        warn(f"Warning: {exc}; running without the response cache")
+        return None
+
+
+def cache_for_command(directory: Path, warn: Callable[[str], None]) -> ResponseCache:
+    """`summarise cache stats/clear`: there is nothing to go on without, so an unusable cache is an error."""
+    try:
+        return ResponseCache(directory, warn)
+    except CacheUnusable as exc:
+        raise ConfigError(f"{exc}; set SUMMARISE_CACHE_DIR to a folder you can write") from exc

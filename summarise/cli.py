@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from summarise import __version__
-from summarise.cache import ResponseCache
+from summarise.cache import ResponseCache, cache_for_command
 from summarise.config import FACTS_METHODS, Settings, resolve_settings
 from summarise.documents import load_document, parse_document
 from summarise.errors import EXIT_BUG, SummariseError
@@ -102,7 +102,7 @@ def settings_from(options: dict[str, Any]) -> Settings:
 
 
 def open_llm(settings: Settings) -> LLM:
-    return llm_for(settings, say if settings.verbose else None)
+    return llm_for(settings, say if settings.verbose else None, warn=say)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -290,7 +290,7 @@ def cache() -> None:
 
 
 def _response_cache() -> ResponseCache:
-    return ResponseCache(resolve_settings().cache_dir / "responses")
+    return cache_for_command(resolve_settings().cache_dir / "responses", say)
 
 
 @cache.command("path")

@@ -20,6 +20,7 @@ from pathlib import Path
 from filelock import FileLock
 
 from summarise.errors import EngineError
+from summarise.files import private_folder
 
 # Qwen2.5-Coder-1.5B-Instruct, Q4_K_M GGUF (Apache-2.0), split over 22 registry packages.
 BUNDLED_MODEL_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m"
@@ -103,7 +104,7 @@ def ensure_bundled_model(cache_dir: Path) -> ModelFile:
     if target.exists() and verified_sha256(target) == BUNDLED_SHA256:
         return ModelFile(target, BUNDLED_SHA256, BUNDLED_MODEL_NAME)
     parts = bundled_part_paths()
-    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_folder(target.parent)  # the cache folder too: 0700, like the responses in it
     # Concurrent first runs: one assembles, the others wait and then find the file.
     with FileLock(str(target) + ".lock"):
         if target.exists() and verified_sha256(target) == BUNDLED_SHA256:

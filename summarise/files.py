@@ -13,6 +13,7 @@ import json
 import os
 import stat
 import tempfile
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -124,6 +125,27 @@ def check_output_folder(folder: Path) -> None:
             pass
     except OSError as exc:
         raise OutputError(f"cannot write in {folder}: {exc.strerror}") from exc
+
+
+def private_folder(path: Path) -> None:
+    """Create `path` and its missing parents 0700; a folder that exists already is left as its owner set it."""
+    missing: list[Path] = []
+    while not path.exists() and path.parent != path:
+        missing.append(path)
+        path = path.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(folder, 0o700)  # mkdir's mode is filtered by the umask
+
+
+def aside_name(path: Path, why: str) -> Path:
+    """A free name beside `path` for setting it aside (`x.bad-20260101-120000`), never an existing one."""
+    stem = f"{path.name}.{why}-{time.strftime('%Y%m%d-%H%M%S')}"
+    candidate, number = path.with_name(stem), 1
+    while os.path.lexists(candidate):
+        number += 1
+        candidate = path.with_name(f"{stem}-{number}")
+    return candidate
 
 
 # Temp files are created private (0600); a brief should get the usual permissions instead.

@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Any
 import openai
 
 from summarise.brief import Usage
-from summarise.cache import ResponseCache
+from summarise.cache import ResponseCache, open_cache
 from summarise.config import Settings
 from summarise.engine import EngineConfig, ModelFile, ensure_bundled_model, shared_engine, user_model
 from summarise.errors import EndpointError
+from summarise.terminal import warn_on_stderr
 
 if TYPE_CHECKING:
     import httpx2
@@ -316,7 +317,9 @@ def _reason(exc: openai.APIStatusError) -> str:
     return str(exc.message)[:300]
 
 
-def open_llm(settings: Settings, log: Callable[[str], None] | None = None) -> LLM:
-    """The LLM with its response cache (unless the settings turn it off)."""
-    cache = ResponseCache(settings.cache_dir / "responses") if settings.use_cache else None
+def open_llm(
+    settings: Settings, log: Callable[[str], None] | None = None, warn: Callable[[str], None] = warn_on_stderr
+) -> LLM:
+    """The LLM with its response cache (unless the settings turn it off, or it cannot be used: see `warn`)."""
+    cache = open_cache(settings.cache_dir / "responses", warn) if settings.use_cache else None
     return LLM(settings, cache, log=log)

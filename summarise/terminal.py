@@ -33,6 +33,13 @@ def shown(text: object, *, keep_newlines: bool = False) -> str:
     return _UNSAFE.sub(lambda match: _escape(match.group()), str(text))
 
 
+def warn_on_stderr(message: str) -> None:
+    """Where a library-level warning goes when the caller gave no other place: one safe line."""
+    import sys
+
+    print(shown(message), file=sys.stderr, flush=True)
+
+
 def shown_markup(text: object) -> str:
     """For rich, which reads `[bold]` in a string as markup: escaped both ways."""
     from rich.markup import escape

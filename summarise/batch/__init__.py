@@ -21,7 +21,7 @@ from summarise.batch.progress import choose_progress
 from summarise.batch.reports import Prices, plan_document, render_plan, render_report, write_index
 from summarise.batch.runner import BatchOptions, run_batch
 from summarise.batch.state import LOCKS, check_state, failed_last_time, write_state
-from summarise.cache import ResponseCache
+from summarise.cache import open_cache
 from summarise.config import Settings
 from summarise.files import check_output_folder, check_target, identities
 from summarise.llm import LLM, open_llm
@@ -99,7 +99,7 @@ def run_folder(
         return BatchRun([], report=report)
     started = time.monotonic()
     if rounds:
-        cache = ResponseCache(settings.cache_dir / "responses") if settings.use_cache else None
+        cache = open_cache(settings.cache_dir / "responses", note) if settings.use_cache else None
         collecting = CollectingLLM(settings, cache, log=log)
         llm: LLM = collecting
         run = run_rounds(
@@ -114,7 +114,7 @@ def run_folder(
             note=note,
         )
     else:
-        llm = open_llm(settings, log)
+        llm = open_llm(settings, log, warn=note)
         with choose_progress(quiet, len(items), note) as progress:
             run = run_batch(items, llm, prompts, options, progress, note=note)
     write_state(output_dir, items, run)

@@ -8,7 +8,6 @@ deleted) with a warning, so a bad file costs one line, not the run.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -19,7 +18,7 @@ from filelock import FileLock
 from summarise.batch.discover import Item
 from summarise.batch.outcomes import BatchRun, Outcome, Status
 from summarise.errors import ConfigError
-from summarise.files import atomic_write
+from summarise.files import aside_name, atomic_write
 from summarise.render import read_front_matter
 
 STATE_FILE = ".summarise-batch.json"
@@ -80,7 +79,7 @@ def check_state(output_dir: Path, warn: Callable[[str], None], *, dry_run: bool 
     if dry_run:
         warn(f"Warning: {path} is damaged ({problem}); a real run will set it aside")
         return True
-    aside = path.with_name(f"{STATE_FILE}.bad-{time.strftime('%Y%m%d-%H%M%S')}")
+    aside = aside_name(path, "bad")
     try:
         path.rename(aside)
     except OSError as exc:
