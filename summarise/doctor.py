@@ -18,6 +18,49 @@ from summarise.errors import EngineError
 from summarise.prompts import Prompts
 
 
+def check_endpoint(settings: Settings, out: Callable[[str], None]) -> int:
+    """Ask the endpoint (GET /models) whether it answers, takes the key and serves the model.
+
+    Configuration alone says nothing about a server that is down, a base URL without its
+    /v1, or a model name with a typo: doctor only says "ok" for what it has seen answer.
+    """
+    import openai
+
+    from summarise.llm import redact
+
+    where = (settings.base_url or "https://api.openai.com/v1").rstrip("/")
+    client = openai.OpenAI(
+        base_url=where, api_key=settings.api_key or "not-needed", timeout=min(settings.timeout, 15.0), max_retries=0
+    )
+    try:
+        served = [model.id for model in client.models.list()]
+    except openai.AuthenticationError:
+        out("reachable:       yes, but the API key was REJECTED (401): check OPENAI_API_KEY")
+        return 1
+    except openai.NotFoundError:
+        out(
+            f"reachable:       PROBLEM: {where}/models is not found (404): is the base URL right (often ending in /v1)?"
+        )
+        return 1
+    except (openai.APITimeoutError, openai.APIConnectionError):
+        out(f"reachable:       NO: cannot reach {where}: is the server running? check OPENAI_BASE_URL")
+        return 1
+    except openai.APIStatusError as exc:
+        reason = redact(str(exc.message), settings.api_key)[:200]
+        out(f"reachable:       PROBLEM: {where}/models answered HTTP {exc.status_code}: {reason}")
+        return 1
+    except Exception as exc:  # a reply that is not JSON, or not a model list: not an OpenAI-compatible API
+        out(f"reachable:       PROBLEM: {where} answered, but not as an OpenAI-compatible API ({type(exc).__name__})")
+        return 1
+    out(f"reachable:       yes ({len(served)} model(s) served)")
+    if settings.model in served:
+        out(f"model served:    yes, {settings.model}")
+        return 0
+    listed = ", ".join(served[:10]) + (", ..." if len(served) > 10 else "")
+    out(f"model served:    NO: {settings.model} is not served here; --model one of: {listed or '(none listed)'}")
+    return 1
+
+
 def diagnose(settings: Settings, out: Callable[[str], None]) -> int:
     """Print a report; return the number of problems found."""
     problems = 0
@@ -28,7 +71,7 @@ def diagnose(settings: Settings, out: Callable[[str], None]) -> int:
         out(f"endpoint:        {settings.base_url or 'https://api.openai.com/v1'}")
         out(f"model:           {settings.model}")
         out(f"api key:         {'set' if settings.api_key else 'not set (fine for local servers)'}")
-        return problems
+        return problems + check_endpoint(settings, out)
     out("endpoint:        embedded llama.cpp engine (no OPENAI_BASE_URL or OPENAI_API_KEY set)")
     if importlib.util.find_spec("xllamacpp") is None:
         out(f"engine:          MISSING: run {INSTALL_HINT}")

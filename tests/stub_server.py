@@ -81,6 +81,8 @@ class FaultInjectionStub:
         self.latency = latency
         self.requests: list[SeenRequest] = []
         self.hold_when = ""  # a request whose last message contains this waits for `release`
+        self.models = ["stub-model"]  # what GET /models lists (summarise doctor asks)
+        self.models_reply: Reply | None = None  # a fault for GET /models instead of the list
         self.release = threading.Event()
         self._lock = threading.Lock()
         stub = self
@@ -90,6 +92,26 @@ class FaultInjectionStub:
 
             def log_message(self, *args: object) -> None:  # keep test output clean
                 pass
+
+            def do_GET(self) -> None:
+                with stub._lock:
+                    headers = {name.lower(): value for name, value in self.headers.items()}
+                    reply = stub.models_reply or Reply()
+                    stub.requests.append(SeenRequest(self.path, headers, {}, time.monotonic(), reply.status))
+                if not self.path.rstrip("/").endswith("/models"):
+                    reply = Reply(404, error={"message": "no such route", "type": "not_found"})
+                listing = {"object": "list", "data": [{"id": name, "object": "model"} for name in stub.models]}
+                if reply.raw_body is not None:
+                    payload = reply.raw_body
+                elif reply.status != 200:
+                    payload = json.dumps({"error": reply.error or {"message": f"stub error {reply.status}"}}).encode()
+                else:
+                    payload = json.dumps(listing).encode()
+                self.send_response(reply.status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length", 0))
