@@ -28,9 +28,10 @@ from typing import Any
 import openai
 from _common import SEEDS, fresh_cache_dir, load_now, machine, quiet_enough, verdict, workdir
 
-from summarise.config import resolve_settings
+from summarise.cli import settings_from_env
 from summarise.documents import load_document
-from summarise.engine import EngineConfig, shared_engine, stop_shared_engine
+from summarise.endpoint import resolve_endpoint
+from summarise.engine import shared_engine, stop_shared_engine
 from summarise.llm import LLM, Completion, Message
 from summarise.pipeline import build_brief
 from summarise.prompts import Prompts
@@ -60,10 +61,8 @@ def naive_layout(messages: list[Message]) -> list[Message]:
 def start_engine(llm: LLM) -> str:
     """A fresh engine (empty prompt cache): each layout starts from the same state."""
     stop_shared_engine()
-    assert llm.model_file is not None
-    settings = llm.settings
-    config = EngineConfig(llm.model_file, llm.context_tokens, settings.engine_parallel, settings.engine_threads)
-    return shared_engine(config).base_url
+    assert llm.endpoint.engine is not None
+    return shared_engine(llm.endpoint.engine).base_url
 
 
 def main() -> int:
@@ -82,7 +81,8 @@ def main() -> int:
     naive_repairs: list[int] = []
     with workdir("prompt-efficiency") as work:
         os.environ["SUMMARISE_CACHE_DIR"] = str(fresh_cache_dir(work))
-        settings = resolve_settings(no_cache=True, chunk_tokens=args.chunk_tokens)
+        chunking = ["--chunk-tokens", str(args.chunk_tokens)] if args.chunk_tokens else []
+        settings = settings_from_env("--no-cache", *chunking)
         prompts = Prompts(None)
         documents = [load_document(path, settings.max_input_bytes) for path in args.documents]
 
@@ -96,12 +96,12 @@ def main() -> int:
                 if call:
                     repairs.append(int(call.group(1)) - int(call.group(2)))
 
-        llm = RecordingLLM(settings, cache=None, log=log)
+        llm = RecordingLLM(resolve_endpoint(settings), context_tokens=settings.effective_context, log=log)
         print(f"summarise's layout, fresh engine at {start_engine(llm)} ({llm.model}, context {llm.context_tokens})")
         for document in documents:
             started = time.perf_counter()
             llm.sent.clear()
-            usage = build_brief(document, llm, prompts, settings.target, settings.chunk_tokens).usage
+            usage = build_brief(document, llm, prompts, settings.brief_options()).usage
             ours[document.source] = usage.prompt_tokens_processed
             sent_by_document[document.source] = list(llm.sent)
             print(

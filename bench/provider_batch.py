@@ -34,8 +34,8 @@ from _common import ROOT, SEEDS, machine, workdir
 from summarise.batch.discover import discover
 from summarise.batch.jobs import BATCH_DISCOUNT
 from summarise.batch.runner import load
-from summarise.config import Language, Settings
-from summarise.llm import LLM
+from summarise.config import Settings
+from summarise.llm import open_llm
 from summarise.pipeline import plan, planned_calls
 from summarise.prompts import Prompts
 
@@ -67,17 +67,17 @@ def main() -> int:
     parser.add_argument("--price-completion", type=float, default=price("completion", 0.60))
     parser.add_argument("--chunk-tokens", type=int, default=None)
     args = parser.parse_args()
-    settings = Settings(model="gpt-4o-mini", api_key="not-used-nothing-is-sent")
-    llm = LLM(settings, cache=None)
-    prompts, target = Prompts(None), Language("en", "English")
+    settings = Settings(model="gpt-4o-mini", api_key="not-used-nothing-is-sent", chunk_tokens=args.chunk_tokens)
+    llm = open_llm(settings, cache=False)
+    prompts, options = Prompts(None), settings.brief_options()
     rows = {"round 1": [0, 0, 0], "round 2 (reduce)": [0, 0, 0], "round 2 (repairs, max)": [0, 0, 0]}
     chunks = 0
     with workdir("provider-batch") as work:
         folder_of(work / "in", args.documents)
         for item in discover(work / "in", work / "out", ("*.txt",), (), True):
-            fitted, planned = plan(load(item, settings.max_input_bytes), llm, prompts, target, args.chunk_tokens)
+            fitted, planned = plan(load(item, settings.max_input_bytes), llm, prompts, options)
             chunks += len(planned)
-            for call in planned_calls(fitted, planned, prompts, target):
+            for call in planned_calls(fitted, planned, prompts, options):
                 row = "round 2 (repairs, max)" if call.repair else "round 2 (reduce)" if call.chunk == 0 else "round 1"
                 rows[row] = [rows[row][0] + 1, rows[row][1] + call.prompt_tokens, rows[row][2] + call.max_tokens]
 

@@ -1,3 +1,106 @@
-"""summarise: turn documents in any language into reviewable Markdown briefs."""
+"""summarise: turn documents in any language into reviewable Markdown briefs.
+
+The library face::
+
+    from summarise import BriefOptions, Settings, build_brief, load_document, open_llm, Prompts
+
+    settings = Settings(base_url="http://localhost:11434/v1", model="llama3.1")
+    brief = build_brief(load_document(path, settings.max_input_bytes), open_llm(settings),
+                        Prompts(), settings.brief_options())
+
+Names are imported on first use, so `import summarise` (and `summarise --help`) stays quick.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from summarise.batch import BatchRun, run_folder
+    from summarise.brief import Brief, Check, Fact, Usage
+    from summarise.config import BriefOptions, FactsMethod, Settings
+    from summarise.documents import Document, load_document, parse_document
+    from summarise.endpoint import Endpoint, resolve_endpoint
+    from summarise.errors import (
+        ConfigError,
+        EndpointError,
+        EngineError,
+        FormatNotSupported,
+        InputError,
+        SummariseError,
+        UnusableAnswer,
+    )
+    from summarise.languages import Language, parse_language
+    from summarise.llm import LLM, open_llm
+    from summarise.pipeline import brief_key, build_brief, planned_calls
+    from summarise.prompts import Prompts
+    from summarise.render import read_front_matter, render_json, render_markdown
+
+_EXPORTS = {
+    "summarise.batch": ["BatchRun", "run_folder"],
+    "summarise.brief": ["Brief", "Check", "Fact", "Usage"],
+    "summarise.config": ["BriefOptions", "FactsMethod", "Settings"],
+    "summarise.documents": ["Document", "load_document", "parse_document"],
+    "summarise.endpoint": ["Endpoint", "resolve_endpoint"],
+    "summarise.errors": [
+        "ConfigError",
+        "EndpointError",
+        "EngineError",
+        "FormatNotSupported",
+        "InputError",
+        "SummariseError",
+        "UnusableAnswer",
+    ],
+    "summarise.languages": ["Language", "parse_language"],
+    "summarise.llm": ["LLM", "open_llm"],
+    "summarise.pipeline": ["brief_key", "build_brief", "planned_calls"],
+    "summarise.prompts": ["Prompts"],
+    "summarise.render": ["read_front_matter", "render_json", "render_markdown"],
+}
+_HOME = {name: module for module, names in _EXPORTS.items() for name in names}
+__all__ = [
+    "LLM",
+    "BatchRun",
+    "Brief",
+    "BriefOptions",
+    "Check",
+    "ConfigError",
+    "Document",
+    "Endpoint",
+    "EndpointError",
+    "EngineError",
+    "Fact",
+    "FactsMethod",
+    "FormatNotSupported",
+    "InputError",
+    "Language",
+    "Prompts",
+    "Settings",
+    "SummariseError",
+    "UnusableAnswer",
+    "Usage",
+    "__version__",
+    "brief_key",
+    "build_brief",
+    "load_document",
+    "open_llm",
+    "parse_document",
+    "parse_language",
+    "planned_calls",
+    "read_front_matter",
+    "render_json",
+    "render_markdown",
+    "resolve_endpoint",
+    "run_folder",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module 'summarise' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOME[name]), name)
+    globals()[name] = value  # once imported, an ordinary attribute
+    return value

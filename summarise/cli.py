@@ -1,28 +1,21 @@
-"""The command line: each command validates options, calls one core function, maps errors."""
+"""The command line: each command takes its options (summarise/options.py), calls one core
+function, and turns the outcome into an exit code; our errors become one `Error:` line."""
 
 from __future__ import annotations
 
 import functools
 import os
 import sys
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from summarise import __version__
-from summarise.cache import ResponseCache, cache_for_command
-from summarise.config import FACTS_METHODS, Settings, resolve_settings
-from summarise.documents import load_document, parse_document
-from summarise.errors import EXIT_BUG, SummariseError
-from summarise.files import check_brief_targets, identities, stdin_identity, write_ours
-from summarise.llm import LLM
-from summarise.llm import open_llm as llm_for
-from summarise.pipeline import build_brief
-from summarise.prompts import Prompts
-from summarise.render import render_json, render_markdown
+from summarise.config import Settings, default_cache_dir
+from summarise.errors import EXIT_BUG, EXIT_PROBLEMS, SummariseError
+from summarise.options import cache_dir_option, endpoint_options, settings_from
 from summarise.terminal import shown
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -55,57 +48,36 @@ def reports_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def endpoint_options(command: F) -> F:
-    """Options shared by brief and batch: where the model is, and how to ask it."""
-    options = [
-        click.option("--to", "to", metavar="LANG", help="Target language, name or code. [default: English]"),
-        click.option("--model", help="Model name at the endpoint (env SUMMARISE_MODEL)."),
-        click.option("--base-url", help="OpenAI-compatible endpoint (env OPENAI_BASE_URL)."),
-        click.option(
-            "--model-file",
-            type=click.Path(path_type=Path, dir_okay=False),
-            help="Run the embedded engine with this GGUF model instead of the bundled one.",
-        ),
-        click.option("--no-cache", is_flag=True, help="Neither read nor write the response cache."),
-        click.option("--json", "write_json", is_flag=True, help="Also write a JSON file beside the Markdown."),
-        click.option(
-            "--prompts",
-            "prompts_dir",
-            type=click.Path(path_type=Path, file_okay=False),
-            help="Folder of your own templates.",
-        ),
-        click.option("--chunk-tokens", type=click.IntRange(min=64), help="Cap on document tokens per chunk."),
-        click.option(
-            "--facts-method",
-            type=click.Choice(FACTS_METHODS),
-            help="Evidence by numbered line (default; best for small models) or by verbatim quote.",
-        ),
-        click.option("-v", "--verbose", is_flag=True, help="Show each call, its tokens and cache hits."),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+class OneLineErrors(click.Group):
+    """A bad option or argument is one `Error:` line too, like our own errors (no usage block)."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        except click.ClickException as exc:
+            say(f"Error: {exc.format_message()}")
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            say("Aborted!")
+            sys.exit(1)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
 
 
-def settings_from(options: dict[str, Any]) -> Settings:
-    return resolve_settings(
-        to=options.get("to"),
-        base_url=options.get("base_url"),
-        model=options.get("model"),
-        model_file=options.get("model_file"),
-        no_cache=bool(options.get("no_cache")),
-        prompts_dir=options.get("prompts_dir"),
-        chunk_tokens=options.get("chunk_tokens"),
-        facts_method=options.get("facts_method"),
-        verbose=bool(options.get("verbose")),
-    )
+def settings_from_env(*args: str) -> Settings:
+    """The Settings the CLI resolves from these options and the environment (for tests and benchmarks)."""
+    with doctor.make_context("summarise", list(args)) as context:
+        return settings_from(context.params)
 
 
-def open_llm(settings: Settings) -> LLM:
-    return llm_for(settings, say if settings.verbose else None, warn=say)
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="summarise")
 def main() -> None:
     """Turn documents in any language into Markdown briefs: summary, key facts with
@@ -118,15 +90,19 @@ def main() -> None:
     """
 
 
+json_option = click.option("--json", "write_json", is_flag=True, help="Also write a JSON file beside the Markdown.")
+
+
 @main.command()
 @click.argument("source", type=click.Path(path_type=Path, dir_okay=True, allow_dash=True))
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path, allow_dash=True), help="Brief path, or - for standard output."
 )
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Chunks in parallel.")
+@json_option
 @endpoint_options
 @reports_errors
-def brief(source: Path, output: Path | None, write_json: bool, jobs: int, **options: Any) -> None:
+def brief(source: Path, output: Path | None, jobs: int, write_json: bool, **options: Any) -> None:
     """Write a brief of one document (a file, or - for standard input).
 
     \b
@@ -136,37 +112,13 @@ def brief(source: Path, output: Path | None, write_json: bool, jobs: int, **opti
       cat notes.txt | summarise brief -                 # brief on standard output
       OPENAI_API_KEY=... summarise brief doc.txt --model gpt-4o-mini
     """
+    from summarise.single import STDIO, brief_file
+
     settings = settings_from(options)
-    if jobs > 1:  # one engine slot per concurrent chunk keeps each chunk's prefix cached
-        settings = settings.with_changes(engine_parallel=min(jobs, 4))
-    prompts = Prompts(settings.prompts_dir)
-    if str(source) == "-":
-        inputs = stdin_identity()
-        document = parse_document(sys.stdin.buffer.read(), "-")
-        output = output or Path("-")
-    else:
-        inputs = identities([source])
-        document = load_document(source, settings.max_input_bytes)
-        output = output or Path("outputs") / f"{source.stem}.md"
-    if str(output) != "-":  # before any model call: a refused output must cost nothing
-        check_brief_targets(output, write_json, inputs)
-    started = time.monotonic()
-    llm = open_llm(settings)
-    result = build_brief(document, llm, prompts, settings.target, settings.chunk_tokens, workers=jobs)
-    markdown = render_markdown(result)
-    if str(output) == "-":
-        click.echo(markdown, nl=False)
-    else:
-        write_ours(output, markdown, inputs)
-        if write_json:
-            write_ours(output.with_suffix(".json"), render_json(result), inputs)
-        usage = result.usage
-        say(
-            f"wrote {output} ({len(result.facts)} facts, {result.supported_facts} supported; "
-            f"{usage.llm_calls} calls, {usage.cache_hits} cache hits, {time.monotonic() - started:.0f} s)"
-        )
-    if result.problems:
-        say("Warning: " + "; ".join(result.problems))
+    log = say if settings.verbose else None
+    run = brief_file(source, settings, output=output, jobs=jobs, write_json=write_json, note=say, log=log)
+    if run.output == STDIO:
+        click.echo(run.markdown, nl=False)
 
 
 @main.command()
@@ -214,6 +166,11 @@ def brief(source: Path, output: Path | None, write_json: bool, jobs: int, **opti
     metavar="FILE.jsonl",
     help="Read a batch results file into the cache, then write the briefs it completes.",
 )
+@click.option("--price-prompt", envvar="SUMMARISE_PRICE_PROMPT", show_envvar=True, type=click.FloatRange(min=0),
+              help="USD per million prompt tokens, for the dry run's cost.")  # fmt: skip
+@click.option("--price-completion", envvar="SUMMARISE_PRICE_COMPLETION", show_envvar=True,
+              type=click.FloatRange(min=0), help="USD per million completion tokens.")  # fmt: skip
+@json_option
 @endpoint_options
 @reports_errors
 def batch(
@@ -226,6 +183,8 @@ def batch(
     retry_failed: bool,
     dry_run: bool,
     quiet: bool,
+    price_prompt: float | None,
+    price_completion: float | None,
     write_json: bool,
     via: str | None,
     export_requests: Path | None,
@@ -248,9 +207,10 @@ def batch(
       summarise batch inputs/ --import-results out1.jsonl --export-requests r2.jsonl
     """
     from summarise.batch import run_folder
-    from summarise.batch.reports import prices_from_env
+    from summarise.batch.reports import Prices
 
     settings = settings_from(options)
+    priced = price_prompt is not None or price_completion is not None
     run = run_folder(
         folder,
         output_dir,
@@ -263,7 +223,7 @@ def batch(
         dry_run=dry_run,
         quiet=quiet,
         write_json=write_json,
-        prices=prices_from_env(),
+        prices=Prices(price_prompt or 0.0, price_completion or 0.0) if priced else None,
         via=via,
         export_requests=export_requests,
         import_results=import_results,
@@ -289,31 +249,38 @@ def cache() -> None:
     """
 
 
-def _response_cache() -> ResponseCache:
-    return cache_for_command(resolve_settings().cache_dir / "responses", say)
+def _cache_folder(cache_dir: Path | None) -> Path:
+    return cache_dir or default_cache_dir()
 
 
 @cache.command("path")
+@cache_dir_option()
 @reports_errors
-def cache_path() -> None:
+def cache_path(cache_dir: Path | None) -> None:
     """Print the cache folder. Example: summarise cache path"""
-    click.echo(shown(resolve_settings().cache_dir))
+    click.echo(shown(_cache_folder(cache_dir)))
 
 
 @cache.command("stats")
+@cache_dir_option()
 @reports_errors
-def cache_stats() -> None:
+def cache_stats(cache_dir: Path | None) -> None:
     """Entries and size of the response cache. Example: summarise cache stats"""
-    store = _response_cache()
+    from summarise.cache import cache_for_command
+
+    store = cache_for_command(_cache_folder(cache_dir) / "responses", say)
     stats = store.stats()
     click.echo(f"{shown(store.directory)}: {stats['entries']} responses, {stats['bytes'] / 1e6:.1f} MB")
 
 
 @cache.command("clear")
+@cache_dir_option()
 @reports_errors
-def cache_clear() -> None:
+def cache_clear(cache_dir: Path | None) -> None:
     """Delete every cached response (the model file stays). Example: summarise cache clear"""
-    removed = _response_cache().clear()
+    from summarise.cache import cache_for_command
+
+    removed = cache_for_command(_cache_folder(cache_dir) / "responses", say).clear()
     click.echo(f"removed {removed} cached responses")
 
 
@@ -329,6 +296,5 @@ def doctor(**options: Any) -> None:
     """
     from summarise.doctor import diagnose
 
-    problems = diagnose(settings_from(options), lambda line: click.echo(shown(line)))
-    if problems:
-        sys.exit(1)
+    if diagnose(settings_from(options), lambda line: click.echo(shown(line))):
+        sys.exit(EXIT_PROBLEMS)

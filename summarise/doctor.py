@@ -6,6 +6,7 @@ import importlib.util
 from collections.abc import Callable
 
 from summarise.config import Settings
+from summarise.endpoint import DEFAULT_BASE_URL
 from summarise.engine import (
     BUNDLED_SHA256,
     INSTALL_HINT,
@@ -68,7 +69,7 @@ def diagnose(settings: Settings, out: Callable[[str], None]) -> int:
     out(f"cache folder:    {settings.cache_dir} ({'on' if settings.use_cache else 'off'})")
     out(f"prompts:         {Prompts(settings.prompts_dir).path('summary').parent}")
     if not settings.uses_engine:
-        out(f"endpoint:        {settings.base_url or 'https://api.openai.com/v1'}")
+        out(f"endpoint:        {settings.base_url or DEFAULT_BASE_URL}")
         out(f"model:           {settings.model}")
         out(f"api key:         {'set' if settings.api_key else 'not set (fine for local servers)'}")
         return problems + check_endpoint(settings, out)

@@ -44,5 +44,9 @@ class EndpointError(SummariseError):
     exit_code = 4
 
 
+class FormatNotSupported(EndpointError):
+    """The endpoint refused the requested response_format: the caller may fall back."""
+
+
 class UnusableAnswer(EndpointError):
     """The model answered, but not in a form we can use, even after one repair attempt."""

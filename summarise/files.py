@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import stat
 import tempfile
 import time
@@ -148,36 +149,33 @@ def aside_name(path: Path, why: str) -> Path:
     return candidate
 
 
-# Temp files are created private (0600); a brief should get the usual permissions instead.
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-
-
 def atomic_write(path: Path, text: str) -> None:
     """Write to a temp file beside the target, flush it to disk, then rename over the target.
 
     The rename would replace whatever the name held, a device node or a link included, so
     a target that exists and is not a regular file is refused here, whoever the caller.
+
+    The temp file is created with mode 0666 and the kernel applies the process umask, so
+    a brief gets the usual permissions without reading (or changing) the umask, which is
+    process-wide and would race with the other threads of a batch.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, then renamed
-        "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-    )
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
-        with handle:
+        descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with open(descriptor, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(handle.name, 0o666 & ~_UMASK)
         try:
             info = os.lstat(path)
         except FileNotFoundError:
             info = None
         if info is not None and not stat.S_ISREG(info.st_mode):
             raise OutputError(f"{path} is not a regular file: summarise writes only to regular files or new paths")
-        os.replace(handle.name, path)
+        os.replace(temp, path)
     except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise
 
 

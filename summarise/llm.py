@@ -5,7 +5,6 @@ Nothing else in summarise talks to a model endpoint.
 
 from __future__ import annotations
 
-import email.utils
 import hashlib
 import json
 import re
@@ -13,15 +12,16 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 import openai
 
 from summarise.brief import Usage
 from summarise.cache import ResponseCache, open_cache
 from summarise.config import Settings
-from summarise.engine import EngineConfig, ModelFile, ensure_bundled_model, shared_engine, user_model
-from summarise.errors import EndpointError
+from summarise.endpoint import Endpoint, resolve_endpoint
+from summarise.errors import EndpointError, FormatNotSupported
+from summarise.ratelimit import RateLimitGate
 from summarise.terminal import warn_on_stderr
 
 if TYPE_CHECKING:
@@ -30,10 +30,6 @@ if TYPE_CHECKING:
 # Bump when a change in how we call models should invalidate every cached answer.
 CACHE_SCHEMA = 1
 Message = dict[str, str]
-
-
-class FormatNotSupported(EndpointError):
-    """The endpoint refused the requested response_format: the caller may fall back."""
 
 
 @dataclass
@@ -74,63 +70,6 @@ class Completion:
     finish_reason: str  # "length" when the answer was cut off (allowed only where asked for)
 
 
-class RateLimitGate:
-    """One per LLM, shared by every thread: after any 429, nobody sends until Retry-After has passed.
-
-    The SDK still retries the request that got the 429 (it honours Retry-After itself);
-    the gate stops the other threads of a batch from spending their own retries against a
-    limit we already know about, so the batch slows down instead of failing documents.
-    """
-
-    DEFAULT_PAUSE = 1.0  # seconds, for a 429 that names no Retry-After
-    MAX_PAUSE = 120.0  # the SDK refuses to wait longer than this, so holding longer gains nothing
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._open_at = 0.0  # time.monotonic() before which no request is sent
-        self.rate_limited = 0  # 429 responses seen
-        self.waited = 0.0  # seconds requests were held at the gate, summed over threads
-
-    def hold(self, seconds: float) -> None:
-        with self._lock:
-            self.rate_limited += 1
-            self._open_at = max(self._open_at, time.monotonic() + seconds)
-
-    def wait(self) -> None:
-        while True:
-            with self._lock:
-                delay = self._open_at - time.monotonic()
-            if delay <= 0:
-                return
-            time.sleep(delay)  # loop: another 429 may have pushed the time further while we slept
-            with self._lock:
-                self.waited += delay
-
-    # httpx2 event hooks: they run for every attempt, the SDK's own retries included.
-    def on_request(self, request: httpx2.Request) -> None:
-        self.wait()
-
-    def on_response(self, response: httpx2.Response) -> None:
-        if response.status_code == 429:
-            self.hold(retry_after(response.headers, self.DEFAULT_PAUSE, self.MAX_PAUSE))
-
-
-def retry_after(headers: httpx2.Headers, default: float, cap: float) -> float:
-    """Seconds the server asked us to wait: retry-after-ms, Retry-After seconds, or an HTTP date."""
-    for name, divisor in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
-        value = headers.get(name)
-        if value is None:
-            continue
-        try:
-            return min(max(float(value) / divisor, 0.0), cap)
-        except ValueError:
-            pass
-    when = email.utils.parsedate_tz(headers.get("retry-after") or "")
-    if when is not None:
-        return min(max(email.utils.mktime_tz(when) - time.time(), 0.0), cap)
-    return default
-
-
 class QuotaAwareOpenAI(openai.OpenAI):
     """The SDK's client, except that an exhausted quota is not retried.
 
@@ -169,57 +108,75 @@ def cache_key(endpoint: str, model: str, messages: list[Message], params: dict[s
 
 
 class LLM:
-    """A configured endpoint. The client (and the embedded engine) start on the first real call."""
+    """One endpoint, with the response cache and the 429 gate; the client is built on the first real call.
 
-    def __init__(self, settings: Settings, cache: ResponseCache | None, log: Callable[[str], None] | None = None):
-        self.settings = settings
-        self.cache = cache if settings.use_cache else None
+    `http_client` replaces the SDK's default HTTP client (an httpx2 client; a test may
+    give one with a MockTransport); the rate-limit gate is hooked into it either way.
+    """
+
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        *,
+        cache: ResponseCache | None = None,
+        context_tokens: int,
+        timeout: float = 600.0,
+        max_retries: int = 3,
+        log: Callable[[str], None] | None = None,
+        http_client: httpx2.Client | None = None,
+    ) -> None:
+        self.endpoint = endpoint
+        self.cache = cache
+        self.context_tokens = context_tokens
+        self.timeout = timeout
+        self.max_retries = max_retries
         self.log = log or (lambda _message: None)
+        self.gate = RateLimitGate()
+        self.model = endpoint.model
+        self._http_client = http_client
         self._client: openai.OpenAI | None = None
         self._client_lock = threading.Lock()
-        self.gate = RateLimitGate()
-        self.model_file: ModelFile | None = None
-        if settings.uses_engine:
-            # Assembling/verifying the model is needed for the cache key, but the server
-            # itself only starts when a request misses the cache.
-            self.model_file = (
-                user_model(settings.model_file) if settings.model_file else ensure_bundled_model(settings.cache_dir)
-            )
-            self.model = self.model_file.name
-            self.endpoint = f"embedded:{self.model_file.sha256}"
-            self.endpoint_label = "embedded"
-        else:
-            self.model = settings.model or ""
-            self.endpoint = (settings.base_url or "https://api.openai.com/v1").rstrip("/")
-            self.endpoint_label = self.endpoint
-        self.context_tokens = settings.effective_context
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        *,
+        cache: bool = True,
+        log: Callable[[str], None] | None = None,
+        warn: Callable[[str], None] = warn_on_stderr,
+        http_client: httpx2.Client | None = None,
+    ) -> Self:
+        store = open_cache(settings.cache_dir / "responses", warn) if cache and settings.use_cache else None
+        return cls(
+            resolve_endpoint(settings),
+            cache=store,
+            context_tokens=settings.effective_context,
+            timeout=settings.timeout,
+            max_retries=settings.max_retries,
+            log=log,
+            http_client=http_client,
+        )
 
     def _get_client(self) -> openai.OpenAI:
         with self._client_lock:
             if self._client is None:
-                if self.model_file is not None:
-                    engine = shared_engine(
-                        EngineConfig(
-                            model=self.model_file,
-                            context_per_slot=self.context_tokens,
-                            parallel=self.settings.engine_parallel,
-                            threads=self.settings.engine_threads,
-                            verbose=self.settings.verbose,
-                        )
-                    )
-                    base_url, api_key = engine.base_url, "embedded"
+                base_url = self.endpoint.base_url()  # starts the embedded engine, if that is the endpoint
+                if self.endpoint.engine is not None:
                     self.log(f"embedded engine ready at {base_url} ({self.model})")
-                else:
-                    base_url, api_key = self.endpoint, self.settings.api_key or "not-needed"
+                # The SDK's defaults (timeouts, connection limits), plus the shared 429 gate.
+                http_client = self._http_client or openai.DefaultHttpxClient()
+                hooks = http_client.event_hooks
+                http_client.event_hooks = {
+                    "request": [*hooks.get("request", []), self.gate.on_request],
+                    "response": [*hooks.get("response", []), self.gate.on_response],
+                }
                 self._client = QuotaAwareOpenAI(
                     base_url=base_url,
-                    api_key=api_key,
-                    timeout=self.settings.timeout,
-                    max_retries=self.settings.max_retries,
-                    # The SDK's defaults (timeouts, connection limits), plus the shared 429 gate.
-                    http_client=openai.DefaultHttpxClient(
-                        event_hooks={"request": [self.gate.on_request], "response": [self.gate.on_response]}
-                    ),
+                    api_key=self.endpoint.api_key,
+                    timeout=self.timeout,
+                    max_retries=self.max_retries,
+                    http_client=http_client,
                 )
             return self._client
 
@@ -237,7 +194,7 @@ class LLM:
         params: dict[str, Any] = {"temperature": 0.0, "seed": 42, "max_tokens": max_tokens}
         if response_format is not None:
             params["response_format"] = response_format
-        key = cache_key(self.endpoint, self.model, messages, params)
+        key = cache_key(self.endpoint.identity, self.model, messages, params)
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
             usage.record(hit=True)
             self.log(f"cache hit  {label}")
@@ -269,16 +226,16 @@ class LLM:
 
     def _send(self, messages: list[Message], params: dict[str, Any]) -> Any:
         client = self._get_client()
-        secret = self.settings.api_key
-        where = self.endpoint_label
+        secret = self.endpoint.api_key
+        where = self.endpoint.label
         try:
             response = client.chat.completions.create(model=self.model, messages=messages, **params)  # type: ignore[arg-type]
-        except ValueError as exc:  # a truncated or non-JSON body (a proxy's error page, say)
+        except json.JSONDecodeError as exc:  # a truncated JSON body (a proxy cut it off, say)
             raise EndpointError(
                 f"{where} sent a reply that is not valid JSON: is it an OpenAI-compatible API?"
             ) from exc
         except openai.APITimeoutError as exc:
-            raise EndpointError(f"{where} did not answer within {self.settings.timeout:.0f} s (after retries)") from exc
+            raise EndpointError(f"{where} did not answer within {self.timeout:.0f} s (after retries)") from exc
         except openai.APIConnectionError as exc:
             raise EndpointError(f"cannot reach {where}: check OPENAI_BASE_URL and your network") from exc
         except openai.AuthenticationError as exc:
@@ -318,8 +275,13 @@ def _reason(exc: openai.APIStatusError) -> str:
 
 
 def open_llm(
-    settings: Settings, log: Callable[[str], None] | None = None, warn: Callable[[str], None] = warn_on_stderr
+    settings: Settings,
+    *,
+    cache: bool = True,
+    log: Callable[[str], None] | None = None,
+    warn: Callable[[str], None] = warn_on_stderr,
+    http_client: httpx2.Client | None = None,
 ) -> LLM:
-    """The LLM with its response cache (unless the settings turn it off, or it cannot be used: see `warn`)."""
-    cache = open_cache(settings.cache_dir / "responses", warn) if settings.use_cache else None
-    return LLM(settings, cache, log=log)
+    """The LLM the settings describe, with its response cache unless they (or `cache`) turn it off,
+    or it cannot be used (then `warn` is told, and the run goes on without it)."""
+    return LLM.from_settings(settings, cache=cache, log=log, warn=warn, http_client=http_client)

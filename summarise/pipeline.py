@@ -13,11 +13,12 @@ from pathlib import Path
 from summarise import __version__
 from summarise.brief import Brief
 from summarise.chunking import Chunk, chunk_budget, count_tokens, fit_sentences, plan_chunks
-from summarise.config import Language
+from summarise.config import BriefOptions
 from summarise.documents import Document
 from summarise.errors import UnusableAnswer
 from summarise.grounding.facts import verify_facts
 from summarise.grounding.report import cross_checks
+from summarise.languages import Language
 from summarise.llm import CACHE_SCHEMA, LLM, UsageMeter
 from summarise.prompts import TEMPLATE_NAMES, Prompts
 from summarise.tasks.common import TaskContext, chunk_prefix
@@ -40,10 +41,8 @@ def prompt_overhead(prompts: Prompts, target: Language) -> int:
     return count_tokens(fixed) + max(count_tokens(task) for task in tasks) + 32
 
 
-def plan(
-    document: Document, llm: LLM, prompts: Prompts, target: Language, cap: int | None
-) -> tuple[Document, list[Chunk]]:
-    budget = chunk_budget(llm.context_tokens, prompt_overhead(prompts, target), cap)
+def plan(document: Document, llm: LLM, prompts: Prompts, options: BriefOptions) -> tuple[Document, list[Chunk]]:
+    budget = chunk_budget(llm.context_tokens, prompt_overhead(prompts, options.target), options.chunk_tokens)
     fitted = fit_sentences(document, budget)
     return fitted, plan_chunks(fitted, budget)
 
@@ -64,7 +63,9 @@ class PlannedCall:
     repair: bool = False
 
 
-def planned_calls(document: Document, chunks: list[Chunk], prompts: Prompts, target: Language) -> list[PlannedCall]:
+def planned_calls(
+    document: Document, chunks: list[Chunk], prompts: Prompts, options: BriefOptions
+) -> list[PlannedCall]:
     """The calls build_brief makes for a planned document (see `plan`), without making any.
 
     Kept beside build_brief so the dry run and the run count the same tasks. Repairs are
@@ -72,7 +73,7 @@ def planned_calls(document: Document, chunks: list[Chunk], prompts: Prompts, tar
     when skipped. A response format the endpoint refuses is re-sent in the next format;
     that costs a request, not tokens, and is not counted.
     """
-    overhead = prompt_overhead(prompts, target)
+    overhead = prompt_overhead(prompts, options.target)
     calls: list[PlannedCall] = []
     for chunk in chunks:
         prompt = overhead + chunk.tokens
@@ -80,7 +81,7 @@ def planned_calls(document: Document, chunks: list[Chunk], prompts: Prompts, tar
         calls.append(PlannedCall("facts", chunk.index, prompt, FACTS_MAX_TOKENS))
         # The repair carries the unreadable answer back to the model.
         calls.append(PlannedCall("facts", chunk.index, prompt + FACTS_MAX_TOKENS, FACTS_MAX_TOKENS, repair=True))
-        if translates(document, target):
+        if translates(document, options.target):
             budget = translation_budget(chunk.tokens)
             calls.append(PlannedCall("translation", chunk.index, prompt, budget))
             calls.append(PlannedCall("translation", chunk.index, prompt, budget, repair=True))
@@ -89,18 +90,18 @@ def planned_calls(document: Document, chunks: list[Chunk], prompts: Prompts, tar
     return calls
 
 
-def brief_key(document: Document, llm: LLM, prompts: Prompts, target: Language, cap: int | None) -> str:
+def brief_key(document: Document, llm: LLM, prompts: Prompts, options: BriefOptions) -> str:
     """Source hash plus every setting that shapes the brief: equal keys mean the brief is up to date."""
     templates = {name: prompts.text(name) for name in TEMPLATE_NAMES}
     material = {
         "source": document.sha256,
-        "endpoint": llm.endpoint,
+        "endpoint": llm.endpoint.identity,
         "model": llm.model,
-        "target": target.code,
+        "target": options.target.code,
         "templates": templates,
         "context": llm.context_tokens,
-        "chunk_tokens": cap,
-        "facts_method": llm.settings.facts_method,
+        "chunk_tokens": options.chunk_tokens,
+        "facts_method": str(options.facts_method),
         "schema": CACHE_SCHEMA,
         "version": __version__,
     }
@@ -143,16 +144,16 @@ def brief_chunk(context: TaskContext, chunk: Chunk) -> ChunkResult:
     return ChunkResult(summary, facts, translated, problems)
 
 
-def build_brief(
-    document: Document, llm: LLM, prompts: Prompts, target: Language, cap: int | None = None, workers: int = 1
-) -> Brief:
-    """`workers` > 1 runs chunks concurrently (worth it against remote endpoints)."""
+def build_brief(document: Document, llm: LLM, prompts: Prompts, options: BriefOptions | None = None) -> Brief:
+    """One document in, one Brief out. `options.workers` > 1 runs chunks concurrently."""
+    options = options or BriefOptions()
+    target = options.target
     usage = UsageMeter()
-    key = brief_key(document, llm, prompts, target, cap)
-    document, chunks = plan(document, llm, prompts, target, cap)
-    context = TaskContext(llm, prompts, document, target, usage)
-    if workers > 1 and len(chunks) > 1:
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="chunk") as pool:
+    key = brief_key(document, llm, prompts, options)
+    document, chunks = plan(document, llm, prompts, options)
+    context = TaskContext(llm, prompts, document, options, usage)
+    if options.workers > 1 and len(chunks) > 1:
+        with ThreadPoolExecutor(max_workers=options.workers, thread_name_prefix="chunk") as pool:
             results = list(pool.map(lambda chunk: brief_chunk(context, chunk), chunks))
     else:
         results = [brief_chunk(context, chunk) for chunk in chunks]
@@ -170,7 +171,7 @@ def build_brief(
         source_language=document.language,
         target_language=target.code,
         model=llm.model,
-        endpoint=llm.endpoint_label,
+        endpoint=llm.endpoint.label,
         created=datetime.now(UTC).replace(microsecond=0).isoformat(),
         brief_key=key,
         summary=summary,

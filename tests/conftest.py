@@ -81,12 +81,11 @@ def engine_url() -> str:
     """The embedded engine when recording, a dead address when replaying."""
     if not RECORDING:
         return REPLAY_BASE_URL
-    from summarise.config import resolve_settings
-    from summarise.llm import LLM
+    from summarise.cli import settings_from_env
+    from summarise.endpoint import resolve_endpoint
 
     os.environ.setdefault("SUMMARISE_CONTEXT", RECORDED_CONTEXT)
-    llm = LLM(resolve_settings(), cache=None)
-    return llm._get_client().base_url.__str__().rstrip("/")
+    return resolve_endpoint(settings_from_env()).base_url().rstrip("/")
 
 
 @pytest.fixture

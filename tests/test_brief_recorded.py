@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import LONG_SEED, RECORDING, SHORT_SEED, seed
 
-from summarise.cli import main
-from summarise.config import resolve_settings
+from summarise.cli import main, settings_from_env
 from summarise.documents import load_document
-from summarise.llm import LLM
+from summarise.llm import open_llm
 from summarise.pipeline import plan, planned_calls
 from summarise.prompts import Prompts
 from summarise.render import read_front_matter
@@ -28,10 +27,10 @@ def section(markdown: str, name: str) -> str:
 
 def planned(path: Path, *, cap: int | None = None) -> tuple[int, int]:
     """(calls, repairs) the dry run's plan promises for this document with these settings."""
-    settings = resolve_settings(chunk_tokens=cap)
-    llm, prompts = LLM(settings, cache=None), Prompts()
-    document, chunks = plan(load_document(path, 10**7), llm, prompts, settings.target, cap)
-    calls = planned_calls(document, chunks, prompts, settings.target)
+    settings = settings_from_env(*(["--chunk-tokens", str(cap)] if cap else []))
+    llm, prompts, options = open_llm(settings, cache=False), Prompts(), settings.brief_options()
+    document, chunks = plan(load_document(path, 10**7), llm, prompts, options)
+    calls = planned_calls(document, chunks, prompts, options)
     return sum(not call.repair for call in calls), sum(call.repair for call in calls)
 
 

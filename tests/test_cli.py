@@ -28,8 +28,16 @@ def test_python_dash_m_works() -> None:
     [
         (["brief", "missing.txt"], "Error: missing.txt: no such file", 2),
         (["brief", "."], "is a folder; use 'summarise batch", 2),
-        (["brief", "doc.txt", "--to", "Elvish-ish"], "Error: unknown language 'Elvish-ish'", 2),
-        (["brief", "doc.txt", "--base-url", "ftp://example"], "Error: bad base URL", 2),
+        (
+            ["brief", "doc.txt", "--to", "Elvish-ish"],
+            "--to' (env var: 'SUMMARISE_TO'): unknown language 'Elvish-ish'",
+            2,
+        ),
+        (
+            ["brief", "doc.txt", "--base-url", "ftp://example"],
+            "--base-url' (env var: 'OPENAI_BASE_URL'): bad base URL",
+            2,
+        ),
         (["brief", "doc.txt", "--base-url", "http://127.0.0.1:9/v1"], "Error: name the model", 2),
         (["brief", "doc.txt", "--model-file", "nope.gguf"], "Error: model file not found: nope.gguf", 3),
         (["brief", "empty.txt"], "Error: empty.txt: the file is empty", 2),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from summarise.config import Language
 from summarise.documents import parse_document
 from summarise.grounding.facts import verify_facts
+from summarise.languages import Language
 from summarise.tasks.facts import FactsUnreadable, RawFact, parse_facts
 
 SOURCE = (

@@ -21,7 +21,6 @@ from summarise.batch.progress import choose_progress
 from summarise.batch.reports import Prices, plan_document, render_plan, render_report, write_index
 from summarise.batch.runner import BatchOptions, run_batch
 from summarise.batch.state import LOCKS, check_state, failed_last_time, write_state
-from summarise.cache import open_cache
 from summarise.config import Settings
 from summarise.files import check_output_folder, check_target, identities
 from summarise.llm import LLM, open_llm
@@ -80,27 +79,22 @@ def run_folder(
         note("--retry-failed: no usable record of the last run, so every document not up to date runs")
     elif retry_failed:
         items = failed_last_time(items, output_dir)
+    # Chunks of a long document run concurrently too (each one keeps its tasks in turn).
+    brief_options = settings.brief_options(workers=jobs)
     options = BatchOptions(
-        settings.target,
-        settings.chunk_tokens,
-        settings.max_input_bytes,
-        write_json,
-        jobs,
-        inputs=inputs,
-        locks=output_dir / LOCKS,
+        brief_options, settings.max_input_bytes, write_json, jobs, inputs=inputs, locks=output_dir / LOCKS
     )
     if not items:
         note("nothing failed last time" if retry_failed else f"no documents in {folder} match {', '.join(patterns)}")
         return BatchRun([])
     if dry_run:
-        planner = LLM(settings, cache=None)  # for the context size and the resume key; it sends nothing
+        planner = open_llm(settings, cache=False)  # for the context size and the resume key; it sends nothing
         plans = [plan_document(item, planner, prompts, options) for item in items]
         report = render_plan(plans, prices) + (render_rounds(plans, prices) if rounds else "")
         return BatchRun([], report=report)
     started = time.monotonic()
     if rounds:
-        cache = open_cache(settings.cache_dir / "responses", note) if settings.use_cache else None
-        collecting = CollectingLLM(settings, cache, log=log)
+        collecting = CollectingLLM.from_settings(settings, log=log, warn=note)
         llm: LLM = collecting
         run = run_rounds(
             items,
@@ -114,7 +108,7 @@ def run_folder(
             note=note,
         )
     else:
-        llm = open_llm(settings, log, warn=note)
+        llm = open_llm(settings, log=log, warn=note)
         with choose_progress(quiet, len(items), note) as progress:
             run = run_batch(items, llm, prompts, options, progress, note=note)
     write_state(output_dir, items, run)

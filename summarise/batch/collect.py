@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from summarise.chunking import Chunk
-from summarise.config import Language
+from summarise.config import BriefOptions
 from summarise.documents import Document
 from summarise.errors import UnusableAnswer
 from summarise.llm import LLM, Completion, Message, UsageMeter, cache_key
@@ -84,7 +84,7 @@ class CollectingLLM(LLM):
 
     def _send(self, messages: list[Message], params: dict[str, Any]) -> Any:
         allow_truncated, label = getattr(self._local, "call", (False, ""))
-        key = cache_key(self.endpoint, self.model, messages, params)
+        key = cache_key(self.endpoint.identity, self.model, messages, params)
         request = Request(key, {"model": self.model, "messages": messages, **params}, allow_truncated, label)
         with self._requests_lock:
             self.requests[key] = request
@@ -106,15 +106,15 @@ def _attempt(task: Callable[[], Any], misses: list[str]) -> Any:
     return None
 
 
-def collect_ready(document: Document, llm: CollectingLLM, prompts: Prompts, target: Language, cap: int | None) -> int:
+def collect_ready(document: Document, llm: CollectingLLM, prompts: Prompts, options: BriefOptions) -> int:
     """Record every call of this document whose inputs are ready; returns how many are missing.
 
     Mirrors build_brief's dependencies: the tasks of a chunk depend only on the chunk, the
     reduce step on every chunk summary; a repair depends on its task's first answer (it
     is asked from inside the task, so it shows up once that answer is in the cache).
     """
-    fitted, chunks = plan(document, llm, prompts, target, cap)
-    context = TaskContext(llm, prompts, fitted, target, UsageMeter())
+    fitted, chunks = plan(document, llm, prompts, options)
+    context = TaskContext(llm, prompts, fitted, options, UsageMeter())
     misses: list[str] = []
     summaries: list[str | None] = []
 
@@ -124,7 +124,7 @@ def collect_ready(document: Document, llm: CollectingLLM, prompts: Prompts, targ
             lambda: summarise_chunk(context, prefix, chunk),
             lambda: extract_facts(context, prefix, chunk),
         ]
-        if translates(fitted, target):
+        if translates(fitted, options.target):
             found.append(lambda: translate_chunk(context, prefix, chunk))
         return found
 

@@ -76,7 +76,7 @@ def collect_round(
             continue
         except Pending:
             assert document is not None  # a document that failed to load raises nothing
-        collect_ready(document, llm, prompts, options.target, options.chunk_tokens)
+        collect_ready(document, llm, prompts, options.brief)
         needed = llm.take_requests()
         spent = [ledger.sent[r.custom_id] for r in needed.values() if r.custom_id in ledger.sent]
         spent = [entry for entry in spent if entry.attempts >= MAX_ATTEMPTS]
@@ -252,7 +252,7 @@ def run_rounds(
     if import_results_from is not None:
         _import_file(import_results_from, ledger, llm, note)
     if via is not None:
-        if llm.settings.uses_engine:
+        if llm.endpoint.engine is not None:
             raise ConfigError("--via openai-batch needs the Batch API: set OPENAI_API_KEY (and OPENAI_BASE_URL)")
         return _via_api(items, llm, prompts, options, ledger, note)
     found = collect_round(items, llm, prompts, options, ledger)

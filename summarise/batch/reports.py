@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +12,7 @@ from summarise.batch.discover import INDEX_FILE, Item, reason
 from summarise.batch.outcomes import BatchRun, Status
 from summarise.batch.runner import BatchOptions, load
 from summarise.batch.state import is_up_to_date, read_state
-from summarise.errors import ConfigError, SummariseError
+from summarise.errors import SummariseError
 from summarise.files import INDEX_MARK, check_target, write_ours
 from summarise.llm import LLM
 from summarise.pipeline import brief_key, plan, planned_calls
@@ -98,20 +97,6 @@ class Prices:
         return (prompt_tokens * self.prompt + completion_tokens * self.completion) / 1e6
 
 
-def prices_from_env() -> Prices | None:
-    """SUMMARISE_PRICE_PROMPT and SUMMARISE_PRICE_COMPLETION, in USD per million tokens."""
-    raw = {name: os.environ.get(f"SUMMARISE_PRICE_{name.upper()}", "").strip() for name in ("prompt", "completion")}
-    if not any(raw.values()):
-        return None
-    try:
-        values = {name: float(value or 0) for name, value in raw.items()}
-    except ValueError as exc:
-        raise ConfigError(
-            "SUMMARISE_PRICE_PROMPT and SUMMARISE_PRICE_COMPLETION must be numbers (USD per million tokens)"
-        ) from exc
-    return Prices(**values)
-
-
 def plan_document(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions) -> DocumentPlan:
     """The calls build_brief would make for this document, without making any."""
     try:
@@ -123,10 +108,10 @@ def plan_document(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions)
         document = load(item, options.max_input_bytes)
     except SummariseError as exc:
         return DocumentPlan(item.name, "unreadable", reason(exc, item))
-    if is_up_to_date(item, brief_key(document, llm, prompts, options.target, options.chunk_tokens), options.write_json):
+    if is_up_to_date(item, brief_key(document, llm, prompts, options.brief), options.write_json):
         return DocumentPlan(item.name, "up to date", language=document.language)
-    fitted, chunks = plan(document, llm, prompts, options.target, options.chunk_tokens)
-    calls = planned_calls(fitted, chunks, prompts, options.target)
+    fitted, chunks = plan(document, llm, prompts, options.brief)
+    calls = planned_calls(fitted, chunks, prompts, options.brief)
     return DocumentPlan(
         item.name,
         "planned",

@@ -22,7 +22,7 @@ from filelock import FileLock, Timeout
 from summarise.batch.discover import Item, reason
 from summarise.batch.outcomes import BatchRun, Outcome, Status
 from summarise.batch.state import CLAIMED, is_up_to_date
-from summarise.config import Language
+from summarise.config import BriefOptions
 from summarise.documents import Document, load_document
 from summarise.errors import InputError, SummariseError
 from summarise.files import Identity, check_target, write_ours
@@ -34,11 +34,10 @@ from summarise.render import render_json, render_markdown
 
 @dataclass(frozen=True)
 class BatchOptions:
-    target: Language
-    chunk_tokens: int | None
+    brief: BriefOptions  # its workers: chunks of a long document run concurrently too
     max_input_bytes: int
     write_json: bool = False
-    jobs: int = 1
+    jobs: int = 1  # documents at once
     inputs: frozenset[Identity] = frozenset()  # every input file: no brief may land on one
     locks: Path | None = None  # where documents are claimed, so two batches share the work
 
@@ -132,12 +131,11 @@ def _summarise(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions, lo
         for target in options.targets(item):  # before any call: the user's file, an input, a device...
             check_target(target, options.inputs)
         document = loading.result()  # raises what load() raised
-        key = brief_key(document, llm, prompts, options.target, options.chunk_tokens)
+        key = brief_key(document, llm, prompts, options.brief)
         # Checked before any request: a finished brief costs no call and starts no engine.
         if is_up_to_date(item, key, options.write_json):
             return Outcome(item.name, Status.SKIPPED, "up to date", item.brief)
-        # Chunks of a long document run concurrently too (each one keeps its tasks in turn).
-        result = build_brief(document, llm, prompts, options.target, options.chunk_tokens, workers=options.jobs)
+        result = build_brief(document, llm, prompts, options.brief)
         write_ours(item.output, render_markdown(result), options.inputs)
         if options.write_json:
             write_ours(item.output.with_suffix(".json"), render_json(result), options.inputs)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from rapidfuzz import fuzz
 
 from summarise.brief import Fact
-from summarise.config import Language
 from summarise.documents import Document, Sentence
 from summarise.grounding.names import extract_names, missing_names
 from summarise.grounding.quantities import extract_quantities, missing_quantities
 from summarise.grounding.quotes import find_quote, normalise_text
+from summarise.languages import Language
 from summarise.tasks.facts import RawFact
 
 # How far from the line a model cited we look for the line that really supports a fact.

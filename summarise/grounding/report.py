@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from summarise.brief import Check, Fact
-from summarise.config import Language, language_name
 from summarise.documents import Document
 from summarise.grounding.names import extract_names, missing_names
 from summarise.grounding.quantities import missing_quantities
+from summarise.languages import Language, language_name
 from summarise.tasks.translation import UNTRANSLATED_MARK
 
 

@@ -6,8 +6,9 @@ import hashlib
 from dataclasses import dataclass
 
 from summarise.chunking import Chunk
-from summarise.config import Language, language_name
+from summarise.config import BriefOptions
 from summarise.documents import Document, Sentence
+from summarise.languages import Language, language_name
 from summarise.llm import LLM, Message, UsageMeter
 from summarise.prompts import Prompts
 
@@ -17,8 +18,12 @@ class TaskContext:
     llm: LLM
     prompts: Prompts
     document: Document
-    target: Language
+    options: BriefOptions
     usage: UsageMeter
+
+    @property
+    def target(self) -> Language:
+        return self.options.target
 
     def template_values(self) -> dict[str, object]:
         return {"target_language": self.target.name, "source_language": language_name(self.document.language)}

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from summarise.chunking import Chunk
-from summarise.errors import UnusableAnswer
-from summarise.llm import FormatNotSupported, Message
+from summarise.errors import FormatNotSupported, UnusableAnswer
+from summarise.llm import Message
 from summarise.tasks.common import TaskContext, with_task
 
 CATEGORIES = ("who", "what", "when", "where", "number", "other")
@@ -118,7 +118,7 @@ def _formats(chunk: Chunk, key: str, method: str) -> list[dict[str, Any] | None]
 def extract_facts(context: TaskContext, prefix: list[Message], chunk: Chunk) -> list[RawFact]:
     """Raises EndpointError (with a message for the brief) when no readable answer came back."""
     key = fact_key(context.target.name)
-    method = context.llm.settings.facts_method
+    method = context.options.facts_method
     task = context.prompts.render(
         "facts" if method == "line" else "facts_quote",
         **context.template_values(),

@@ -47,10 +47,10 @@ def test_the_api_key_never_leaks(runner, fault_stub, isolated: Path, monkeypatch
 def test_recorded_cassettes_are_scrubbed_of_the_key(fault_stub, isolated: Path, monkeypatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", SENTINEL)
     stub = fault_stub([Reply(headers={"set-cookie": "session=abc", "openai-organization": "org-secret"})])
-    from summarise.config import resolve_settings
-    from summarise.llm import LLM, UsageMeter
+    from summarise.cli import settings_from_env
+    from summarise.llm import UsageMeter, open_llm
 
-    llm = LLM(resolve_settings(), cache=None)
+    llm = open_llm(settings_from_env(), cache=False)
     with recorder.use_cassette(str(isolated / "scrubbed.yaml"), record_mode="all"):
         llm.complete([{"role": "user", "content": "hi"}], usage=UsageMeter(), label="t", max_tokens=5)
     assert stub.requests[0].headers["authorization"] == f"Bearer {SENTINEL}"

@@ -1,0 +1,71 @@
+"""One document: read it, build its brief, write the brief (and its JSON) or print it."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from summarise.brief import Brief
+from summarise.config import Settings
+from summarise.documents import load_document, parse_document
+from summarise.files import check_brief_targets, identities, stdin_identity, write_ours
+from summarise.llm import open_llm
+from summarise.pipeline import build_brief
+from summarise.prompts import Prompts
+from summarise.render import render_json, render_markdown
+
+STDIO = Path("-")
+
+
+@dataclass(frozen=True)
+class BriefRun:
+    brief: Brief
+    markdown: str
+    output: Path  # STDIO: the caller prints `markdown`
+
+
+def _nowhere(_message: str) -> None:
+    pass
+
+
+def brief_file(
+    source: Path,
+    settings: Settings,
+    *,
+    output: Path | None = None,
+    jobs: int = 1,
+    write_json: bool = False,
+    note: Callable[[str], None] = _nowhere,
+    log: Callable[[str], None] | None = None,
+) -> BriefRun:
+    """`source` STDIO reads standard input; `output` defaults to outputs/<stem>.md (STDIO for stdin)."""
+    if jobs > 1:  # one engine slot per concurrent chunk keeps each chunk's prefix cached
+        settings = settings.with_changes(engine_parallel=min(jobs, 4))
+    prompts = Prompts(settings.prompts_dir)
+    if source == STDIO:
+        inputs = stdin_identity()
+        document = parse_document(sys.stdin.buffer.read(), "-")
+        output = output or STDIO
+    else:
+        inputs = identities([source])
+        document = load_document(source, settings.max_input_bytes)
+        output = output or Path("outputs") / f"{source.stem}.md"
+    if output != STDIO:  # before any model call: a refused output must cost nothing
+        check_brief_targets(output, write_json, inputs)
+    started = time.monotonic()
+    brief = build_brief(document, open_llm(settings, log=log, warn=note), prompts, settings.brief_options(workers=jobs))
+    markdown = render_markdown(brief)
+    if output != STDIO:
+        write_ours(output, markdown, inputs)
+        if write_json:
+            write_ours(output.with_suffix(".json"), render_json(brief), inputs)
+        note(
+            f"wrote {output} ({len(brief.facts)} facts, {brief.supported_facts} supported; "
+            f"{brief.usage.llm_calls} calls, {brief.usage.cache_hits} cache hits, {time.monotonic() - started:.0f} s)"
+        )
+    if brief.problems:
+        note("Warning: " + "; ".join(brief.problems))
+    return BriefRun(brief, markdown, output)
