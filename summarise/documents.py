@@ -156,7 +156,7 @@ def _language_endonyms() -> set[str]:
     names: set[str] = set()
     for code in Locale("en").languages:
         try:
-            name = Locale(code).get_display_name(code)
+            name = Locale(str(code)).get_display_name(str(code))
         except Exception:  # babel has names for most codes, not all
             continue
         if name:
@@ -182,7 +182,9 @@ def strip_furniture(text: str) -> tuple[str, list[str], dict[str, str]]:
         text = text[match.end() :]
     lines = text.split("\n")
     dropped: list[str] = []
-    kept = [line for line in lines if not (line and _is_navigation(line) and not dropped.append(line))]
+    kept: list[str] = []
+    for line in lines:
+        (dropped if line and _is_navigation(line) else kept).append(line)
     while kept and (not kept[-1] or _FOOTER.search(kept[-1])):
         if kept[-1]:
             dropped.append(kept[-1])

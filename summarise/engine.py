@@ -182,7 +182,7 @@ class EmbeddedEngine:
             self._server = xllamacpp.Server(params)
         except Exception as exc:  # the binding raises plain RuntimeError/ValueError
             raise EngineError(f"the embedded engine failed to start: {exc}") from exc
-        address = str(self._server.listening_address)  # type: ignore[attr-defined]
+        address = str(self._server.listening_address)  # type: ignore[union-attr]
         self.base_url = f"{address.rstrip('/')}/v1"
         if not self.base_url.startswith("http"):
             self.base_url = f"http://{self.base_url}"

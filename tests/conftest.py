@@ -99,9 +99,14 @@ def endpoint(engine_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
 
 @pytest.fixture
 def cassette(request: pytest.FixtureRequest, endpoint: str) -> Iterator[vcr.cassette.Cassette]:
-    """tests/cassettes/<module>/<test>.yaml, replayed (or recorded with SUMMARISE_RECORD=1)."""
+    """tests/cassettes/<module>/<test>.yaml, replayed (or recorded with SUMMARISE_RECORD=1).
+
+    A test whose exchanges are another's, request for request, names that one's cassette
+    with @pytest.mark.cassette("<module>/<test>") instead of keeping a copy.
+    """
     module = request.node.module.__name__.rsplit(".", 1)[-1]
-    path = f"{module}/{request.node.name}.yaml"
+    shared = request.node.get_closest_marker("cassette")
+    path = f"{shared.args[0]}.yaml" if shared else f"{module}/{request.node.name}.yaml"
     with recorder.use_cassette(path, allow_playback_repeats=False) as recorded:
         yield recorded
 

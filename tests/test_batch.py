@@ -134,6 +134,7 @@ def test_a_second_run_skips_finished_briefs_with_zero_model_calls(cassette, runn
     assert re.search(r"^total \(1 documents\)\s+0\s+0\s+0\s", plan.stdout, re.MULTILINE), plan.stdout
 
 
+@pytest.mark.cassette("test_batch/test_a_folder_with_bad_files_gives_mirrored_briefs_a_report_and_an_index")
 def test_an_interrupted_batch_resumes_without_redoing_finished_work(
     cassette, runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -41,6 +41,13 @@ def test_unreadable_answers_raise_for_a_repair(answer: str) -> None:
         parse_facts(answer, 1, 3)
 
 
+def test_a_number_too_long_to_read_is_an_unreadable_answer_not_a_crash() -> None:
+    # json raises a plain ValueError (not a JSONDecodeError, which has .msg) past 4300 digits.
+    answer = '{"facts": [{"line": ' + "9" * 5000 + ', "fact_in_English": "x", "category": "other"}]}'
+    with pytest.raises(FactsUnreadable, match="invalid JSON"):
+        parse_facts(answer, 1, 3)
+
+
 def _verify(*raw: RawFact) -> list:
     return verify_facts(parse_document(SOURCE.encode(), "x"), list(raw), ENGLISH)
 

@@ -82,8 +82,10 @@ def parse_facts(text: str, first: int, last: int) -> list[RawFact]:
         raise FactsUnreadable("no JSON found")
     try:
         data, _end = json.JSONDecoder().raw_decode(cleaned[start:])
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise FactsUnreadable(f"invalid JSON ({exc.msg} at {exc.pos})") from exc
+    except ValueError as exc:  # not a syntax error: e.g. an integer longer than Python reads (4300 digits)
+        raise FactsUnreadable(f"invalid JSON ({exc})") from exc
     items = data.get("facts") if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise FactsUnreadable('no "facts" list')
