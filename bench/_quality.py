@@ -1,0 +1,79 @@
+"""Scoring for bench/quality.py: answer keys, recall, leftover words, fact spread.
+
+Pure functions on a brief's text; nothing here calls a model.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from wordfreq import zipf_frequency
+
+from summarise.documents import split_sentences
+
+KEYS = Path(__file__).with_name("quality_keys.toml")
+_WORD = re.compile(r"[^\W\d_]+")
+_CITATION = re.compile(r"\s*\[\d+(?:\s*[-–,]\s*\d+)*\]")
+
+
+@dataclass(frozen=True)
+class Key:
+    fact: str
+    patterns: tuple[re.Pattern[str], ...]
+
+    def found_in(self, units: list[str]) -> bool:
+        return any(all(p.search(unit) for p in self.patterns) for unit in units)
+
+
+def load_keys(path: Path = KEYS) -> dict[str, list[Key]]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return {
+        name: [Key(k["fact"], tuple(re.compile(p, re.IGNORECASE) for p in k["all"])) for k in entry["keys"]]
+        for name, entry in data.items()
+    }
+
+
+def plain(text: str) -> str:
+    """The prose without `[n]` citations (they are for checking, not for reading)."""
+    return _CITATION.sub("", text).strip()
+
+
+def sentences_of(summary: str) -> list[str]:
+    return [s.text for s in split_sentences(plain(summary), "en")]
+
+
+def recall(keys: list[Key], summary: str, facts: list[str]) -> tuple[int, list[str]]:
+    """How many keys one summary sentence or one fact states; the facts of the keys missed."""
+    units = sentences_of(summary) + [plain(f) for f in facts]
+    missed = [k.fact for k in keys if not k.found_in(units)]
+    return len(keys) - len(missed), missed
+
+
+def _fold(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word.casefold()) if not unicodedata.combining(c))
+
+
+def leftover_words(text: str, source: str, reference: str, source_language: str = "fr") -> list[str]:
+    """Words of `text` that are the source's and not English: they occur in the source, not in
+    the English original, and are much commoner in the source language than in English
+    (wordfreq), so "Maroc", "contre", "Mondiale" count, and "match", "police" do not."""
+    source_words = {_fold(w) for w in _WORD.findall(source)}
+    reference_words = {_fold(w) for w in _WORD.findall(reference)}
+    found: list[str] = []
+    for word in _WORD.findall(plain(text)):
+        key = _fold(word)
+        if len(key) < 2 or key not in source_words or key in reference_words:
+            continue
+        if zipf_frequency(word.lower(), source_language) > zipf_frequency(word.lower(), "en") + 1.0:
+            found.append(word)
+    return found
+
+
+def shared_lines(lines: list[int]) -> dict[int, int]:
+    """Lines cited by more than one fact, with how many facts cite them."""
+    return {line: n for line, n in Counter(lines).items() if n > 1}
