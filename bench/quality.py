@@ -123,6 +123,7 @@ def main() -> int:
     parser.add_argument("--articles", help="comma-separated article names (default: all 12)")
     parser.add_argument("--variant", action="append", choices=sorted(VARIANTS), help="pipeline settings to run")
     parser.add_argument("--no-raw", action="store_true", help="skip the raw one-prompt translation")
+    parser.add_argument("--threads", type=int, help="engine threads (default: summarise's, one per core)")
     args = parser.parse_args()
     keys = load_keys()
     names = list(QUICK) if args.quick else args.articles.split(",") if args.articles else sorted(keys)
@@ -142,6 +143,8 @@ def main() -> int:
     with workdir("quality") as work:
         os.environ["SUMMARISE_CACHE_DIR"] = str(fresh_cache_dir(work))
         base: Settings = resolve_settings(no_cache=True)
+        if args.threads:  # on a machine other work keeps busy, one thread spins less than two
+            base = base.with_changes(engine_threads=args.threads)
         prompts = Prompts(None)
         for name in names:
             document = load_document(DEV_SET / f"{name}.fr.txt", base.max_input_bytes)
