@@ -205,6 +205,7 @@ def test_an_expired_job_is_finished_by_the_next_and_a_stranger_result_is_refused
     assert [len(job_input(stand_in, batch_id)) for batch_id in stand_in.created] == [6, 4]
     assert len(stand_in.lines_run) == 6  # each request answered once: the two from the expired job were kept
     assert "refused 1 result line(s) answering no request of ours" in result.stderr
+    assert "batch jobs: 6 answer(s) imported" in result.stderr
     assert front(Path("outputs/lyon.md"))["status"] == front(Path("outputs/nantes.md"))["status"] == "complete"
     stats = runner.invoke(main, ["cache", "stats"])
     assert ": 6 responses" in stats.stdout  # the stranger's answer was not stored

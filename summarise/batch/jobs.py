@@ -181,14 +181,19 @@ def _via_api(
     items: Sequence[Item], llm: CollectingLLM, prompts: Prompts, options: BatchOptions, ledger: Ledger, note: Any
 ) -> BatchRun:
     client = llm._get_client()
-    found = Round()
+    found, paid = Round(), Imported()
     try:
         for _ in range(MAX_ROUNDS):
             job = ledger.running()
             if job is not None:  # a job of an earlier, killed run, or this run's last round
-                _finish(client, ledger, job, llm, note)
+                paid.add(_finish(client, ledger, job, llm, note))
             found = collect_round(items, llm, prompts, options, ledger)
             if not found.requests:
+                # The briefs' own usage shows cache hits only: say what the jobs answered.
+                note(
+                    f"batch jobs: {len(paid.answered)} answer(s) imported, {paid.prompt_tokens:,} prompt and "
+                    f"{paid.completion_tokens:,} completion tokens, billed at the batch price"
+                )
                 return BatchRun(found.outcomes)
             note(_describe(found))
             _submit(client, ledger, found, note)
