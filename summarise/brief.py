@@ -23,6 +23,8 @@ class Fact:
     match: MatchKind = "exact"
     problems: tuple[str, ...] = ()  # e.g. "2023 is not in the evidence"
     note: str = ""  # e.g. the evidence was re-anchored from the line the model cited
+    page: int = 0  # of a PDF: where a reviewer finds the evidence in the original
+    heading: str = ""  # the heading above the evidence (Word, HTML, Markdown)
 
     @property
     def supported(self) -> bool:
@@ -95,6 +97,10 @@ class Brief:
     problems: tuple[str, ...] = ()  # tasks that failed for part of the document
     metadata: Mapping[str, str] = field(default_factory=dict)
     dropped: tuple[str, ...] = ()
+    source_format: str = "text"  # the reader that read it: text, pdf, docx, html, markdown
+    source_pages: int = 0
+    # (paragraph it follows, text): code and front matter of the source, kept as they are
+    verbatim: tuple[tuple[int, str], ...] = ()
 
     @property
     def supported_facts(self) -> int:

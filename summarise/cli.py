@@ -94,7 +94,7 @@ json_option = click.option("--json", "write_json", is_flag=True, help="Also writ
 
 
 @main.command()
-@click.argument("source", type=click.Path(path_type=Path, dir_okay=True, allow_dash=True))
+@click.argument("source")
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path, allow_dash=True), help="Brief path, or - for standard output."
 )
@@ -102,12 +102,15 @@ json_option = click.option("--json", "write_json", is_flag=True, help="Also writ
 @json_option
 @endpoint_options
 @reports_errors
-def brief(source: Path, output: Path | None, jobs: int, write_json: bool, **options: Any) -> None:
-    """Write a brief of one document (a file, or - for standard input).
+def brief(source: str, output: Path | None, jobs: int, write_json: bool, **options: Any) -> None:
+    """Write a brief of one document: a file (text, PDF, Word, HTML, Markdown), an
+    http(s) URL, or - for standard input.
 
     \b
     Examples:
       summarise brief inputs/report.txt                 # -> outputs/report.md
+      summarise brief report.pdf                        # facts cite their page
+      summarise brief https://example.org/news/article  # -> outputs/article.md
       summarise brief inputs/report.txt --to German -o report.de.md
       cat notes.txt | summarise brief -                 # brief on standard output
       OPENAI_API_KEY=... summarise brief doc.txt --model gpt-4o-mini
@@ -122,7 +125,7 @@ def brief(source: Path, output: Path | None, jobs: int, write_json: bool, **opti
 
 
 @main.command()
-@click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.argument("folder", type=click.Path(path_type=Path, exists=True))
 @click.option(
     "-o",
     "--output",
@@ -136,7 +139,7 @@ def brief(source: Path, output: Path | None, jobs: int, write_json: bool, **opti
     "--include",
     multiple=True,
     metavar="GLOB",
-    help="File names (or paths inside FOLDER) to take; repeatable. [default: *.txt, *.md]",
+    help="File names (or paths inside FOLDER) to take; repeatable. [default: *.txt *.md *.pdf *.docx *.html *.htm]",
 )
 @click.option("--exclude", multiple=True, metavar="GLOB", help="File names (or paths) to leave out; repeatable.")
 @click.option("--recursive/--no-recursive", default=True, show_default=True, help="Descend into sub-folders.")
@@ -191,7 +194,8 @@ def batch(
     import_results: Path | None,
     **options: Any,
 ) -> None:
-    """Write a brief of every document in FOLDER, and an index of them.
+    """Write a brief of every document in FOLDER, and an index of them. FOLDER may also be
+    a text file of URLs, one a line (# starts a comment).
 
     Re-running skips documents whose brief is up to date (same source and settings), so an
     interrupted batch resumes where it stopped. Exits 1 if any document failed.
@@ -202,6 +206,7 @@ def batch(
       summarise batch inputs/ --include '*.txt' --exclude 'drafts/*' -o briefs/
       summarise batch inputs/ --dry-run               # what it would cost, no model called
       summarise batch inputs/ --retry-failed          # only what failed last time
+      summarise batch urls.txt -o briefs/             # every URL listed, fetched
       summarise batch inputs/ --via openai-batch      # rounds of Batch API jobs, half price
       summarise batch inputs/ --export-requests r1.jsonl   # run it anywhere (vllm run_batch), then
       summarise batch inputs/ --import-results out1.jsonl --export-requests r2.jsonl

@@ -60,6 +60,7 @@ class Settings:
     engine_threads: int = field(default_factory=lambda: os.cpu_count() or 2)
     engine_parallel: int = 1
     max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
+    allow_private_urls: bool = False  # fetch URLs on this machine or a private network
     verbose: bool = False
 
     @property

@@ -250,4 +250,7 @@ def parse_document(data: bytes, source: str) -> Document:
 
 
 def load_document(path: Path, max_bytes: int) -> Document:
-    return parse_document(read_source(path, max_bytes), str(path))
+    """Any format the readers know (PDF, Word, HTML, Markdown, text), chosen by content."""
+    from summarise import readers  # readers build on this module
+
+    return readers.read(read_source(path, max_bytes), str(path))

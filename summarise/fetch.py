@@ -41,6 +41,20 @@ def looks_like_url(text: str) -> bool:
     return bool(_URL.match(text))
 
 
+def url_path(url: str) -> str:
+    """Where a URL's brief goes, as a relative path: host/path, safe characters only, no suffix."""
+    parts = urlsplit(url)
+    segments = [parts.hostname or "page", *(s for s in parts.path.split("/") if s)]
+    safe = [re.sub(r"[^\w.-]+", "-", segment).strip(".-") or "page" for segment in segments]
+    last = safe[-1].rsplit(".", 1)[0] if "." in safe[-1] and len(safe) > 1 else safe[-1]
+    return "/".join([*safe[:-1], last or "page"])
+
+
+def url_name(url: str) -> str:
+    """A file name for a URL's brief: the last part of its path, or its host."""
+    return url_path(url).rsplit("/", 1)[-1]
+
+
 def _check_address(url: str, host: str, port: int, allow_private: bool) -> str:
     """The address to connect to; refuse if any address of the host is not on the public internet."""
     try:

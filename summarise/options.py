@@ -89,6 +89,8 @@ ENDPOINT_OPTIONS: list[Callable[[F], F]] = [
             default=600.0, show_default=True, help="Seconds to wait for each answer."),
     _option("--max-retries", envvar="SUMMARISE_MAX_RETRIES", type=click.IntRange(min=0), default=3,
             show_default=True, help="Retries of a failed request (connection errors, 429, 5xx)."),
+    _option("--allow-private-urls", envvar="SUMMARISE_ALLOW_PRIVATE_URLS", is_flag=True,
+            help="Fetch URLs on this machine or a private network too (refused by default)."),
     _option("-v", "--verbose", is_flag=True, help="Show each call, its tokens and cache hits."),
 ]  # fmt: skip
 
@@ -118,6 +120,7 @@ def settings_from(options: dict[str, Any]) -> Settings:
             chunk_tokens=options["chunk_tokens"],
             facts_method=FactsMethod(options["facts_method"].lower()),
             max_input_bytes=options["max_bytes"],
+            allow_private_urls=options["allow_private_urls"],
             verbose=options["verbose"],
         )
     )

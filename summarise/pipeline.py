@@ -183,4 +183,7 @@ def build_brief(document: Document, llm: LLM, prompts: Prompts, options: BriefOp
         problems=tuple(problems),
         metadata=dict(document.metadata),
         dropped=tuple(document.dropped),
+        source_format=document.kind,
+        source_pages=document.pages,
+        verbatim=document.verbatim,
     )

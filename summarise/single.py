@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from summarise import readers
 from summarise.brief import Brief
 from summarise.config import Settings
-from summarise.documents import load_document, parse_document
+from summarise.fetch import looks_like_url, url_name
 from summarise.files import check_brief_targets, identities, stdin_identity, write_ours
 from summarise.llm import open_llm
 from summarise.pipeline import build_brief
@@ -32,7 +32,7 @@ def _nowhere(_message: str) -> None:
 
 
 def brief_file(
-    source: Path,
+    source: Path | str,
     settings: Settings,
     *,
     output: Path | None = None,
@@ -41,18 +41,22 @@ def brief_file(
     note: Callable[[str], None] = _nowhere,
     log: Callable[[str], None] | None = None,
 ) -> BriefRun:
-    """`source` STDIO reads standard input; `output` defaults to outputs/<stem>.md (STDIO for stdin)."""
+    """`source`: a path, an http(s) URL, or STDIO for standard input; `output` defaults to
+    outputs/<stem>.md (the URL's last part for a URL; STDIO for stdin)."""
     if jobs > 1:  # one engine slot per concurrent chunk keeps each chunk's prefix cached
         settings = settings.with_changes(engine_parallel=min(jobs, 4))
     prompts = Prompts(settings.prompts_dir)
-    if source == STDIO:
+    name = str(source)
+    if name == str(STDIO):
         inputs = stdin_identity()
-        document = parse_document(sys.stdin.buffer.read(), "-")
         output = output or STDIO
+    elif looks_like_url(name):
+        inputs = frozenset()
+        output = output or Path("outputs") / f"{url_name(name)}.md"
     else:
-        inputs = identities([source])
-        document = load_document(source, settings.max_input_bytes)
-        output = output or Path("outputs") / f"{source.stem}.md"
+        inputs = identities([Path(name)])
+        output = output or Path("outputs") / f"{Path(name).stem}.md"
+    document = readers.load(name, settings.max_input_bytes, allow_private_urls=settings.allow_private_urls)
     if output != STDIO:  # before any model call: a refused output must cost nothing
         check_brief_targets(output, write_json, inputs)
     started = time.monotonic()

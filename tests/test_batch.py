@@ -131,7 +131,7 @@ def test_a_second_run_skips_finished_briefs_with_zero_model_calls(cassette, runn
     # The dry run agrees: nothing left to do.
     plan = runner.invoke(main, ["batch", "in", "-o", "briefs", "--dry-run"])
     assert plan.exit_code == 0 and "up to date" in plan.stdout
-    assert re.search(r"^total \(1 documents\)\s+0\s+0\s+0\s", plan.stdout, re.MULTILINE), plan.stdout
+    assert re.search(r"^total \(1 documents\)\s+-\s+0\s+0\s+0\s+0\s", plan.stdout, re.MULTILINE), plan.stdout
 
 
 @pytest.mark.cassette("test_batch/test_a_folder_with_bad_files_gives_mirrored_briefs_a_report_and_an_index")
@@ -230,17 +230,20 @@ def test_dry_run_shows_chunks_tokens_calls_and_cost_without_calling_a_model(
 
     assert result.exit_code == 0, result.output
     rows = {line.split()[0]: line.split() for line in result.stdout.splitlines() if line.split()}
-    # summary, facts, translation; and at most a repair of the facts and of the translation
-    assert rows["lyon.txt"][1:5] == ["fr", "1", "3", "2"]
-    assert rows["english.txt"][1:5] == ["en", "1", "2", "1"]  # already English: no translation
-    chunks = int(rows["long/report.txt"][2])
-    assert chunks > 1 and rows["long/report.txt"][3] == str(3 * chunks + 1)  # + the reduce step
-    assert rows["long/report.txt"][4] == str(2 * chunks)
+    # language, pages (none: text), characters, then chunks, calls (summary, facts,
+    # translation) and at most a repair of the facts and of the translation
+    assert rows["lyon.txt"][1:3] == ["fr", "-"] and rows["lyon.txt"][3] == str(len(LYON.strip()))
+    assert rows["lyon.txt"][4:7] == ["1", "3", "2"]
+    assert rows["english.txt"][4:7] == ["1", "2", "1"]  # already English: no translation
+    chunks = int(rows["long/report.txt"][4])
+    assert chunks > 1 and rows["long/report.txt"][5] == str(3 * chunks + 1)  # + the reduce step
+    assert rows["long/report.txt"][6] == str(2 * chunks)
     assert "unreadable: the file is empty" in " ".join(rows["empty.txt"])
-    total = rows["total"]  # total (4 documents) <chunks> <calls> <repairs> <prompt> <completion> <cost>
-    assert total[1:4] == ["(4", "documents)", str(1 + 1 + chunks)]
-    calls, repairs, cost = int(total[4]), int(total[5]), float(total[8])
-    prompt, completion = (int(value.strip("~").replace(",", "")) for value in total[6:8])
+    # total (4 documents) <pages> <characters> <chunks> <calls> <repairs> <prompt> <completion> <cost>
+    total = rows["total"]
+    assert total[1:4] == ["(4", "documents)", "-"] and total[5] == str(1 + 1 + chunks)
+    calls, repairs, cost = int(total[6]), int(total[7]), float(total[10])
+    prompt, completion = (int(value.strip("~").replace(",", "")) for value in total[8:10])
     assert calls == 3 + 2 + 3 * chunks + 1 and repairs == 2 + 1 + 2 * chunks
     assert cost == pytest.approx((prompt * 0.15 + completion * 0.60) / 1e6, abs=1e-4)
     assert "no model was called" in result.stdout
@@ -373,9 +376,9 @@ def test_documents_load_in_order_and_only_a_window_ahead(tmp_path: Path, monkeyp
     loaded: list[tuple[int, int]] = []  # (document, last taken when its load started)
     real_load = runner.load
 
-    def spy(item: batch.Item, limit: int):
+    def spy(item: batch.Item, limit: int, *rest: bool):
         loaded.append((int(item.name[4:6]), taken))
-        return real_load(item, limit)
+        return real_load(item, limit, *rest)
 
     monkeypatch.setattr(runner, "load", spy)
     loader = runner.LoadAhead(items, 10**6, window=3)

@@ -82,7 +82,13 @@ def run_folder(
     # Chunks of a long document run concurrently too (each one keeps its tasks in turn).
     brief_options = settings.brief_options(workers=jobs)
     options = BatchOptions(
-        brief_options, settings.max_input_bytes, write_json, jobs, inputs=inputs, locks=output_dir / LOCKS
+        brief_options,
+        settings.max_input_bytes,
+        write_json,
+        jobs,
+        inputs=inputs,
+        locks=output_dir / LOCKS,
+        allow_private_urls=settings.allow_private_urls,
     )
     if not items:
         note("nothing failed last time" if retry_failed else f"no documents in {folder} match {', '.join(patterns)}")

@@ -9,9 +9,10 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 from summarise.errors import ConfigError, InputError
+from summarise.fetch import looks_like_url, url_path
 from summarise.files import safe_output_path
 
-DEFAULT_INCLUDE = ("*.txt", "*.md")
+DEFAULT_INCLUDE = ("*.txt", "*.md", "*.pdf", "*.docx", "*.html", "*.htm")
 INDEX_FILE = "index.md"
 
 
@@ -24,10 +25,16 @@ class Item:
     output: Path  # the brief
     brief: str  # the brief, relative to the output folder (for tables and the index)
     root: Path | None = None  # the input folder, resolved: links must not lead out of it
+    url: str = ""  # set for an item of a list of URLs: fetched rather than read
 
     @property
     def name(self) -> str:
-        return self.relative.as_posix()
+        return self.url or self.relative.as_posix()
+
+    @property
+    def where(self) -> str:
+        """What errors about it start with: its path or its URL."""
+        return self.url or str(self.source)
 
 
 def _matches(relative: Path, patterns: Iterable[str]) -> bool:
@@ -49,6 +56,8 @@ def discover(
     (skipped, and said so), nor through a link into it; an input folder inside the output
     folder is refused, since its files would be both.
     """
+    if root.is_file():
+        return discover_urls(root, output_dir)
     if not root.is_dir():
         raise InputError(f"{root}: not a folder; use 'summarise brief {root}' for a single file")
     outputs = output_dir.resolve()
@@ -86,8 +95,40 @@ def discover(
     return items
 
 
+def discover_urls(url_file: Path, output_dir: Path) -> list[Item]:
+    """A text file of URLs, one a line; blank lines and lines starting with # are skipped.
+
+    Each brief goes to output_dir/host/path.md. Anything else on a line is an error that
+    names the line: a list that mixes in a path is more likely a mistake than a wish.
+    """
+    try:
+        lines = url_file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{url_file}: cannot read it as a list of URLs ({exc})") from exc
+    items: list[Item] = []
+    taken = {safe_output_path(output_dir, Path(INDEX_FILE))}
+    outputs = output_dir.resolve()
+    for number, line in enumerate(lines, start=1):
+        url = line.strip()
+        if not url or url.startswith("#"):
+            continue
+        if not looks_like_url(url):
+            raise InputError(f"{url_file}, line {number}: not a URL ({url[:60]!r}); a list holds one URL a line")
+        relative = Path(url_path(url))
+        output = safe_output_path(output_dir, relative)
+        for copy in range(2, len(lines) + 2):
+            if output not in taken:
+                break
+            output = safe_output_path(output_dir, Path(f"{relative}-{copy}"))
+        taken.add(output)
+        items.append(Item(url_file, relative, output, output.relative_to(outputs).as_posix(), None, url))
+    if not items:
+        raise InputError(f"{url_file}: no URLs in it (one a line), and it is not a folder")
+    return items
+
+
 def reason(exc: BaseException, item: Item) -> str:
     """The error's one line, without the path the table already shows."""
     text = str(exc)
-    prefix = f"{item.source}: "
+    prefix = f"{item.where}: "
     return text[len(prefix) :] if text.startswith(prefix) else text

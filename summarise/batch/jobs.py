@@ -53,10 +53,10 @@ class Round:
     documents: dict[str, list[str]] = field(default_factory=dict)  # cache key -> documents waiting on it
 
 
-def _loaded(item: Item, max_bytes: int) -> tuple[Future[Document], Document | None]:
+def _loaded(item: Item, max_bytes: int, allow_private_urls: bool) -> tuple[Future[Document], Document | None]:
     loading: Future[Document] = Future()
     try:
-        document = load(item, max_bytes)
+        document = load(item, max_bytes, allow_private_urls)
     except SummariseError as exc:
         loading.set_exception(exc)
         return loading, None
@@ -70,7 +70,7 @@ def collect_round(
     """Write every brief the cache can complete; gather the requests the others need next."""
     found = Round()
     for item in items:
-        loading, document = _loaded(item, options.max_input_bytes)
+        loading, document = _loaded(item, options.max_input_bytes, options.allow_private_urls)
         try:
             found.outcomes.append(summarise_one(item, llm, prompts, options, loading))
             continue

@@ -80,6 +80,8 @@ class DocumentPlan:
     status: Literal["planned", "up to date", "unreadable", "refused"]  # refused: its output is not ours to write
     detail: str = ""
     language: str = ""
+    pages: int = 0  # of a PDF
+    characters: int = 0  # of the text the readers found: what a reviewer checks against the original
     chunks: int = 0
     calls: int = 0
     repairs: int = 0  # calls made only if an answer falls short: counted in the token ceilings
@@ -105,17 +107,21 @@ def plan_document(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions)
     except SummariseError as exc:
         return DocumentPlan(item.name, "refused", reason(exc, item))
     try:
-        document = load(item, options.max_input_bytes)
+        document = load(item, options.max_input_bytes, options.allow_private_urls)
     except SummariseError as exc:
         return DocumentPlan(item.name, "unreadable", reason(exc, item))
     if is_up_to_date(item, brief_key(document, llm, prompts, options.brief), options.write_json):
-        return DocumentPlan(item.name, "up to date", language=document.language)
+        return DocumentPlan(
+            item.name, "up to date", language=document.language, pages=document.pages, characters=len(document.text)
+        )
     fitted, chunks = plan(document, llm, prompts, options.brief)
     calls = planned_calls(fitted, chunks, prompts, options.brief)
     return DocumentPlan(
         item.name,
         "planned",
         language=fitted.language,
+        pages=document.pages,
+        characters=len(document.text),
         chunks=len(chunks),
         calls=sum(not call.repair for call in calls),
         repairs=sum(call.repair for call in calls),
@@ -125,8 +131,13 @@ def plan_document(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions)
     )
 
 
+def _pages(entry: DocumentPlan) -> str:
+    return str(entry.pages) if entry.pages else "-"
+
+
 def render_plan(plans: Sequence[DocumentPlan], prices: Prices | None) -> str:
-    headers = ["document", "lang", "chunks", "calls", "repairs (max)", "prompt tokens (max)", "completion tokens (max)"]
+    headers = ["document", "lang", "pages", "characters", "chunks", "calls", "repairs (max)"]
+    headers += ["prompt tokens (max)", "completion tokens (max)"]
     if prices:
         headers.append("cost (max, USD)")
     rows: list[list[str]] = []
@@ -134,9 +145,12 @@ def render_plan(plans: Sequence[DocumentPlan], prices: Prices | None) -> str:
         if entry.status != "planned":
             # Nothing to send: say why in a trailing cell rather than in the number columns.
             note = entry.status + (f": {entry.detail}" if entry.detail else "")
-            rows.append([entry.name, entry.language or "-", "-", "0", "0", "-", "-", *(["-"] if prices else []), note])
+            found = [_pages(entry), f"{entry.characters:,}" if entry.characters else "-"]
+            empty = ["-", "0", "0", "-", "-", *(["-"] if prices else [])]
+            rows.append([entry.name, entry.language or "-", *found, *empty, note])
             continue
-        row = [entry.name, entry.language, str(entry.chunks), str(entry.calls), str(entry.repairs)]
+        row = [entry.name, entry.language, _pages(entry), f"{entry.characters:,}", str(entry.chunks)]
+        row += [str(entry.calls), str(entry.repairs)]
         row += [f"~{entry.prompt_tokens:,}", f"{entry.completion_tokens:,}"]
         if prices:
             row.append(f"{prices.cost(entry.prompt_tokens, entry.completion_tokens):.4f}")
@@ -144,7 +158,8 @@ def render_plan(plans: Sequence[DocumentPlan], prices: Prices | None) -> str:
     planned = [entry for entry in plans if entry.status == "planned"]
     prompt_total = sum(entry.prompt_tokens for entry in planned)
     completion_total = sum(entry.completion_tokens for entry in planned)
-    total = [f"total ({len(plans)} documents)", "", str(sum(e.chunks for e in planned))]
+    total = [f"total ({len(plans)} documents)", "", str(sum(e.pages for e in planned) or "-")]
+    total += [f"{sum(e.characters for e in planned):,}", str(sum(e.chunks for e in planned))]
     total += [str(sum(e.calls for e in planned)), str(sum(e.repairs for e in planned))]
     total += [f"~{prompt_total:,}", f"{completion_total:,}"]
     if prices:

@@ -19,6 +19,7 @@ from typing import Protocol
 
 from filelock import FileLock, Timeout
 
+from summarise import readers
 from summarise.batch.discover import Item, reason
 from summarise.batch.outcomes import BatchRun, Outcome, Status
 from summarise.batch.state import CLAIMED, is_up_to_date
@@ -40,6 +41,7 @@ class BatchOptions:
     jobs: int = 1  # documents at once
     inputs: frozenset[Identity] = frozenset()  # every input file: no brief may land on one
     locks: Path | None = None  # where documents are claimed, so two batches share the work
+    allow_private_urls: bool = False  # for the items of a list of URLs
 
     def targets(self, item: Item) -> list[Path]:
         return [item.output, item.output.with_suffix(".json")] if self.write_json else [item.output]
@@ -52,7 +54,9 @@ class Progress(Protocol):
     def end(self, outcome: Outcome) -> None: ...
 
 
-def load(item: Item, max_bytes: int) -> Document:
+def load(item: Item, max_bytes: int, allow_private_urls: bool = False) -> Document:
+    if item.url:
+        return readers.load(item.url, max_bytes, allow_private_urls=allow_private_urls)
     # A link in a shared input folder must not make us read, and send, files from elsewhere.
     if item.root is not None and not item.source.resolve().is_relative_to(item.root):
         raise InputError(f"{item.source}: a link to a file outside the input folder; not followed")
@@ -68,8 +72,9 @@ class LoadAhead:
     how many loaded documents wait in memory.
     """
 
-    def __init__(self, items: Sequence[Item], max_bytes: int, window: int) -> None:
+    def __init__(self, items: Sequence[Item], max_bytes: int, window: int, allow_private_urls: bool = False) -> None:
         self._items, self._max_bytes, self._window = items, max_bytes, max(window, 1)
+        self._allow_private_urls = allow_private_urls
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="summarise-load")
         self._loads: dict[int, Future[Document]] = {}
         self._submitted = 0
@@ -80,7 +85,7 @@ class LoadAhead:
         with self._lock:
             while self._submitted < min(index + self._window, len(self._items)):
                 item = self._items[self._submitted]
-                self._loads[self._submitted] = self._pool.submit(load, item, self._max_bytes)
+                self._loads[self._submitted] = self._pool.submit(load, item, self._max_bytes, self._allow_private_urls)
                 self._submitted += 1
             return self._loads.pop(index)
 
@@ -165,7 +170,7 @@ def run_batch(
     written atomically, so each of them leaves either a complete brief or nothing.
     """
 
-    loader = LoadAhead(items, options.max_input_bytes, window=options.jobs)
+    loader = LoadAhead(items, options.max_input_bytes, options.jobs, options.allow_private_urls)
 
     def work(index: int) -> Outcome:
         item = items[index]

@@ -68,5 +68,8 @@ def verify_facts(document: Document, raw_facts: list[RawFact], target: Language)
             missing = []
         problems += tuple(f"“{q.surface}” is not in the quoted sentence" for q in missing)
         number, paragraph = (located.number, located.paragraph) if located else (0, 0)
-        facts.append(Fact(raw.statement, raw.category, number, paragraph, evidence, match.kind, problems, note))
+        page, heading = (located.page, located.heading) if located else (0, "")
+        facts.append(
+            Fact(raw.statement, raw.category, number, paragraph, evidence, match.kind, problems, note, page, heading)
+        )
     return facts

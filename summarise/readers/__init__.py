@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import importlib
 import re
+import sys
+from pathlib import Path
 
-from summarise.documents import Document
+from summarise.documents import Document, read_source
 
 READERS = {
     "pdf": "summarise.readers.pdf",
@@ -45,3 +47,19 @@ def read(data: bytes, source: str, content_type: str = "") -> Document:
     module = importlib.import_module(READERS[sniff(data, source, content_type)])
     document: Document = module.read(data, source)
     return document
+
+
+def load(source: str, max_bytes: int, *, allow_private_urls: bool = False) -> Document:
+    """A path, "-" for standard input, or an http(s) URL -> its Document (source as given)."""
+    from summarise.errors import InputError
+    from summarise.fetch import fetch, looks_like_url
+
+    if source == "-":
+        data = sys.stdin.buffer.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise InputError(f"-: standard input is over the {max_bytes / 1e6:.1f} MB limit; raise SUMMARISE_MAX_BYTES")
+        return read(data, "-")
+    if looks_like_url(source):
+        fetched = fetch(source, max_bytes, allow_private=allow_private_urls)
+        return read(fetched.data, source, fetched.content_type)
+    return read(read_source(Path(source), max_bytes), source)

@@ -108,24 +108,36 @@ def join_lines(lines: list[str]) -> str:
             text = text[:-1] + line
         else:
             text = f"{text} {line}" if text else line
+    # A hyphen mark at the very end stays: the paragraph may go on in the next column.
+    body, end = (text[:-1], text[-1]) if text.endswith(SOFT_HYPHENS) else (text, "")
     for mark in SOFT_HYPHENS:
-        text = text.replace(mark, "")
-    return re.sub(r"\s+", " ", text).strip()
+        body = body.replace(mark, "")
+    return re.sub(r"\s+", " ", body).strip() + end
 
 
-def _paragraphs_of_column(column: list[Line], step: float, body_height: float) -> list[tuple[list[Line], bool]]:
+def _line_step(lines: list[Line]) -> float:
+    """The usual distance from one line to the next (of one column: two interleave)."""
+    tops = sorted({round(line.top, 1) for line in lines}, reverse=True)
+    steps = [a - b for a, b in pairwise(tops) if a - b > 1]
+    return median(steps) if steps else 14.0
+
+
+def _paragraphs_of_column(column: list[Line], body_height: float) -> list[tuple[list[Line], bool]]:
     """Split a column at wider gaps, at a short closing line, and around larger type (a heading)."""
+    step = _line_step(column)
     groups: list[tuple[list[Line], bool]] = []
     right_edge = max(line.x1 for line in column)
-    left_edge = min(line.x0 for line in column)
-    width = max(right_edge - left_edge, 1.0)
     for line in column:
         heading = line.height > body_height * 1.3 and not _SENTENCE_END.search(line.text)
         if groups:
             previous_lines, previous_heading = groups[-1]
             previous = previous_lines[-1]
             gap = previous.top - line.top
-            short_close = previous.x1 < right_edge - 0.15 * width and _SENTENCE_END.search(previous.text)
+            # The line broke early although this line's first word would have fitted: the
+            # writer ended the paragraph there (the usual sign where paragraphs have no gap).
+            first_word = len(line.text.split()[0]) + 1
+            fits = right_edge - previous.x1 > first_word * (line.x1 - line.x0) / max(len(line.text), 1) * 1.1
+            short_close = fits and _SENTENCE_END.search(previous.text)
             indented = line.x0 > previous.x0 + 8 and _SENTENCE_END.search(previous.text)
             if not (heading or previous_heading or gap > step * 1.45 or gap < 0 or short_close or indented):
                 previous_lines.append(line)
@@ -145,12 +157,9 @@ def paragraphs(pages: list[Page]) -> tuple[list[Block], list[str]]:
         lines = [line for line in page.lines if (page.number, line) not in dropped_lines and line.text.strip()]
         if not lines:
             continue
-        tops = sorted({round(line.top, 1) for line in lines}, reverse=True)
-        steps = [a - b for a, b in pairwise(tops) if a - b > 1]
-        step = median(steps) if steps else 14.0
         body_height = median(line.height for line in lines)
         for column in reading_order(page, lines):
-            for group, is_heading in _paragraphs_of_column(column, step, body_height):
+            for group, is_heading in _paragraphs_of_column(column, body_height):
                 text = join_lines([line.text for line in group])
                 if not text:
                     continue
@@ -165,4 +174,7 @@ def paragraphs(pages: list[Page]) -> tuple[list[Block], list[str]]:
                 else:
                     blocks.append(Block(text, "paragraph", page.number, heading))
                 open_sentence = not _SENTENCE_END.search(blocks[-1].text)
+    for index, block in enumerate(blocks):  # a hyphen mark left at the very end of the text
+        if block.text.endswith(SOFT_HYPHENS):
+            blocks[index] = Block(block.text[:-1] + "-", block.kind, block.page, block.heading)
     return blocks, dropped

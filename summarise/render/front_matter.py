@@ -15,6 +15,10 @@ _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+# What readers find in a document's own metadata (a page's <meta>, a PDF's info, front matter).
+SOURCE_METADATA = ("title", "author", "date", "site")
+
+
 def front_matter(brief: Brief) -> dict[str, Any]:
     return {
         "title": brief.title,
@@ -22,7 +26,9 @@ def front_matter(brief: Brief) -> dict[str, Any]:
         "source_sha256": brief.source_sha256,
         "source_language": brief.source_language,
         "target_language": brief.target_language,
-        **({"source_date": brief.metadata["date"]} if "date" in brief.metadata else {}),
+        **({"source_format": brief.source_format} if brief.source_format != "text" else {}),
+        **({"source_pages": brief.source_pages} if brief.source_pages else {}),
+        **{f"source_{key}": brief.metadata[key] for key in SOURCE_METADATA if brief.metadata.get(key)},
         "model": brief.model,
         "endpoint": brief.endpoint,
         "created": brief.created,

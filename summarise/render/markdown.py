@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from summarise.brief import Brief
+import re
+
+from summarise.brief import Brief, Fact
 from summarise.render.front_matter import dump_front_matter
 from summarise.render.sanitise import clean_model_text
 
@@ -17,9 +19,34 @@ def render_markdown(brief: Brief) -> str:
         parts.append("\n".join(f"> **Warning:** {clean_model_text(problem)}" for problem in brief.problems))
     parts.append("## Summary\n\n" + clean_model_text(brief.summary))
     parts.append("## Key facts\n\n" + _render_facts(brief))
-    parts.append("## Translation\n\n" + "\n\n".join(clean_model_text(p) for p in brief.translation))
+    parts.append("## Translation\n\n" + _render_translation(brief))
     parts.append("## Checks\n\n" + _render_checks(brief))
     return "\n\n".join(parts) + "\n"
+
+
+def _fenced(text: str) -> str:
+    """The source's own code or front matter, shown as it is: a fence no run inside can close."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}\n{text}\n{fence}"
+
+
+def _render_translation(brief: Brief) -> str:
+    """Translated paragraphs, with the source's code blocks and front matter back in their places."""
+    kept: dict[int, list[str]] = {}
+    for after, text in brief.verbatim:
+        kept.setdefault(min(after, len(brief.translation)), []).append(_fenced(text))
+    parts = list(kept.get(0, []))
+    for number, paragraph in enumerate(brief.translation, start=1):
+        parts.append(clean_model_text(paragraph))
+        parts += kept.get(number, [])
+    return "\n\n".join(parts)
+
+
+def location(fact: Fact) -> str:
+    """Where the evidence is: "p. 3, ¶2, line 14" (a PDF), "§ Budget, ¶5, line 7" (headings)."""
+    where = f"p. {fact.page}, " if fact.page else f"§ {clean_model_text(fact.heading)}, " if fact.heading else ""
+    return f"{where}¶{fact.paragraph}, line {fact.sentence}"
 
 
 def _render_facts(brief: Brief) -> str:
@@ -31,7 +58,7 @@ def _render_facts(brief: Brief) -> str:
         match = "" if fact.match in ("exact", "normalised") else f" ({fact.match} match)"
         match += f" ({fact.note})" if fact.note else ""
         lines.append(f"{number}. **{fact.category.capitalize()}:** {clean_model_text(fact.statement)}{flag}")
-        lines.append(f"{_quote(fact.evidence)}\n   > — source ¶{fact.paragraph}, line {fact.sentence}{match}")
+        lines.append(f"{_quote(fact.evidence)}\n   > — source {location(fact)}{match}")
     return "\n".join(lines)
 
 

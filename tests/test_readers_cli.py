@@ -1,0 +1,114 @@
+"""The readers through the CLI, with no model: bad files, dry runs, lists of URLs, locations."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from summarise import batch
+from summarise.brief import Fact
+from summarise.cli import main
+from summarise.errors import InputError
+from summarise.llm import LLM
+from summarise.render.markdown import location
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+class Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def site() -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(FIXTURES)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture
+def no_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")  # nothing listens there
+    monkeypatch.setenv("SUMMARISE_MODEL", "some-model")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("this must not reach a model")
+
+    monkeypatch.setattr(LLM, "_get_client", refuse)
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [("scanned.pdf", "no text layer: needs OCR"), ("encrypted.pdf", "encrypted"), ("corrupt.pdf", "not a readable")],
+)
+def test_a_bad_pdf_is_one_error_line_and_exit_2(runner, no_model, tmp_path: Path, name: str, message: str) -> None:
+    shutil.copy(FIXTURES / name, tmp_path / name)
+    result = runner.invoke(main, ["brief", name])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"Error: {name}: ") and message in result.stderr
+    assert "Traceback" not in result.output and not Path("outputs").exists()
+
+
+def test_file_urls_are_refused(runner, no_model) -> None:
+    result = runner.invoke(main, ["brief", "file:///etc/passwd"])
+    assert result.exit_code == 2 and "only http:// and https://" in result.stderr
+
+
+def test_dry_run_shows_pages_and_characters_per_file(runner, no_model, tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    for name in ("report.pdf", "memo.docx", "news.html", "scanned.pdf", "notes.md"):
+        shutil.copy(FIXTURES / name, tmp_path / "in" / name)
+    (tmp_path / "in" / "table.csv").write_text("a,b\n")  # not a default pattern
+
+    result = runner.invoke(main, ["batch", "in", "--dry-run"])
+
+    assert result.exit_code == 0, result.output
+    rows = {line.split()[0]: line.split() for line in result.stdout.splitlines() if line.split()}
+    assert set(rows) >= {"report.pdf", "memo.docx", "news.html", "scanned.pdf", "notes.md", "total"}
+    assert "table.csv" not in rows
+    assert rows["report.pdf"][1:3] == ["fr", "2"]  # language, pages
+    assert int(rows["report.pdf"][3].replace(",", "")) > 600  # characters of text found
+    assert rows["memo.docx"][2] == "-" and int(rows["memo.docx"][3].replace(",", "")) > 200
+    assert "no text layer: needs OCR" in " ".join(rows["scanned.pdf"])
+
+
+def test_a_file_of_urls_is_a_batch_of_fetched_documents(runner, no_model, site: str, tmp_path: Path) -> None:
+    urls = tmp_path / "urls.txt"
+    urls.write_text(f"# this week's reading\n{site}/report.pdf\n\n{site}/news.html\n{site}/missing.html\n")
+
+    refused = runner.invoke(main, ["batch", "urls.txt", "--dry-run"])
+    assert "private network" in refused.stdout  # every URL refused, each on its row
+
+    result = runner.invoke(main, ["batch", "urls.txt", "--dry-run", "--allow-private-urls"])
+
+    assert result.exit_code == 0, result.output
+    rows = {line.split()[0]: line for line in result.stdout.splitlines() if line.split()}
+    assert rows[f"{site}/report.pdf"].split()[1:3] == ["fr", "2"]
+    assert rows[f"{site}/news.html"].split()[1] == "fr"
+    assert "the server answered 404" in rows[f"{site}/missing.html"]
+    items = batch.discover(urls, Path("outputs"))
+    assert [item.brief for item in items] == ["127.0.0.1/report.md", "127.0.0.1/news.md", "127.0.0.1/missing.md"]
+
+
+def test_a_list_with_a_line_that_is_not_a_url_names_the_line(tmp_path: Path) -> None:
+    urls = tmp_path / "urls.txt"
+    urls.write_text("https://example.org/a\nnotes/b.txt\n")
+    with pytest.raises(InputError, match=r"line 2: not a URL"):
+        batch.discover(urls, tmp_path / "out")
+
+
+@pytest.mark.parametrize(
+    ("page", "heading", "expected"),
+    [(3, "", "p. 3, ¶2, line 14"), (0, "Décisions", "§ Décisions, ¶2, line 14"), (0, "", "¶2, line 14")],
+)
+def test_the_evidence_line_says_where_in_the_original(page: int, heading: str, expected: str) -> None:
+    fact = Fact("x", "event", 14, 2, "evidence", page=page, heading=heading)
+    assert location(fact) == expected
