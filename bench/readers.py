@@ -7,7 +7,8 @@ does): a PDF of `--pages` pages typeset by reportlab (running header, page numbe
 hyphenated words; every page a second, two-column layout page), a Word file of the same
 paragraphs by python-docx, a saved news page and a Markdown file holding them, and the
 plain text. Two tables, each figure the best of `--repeat` runs:
-  1. each reader, bytes -> Document (sentences split, language found): MB/s and pages/s;
+  1. each reader, bytes -> Document (sentences split, language found): MB/s of input
+     (and the size of the text found: a .docx is zipped) and pages/s;
   2. the PDF libraries (pypdfium2, the one summarise uses; pypdf; pdfminer.six), each
      giving positioned lines to the same layout rules (summarise/readers/layout.py):
      pages/s for the lines alone, and paragraph quality: how many of the source's
@@ -167,16 +168,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         inputs = {"pdf": pdf, **make_inputs(placed, Path(folder))}
     print(f"\n1. Readers, bytes -> Document ({args.pages}-page PDF; the same {len(placed)} paragraphs in each)")
-    print(f"{'reader':<10} {'input':>9} {'seconds':>8} {'MB/s':>7} {'pages/s':>8} {'paragraphs':>11}")
+    print(f"{'reader':<10} {'input':>9} {'text':>8} {'seconds':>8} {'MB/s':>7} {'pages/s':>8} {'paragraphs':>11}")
     for kind, data in inputs.items():
         name = {"markdown": "x.md"}.get(kind, f"x.{kind}")
         assert readers.sniff(data, name) == kind, kind
         seconds = best(lambda data=data, name=name: readers.read(data, name), args.repeat)
         document = readers.read(data, name)
         pages = f"{args.pages / seconds:8.1f}" if kind == "pdf" else f"{'-':>8}"
+        text = len(document.text.encode()) / 1e6  # a .docx is zipped: its text is larger than the file
         print(
-            f"{kind:<10} {len(data) / 1e6:7.2f}MB {seconds:8.2f} {len(data) / 1e6 / seconds:7.2f} {pages} "
-            f"{document.paragraph_count:>11}"
+            f"{kind:<10} {len(data) / 1e6:7.2f}MB {text:6.2f}MB {seconds:8.2f} {len(data) / 1e6 / seconds:7.2f} "
+            f"{pages} {document.paragraph_count:>11}"
         )
     print("\n2. PDF libraries: positioned lines -> the same layout rules")
     print(f"{'library':<12} {'lines s':>8} {'pages/s':>8} {'paragraphs exact':>17} {'furniture leaked':>17}")
