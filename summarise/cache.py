@@ -21,17 +21,13 @@ from typing import Any
 
 import diskcache
 
-from summarise.errors import ConfigError
+from summarise.errors import CacheUnusable, ConfigError
 from summarise.files import aside_name, private_folder
 from summarise.terminal import warn_on_stderr
 
 # What a broken or unusable sqlite file raises: the damaged ones, then the unopenable ones.
 _DAMAGED = (sqlite3.DatabaseError,)
 _UNUSABLE = (sqlite3.OperationalError, OSError, diskcache.Timeout)
-
-
-class CacheUnusable(Exception):
-    """The cache folder cannot be used at all (read-only, not a folder): run without it."""
 
 
 class ResponseCache:

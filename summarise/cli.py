@@ -14,7 +14,7 @@ import click
 
 from summarise import __version__
 from summarise.config import Settings, default_cache_dir
-from summarise.errors import EXIT_BUG, EXIT_PROBLEMS, SummariseError
+from summarise.errors import EXIT_ABORTED, EXIT_BUG, EXIT_PROBLEMS, SummariseError
 from summarise.options import cache_dir_option, endpoint_options, settings_from
 from summarise.terminal import shown
 
@@ -66,7 +66,7 @@ class OneLineErrors(click.Group):
             sys.exit(exc.exit_code)
         except click.exceptions.Abort:
             say("Aborted!")
-            sys.exit(1)
+            sys.exit(EXIT_ABORTED)
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
 

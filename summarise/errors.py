@@ -6,6 +6,7 @@ from __future__ import annotations
 EXIT_PROBLEMS = 1  # some documents failed (batch), or doctor found problems
 EXIT_BUG = 70  # an unexpected error: a bug of ours (sysexits EX_SOFTWARE)
 EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), the shells' convention
+EXIT_ABORTED = 1  # click's Abort (Ctrl-C or end of input outside a batch), as click itself exits
 
 
 class SummariseError(Exception):
@@ -50,3 +51,14 @@ class FormatNotSupported(EndpointError):
 
 class UnusableAnswer(EndpointError):
     """The model answered, but not in a form we can use, even after one repair attempt."""
+
+
+# Handled inside summarise, never shown as they are:
+
+
+class CacheUnusable(Exception):
+    """The cache folder cannot be used at all (read-only, not a folder): the run goes on without it."""
+
+
+class FactsUnreadable(ValueError):
+    """A facts answer that is not the JSON asked for: the model is asked once more, then UnusableAnswer."""

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from summarise.chunking import Chunk
-from summarise.errors import FormatNotSupported, UnusableAnswer
+from summarise.errors import FactsUnreadable, FormatNotSupported, UnusableAnswer
 from summarise.llm import Message
 from summarise.tasks.common import TaskContext, with_task
 
@@ -68,10 +68,6 @@ def facts_schema(first: int, last: int, key: str, method: str = "line") -> dict[
         "required": ["facts"],
         "additionalProperties": False,
     }
-
-
-class FactsUnreadable(ValueError):
-    pass
 
 
 def parse_facts(text: str, first: int, last: int) -> list[RawFact]:
