@@ -101,6 +101,7 @@ class Brief:
     source_pages: int = 0
     # (paragraph it follows, text): code and front matter of the source, kept as they are
     verbatim: tuple[tuple[int, str], ...] = ()
+    source_languages: Mapping[str, float] = field(default_factory=dict)  # share of the text in each
 
     @property
     def supported_facts(self) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -62,28 +63,52 @@ def chunk_budget(context_tokens: int, prompt_overhead: int, cap: int | None) -> 
     return max(64, min(budget, cap or DEFAULT_MAX_CHUNK_TOKENS))
 
 
-def _split_words(text: str, budget: int) -> list[str]:
-    pieces: list[str] = []
+def _split_tokens(word: str, budget: int) -> list[str]:
+    """A run with no spaces (a 200,000-character line, Chinese or Japanese text) cut by tokens."""
+    tokens = encoding().encode(word, disallowed_special=())
+    _text, offsets = encoding().decode_with_offsets(tokens)
+    # A character split across tokens starts at its first token's offset: cut only where a new
+    # character starts, so no piece holds half a character (and none is over by more than one).
+    cuts = sorted({offsets[i] for i in range(0, len(tokens), max(1, budget - 1))} | {len(word)})
+    return [word[a:b] for a, b in itertools.pairwise(cuts) if word[a:b]]
+
+
+def split_to_budget(text: str, budget: int) -> list[tuple[str, str]]:
+    """A sentence over the budget -> (piece, joiner) pairs of at most `budget` tokens each: cut at
+    spaces where it has them, by tokens where it does not (joiner "": the text goes on unbroken)."""
+    pieces: list[tuple[str, str]] = []
     current: list[str] = []
+    current_tokens = 0
     for word in re.findall(r"\S+", text):
-        if current and count_tokens(" ".join([*current, word])) > budget:
-            pieces.append(" ".join(current))
-            current = []
+        tokens = count_tokens(" " + word)  # cl100k splits at spaces, so counts add up
+        if tokens > budget:
+            if current:
+                pieces.append((" ".join(current), " "))
+                current, current_tokens = [], 0
+            parts = _split_tokens(word, budget)
+            pieces += [(part, "" if index < len(parts) - 1 else " ") for index, part in enumerate(parts)]
+            continue
+        if current and current_tokens + tokens > budget:
+            pieces.append((" ".join(current), " "))
+            current, current_tokens = [], 0
         current.append(word)
+        current_tokens += tokens
     if current:
-        pieces.append(" ".join(current))
+        pieces.append((" ".join(current), " "))
     return pieces
 
 
 def fit_sentences(document: Document, budget: int) -> Document:
-    """Cut any sentence longer than the budget at word boundaries, renumbering the rest."""
+    """Cut any sentence longer than the budget (at spaces, else by tokens), renumbering the rest."""
     if all(count_tokens(s.text) <= budget for s in document.sentences):
         return document
     sentences: list[Sentence] = []
     for sentence in document.sentences:
-        pieces = [sentence.text] if count_tokens(sentence.text) <= budget else _split_words(sentence.text, budget)
-        for position, piece in enumerate(pieces):
-            joiner = sentence.joiner if position == len(pieces) - 1 else " "
+        fits = count_tokens(sentence.text) <= budget
+        pieces = [(sentence.text, sentence.joiner)] if fits else split_to_budget(sentence.text, budget)
+        for position, (piece, joiner) in enumerate(pieces):
+            if position == len(pieces) - 1:
+                joiner = sentence.joiner
             # replace() keeps the sentence's location (page, heading) on every piece
             sentences.append(replace(sentence, number=len(sentences) + 1, text=piece, joiner=joiner))
     return replace(document, sentences=tuple(sentences))

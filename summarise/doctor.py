@@ -27,7 +27,7 @@ def check_endpoint(settings: Settings, out: Callable[[str], None]) -> int:
     """
     import openai
 
-    from summarise.llm import redact
+    from summarise.answers import redact_message as redact
 
     where = (settings.base_url or "https://api.openai.com/v1").rstrip("/")
     client = openai.OpenAI(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import threading
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 
 import charset_normalizer
 import py3langid
@@ -66,6 +68,9 @@ class Document:
     pages: int = 0  # pages of a PDF
     # (paragraph it follows, text): kept as it is, never sent to a model (code, front matter)
     verbatim: tuple[tuple[int, str], ...] = ()
+    # Share of the text in each language, when planned (see language_mix): a mixed document
+    # is translated wherever it is not in the target language.
+    languages: tuple[tuple[str, float], ...] = ()
 
     @property
     def paragraph_count(self) -> int:
@@ -106,11 +111,46 @@ def read_source(path: Path, max_bytes: int) -> bytes:
                 f"{path}: {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.1f} MB limit; "
                 "raise it with SUMMARISE_MAX_BYTES if you mean it"
             )
-        return path.read_bytes()
+        with path.open("rb") as stream:  # a pipe or /dev/stdin has no size: the read itself is bounded
+            return read_bounded(stream, max_bytes, str(path))
     except PermissionError as exc:
         raise InputError(f"{path}: cannot read it (permission denied)") from exc
     except OSError as exc:
         raise InputError(f"{path}: cannot read it ({exc.strerror})") from exc
+
+
+def read_bounded(stream: BinaryIO, max_bytes: int, source: str) -> bytes:
+    """At most `max_bytes` from a stream (standard input, a pipe); refused, unread, beyond that."""
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError(
+            f"{source}: more than {max_bytes:,} bytes, over the limit of {max_bytes:,} bytes; "
+            "raise it with SUMMARISE_MAX_BYTES if you mean it"
+        )
+    return data
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text saved without a byte-order mark, told by where its zero bytes fall.
+
+    A Latin-1 character (a space, a digit, a line break: any real text has some) is a zero
+    byte beside a printable one: the zero comes second in little-endian, first in
+    big-endian. Binary data has zeros beside anything, on either side."""
+    sample = data[: min(len(data), 4096) // 2 * 2]
+    pairs = [(sample[i], sample[i + 1]) for i in range(0, len(sample), 2)]
+    if len(pairs) < 8:
+        return None
+    for encoding, high, low in (("utf-16-le", 1, 0), ("utf-16-be", 0, 1)):
+        ascii_pairs = [pair[low] for pair in pairs if pair[high] == 0]
+        # U+0000-U+00FF: printable unless a control character (C0, DEL, C1)
+        printable = sum(32 <= byte < 127 or byte >= 160 or byte in (9, 10, 13) for byte in ascii_pairs)
+        other_side = sum(pair[low] == 0 and pair[high] != 0 for pair in pairs)
+        if len(ascii_pairs) >= len(pairs) // 4 and printable == len(ascii_pairs) and other_side == 0:
+            try:
+                return data[: len(data) // 2 * 2].decode(encoding)
+            except UnicodeDecodeError:
+                return None
+    return None
 
 
 def decode(data: bytes, source: str) -> str:
@@ -122,6 +162,8 @@ def decode(data: bytes, source: str) -> str:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace")
     if b"\x00" in data[:4096]:
+        if (text := _utf16_without_bom(data)) is not None:
+            return text
         raise InputError(f"{source}: this is a binary file, not text; convert it to plain text first")
     try:
         return data.decode("utf-8")
@@ -192,9 +234,51 @@ def strip_furniture(text: str) -> tuple[str, list[str], dict[str, str]]:
     return "\n".join(kept).strip(), dropped, metadata
 
 
+# Below this many letters, or this confidence, language identification guesses
+# ("Hello world." -> fuv, "Le budget 2023: 7,5 M€." -> da): say "unknown" instead.
+UNKNOWN_LANGUAGE = "unknown"
+MIN_LETTERS = 20
+MIN_CONFIDENCE = 0.5
+# A part of a document counts as another language only when identified this surely, in
+# at least this many letters (markup and entities otherwise pass for Irish or Danish).
+MIX_CONFIDENCE = 0.7
+MIX_LETTERS = 30
+# Paragraphs of several sentences are judged sentence by sentence (a French quote in English
+# prose), up to this much text: beyond, paragraph by paragraph (~0.5 ms a sentence adds up).
+SENTENCE_BY_SENTENCE = 300_000
+
+
+def identify(text: str) -> tuple[str, float]:
+    """(ISO code, confidence 0-1), or ("unknown", 0) when the text is too short to tell."""
+    if len(re.findall(r"[^\W\d_]", text[:20000])) < MIN_LETTERS:
+        return UNKNOWN_LANGUAGE, 0.0
+    ranked = py3langid.rank(text[:20000])  # log-probabilities, best first
+    best = ranked[0][1]
+    confidence = 1.0 / sum(math.exp(score - best) for _code, score in ranked[:20])
+    return str(ranked[0][0]), confidence
+
+
 def detect_language(text: str) -> str:
-    code, _score = py3langid.classify(text[:20000])
-    return str(code)
+    code, confidence = identify(text)
+    return code if confidence >= MIN_CONFIDENCE else UNKNOWN_LANGUAGE
+
+
+def language_mix(document: Document) -> dict[str, float]:
+    """Share of the document's letters in each language, judged sentence by sentence (paragraph
+    by paragraph in very long documents). A part too short or too unclear to tell is taken to be in the document's
+    language (itself "unknown" when the whole text is too short to tell)."""
+    letters: dict[str, int] = {}
+    by_sentence = len(document.text) <= SENTENCE_BY_SENTENCE
+    for paragraph in document.paragraphs():
+        units = [s.text for s in paragraph] if by_sentence else [" ".join(s.text for s in paragraph)]
+        for unit in units:
+            code, confidence = identify(unit)
+            count = len(re.findall(r"[^\W\d_]", unit))
+            if code != document.language and (confidence < MIX_CONFIDENCE or count < MIX_LETTERS):
+                code = document.language
+            letters[code] = letters.get(code, 0) + count
+    total = sum(letters.values()) or 1
+    return {code: round(count / total, 2) for code, count in sorted(letters.items(), key=lambda kv: -kv[1]) if count}
 
 
 _segmenters = threading.local()

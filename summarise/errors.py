@@ -50,7 +50,11 @@ class FormatNotSupported(EndpointError):
 
 
 class UnusableAnswer(EndpointError):
-    """The model answered, but not in a form we can use, even after one repair attempt."""
+    """The model answered, but not in a form we can use (`text`: what it said, for a repair)."""
+
+    def __init__(self, message: str, text: str = "") -> None:
+        super().__init__(message)
+        self.text = text
 
 
 # Handled inside summarise, never shown as they are:

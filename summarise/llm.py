@@ -16,11 +16,13 @@ from typing import TYPE_CHECKING, Any, Self
 
 import openai
 
+from summarise.answers import over_length, redact_message, redact_secret
 from summarise.brief import Usage
 from summarise.cache import ResponseCache, open_cache
+from summarise.chunking import ESTIMATE_HEADROOM, count_tokens
 from summarise.config import Settings
 from summarise.endpoint import Endpoint, resolve_endpoint
-from summarise.errors import EndpointError, FormatNotSupported
+from summarise.errors import EndpointError, FormatNotSupported, UnusableAnswer
 from summarise.ratelimit import RateLimitGate
 from summarise.terminal import warn_on_stderr
 
@@ -41,6 +43,7 @@ class UsageMeter:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cached_prompt_tokens: int = 0  # prompt tokens the server reused from its own prompt cache
+    problems: list[str] = field(default_factory=list)  # about answers, for the brief (an echoed key)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def record(self, *, hit: bool, prompt: int = 0, completion: int = 0, cached: int = 0) -> None:
@@ -52,6 +55,11 @@ class UsageMeter:
             self.prompt_tokens += prompt
             self.completion_tokens += completion
             self.cached_prompt_tokens += cached
+
+    def problem(self, text: str) -> None:
+        with self._lock:
+            if text not in self.problems:
+                self.problems.append(text)
 
     def snapshot(self) -> Usage:
         with self._lock:
@@ -85,15 +93,6 @@ class QuotaAwareOpenAI(openai.OpenAI):
             except Exception:  # an unreadable body: let the SDK decide as usual
                 pass
         return super()._should_retry(response)
-
-
-def redact(text: str, secret: str | None) -> str:
-    """Remove an API key (whole or the partial echo some servers send back) from a message."""
-    if secret:
-        text = text.replace(secret, "[redacted]")
-        if len(secret) > 8:
-            text = text.replace(secret[:8], "[redacted]").replace(secret[-4:], "[redacted]")
-    return re.sub(r"\b(sk|key)-[A-Za-z0-9_*\-]{6,}", "[redacted]", text)
 
 
 def cache_key(endpoint: str, model: str, messages: list[Message], params: dict[str, Any]) -> str:
@@ -136,6 +135,12 @@ class LLM:
         self._http_client = http_client
         self._client: openai.OpenAI | None = None
         self._client_lock = threading.Lock()
+
+    @property
+    def secret(self) -> str | None:
+        """The API key to keep out of answers; None for the placeholders sent when there is none."""
+        key = self.endpoint.api_key
+        return None if key in ("embedded", "not-needed") else key
 
     @classmethod
     def from_settings(
@@ -189,16 +194,28 @@ class LLM:
         max_tokens: int,
         response_format: dict[str, Any] | None = None,
         allow_truncated: bool = False,
+        validate: Callable[[str], object] | None = None,
     ) -> Completion:
-        """One chat completion. A cut-off or empty answer is never cached."""
+        """One chat completion, checked before anything else sees it.
+
+        The API key is redacted from the answer; an empty answer, one longer than
+        `max_tokens` allows, or one `validate` rejects (by raising ValueError) raises
+        UnusableAnswer (with the text, for a repair), and only an answer that passed every
+        check is cached: a bad answer must not be served again once the server is fixed.
+        A cut-off answer (allowed with `allow_truncated`) is returned unvalidated, never cached.
+        """
+        max_tokens = self.room_for_answer(messages, max_tokens)
         params: dict[str, Any] = {"temperature": 0.0, "seed": 42, "max_tokens": max_tokens}
         if response_format is not None:
             params["response_format"] = response_format
         key = cache_key(self.endpoint.identity, self.model, messages, params)
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
-            usage.record(hit=True)
-            self.log(f"cache hit  {label}")
-            return Completion(str(hit["text"]), str(hit["finish_reason"]))
+            text, echoed = redact_secret(str(hit.get("text", "")), self.secret)
+            if not echoed and self._problem(text, max_tokens, 0, validate) is None:
+                usage.record(hit=True)
+                self.log(f"cache hit  {label}")
+                return Completion(text, str(hit.get("finish_reason", "stop")))
+            self.log(f"cache skip {label}: the stored answer no longer passes; asking again")
 
         started = time.monotonic()
         response = self._send(messages, params)
@@ -214,15 +231,46 @@ class LLM:
             f"call       {label}: {prompt} prompt tokens ({cached} reused by the server), "
             f"{completion} completion tokens, {time.monotonic() - started:.1f} s, finish={finish_reason}"
         )
+        text, echoed = redact_secret(text, self.secret)
+        if echoed:
+            usage.problem("the endpoint echoed the API key in an answer: it was redacted, and the answer not cached")
         if not text.strip():
             raise EndpointError(f"{label}: the model returned an empty answer (finish_reason={finish_reason})")
-        if finish_reason == "length" and not allow_truncated:
-            raise EndpointError(
-                f"{label}: the answer was cut off at {max_tokens} tokens; lower --chunk-tokens or use a larger context"
-            )
-        if self.cache is not None and finish_reason != "length":
+        if finish_reason == "length":
+            if not allow_truncated:
+                raise EndpointError(
+                    f"{label}: the answer was cut off at {max_tokens} tokens; "
+                    "lower --chunk-tokens or use a larger context"
+                )
+            if (longer := over_length(text, max_tokens, completion)) is not None:
+                raise UnusableAnswer(f"{label}: refused an answer longer than asked ({longer})", text="")
+            return Completion(text, finish_reason)
+        problem = self._problem(text, max_tokens, completion, validate)
+        if problem is not None:
+            self.log(f"unusable   {label}: {problem}")
+            raise UnusableAnswer(f"{label}: {problem}", text=text)
+        if self.cache is not None and not echoed:
             self.cache.set(key, {"text": text, "finish_reason": finish_reason, "usage": [prompt, completion, cached]})
         return Completion(text, finish_reason)
+
+    def room_for_answer(self, messages: list[Message], wanted: int) -> int:
+        """`wanted`, or less where the prompt leaves less of the context: never more than fits."""
+        prompt = sum(count_tokens(message["content"]) + 4 for message in messages)
+        return max(16, min(wanted, self.context_tokens - int(prompt * ESTIMATE_HEADROOM)))
+
+    @staticmethod
+    def _problem(text: str, max_tokens: int, reported: int, validate: Callable[[str], object] | None) -> str | None:
+        """Why an answer is unusable, or None: the one test for both a fresh answer and a cached one."""
+        if not text.strip():
+            return "empty answer"
+        if (longer := over_length(text, max_tokens, reported)) is not None:
+            return f"refused an answer longer than asked ({longer})"
+        if validate is not None:
+            try:
+                validate(text)
+            except ValueError as exc:
+                return str(exc) or type(exc).__name__
+        return None
 
     def _send(self, messages: list[Message], params: dict[str, Any]) -> Any:
         client = self._get_client()
@@ -248,18 +296,18 @@ class LLM:
                     f"{where}: the account has no quota left (insufficient_quota): check billing"
                 ) from exc
             raise EndpointError(
-                f"{where} kept rate-limiting (429) after retries: {redact(_reason(exc), secret)}"
+                f"{where} kept rate-limiting (429) after retries: {redact_message(_reason(exc), secret)}"
             ) from exc
         except openai.BadRequestError as exc:
-            reason = redact(_reason(exc), secret)
+            reason = redact_message(_reason(exc), secret)
             if params.get("response_format") and re.search(r"response_format|json_schema|schema|grammar", reason, re.I):
                 raise FormatNotSupported(f"{where} does not support this response format: {reason}") from exc
             raise EndpointError(f"{where} refused the request (400): {reason}") from exc
         except openai.APIStatusError as exc:
-            reason = redact(_reason(exc), secret)
+            reason = redact_message(_reason(exc), secret)
             raise EndpointError(f"{where} answered HTTP {exc.status_code}: {reason}") from exc
         except openai.OpenAIError as exc:
-            raise EndpointError(f"{where}: {redact(str(exc), secret)}") from exc
+            raise EndpointError(f"{where}: {redact_message(str(exc), secret)}") from exc
         if not hasattr(response, "choices"):
             raise EndpointError(f"{where} sent a reply that is not a chat completion: is it an OpenAI-compatible API?")
         return response

@@ -5,25 +5,26 @@ from __future__ import annotations
 import hashlib
 import json
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
 from summarise import __version__
 from summarise.brief import Brief
-from summarise.chunking import Chunk, chunk_budget, count_tokens, fit_sentences, plan_chunks
-from summarise.config import BriefOptions
-from summarise.documents import Document
+from summarise.chunking import ESTIMATE_HEADROOM, Chunk, chunk_budget, count_tokens, fit_sentences, plan_chunks
+from summarise.config import DEFAULT_ENGINE_CONTEXT, BriefOptions
+from summarise.documents import Document, language_mix
 from summarise.errors import UnusableAnswer
 from summarise.grounding.facts import verify_facts
 from summarise.grounding.report import cross_checks
-from summarise.languages import Language
+from summarise.languages import Language, language_name
 from summarise.llm import CACHE_SCHEMA, LLM, UsageMeter
 from summarise.prompts import TEMPLATE_NAMES, Prompts
 from summarise.tasks.common import TaskContext, chunk_prefix
 from summarise.tasks.facts import FACTS_MAX_TOKENS, RawFact, extract_facts
-from summarise.tasks.summary import SUMMARY_MAX_TOKENS, combine_summaries, summarise_chunk
+from summarise.tasks.reduce import PART_LABEL_TOKENS, reduce_calls
+from summarise.tasks.summary import SUMMARY_MAX_TOKENS, combine_summaries, reduce_budget, summarise_chunk
 from summarise.tasks.translation import UNTRANSLATED_MARK, assemble_paragraphs, translate_chunk, translation_budget
 
 
@@ -44,12 +45,16 @@ def prompt_overhead(prompts: Prompts, target: Language) -> int:
 def plan(document: Document, llm: LLM, prompts: Prompts, options: BriefOptions) -> tuple[Document, list[Chunk]]:
     budget = chunk_budget(llm.context_tokens, prompt_overhead(prompts, options.target), options.chunk_tokens)
     fitted = fit_sentences(document, budget)
+    if not fitted.languages:  # which languages, paragraph by paragraph: decides what is translated
+        fitted = replace(fitted, languages=tuple(language_mix(fitted).items()))
     return fitted, plan_chunks(fitted, budget)
 
 
 def translates(document: Document, target: Language) -> bool:
-    """A document already in the target language is its own translation: no call."""
-    return document.language != target.code
+    """A document wholly in the target language is its own translation: no call. Any part in
+    another language, or a text too short to tell ("unknown"), is translated."""
+    languages = dict(document.languages) or {document.language: 1.0}
+    return document.language != target.code or any(code != target.code for code in languages)
 
 
 @dataclass(frozen=True)
@@ -64,14 +69,19 @@ class PlannedCall:
 
 
 def planned_calls(
-    document: Document, chunks: list[Chunk], prompts: Prompts, options: BriefOptions
+    document: Document,
+    chunks: list[Chunk],
+    prompts: Prompts,
+    options: BriefOptions,
+    context_tokens: int = DEFAULT_ENGINE_CONTEXT,
 ) -> list[PlannedCall]:
     """The calls build_brief makes for a planned document (see `plan`), without making any.
 
     Kept beside build_brief so the dry run and the run count the same tasks. Repairs are
     listed as ceilings: facts are re-asked once when unreadable, translation lines once
     when skipped. A response format the endpoint refuses is re-sent in the next format;
-    that costs a request, not tokens, and is not counted.
+    that costs a request, not tokens, and is not counted. The reduce step is planned as it
+    runs (tasks/reduce.py), in rounds within `context_tokens`, each summary at its ceiling.
     """
     overhead = prompt_overhead(prompts, options.target)
     calls: list[PlannedCall] = []
@@ -85,8 +95,15 @@ def planned_calls(
             budget = translation_budget(chunk.tokens)
             calls.append(PlannedCall("translation", chunk.index, prompt, budget))
             calls.append(PlannedCall("translation", chunk.index, prompt, budget, repair=True))
-    if len(chunks) > 1:  # the reduce step combines the chunk summaries
-        calls.append(PlannedCall("summary", 0, overhead + len(chunks) * SUMMARY_MAX_TOKENS, SUMMARY_MAX_TOKENS))
+    values: dict[str, object] = {
+        "target_language": options.target.name,
+        "source_language": language_name(document.language),
+    }
+    budget = reduce_budget(prompts, values, context_tokens)
+    fixed = int(context_tokens / ESTIMATE_HEADROOM) - SUMMARY_MAX_TOKENS - budget  # the reduce template
+    part = SUMMARY_MAX_TOKENS + PART_LABEL_TOKENS
+    for parts in reduce_calls([part] * len(chunks), budget, SUMMARY_MAX_TOKENS):
+        calls.append(PlannedCall("summary", 0, fixed + parts, SUMMARY_MAX_TOKENS))
     return calls
 
 
@@ -160,15 +177,17 @@ def build_brief(document: Document, llm: LLM, prompts: Prompts, options: BriefOp
     summaries = [result.summary for result in results]
     raw_facts = [fact for result in results for fact in result.facts]
     translated = {number: text for result in results for number, text in result.translated.items()}
-    problems = [problem for result in results for problem in result.problems]
     translation = assemble_paragraphs(document.sentences, translated)
     summary = combine_summaries(context, summaries)
     facts = verify_facts(document, raw_facts, target)
+    # Problems the tasks and the one LLM call found in answers (cut off, untranslated, an echoed key).
+    problems = [problem for result in results for problem in result.problems] + usage.problems
     return Brief(
         title=title_for(document, translation),
         source=document.source,
         source_sha256=document.sha256,
         source_language=document.language,
+        source_languages=dict(document.languages),
         target_language=target.code,
         model=llm.model,
         endpoint=llm.endpoint.label,

@@ -17,7 +17,8 @@ from summarise.files import INDEX_MARK, check_target, write_ours
 from summarise.llm import LLM
 from summarise.pipeline import brief_key, plan, planned_calls
 from summarise.prompts import Prompts
-from summarise.render import clean_model_text, read_front_matter
+from summarise.render import read_front_matter
+from summarise.render.sanitise import clean_inline
 from summarise.terminal import shown
 
 # --- index -----------------------------------------------------------------------------
@@ -29,8 +30,9 @@ def _cell(value: object) -> str:
 
 
 def _model_cell(value: object) -> str:
-    """Front matter can hold model-written text (the title): no links or images either."""
-    return _cell(clean_model_text(str(value)).replace("\n", " "))
+    """Front matter can hold model-written text (the title): no links or images either
+    (clean_inline escapes every active character, the table's "|" included)."""
+    return shown(clean_inline(str(value)))
 
 
 def render_index(output_dir: Path) -> str:
@@ -115,7 +117,7 @@ def plan_document(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions)
             item.name, "up to date", language=document.language, pages=document.pages, characters=len(document.text)
         )
     fitted, chunks = plan(document, llm, prompts, options.brief)
-    calls = planned_calls(fitted, chunks, prompts, options.brief)
+    calls = planned_calls(fitted, chunks, prompts, options.brief, llm.context_tokens)
     return DocumentPlan(
         item.name,
         "planned",

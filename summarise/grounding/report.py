@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 from summarise.brief import Check, Fact
-from summarise.documents import Document
+from summarise.documents import MIX_CONFIDENCE, MIX_LETTERS, Document, identify
 from summarise.grounding.names import extract_names, missing_names
 from summarise.grounding.quantities import missing_quantities
 from summarise.languages import Language, language_name
 from summarise.tasks.translation import UNTRANSLATED_MARK
+
+
+def in_language(text: str, code: str) -> bool:
+    """False only when the text is surely in another language (short or unclear text passes)."""
+    found, confidence = identify(text)
+    return found == code or confidence < MIX_CONFIDENCE or len(re.findall(r"[^\W\d_]", text)) < MIX_LETTERS
 
 
 def cross_checks(
@@ -15,17 +23,22 @@ def cross_checks(
 ) -> list[Check]:
     """The checks of a brief, from its parts: the brief itself is built once, with them."""
     results: list[Check] = []
-    if document.language == target.code:
+    languages = dict(document.languages) or {document.language: 1.0}
+    if set(languages) == {target.code}:  # wholly in the target language, not just mostly
         results.append(Check("Translation", True, f"the source is already in {language_name(target.code)}"))
     joined = "\n\n".join(translation)
     same_count = len(translation) == document.paragraph_count
     untranslated = joined.count(UNTRANSLATED_MARK)
+    # A line the model "translated" by copying it, still in another language, is not translated.
+    foreign = [p for p in translation if UNTRANSLATED_MARK not in p and not in_language(p, target.code)]
     results.append(
         Check(
             "Translation complete",
-            same_count and not untranslated,
+            same_count and not untranslated and not foreign,
             f"{len(translation)} of {document.paragraph_count} paragraphs"
-            + (f"; {untranslated} line(s) left untranslated" if untranslated else "; every line translated"),
+            + (f"; {untranslated} line(s) left untranslated" if untranslated else "")
+            + (f"; {len(foreign)} paragraph(s) not in {target.name}" if foreign else "")
+            + ("" if untranslated or foreign else "; every line translated"),
         )
     )
     dropped = missing_quantities(document.text, document.language, joined, target.code)

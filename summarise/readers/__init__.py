@@ -12,7 +12,7 @@ import re
 import sys
 from pathlib import Path
 
-from summarise.documents import Document, read_source
+from summarise.documents import Document, read_bounded, read_source
 
 READERS = {
     "pdf": "summarise.readers.pdf",
@@ -51,14 +51,10 @@ def read(data: bytes, source: str, content_type: str = "") -> Document:
 
 def load(source: str, max_bytes: int, *, allow_private_urls: bool = False) -> Document:
     """A path, "-" for standard input, or an http(s) URL -> its Document (source as given)."""
-    from summarise.errors import InputError
     from summarise.fetch import fetch, looks_like_url
 
     if source == "-":
-        data = sys.stdin.buffer.read(max_bytes + 1)
-        if len(data) > max_bytes:
-            raise InputError(f"-: standard input is over the {max_bytes / 1e6:.1f} MB limit; raise SUMMARISE_MAX_BYTES")
-        return read(data, "-")
+        return read(read_bounded(sys.stdin.buffer, max_bytes, "standard input"), "-")
     if looks_like_url(source):
         fetched = fetch(source, max_bytes, allow_private=allow_private_urls)
         return read(fetched.data, source, fetched.content_type)

@@ -1,6 +1,7 @@
 """Renderings of a Brief: Markdown (what a reviewer reads) and JSON (for tools).
 
-Everything a model wrote passes through `clean_model_text` first. An HTML view would
+Everything a model wrote (or a source said) passes through `clean_model_text` (or
+`clean_inline` for one line) first: parsed as CommonMark, only plain text kept, escaped. An HTML view would
 join as html.py beside markdown.py.
 """
 

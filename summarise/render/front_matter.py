@@ -25,6 +25,8 @@ def front_matter(brief: Brief) -> dict[str, Any]:
         "source": brief.source,
         "source_sha256": brief.source_sha256,
         "source_language": brief.source_language,
+        # A mixed document says so: the share of its text in each language.
+        **({"source_languages": dict(brief.source_languages)} if len(brief.source_languages) > 1 else {}),
         "target_language": brief.target_language,
         **({"source_format": brief.source_format} if brief.source_format != "text" else {}),
         **({"source_pages": brief.source_pages} if brief.source_pages else {}),

@@ -6,7 +6,7 @@ import re
 
 from summarise.brief import Brief, Fact
 from summarise.render.front_matter import dump_front_matter
-from summarise.render.sanitise import clean_model_text
+from summarise.render.sanitise import clean_inline, clean_model_text
 
 
 def _quote(text: str) -> str:
@@ -14,9 +14,9 @@ def _quote(text: str) -> str:
 
 
 def render_markdown(brief: Brief) -> str:
-    parts = [dump_front_matter(brief), f"# {clean_model_text(brief.title)}"]
+    parts = [dump_front_matter(brief), f"# {clean_inline(brief.title)}"]
     if brief.problems:
-        parts.append("\n".join(f"> **Warning:** {clean_model_text(problem)}" for problem in brief.problems))
+        parts.append("\n".join(f"> **Warning:** {clean_inline(problem)}" for problem in brief.problems))
     parts.append("## Summary\n\n" + clean_model_text(brief.summary))
     parts.append("## Key facts\n\n" + _render_facts(brief))
     parts.append("## Translation\n\n" + _render_translation(brief))
@@ -54,10 +54,11 @@ def _render_facts(brief: Brief) -> str:
         return "_No facts were extracted._"
     lines: list[str] = []
     for number, fact in enumerate(brief.facts, start=1):
-        flag = "" if fact.supported else " ⚠ **unsupported**: " + "; ".join(fact.problems or ("evidence not found",))
+        problems = fact.problems or ("evidence not found",)
+        flag = "" if fact.supported else " ⚠ **unsupported**: " + "; ".join(clean_inline(p) for p in problems)
         match = "" if fact.match in ("exact", "normalised") else f" ({fact.match} match)"
         match += f" ({fact.note})" if fact.note else ""
-        lines.append(f"{number}. **{fact.category.capitalize()}:** {clean_model_text(fact.statement)}{flag}")
+        lines.append(f"{number}. **{fact.category.capitalize()}:** {clean_inline(fact.statement)}{flag}")
         lines.append(f"{_quote(fact.evidence)}\n   > — source {location(fact)}{match}")
     return "\n".join(lines)
 
@@ -65,4 +66,4 @@ def _render_facts(brief: Brief) -> str:
 def _render_checks(brief: Brief) -> str:
     if not brief.checks:
         return "_No checks were run._"
-    return "\n".join(f"- {'✅' if c.passed else '⚠️'} **{c.name}:** {clean_model_text(c.detail)}" for c in brief.checks)
+    return "\n".join(f"- {'✅' if c.passed else '⚠️'} **{c.name}:** {clean_inline(c.detail)}" for c in brief.checks)

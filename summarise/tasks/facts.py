@@ -70,8 +70,10 @@ def facts_schema(first: int, last: int, key: str, method: str = "line") -> dict[
     }
 
 
-def parse_facts(text: str, first: int, last: int) -> list[RawFact]:
-    """Tolerant: code fences, prose around the JSON, a bare list, numbers as strings."""
+def parse_facts(text: str, first: int, last: int, partial: bool = False) -> list[RawFact]:
+    """Tolerant: code fences, prose around the JSON, a bare list, numbers as strings.
+
+    `partial`: the answer was cut off, so keep the facts that were complete before the cut."""
     cleaned = re.sub(r"^```(?:json)?|```$", "", text.strip(), flags=re.MULTILINE).strip()
     start = min((i for i in (cleaned.find("{"), cleaned.find("[")) if i >= 0), default=-1)
     if start < 0:
@@ -79,7 +81,9 @@ def parse_facts(text: str, first: int, last: int) -> list[RawFact]:
     try:
         data, _end = json.JSONDecoder().raw_decode(cleaned[start:])
     except json.JSONDecodeError as exc:
-        raise FactsUnreadable(f"invalid JSON ({exc.msg} at {exc.pos})") from exc
+        if not partial:
+            raise FactsUnreadable(f"invalid JSON ({exc.msg} at {exc.pos})") from exc
+        data = _complete_items(cleaned[start:])
     except ValueError as exc:  # not a syntax error: e.g. an integer longer than Python reads (4300 digits)
         raise FactsUnreadable(f"invalid JSON ({exc})") from exc
     items = data.get("facts") if isinstance(data, dict) else data
@@ -105,6 +109,24 @@ def parse_facts(text: str, first: int, last: int) -> list[RawFact]:
     return facts
 
 
+def _complete_items(cut: str) -> list[Any]:
+    """The objects of the first JSON list in a cut-off answer, up to the first incomplete one."""
+    opening = cut.find("[")
+    if opening < 0:
+        raise FactsUnreadable("cut off before any fact")
+    decoder = json.JSONDecoder()
+    items: list[Any] = []
+    position = opening + 1
+    while True:
+        while position < len(cut) and cut[position] in " \t\r\n,":
+            position += 1
+        try:
+            item, position = decoder.raw_decode(cut, position)
+        except ValueError:
+            return items
+        items.append(item)
+
+
 def _formats(chunk: Chunk, key: str, method: str) -> list[dict[str, Any] | None]:
     schema = {
         "type": "json_schema",
@@ -127,29 +149,75 @@ def extract_facts(context: TaskContext, prefix: list[Message], chunk: Chunk) -> 
     )
     messages = with_task(prefix, task)
     label = f"facts     chunk {chunk.index}"
+
+    def readable(text: str) -> None:  # only an answer that parses is usable (and cached)
+        parse_facts(text, chunk.first, chunk.last)
+
+    problem: FactsUnreadable | UnusableAnswer
     for response_format in _formats(chunk, key, method):
         try:
             completion = context.llm.complete(
-                messages, usage=context.usage, label=label, max_tokens=FACTS_MAX_TOKENS, response_format=response_format
+                messages,
+                usage=context.usage,
+                label=label,
+                max_tokens=FACTS_MAX_TOKENS,
+                response_format=response_format,
+                allow_truncated=True,  # keep the facts that were complete before the cut
+                validate=readable,
             )
-            break
         except FormatNotSupported:
             continue
-    try:
+        except UnusableAnswer as unusable:
+            answer, problem = unusable.text, unusable
+            break
+        if completion.finish_reason == "length":
+            return cut_off_facts(context, completion.text, chunk)
         return parse_facts(completion.text, chunk.first, chunk.last)
-    except FactsUnreadable as problem:
-        repair = [
-            *messages,
-            {"role": "assistant", "content": completion.text},
-            {
-                "role": "user",
-                "content": f"That answer was not usable: {problem}. Answer again with only the JSON object.",
-            },
-        ]
+    else:  # the last format (plain text) is never refused as a format
+        raise UnusableAnswer(f"facts for lines {chunk.first}-{chunk.last}: the endpoint refused every format")
+    repair = [
+        *messages,
+        {"role": "assistant", "content": answer[:REPAIR_ECHO_CHARS]},
+        {
+            "role": "user",
+            "content": f"That answer was not usable: {_reason(problem)}. Answer again with only the JSON object.",
+        },
+    ]
+    try:
         retry = context.llm.complete(
-            repair, usage=context.usage, label=f"{label} (repair)", max_tokens=FACTS_MAX_TOKENS
+            repair,
+            usage=context.usage,
+            label=f"{label} (repair)",
+            max_tokens=FACTS_MAX_TOKENS,
+            allow_truncated=True,
+            validate=readable,
         )
-        try:
-            return parse_facts(retry.text, chunk.first, chunk.last)
-        except FactsUnreadable as again:
-            raise UnusableAnswer(f"facts for lines {chunk.first}-{chunk.last} could not be read: {again}") from again
+    except UnusableAnswer as again:
+        raise UnusableAnswer(
+            f"facts for lines {chunk.first}-{chunk.last} could not be read: {_reason(again)}"
+        ) from again
+    if retry.finish_reason == "length":
+        return cut_off_facts(context, retry.text, chunk)
+    return parse_facts(retry.text, chunk.first, chunk.last)
+
+
+# A bad answer goes back to the model with the repair request; an endless one is cut short.
+REPAIR_ECHO_CHARS = 4000
+
+
+def _reason(problem: Exception) -> str:
+    """The validator's words without the call's label (the repair request is read by the model)."""
+    return str(problem).split(": ", 1)[-1] if isinstance(problem, UnusableAnswer) else str(problem)
+
+
+def cut_off_facts(context: TaskContext, text: str, chunk: Chunk) -> list[RawFact]:
+    """A cut-off answer: keep the facts that were complete, and say the brief is incomplete."""
+    try:
+        facts = parse_facts(text, chunk.first, chunk.last, partial=True)
+    except FactsUnreadable:
+        facts = []
+    context.usage.problem(
+        f"facts for lines {chunk.first}-{chunk.last} were cut off at {FACTS_MAX_TOKENS} tokens; "
+        f"kept the {len(facts)} complete before the cut"
+    )
+    return facts

@@ -12,6 +12,7 @@ import re
 
 from summarise.chunking import TRANSLATION_EXPANSION, Chunk, count_tokens
 from summarise.documents import Sentence
+from summarise.errors import UnusableAnswer
 from summarise.llm import Message
 from summarise.tasks.common import TaskContext, with_task
 
@@ -19,20 +20,22 @@ _NUMBERED_LINE = re.compile(r"^\s*(?:\[(\d+)\]|\((\d+)\)|(\d+)[.):])\s*(.*)$")
 UNTRANSLATED_MARK = "[untranslated]"
 
 
-def parse_numbered_lines(text: str, wanted: set[int]) -> dict[int, str]:
-    """`[N] text` lines -> {N: text}; unnumbered lines continue the previous one."""
+def parse_numbered_lines(text: str, wanted: set[int]) -> tuple[dict[int, str], list[str]]:
+    """`[N] text` lines -> {N: text}, and the other lines, dropped.
+
+    Only numbered lines are kept: what follows the last one is the model talking ("I hope
+    this helps!"), and glued onto that line it would pass for the translation."""
     lines: dict[int, str] = {}
-    current: int | None = None
+    dropped: list[str] = []
     for raw in text.splitlines():
         match = _NUMBERED_LINE.match(raw)
         if match:
             number = int(next(group for group in match.groups()[:3] if group))
-            current = number if number in wanted and number not in lines else None
-            if current is not None:
-                lines[current] = match.group(4).strip()
-        elif current is not None and raw.strip():
-            lines[current] = f"{lines[current]} {raw.strip()}"
-    return {number: text for number, text in lines.items() if text}
+            if number in wanted and number not in lines and match.group(4).strip():
+                lines[number] = match.group(4).strip()
+        elif raw.strip():
+            dropped.append(raw.strip())
+    return lines, dropped
 
 
 def translation_budget(source_tokens: int) -> int:
@@ -53,14 +56,27 @@ def line_ranges(numbers: list[int]) -> str:
 def _ask(
     context: TaskContext, prefix: list[Message], task: str, wanted: tuple[Sentence, ...], source_tokens: int, label: str
 ) -> dict[int, str]:
-    completion = context.llm.complete(
-        with_task(prefix, task),
-        usage=context.usage,
-        label=label,
-        max_tokens=translation_budget(source_tokens),
-        allow_truncated=True,  # a cut-off answer still gives its complete lines; the rest is re-asked
-    )
-    return parse_numbered_lines(completion.text, {s.number for s in wanted})
+    numbers = {s.number for s in wanted}
+
+    def numbered(text: str) -> None:  # an answer with none of the lines asked for is unusable (not cached)
+        if not parse_numbered_lines(text, numbers)[0]:
+            raise ValueError("no numbered line of those asked for")
+
+    try:
+        completion = context.llm.complete(
+            with_task(prefix, task),
+            usage=context.usage,
+            label=label,
+            max_tokens=translation_budget(source_tokens),
+            allow_truncated=True,  # a cut-off answer still gives its complete lines; the rest is re-asked
+            validate=numbered,
+        )
+    except UnusableAnswer:
+        return {}  # every line is missing: asked again, then marked untranslated
+    lines, dropped = parse_numbered_lines(completion.text, numbers)
+    if dropped:
+        context.llm.log(f"dropped    {label}: {len(dropped)} unnumbered line(s): " + " | ".join(dropped)[:300])
+    return lines
 
 
 def translate_chunk(context: TaskContext, prefix: list[Message], chunk: Chunk) -> dict[int, str]:
@@ -75,6 +91,9 @@ def translate_chunk(context: TaskContext, prefix: list[Message], chunk: Chunk) -
         repair = context.prompts.render("translation_repair", **values, lines=lines)
         tokens = sum(count_tokens(s.text) for s in missing)
         translated |= _ask(context, prefix, repair, missing, tokens, f"translate chunk {chunk.index} (repair)")
+    untranslated = [s.number for s in chunk.sentences if s.number not in translated]
+    if untranslated:  # the brief says so, and is not "complete": a re-run asks again
+        context.usage.problem(f"translation: line(s) {line_ranges(untranslated)} left untranslated")
     for sentence in chunk.sentences:
         translated.setdefault(sentence.number, f"{UNTRANSLATED_MARK} {sentence.text}")
     return translated

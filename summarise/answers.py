@@ -1,0 +1,86 @@
+"""What the one LLM call checks in every answer before anything else sees it.
+
+An answer is untrusted text from a server: it may echo the API key, run far past what
+was asked, or be in a form the task cannot use. Each check here runs before the answer
+is cached, parsed or written, so a bad answer can neither reach a brief nor poison the
+cache (a cached bad answer would be served again after the server is fixed).
+"""
+
+from __future__ import annotations
+
+import re
+
+from summarise.chunking import count_tokens
+
+REDACTED = "[redacted]"
+# Any run of this many characters of the key is treated as the key: servers echo keys
+# whole, cut ("sk-abc…xyz") or masked ("sk-ab****yz"), so whole-string matching is not enough.
+KEY_FRAGMENT = 8
+# cl100k counts differ from other tokenizers (Qwen's among them): allow this much more
+# than max_tokens before calling an answer longer than what was asked.
+TOKEN_SLACK = 2.0
+# No tokenizer gives a token more characters than this; longer answers are refused unread.
+MAX_CHARS_PER_TOKEN = 32
+
+
+# JSON may spell a key's characters as escapes ("sk\u002d..."), which json.loads turns back
+# into the key: those escapes (letters, digits, "-", "_") are written plainly before matching.
+_JSON_ESCAPE = re.compile(r"\\u00([2-7][0-9a-fA-F])")
+
+
+def _plain_escape(match: re.Match[str]) -> str:
+    char = chr(int(match.group(1), 16))
+    return char if char.isalnum() or char in "-_" else match.group(0)
+
+
+def redact_secret(text: str, secret: str | None) -> tuple[str, bool]:
+    """The text with every run of `KEY_FRAGMENT`+ characters of the key replaced; and whether any was."""
+    if not secret or not text:
+        return text, False
+    if "\\u00" in text:
+        text = _JSON_ESCAPE.sub(_plain_escape, text)
+    if len(secret) < KEY_FRAGMENT:
+        return (text.replace(secret, REDACTED), True) if secret in text else (text, False)
+    grams = {secret[i : i + KEY_FRAGMENT] for i in range(len(secret) - KEY_FRAGMENT + 1)}
+    covered: list[tuple[int, int]] = []
+    for gram in grams:
+        start = text.find(gram)
+        while start >= 0:
+            covered.append((start, start + KEY_FRAGMENT))
+            start = text.find(gram, start + 1)
+    if not covered:
+        return text, False
+    spans: list[list[int]] = []
+    for start, end in sorted(covered):
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([start, end])
+    pieces: list[str] = []
+    cursor = 0
+    for start, end in spans:
+        pieces += [text[cursor:start], REDACTED]
+        cursor = end
+    pieces.append(text[cursor:])
+    return "".join(pieces), True
+
+
+def redact_message(text: str, secret: str | None) -> str:
+    """For error messages: the key and its fragments, and anything shaped like a key."""
+    text, _found = redact_secret(text, secret)
+    if secret and len(secret) > KEY_FRAGMENT:
+        text = text.replace(secret[:KEY_FRAGMENT], REDACTED).replace(secret[-4:], REDACTED)
+    return re.sub(r"\b(sk|key)-[A-Za-z0-9_*\-]{6,}", REDACTED, text)
+
+
+def over_length(text: str, max_tokens: int, reported_tokens: int = 0) -> str | None:
+    """Why an answer is longer than a request for `max_tokens` can produce, or None."""
+    allowed = int(max_tokens * TOKEN_SLACK) + 16
+    if reported_tokens > allowed:
+        return f"the server reports {reported_tokens} tokens for a request of at most {max_tokens}"
+    if len(text) > max_tokens * MAX_CHARS_PER_TOKEN:
+        return f"{len(text):,} characters for a request of at most {max_tokens} tokens"
+    tokens = count_tokens(text)
+    if tokens > allowed:
+        return f"about {tokens} tokens for a request of at most {max_tokens}"
+    return None

@@ -1,0 +1,166 @@
+"""Promises about what a model answers, each proven against the FaultInjectionStub.
+
+An answer is checked before it is cached, parsed or written: the API key is redacted
+from it, only usable answers are cached (so fixing the server fixes the next run), an
+answer far longer than asked is refused, and a brief with unfinished work says
+`status: incomplete` and is never "up to date".
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from stub_server import Reply
+
+from summarise.cli import main
+from summarise.render import read_front_matter
+
+DOC = "Le 11 mai 2022, le Maroc accueille la réunion.\n\nLa Coalition compte 84 membres."
+SENTINEL = "sk-sentinel-4f1c9e2d7b6a5c3e1f0a9b8c7d6e"
+# Whole, cut and masked, as servers echo keys back.
+ECHOES = [SENTINEL, SENTINEL[:14], SENTINEL[-14:], f"{SENTINEL[:10]}****{SENTINEL[-10:]}"]
+FRAGMENTS = [SENTINEL[i : i + 10] for i in range(0, len(SENTINEL) - 10, 5)]
+TRANSLATION = "[1] (en) On 11 May 2022, Morocco hosts the meeting.\n[2] (en) The Coalition has 84 members."
+FACTS = json.dumps({"facts": [{"line": 2, "fact_in_English": "The Coalition has 84 members.", "category": "number"}]})
+
+
+@pytest.fixture
+def doc() -> str:
+    Path("doc.txt").write_text(DOC, encoding="utf-8")
+    return "doc.txt"
+
+
+def brief(runner, *args: str):
+    return runner.invoke(main, ["brief", "doc.txt", "-o", "doc.md", *args])
+
+
+def front() -> dict:
+    data = read_front_matter(Path("doc.md").read_text(encoding="utf-8"))
+    assert data is not None
+    return data
+
+
+def everything_written(root: Path) -> str:
+    return "\n".join(p.read_bytes().decode("utf-8", "replace") for p in root.rglob("*") if p.is_file())
+
+
+def test_an_api_key_echoed_in_answers_reaches_no_brief_cache_or_log(runner, fault_stub, doc, isolated, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", SENTINEL)
+    facts = {"facts": [{"line": 2, "fact_in_English": f"The key is {ECHOES[1]}.", "category": "other"}]}
+    # The same key spelt with JSON escapes, which parsing would turn back into the key:
+    escaped = "".join(f"\\u{ord(char):04x}" for char in SENTINEL)
+    second = f'{{"line": 1, "fact_in_English": "Also {escaped}", "category": "who"}}'
+    facts_answer = json.dumps(facts)[:-2] + f", {second}]}}"
+    stub = fault_stub(
+        [
+            Reply(content=f"The summary. Key: {ECHOES[0]} and {ECHOES[3]}."),  # summary
+            Reply(content=facts_answer),  # facts: JSON fields
+            Reply(content=f"[1] (en) Morocco {ECHOES[2]}.\n[2] (en) The Coalition has 84 members."),  # translation
+        ]
+    )
+    result = brief(runner, "--json", "-v")
+    assert result.exit_code == 0, result.output
+    markdown = Path("doc.md").read_text(encoding="utf-8")
+    for section in ("## Summary", "## Key facts", "## Translation"):
+        body = markdown.split(section, 1)[1].split("\n## ", 1)[0]
+        assert "redacted" in body, section  # "[redacted]", its brackets escaped as Markdown
+    written = everything_written(isolated) + result.output
+    for fragment in [*ECHOES, *FRAGMENTS]:
+        assert fragment not in written, fragment
+    # The brief says something went wrong, and answers that held the key were not cached:
+    assert front()["status"] == "incomplete" and "echoed the API key" in markdown
+    asked = len(stub.requests)
+    assert brief(runner).exit_code == 0
+    assert len(stub.requests) == asked + 3 and front()["status"] == "complete"
+
+
+@pytest.mark.parametrize(
+    ("replies", "task"),
+    [
+        ([Reply(), Reply(content="Here are the facts: none."), Reply(content="Still no JSON.")], "facts"),
+        ([Reply(), Reply(), Reply(content="Sure! Here it is."), Reply(content="Done.")], "translation"),
+        ([Reply(), Reply(content='{"facts": [{"line": 1, "fact_in_English": "x", "categ')], "facts"),
+    ],
+    ids=["facts-not-json", "translation-without-numbered-lines", "facts-broken-json"],
+)
+def test_only_usable_answers_are_cached_so_fixing_the_server_fixes_the_next_run(
+    runner, fault_stub, doc, replies: list[Reply], task: str
+) -> None:
+    stub = fault_stub(replies)
+    assert brief(runner).exit_code == 0
+    assert front()["status"] == "incomplete"
+    asked = len(stub.requests)
+    # The server is fixed (the stub answers properly from now on): the bad answers are asked again.
+    assert brief(runner).exit_code == 0
+    again = stub.tasks()[asked:]
+    assert task in again and "summary" not in again, again  # the good summary came from the cache
+    assert front()["status"] == "complete"
+
+
+def test_a_translation_without_numbered_lines_is_incomplete_and_never_up_to_date(runner, fault_stub, tmp_path: Path):
+    stub = fault_stub([Reply(), Reply(), Reply(content="I cannot do that."), Reply(content="Really not.")])
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "doc.txt").write_text(DOC, encoding="utf-8")
+    first = runner.invoke(main, ["batch", "in"])
+    assert first.exit_code == 0, first.output
+    markdown = Path("outputs/doc.md").read_text(encoding="utf-8")
+    assert read_front_matter(markdown)["status"] == "incomplete"
+    assert "left untranslated" in markdown and "incomplete 1" in first.stdout
+    assert "⚠️ **Translation complete:**" in markdown
+    asked = len(stub.requests)
+    second = runner.invoke(main, ["batch", "in"])
+    assert second.exit_code == 0, second.output
+    assert "up to date" not in second.stderr
+    assert stub.tasks()[asked:] == ["translation"]  # only what was missing is asked again
+    assert read_front_matter(Path("outputs/doc.md").read_text(encoding="utf-8"))["status"] == "complete"
+
+
+def test_a_cut_off_facts_answer_keeps_the_complete_facts_and_is_incomplete(runner, fault_stub, doc) -> None:
+    two = [
+        {"line": 1, "fact_in_English": "Morocco hosts the meeting on 11 May 2022.", "category": "when"},
+        {"line": 2, "fact_in_English": "The Coalition has 84 members.", "category": "number"},
+    ]
+    cut = json.dumps({"facts": two})[:-40]  # the second fact is cut in the middle
+    stub = fault_stub([Reply(), Reply(content=cut, finish_reason="length")])
+    result = brief(runner)
+    assert result.exit_code == 0, result.output
+    markdown = Path("doc.md").read_text(encoding="utf-8")
+    assert "Morocco hosts the meeting on 11 May 2022." in markdown and "84 members" not in markdown.split("## Key")[1]
+    assert "were cut off" in markdown and "Warning: " in result.stderr
+    assert front()["status"] == "incomplete" and front()["facts"]["total"] == 1
+    assert stub.tasks() == ["summary", "facts", "translation"]  # no repair: it would be cut off again
+
+
+def test_chatter_after_the_last_numbered_line_is_dropped_and_reported(runner, fault_stub, doc) -> None:
+    chatter = "I hope this helps! Note: the meeting was important."
+    fault_stub([Reply(), Reply(content=FACTS), Reply(content=f"{TRANSLATION}\n\n{chatter}\nBye.")])
+    result = brief(runner, "-v")
+    assert result.exit_code == 0, result.output
+    markdown = Path("doc.md").read_text(encoding="utf-8")
+    assert "(en) The Coalition has 84 members." in markdown
+    assert "hope this helps" not in markdown and "Bye" not in markdown
+    assert "2 unnumbered line(s)" in result.stderr and "I hope this helps!" in result.stderr
+    assert front()["status"] == "complete"
+
+
+@pytest.mark.parametrize("task", ["summary", "facts", "translation"])
+def test_an_answer_far_longer_than_asked_is_refused_and_not_cached(runner, fault_stub, doc, task: str) -> None:
+    huge = "word " * 200_000  # ~1 MB, for requests of at most 1,200 tokens
+    position = {"summary": 0, "facts": 1, "translation": 2}[task]
+    content = {"summary": huge, "facts": FACTS[:-3] + huge + "]}", "translation": TRANSLATION + " " + huge}[task]
+    replies = [Reply() for _ in range(position)] + [Reply(content=content)]
+    stub = fault_stub(replies)
+    result = brief(runner)
+    if task == "summary":  # nothing to show without a summary: one clear line
+        assert result.exit_code == 4 and "longer than asked" in result.output
+        assert result.output.count("\n") == 1
+    else:
+        assert result.exit_code == 0, result.output
+        markdown = Path("doc.md").read_text(encoding="utf-8")
+        assert "word word word" not in markdown and front()["status"] in ("complete", "incomplete")
+    asked = len(stub.requests)
+    assert brief(runner).exit_code == 0
+    assert task in stub.tasks()[asked:]  # it was not cached
+    assert "word word word" not in Path("doc.md").read_text(encoding="utf-8")
