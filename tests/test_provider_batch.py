@@ -250,6 +250,15 @@ def test_a_run_killed_while_polling_resumes_the_same_job(provider, runner, tmp_p
     assert front(Path("outputs/nantes.md"))["status"] == "complete"
 
 
+def test_quiet_batch_jobs_say_nothing_when_all_goes_well(provider, runner, tmp_path: Path) -> None:
+    write(tmp_path / "in" / "nantes.txt", NANTES)
+    provider(NANTES_ONLY)
+    result = runner.invoke(main, ["batch", "in", "--via", "openai-batch", "-q"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == result.stderr == ""
+    assert front(Path("outputs/nantes.md"))["status"] == "complete"
+
+
 def test_the_dry_run_counts_rounds_and_the_batch_price(replayed: str, runner, tmp_path: Path, monkeypatch) -> None:
     long_document(tmp_path)
     monkeypatch.setenv("SUMMARISE_PRICE_PROMPT", "0.15")

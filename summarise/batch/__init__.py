@@ -15,7 +15,7 @@ from pathlib import Path
 
 from summarise.batch.collect import CollectingLLM
 from summarise.batch.discover import DEFAULT_INCLUDE, INDEX_FILE, Item, discover
-from summarise.batch.jobs import VIA, render_rounds, run_rounds
+from summarise.batch.jobs import VIA, quietly, render_rounds, run_rounds
 from summarise.batch.outcomes import BatchRun, Outcome, Status
 from summarise.batch.progress import choose_progress
 from summarise.batch.reports import Prices, plan_document, render_plan, render_report, write_index
@@ -111,7 +111,7 @@ def run_folder(
             via=via,
             export_requests=export_requests,
             import_results_from=import_results,
-            note=note,
+            note=quietly(note) if quiet else note,
         )
     else:
         llm = open_llm(settings, log=log, warn=note)

@@ -38,6 +38,11 @@ DEFAULT_POLL_SECONDS = 30.0
 BATCH_DISCOUNT = 0.5  # the OpenAI Batch API's price against the same calls made directly
 
 
+def quietly(note: Callable[[str], None]) -> Callable[[str], None]:
+    """For -q: drop the round and poll lines, keep what needs the user (warnings, a stop)."""
+    return lambda message: note(message) if message.startswith(("Warning:", "stopped:")) else None
+
+
 def poll_seconds() -> float:
     raw = os.environ.get("SUMMARISE_BATCH_POLL", "").strip()
     try:
