@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import math
+import os
 import re
+import stat
 import threading
 import unicodedata
 from dataclasses import dataclass, field
@@ -17,7 +20,7 @@ import py3langid
 import pysbd
 from babel import Locale
 
-from summarise.errors import InputError
+from summarise.errors import InputError, too_large
 
 _BINARY_SIGNATURES = {
     b"%PDF": "a PDF file",
@@ -98,35 +101,45 @@ class Document:
         return self.sentences[-1] if self.sentences else None
 
 
+def _missing(path: Path, exc: OSError) -> InputError:
+    """Why `path` cannot be opened, in words: a loop or a dangling link is not "no such file"."""
+    if exc.errno == errno.ELOOP:
+        return InputError(f"{path}: a loop of symbolic links; it leads nowhere")
+    if exc.errno == errno.ENOENT and path.is_symlink():
+        return InputError(f"{path}: a symbolic link to {os.readlink(path)}, which does not exist")
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return InputError(f"{path}: no such file")
+    if exc.errno == errno.EACCES:
+        return InputError(f"{path}: cannot read it (permission denied)")
+    return InputError(f"{path}: cannot read it ({exc.strerror})")
+
+
 def read_source(path: Path, max_bytes: int) -> bytes:
-    """Read a file with errors that say what to do; never a traceback."""
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if path.is_dir():
-        raise InputError(f"{path}: is a folder; use 'summarise batch {path}' for a whole folder")
+    """Read a file with errors that say what to do; never a traceback.
+
+    At most `max_bytes` + 1 bytes are read, whatever the file claims: a pipe, a device or a
+    file under /proc reports a size of 0.
+    """
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(
-                f"{path}: {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.1f} MB limit; "
-                "raise it with SUMMARISE_MAX_BYTES if you mean it"
-            )
-        with path.open("rb") as stream:  # a pipe or /dev/stdin has no size: the read itself is bounded
-            return read_bounded(stream, max_bytes, str(path))
-    except PermissionError as exc:
-        raise InputError(f"{path}: cannot read it (permission denied)") from exc
+        info = path.stat()
     except OSError as exc:
-        raise InputError(f"{path}: cannot read it ({exc.strerror})") from exc
+        raise _missing(path, exc) from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{path}: is a folder; use 'summarise batch {path}' for a whole folder")
+    if info.st_size > max_bytes:
+        raise too_large(str(path), info.st_size, max_bytes)
+    try:
+        with path.open("rb") as stream:
+            return read_bounded(stream, max_bytes, str(path))
+    except OSError as exc:
+        raise _missing(path, exc) from exc
 
 
 def read_bounded(stream: BinaryIO, max_bytes: int, source: str) -> bytes:
     """At most `max_bytes` from a stream (standard input, a pipe); refused, unread, beyond that."""
     data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise InputError(
-            f"{source}: more than {max_bytes:,} bytes, over the limit of {max_bytes:,} bytes; "
-            "raise it with SUMMARISE_MAX_BYTES if you mean it"
-        )
+        raise too_large(source, None, max_bytes)
     return data
 
 
@@ -318,6 +331,8 @@ def parse_document(data: bytes, source: str) -> Document:
     text = clean_text(decode(data, source))
     if not text:
         raise InputError(f"{source}: the file is empty (or only whitespace); nothing to summarise")
+    if not re.search(r"\w", text):
+        raise InputError(f"{source}: no words to summarise, only symbols, emoji or punctuation")
     body, dropped, metadata = strip_furniture(text)
     if not re.search(r"\w", body):
         raise InputError(f"{source}: no text left to summarise once page navigation is removed")

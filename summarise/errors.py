@@ -27,6 +27,14 @@ class OutputError(SummariseError):
     exit_code = 2
 
 
+def too_large(source: str, size: int | None, limit: int) -> InputError:
+    """The size-limit refusal, in exact bytes: "5.0 MB is over the 5.0 MB limit" reads as a bug."""
+    amount = f"{size:,} bytes is" if size is not None else f"more than {limit:,} bytes is"
+    return InputError(
+        f"{source}: {amount} over the {limit:,}-byte limit; raise it with SUMMARISE_MAX_BYTES if you mean it"
+    )
+
+
 class ConfigError(SummariseError):
     """A setting, option or prompt template is wrong."""
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from summarise import __version__
-from summarise.errors import InputError
+from summarise.errors import InputError, too_large
 
 MAX_REDIRECTS = 5
 TIMEOUT_SECONDS = 30.0
@@ -90,7 +90,7 @@ def _connection(scheme: str, host: str, port: int, address: str, timeout: float)
 def _body(response: http.client.HTTPResponse, url: str, max_bytes: int, deadline: float) -> bytes:
     length = response.getheader("Content-Length")
     if length and length.isdigit() and int(length) > max_bytes:
-        raise InputError(f"{url}: {int(length) / 1e6:.1f} MB is over the {max_bytes / 1e6:.1f} MB limit")
+        raise too_large(url, int(length), max_bytes)
     encoding = (response.getheader("Content-Encoding") or "identity").lower()
     inflate = zlib.decompressobj(wbits=47) if encoding in ("gzip", "deflate") else None  # 47: gzip or zlib
     chunks: list[bytes] = []
@@ -102,7 +102,7 @@ def _body(response: http.client.HTTPResponse, url: str, max_bytes: int, deadline
             chunk = inflate.decompress(chunk, max_bytes + 1 - size)
         size += len(chunk)
         if size > max_bytes:
-            raise InputError(f"{url}: over the {max_bytes / 1e6:.1f} MB limit; not fetched")
+            raise too_large(url, None, max_bytes)
         chunks.append(chunk)
     return b"".join(chunks)
 

@@ -97,5 +97,7 @@ def test_missing_file_folder_and_size_limit(tmp_path: Path) -> None:
         load_document(tmp_path, 10**7)
     big = tmp_path / "big.txt"
     big.write_text("mot " * 1000)
-    with pytest.raises(InputError, match=r"over the 0\.0 MB limit; raise it with SUMMARISE_MAX_BYTES"):
+    with pytest.raises(
+        InputError, match=r"4,000 bytes is over the 1,000-byte limit; raise it with SUMMARISE_MAX_BYTES"
+    ):
         load_document(big, 1000)

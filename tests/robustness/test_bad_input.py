@@ -46,12 +46,54 @@ def test_a_large_file_is_chunked(runner, fault_stub) -> None:
 
 
 def test_a_file_over_the_limit_is_refused_with_the_limit_named(runner, monkeypatch: pytest.MonkeyPatch) -> None:
-    Path("huge.txt").write_bytes(b"mot " * 1_500_000)  # 6 MB
+    Path("huge.txt").write_bytes(b"m" * 5_000_001)  # one byte over: rounded MB figures would say "5.0 over 5.0"
     result = runner.invoke(main, ["brief", "huge.txt"])
     assert result.exit_code == 2
-    assert "6.0 MB is over the 5.0 MB limit; raise it with SUMMARISE_MAX_BYTES" in result.output
+    assert "5,000,001 bytes is over the 5,000,000-byte limit; raise it with SUMMARISE_MAX_BYTES" in result.output
     monkeypatch.setenv("SUMMARISE_MAX_BYTES", "100")
-    assert "over the 0.0 MB limit" in runner.invoke(main, ["brief", "huge.txt"]).output
+    assert "5,000,001 bytes is over the 100-byte limit" in runner.invoke(main, ["brief", "huge.txt"]).output
+
+
+def test_the_limit_holds_for_files_that_do_not_know_their_size(runner, fault_stub, monkeypatch) -> None:
+    import os
+    import threading
+
+    stub = fault_stub()  # were the limit ignored, the calls would go here, never to the engine
+    monkeypatch.setenv("SUMMARISE_MAX_BYTES", "1000")
+    os.mkfifo("pipe.txt")  # like <(command) or a file under /proc: its size says 0
+
+    def feed() -> None:
+        try:
+            with open("pipe.txt", "wb") as pipe:
+                pipe.write(b"mot " * 2000)
+        except BrokenPipeError:  # the reader stopped at the limit, as it should
+            pass
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    result = runner.invoke(main, ["brief", "pipe.txt"])
+    writer.join(5)
+    assert result.exit_code == 2
+    assert "pipe.txt: more than 1,000 bytes is over the 1,000-byte limit" in result.output
+    assert not stub.requests
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: Path("emoji.txt").write_text("🎉🎉 👍 🚀!!! ✨", encoding="utf-8"), "no words to summarise"),
+        (lambda: Path("loop.txt").symlink_to("loop.txt"), "a loop of symbolic links"),
+        (lambda: Path("dangling.txt").symlink_to("gone.txt"), "a symbolic link to gone.txt, which does not exist"),
+    ],
+)
+def test_each_unreadable_input_is_named_for_what_it_is(runner, fault_stub, make, message: str) -> None:
+    fault_stub()
+    make()
+    name = next(path.name for path in Path(".").iterdir() if path.suffix == ".txt")
+    result = runner.invoke(main, ["brief", name])
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert message in result.output
+    assert "page navigation" not in result.output and "no such file" not in result.output
 
 
 @pytest.mark.parametrize("relative", ["../escape", "../../etc/passwd", "/etc/passwd", "a/../../b"])

@@ -43,7 +43,7 @@ def test_the_size_limit_applies_to_a_pipe_given_by_name(runner, fault_stub, monk
     result = runner.invoke(main, ["brief", str(fifo), "-o", "out.md"])
     writer.join(10)
     assert result.exit_code == 2, result.output
-    assert "over the limit" in result.output or "not a regular file" in result.output, result.output
+    assert "more than 1,000 bytes is over the 1,000-byte limit" in result.output, result.output
     assert not stub.requests
 
 
