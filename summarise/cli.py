@@ -15,7 +15,7 @@ import click
 from summarise import __version__
 from summarise.config import Settings, default_cache_dir
 from summarise.errors import EXIT_ABORTED, EXIT_BUG, EXIT_PROBLEMS, SummariseError
-from summarise.options import cache_dir_option, endpoint_options, settings_from
+from summarise.options import FiniteFloat, cache_dir_option, endpoint_options, settings_from
 from summarise.terminal import shown
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -61,6 +61,13 @@ class OneLineErrors(click.Group):
     ) -> Any:
         try:
             return super().main(args, prog_name, complete_var, False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:  # `summarise` alone: the help, as click shows it
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:  # the line says where to look next, since the usage block is gone
+            hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+            say(f"Error: {exc.format_message()}{hint}")
+            sys.exit(exc.exit_code)
         except click.ClickException as exc:
             say(f"Error: {exc.format_message()}")
             sys.exit(exc.exit_code)
@@ -169,10 +176,10 @@ def brief(source: str, output: Path | None, jobs: int, write_json: bool, **optio
     metavar="FILE.jsonl",
     help="Read a batch results file into the cache, then write the briefs it completes.",
 )
-@click.option("--price-prompt", envvar="SUMMARISE_PRICE_PROMPT", show_envvar=True, type=click.FloatRange(min=0),
+@click.option("--price-prompt", envvar="SUMMARISE_PRICE_PROMPT", show_envvar=True, type=FiniteFloat(min=0),
               help="USD per million prompt tokens, for the dry run's cost.")  # fmt: skip
 @click.option("--price-completion", envvar="SUMMARISE_PRICE_COMPLETION", show_envvar=True,
-              type=click.FloatRange(min=0), help="USD per million completion tokens.")  # fmt: skip
+              type=FiniteFloat(min=0), help="USD per million completion tokens.")  # fmt: skip
 @json_option
 @endpoint_options
 @reports_errors

@@ -36,7 +36,8 @@ def parse_language(value: str) -> Language:
     cleaned = value.strip()
     names = _language_names()
     by_name = {name.casefold(): code for code, name in names.items()}
-    code = by_name.get(cleaned.casefold())
+    # A code babel names ("tlh") is as good as its name ("Klingon"), even without locale data.
+    code = by_name.get(cleaned.casefold()) or (cleaned.lower() if cleaned.lower() in names else None)
     if code is None:
         try:
             code = Locale.parse(cleaned.replace("-", "_")).language

@@ -283,7 +283,7 @@ class LLM:
                 f"{where} sent a reply that is not valid JSON: is it an OpenAI-compatible API?"
             ) from exc
         except openai.APITimeoutError as exc:
-            raise EndpointError(f"{where} did not answer within {self.timeout:.0f} s (after retries)") from exc
+            raise EndpointError(f"{where} did not answer within {self.timeout:g} s (after retries)") from exc
         except openai.APIConnectionError as exc:
             raise EndpointError(f"cannot reach {where}: check OPENAI_BASE_URL and your network") from exc
         except openai.AuthenticationError as exc:

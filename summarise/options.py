@@ -7,9 +7,11 @@ that names the variable. Rules that involve several settings live in config.py.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import click
 
@@ -34,6 +36,16 @@ class LanguageType(click.ParamType[Language]):
             self.fail(str(exc), param, ctx)
 
 
+class FiniteFloat(click.FloatRange):
+    """A FloatRange that also refuses nan and inf: "nan" passes every range check."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
+
+
 class BaseURL(click.ParamType[str]):
     """An http(s) URL of an OpenAI-compatible API."""
 
@@ -43,6 +55,17 @@ class BaseURL(click.ParamType[str]):
         text = str(value).strip()
         if not text.startswith(("http://", "https://")):
             self.fail(f"bad base URL {text!r}: it must start with http:// or https://", param, ctx)
+        # "http://" or "http://host:port" with a word for a port would fail later as "cannot
+        # reach http:", which sends people looking at their network instead of the URL.
+        try:
+            parts = urlsplit(text)
+            port = parts.port
+        except ValueError as exc:
+            self.fail(f"bad base URL {text!r}: {exc}", param, ctx)
+        if not parts.hostname:
+            self.fail(f"bad base URL {text!r}: no host in it; e.g. http://localhost:8080/v1", param, ctx)
+        if port == 0:
+            self.fail(f"bad base URL {text!r}: port 0 is not a port", param, ctx)
         return text
 
 
@@ -85,7 +108,7 @@ ENDPOINT_OPTIONS: list[Callable[[F], F]] = [
             help="Evidence by numbered line (best for small models) or by verbatim quote."),
     _option("--max-bytes", envvar="SUMMARISE_MAX_BYTES", type=click.IntRange(min=1),
             default=DEFAULT_MAX_INPUT_BYTES, show_default=True, help="Largest input file read."),
-    _option("--timeout", envvar="SUMMARISE_TIMEOUT", type=click.FloatRange(min=0, min_open=True),
+    _option("--timeout", envvar="SUMMARISE_TIMEOUT", type=FiniteFloat(min=0, min_open=True),
             default=600.0, show_default=True, help="Seconds to wait for each answer."),
     _option("--max-retries", envvar="SUMMARISE_MAX_RETRIES", type=click.IntRange(min=0), default=3,
             show_default=True, help="Retries of a failed request (connection errors, 429, 5xx)."),

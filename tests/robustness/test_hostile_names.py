@@ -54,3 +54,9 @@ def test_the_progress_bar_shows_hostile_names_inertly(runner, fault_stub, monkey
     assert result.exit_code == 1
     assert_inert(result.stderr)
     assert "[bold]evil\\x1b" in result.stderr  # not read as rich markup either
+
+
+def test_a_usage_error_about_a_hostile_name_is_one_inert_line(runner) -> None:
+    result = runner.invoke(main, ["batch", f"missing{EVIL}\nError: forged"])
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert_inert(result.output)
