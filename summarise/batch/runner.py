@@ -118,8 +118,11 @@ def summarise_one(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions,
     """Claim the document, then summarise it; a document another batch holds is left to it."""
     if options.locks is None:
         return _summarise(item, llm, prompts, options, loading)
-    options.locks.mkdir(parents=True, exist_ok=True)
-    lock = claim(item, options.locks)
+    try:
+        options.locks.mkdir(parents=True, exist_ok=True)
+        lock = claim(item, options.locks)
+    except OSError:  # no lock folder to be had: work unclaimed rather than not at all
+        return _summarise(item, llm, prompts, options, loading)
     if lock is None:
         loading.cancel()
         return Outcome(item.name, Status.SKIPPED, CLAIMED, item.brief)

@@ -7,13 +7,14 @@ deleted) with a warning, so a bad file costs one line, not the run.
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 from summarise.batch.discover import Item
 from summarise.batch.outcomes import BatchRun, Outcome, Status
@@ -97,14 +98,29 @@ def _recorded(outcome: Outcome) -> bool:
     return not (outcome.status == Status.SKIPPED and outcome.detail == CLAIMED)
 
 
+@contextlib.contextmanager
+def _state_lock(output_dir: Path) -> Iterator[None]:
+    """The state file's lock, or none when no lock folder can be had (better than no record)."""
+    try:
+        (output_dir / LOCKS).mkdir(parents=True, exist_ok=True)
+        lock = FileLock(output_dir / LOCKS / "state.lock")
+        lock.acquire(timeout=60)
+    except (OSError, Timeout):
+        yield
+        return
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 def write_state(output_dir: Path, items: Sequence[Item], run: BatchRun) -> None:
     """Entries of documents still in the folder are kept, then overwritten by this run's outcomes.
 
     A document another process was working on keeps that process's entry; the file is
     read and written under a lock, so two runs finishing together both land.
     """
-    (output_dir / LOCKS).mkdir(parents=True, exist_ok=True)
-    with FileLock(output_dir / LOCKS / "state.lock", timeout=60):
+    with _state_lock(output_dir):
         previous = read_state(output_dir)
         names = {item.name for item in items}
         documents = {name: entry for name, entry in previous.items() if name in names}

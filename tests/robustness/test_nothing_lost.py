@@ -118,3 +118,14 @@ def test_a_bad_state_file_is_set_aside_with_a_warning_before_any_work(runner, fa
     set_aside = sorted(Path("out").glob(".summarise-batch.json.bad-*"))
     assert set_aside and set_aside[0].read_bytes() == state  # kept, not deleted
     assert json.loads(Path("out/.summarise-batch.json").read_text(encoding="utf-8"))["documents"]
+
+
+def test_a_file_where_the_lock_folder_goes_does_not_stop_the_batch(runner, fault_stub) -> None:
+    names = make_folder()
+    Path("out").mkdir()
+    Path("out/.summarise-locks").write_text("the user's own file\n")
+    fault_stub()
+    result = runner.invoke(main, ["batch", "in", "-o", "out"])
+    assert result.exit_code == 0, result.output
+    assert assert_only_complete_briefs(Path("out")) == len(names)
+    assert Path("out/.summarise-locks").read_text() == "the user's own file\n"
