@@ -60,3 +60,11 @@ def test_a_usage_error_about_a_hostile_name_is_one_inert_line(runner) -> None:
     result = runner.invoke(main, ["batch", f"missing{EVIL}\nError: forged"])
     assert result.exit_code == 2 and result.output.count("\n") == 1
     assert_inert(result.output)
+
+
+def test_doctor_and_cache_commands_show_a_hostile_cache_folder_inertly(runner, isolated, monkeypatch) -> None:
+    monkeypatch.setenv("SUMMARISE_CACHE_DIR", str(isolated / f"cache{EVIL}"))
+    for command in (["cache", "path"], ["cache", "stats"], ["doctor", "--model-file", "nope.gguf"]):
+        result = runner.invoke(main, command)
+        assert_inert(result.output)
+        assert "cacheevil\\x1b]0;pwned\\x07" in result.output, result.output
