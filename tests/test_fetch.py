@@ -87,7 +87,7 @@ def test_a_redirect_is_followed_and_the_source_stays_the_url_given(server: str) 
     [
         ("/loop", {}, "more than 5 redirects"),
         ("/to-file", {}, "only http:// and https://"),
-        ("/big", {"max_bytes": 1000}, "over the 0.0 MB limit"),
+        ("/big", {"max_bytes": 1000}, "5,000 bytes is over the 1,000-byte limit"),
         ("/gone", {}, "the server answered 404"),
         ("/slow", {"timeout": 0.5}, "timed out"),
     ],
