@@ -78,6 +78,30 @@ class Usage:
 
 
 @dataclass(frozen=True)
+class Line:
+    """One numbered source line beside its translation: what the side-by-side view shows."""
+
+    number: int
+    paragraph: int
+    source: str
+    translation: str  # "" when the brief was made before lines were kept one by one
+
+
+REVIEW_DECISIONS = ("approved", "rejected")
+
+
+@dataclass(frozen=True)
+class Review:
+    """A reviewer's decision, bound to the exact brief text they read (summarise/review.py)."""
+
+    decision: str  # one of REVIEW_DECISIONS
+    by: str
+    at: str  # ISO 8601, UTC
+    reason: str = ""
+    reviewed_sha256: str = ""  # of the Markdown below the front matter: a changed brief needs review again
+
+
+@dataclass(frozen=True)
 class Brief:
     title: str
     source: str
@@ -102,6 +126,8 @@ class Brief:
     # (paragraph it follows, text): code and front matter of the source, kept as they are
     verbatim: tuple[tuple[int, str], ...] = ()
     source_languages: Mapping[str, float] = field(default_factory=dict)  # share of the text in each
+    lines: tuple[Line, ...] = ()  # every source line with its translation, in order
+    review: Review | None = None  # set when a brief is written over one a reviewer decided on
 
     @property
     def supported_facts(self) -> int:

@@ -107,9 +107,10 @@ json_option = click.option("--json", "write_json", is_flag=True, help="Also writ
 )
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Chunks in parallel.")
 @json_option
+@click.option("--html", "write_html", is_flag=True, help="Also write an HTML review page beside the Markdown.")
 @endpoint_options
 @reports_errors
-def brief(source: str, output: Path | None, jobs: int, write_json: bool, **options: Any) -> None:
+def brief(source: str, output: Path | None, jobs: int, write_json: bool, write_html: bool, **options: Any) -> None:
     """Write a brief of one document: a file (text, PDF, Word, HTML, Markdown), an
     http(s) URL, or - for standard input.
 
@@ -119,6 +120,7 @@ def brief(source: str, output: Path | None, jobs: int, write_json: bool, **optio
       summarise brief report.pdf                        # facts cite their page
       summarise brief https://example.org/news/article  # -> outputs/article.md
       summarise brief inputs/report.txt --to German -o report.de.md
+      summarise brief inputs/report.txt --html          # also outputs/report.html
       cat notes.txt | summarise brief -                 # brief on standard output
       OPENAI_API_KEY=... summarise brief doc.txt --model gpt-4o-mini
     """
@@ -126,7 +128,9 @@ def brief(source: str, output: Path | None, jobs: int, write_json: bool, **optio
 
     settings = settings_from(options)
     log = say if settings.verbose else None
-    run = brief_file(source, settings, output=output, jobs=jobs, write_json=write_json, note=say, log=log)
+    run = brief_file(
+        source, settings, output=output, jobs=jobs, write_json=write_json, write_html=write_html, note=say, log=log
+    )
     if run.output == STDIO:
         click.echo(run.markdown, nl=False)
 
@@ -249,6 +253,64 @@ def batch(
         sys.stderr.flush()
         os._exit(run.exit_code)
     sys.exit(run.exit_code)
+
+
+@main.command()
+@click.argument("brief_path", metavar="NAME.md", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--approve", is_flag=True, help="Record that the brief is right.")
+@click.option("--reject", metavar="REASON", help="Record that it is not, and why.")
+@click.option("--clear", is_flag=True, help="Forget the decision: back to needs review.")
+@click.option("--by", envvar="SUMMARISE_REVIEWER", show_envvar=True, help="Reviewer's name. [default: login name]")
+@reports_errors
+def review(brief_path: Path, approve: bool, reject: str | None, clear: bool, by: str | None) -> None:
+    """Record a reviewer's decision in a brief's front matter (and redraw its page and index).
+
+    The decision holds for this exact text: a later run that changes the brief sets it
+    back to "needs review". Without an option, prints the current decision.
+
+    \b
+    Examples:
+      summarise review outputs/report.md --approve
+      summarise review outputs/report.md --reject "fact 3 misreads the date"
+      summarise review outputs/report.md            # show the decision
+    """
+    from summarise.brief import REVIEW_DECISIONS
+    from summarise.review import record_review, review_from, reviewer
+
+    chosen = [
+        name for name, given in (("--approve", approve), ("--reject", reject is not None), ("--clear", clear)) if given
+    ]
+    if len(chosen) > 1:
+        raise click.UsageError(f"{' and '.join(chosen)} cannot be used together")
+    if reject is not None and not reject.strip():
+        raise click.UsageError('--reject needs a reason, e.g. --reject "fact 3 misreads the date"')
+    if not chosen:
+        from summarise.errors import InputError
+        from summarise.render import read_front_matter
+
+        try:
+            front = read_front_matter(brief_path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"{brief_path}: cannot read it ({exc})") from exc
+        if not front or "brief_key" not in front:
+            raise InputError(f"{brief_path}: not a brief written by summarise (no brief_key in its front matter)")
+        current = review_from(front)
+        if current is None:
+            click.echo("needs review")
+        else:
+            reason = f": {current.reason}" if current.reason else ""
+            click.echo(shown(f"{current.decision} by {current.by} on {current.at}{reason}"))
+        return
+    decision = None if clear else REVIEW_DECISIONS[0] if approve else REVIEW_DECISIONS[1]
+    recorded = record_review(brief_path, decision, (by or "").strip() or reviewer(), (reject or "").strip())
+    what = "needs review" if recorded.review is None else f"{recorded.review.decision} by {recorded.review.by}"
+    say(f"{brief_path}: {what}")
+    if recorded.page:
+        say(f"redrew {recorded.page}")
+    if recorded.stale_page:
+        say(f"Warning: {recorded.stale_page} shows another version of this brief; run summarise batch to redraw it")
+    if recorded.index:
+        say(f"updated {recorded.index} and {recorded.index.with_suffix('.html')}")
 
 
 @main.group()

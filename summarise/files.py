@@ -22,6 +22,7 @@ from summarise.errors import InputError, OutputError
 
 Identity = tuple[int, int]  # (st_dev, st_ino): the same file, whatever the path or link
 INDEX_MARK = "Regenerated after each `summarise batch`."  # a line only our index has
+PAGE_MARK = '<meta name="generator" content="summarise '  # in the head of every page we write
 _SNIFF_BYTES = 65536  # front matter sits at the top; a user's huge file is not read whole
 
 
@@ -39,7 +40,7 @@ def identities(paths: Iterable[Path]) -> frozenset[Identity]:
 
 
 def is_ours(path: Path) -> bool:
-    """A brief (front matter with a brief_key), its JSON, or our index: what we may replace."""
+    """A brief (front matter with a brief_key), its JSON or page, or our index: what we may replace."""
     from summarise.render.front_matter import read_front_matter  # it imports nothing of files.py
 
     try:
@@ -55,6 +56,8 @@ def is_ours(path: Path) -> bool:
         except ValueError:
             return False
         return isinstance(data, dict) and isinstance(data.get("brief_key"), str)
+    if path.suffix == ".html":
+        return head.startswith("<!doctype html>\n") and PAGE_MARK in head[:2048]
     if head.startswith("# Briefs\n") and INDEX_MARK in head:
         return True
     front = read_front_matter(head)
@@ -90,13 +93,17 @@ def check_target(path: Path, inputs: frozenset[Identity] = frozenset()) -> None:
     check_output_folder(path.parent)
 
 
-def check_brief_targets(output: Path, write_json: bool, inputs: frozenset[Identity]) -> None:
-    """`summarise brief -o`: the brief (and its JSON) may be written there, asked before any call."""
-    if write_json and output.with_suffix(".json") == output:
-        raise OutputError(f"{output}: with --json the brief and its JSON would be one file; use another -o name")
+def check_brief_targets(output: Path, write_json: bool, inputs: frozenset[Identity], write_html: bool = False) -> None:
+    """`summarise brief -o`: the brief (and its JSON and page) may be written there, asked before any call."""
+    for flag, suffix, wanted in (("--json", ".json", write_json), ("--html", ".html", write_html)):
+        if wanted and output.with_suffix(suffix) == output:
+            raise OutputError(
+                f"{output}: with {flag} the brief and its {suffix[1:]} would be one file; use another -o name"
+            )
     check_target(output, inputs)
-    if write_json:
-        check_target(output.with_suffix(".json"), inputs)
+    for suffix, wanted in ((".json", write_json), (".html", write_html)):
+        if wanted:
+            check_target(output.with_suffix(suffix), inputs)
 
 
 def stdin_identity() -> frozenset[Identity]:

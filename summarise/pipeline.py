@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from summarise import __version__
-from summarise.brief import Brief
+from summarise.brief import Brief, Line
 from summarise.chunking import ESTIMATE_HEADROOM, Chunk, chunk_budget, count_tokens, fit_sentences, plan_chunks
 from summarise.config import DEFAULT_ENGINE_CONTEXT, BriefOptions
 from summarise.documents import Document, language_mix
@@ -205,4 +205,5 @@ def build_brief(document: Document, llm: LLM, prompts: Prompts, options: BriefOp
         source_format=document.kind,
         source_pages=document.pages,
         verbatim=document.verbatim,
+        lines=tuple(Line(s.number, s.paragraph, s.text, translated[s.number]) for s in document.sentences),
     )

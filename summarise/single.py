@@ -1,4 +1,4 @@
-"""One document: read it, build its brief, write the brief (and its JSON) or print it."""
+"""One document: read it, build its brief, write the brief (and its JSON and page) or print it."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from summarise import readers
 from summarise.brief import Brief
 from summarise.config import Settings
 from summarise.fetch import looks_like_url, url_name
-from summarise.files import check_brief_targets, identities, stdin_identity, write_ours
+from summarise.files import check_brief_targets, identities, stdin_identity
 from summarise.llm import open_llm
 from summarise.pipeline import build_brief
 from summarise.prompts import Prompts
-from summarise.render import render_json, render_markdown
+from summarise.publish import write_brief
+from summarise.render import render_markdown
 
 STDIO = Path("-")
 
@@ -38,6 +39,7 @@ def brief_file(
     output: Path | None = None,
     jobs: int = 1,
     write_json: bool = False,
+    write_html: bool = False,
     note: Callable[[str], None] = _nowhere,
     log: Callable[[str], None] | None = None,
 ) -> BriefRun:
@@ -58,18 +60,16 @@ def brief_file(
         output = output or Path("outputs") / f"{Path(name).stem}.md"
     document = readers.load(name, settings.max_input_bytes, allow_private_urls=settings.allow_private_urls)
     if output != STDIO:  # before any model call: a refused output must cost nothing
-        check_brief_targets(output, write_json, inputs)
+        check_brief_targets(output, write_json, inputs, write_html)
     started = time.monotonic()
     brief = build_brief(document, open_llm(settings, log=log, warn=note), prompts, settings.brief_options(workers=jobs))
-    markdown = render_markdown(brief)
     if output != STDIO:
-        write_ours(output, markdown, inputs)
-        if write_json:
-            write_ours(output.with_suffix(".json"), render_json(brief), inputs)
+        index = "index.html" if (output.parent / "index.html").is_file() else None
+        brief = write_brief(output, brief, json=write_json, html=write_html, index=index, inputs=inputs)
         note(
             f"wrote {output} ({len(brief.facts)} facts, {brief.supported_facts} supported; "
             f"{brief.usage.llm_calls} calls, {brief.usage.cache_hits} cache hits, {time.monotonic() - started:.0f} s)"
         )
     if brief.problems:
         note("Warning: " + "; ".join(brief.problems))
-    return BriefRun(brief, markdown, output)
+    return BriefRun(brief, render_markdown(brief), output)

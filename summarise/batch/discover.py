@@ -14,6 +14,7 @@ from summarise.files import safe_output_path
 
 DEFAULT_INCLUDE = ("*.txt", "*.md", "*.pdf", "*.docx", "*.html", "*.htm")
 INDEX_FILE = "index.md"
+INDEX_PAGE = "index.html"
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,11 @@ class Item:
     def where(self) -> str:
         """What errors about it start with: its path or its URL."""
         return self.url or str(self.source)
+
+    @property
+    def index_link(self) -> str:
+        """From the brief's page to the folder's page."""
+        return "../" * (len(Path(self.brief).parts) - 1) + INDEX_PAGE
 
 
 def _matches(relative: Path, patterns: Iterable[str]) -> bool:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import quote
 
-from summarise.batch.discover import INDEX_FILE, Item, reason
+from summarise.batch.discover import INDEX_FILE, INDEX_PAGE, Item, reason
 from summarise.batch.outcomes import BatchRun, Status
 from summarise.batch.runner import BatchOptions, load
 from summarise.batch.state import is_up_to_date, read_state
@@ -19,6 +19,7 @@ from summarise.pipeline import brief_key, plan, planned_calls
 from summarise.prompts import Prompts
 from summarise.render import read_front_matter
 from summarise.render.sanitise import clean_inline
+from summarise.review import review_from
 from summarise.terminal import shown
 
 # --- index -----------------------------------------------------------------------------
@@ -35,9 +36,9 @@ def _model_cell(value: object) -> str:
     return shown(clean_inline(str(value)))
 
 
-def render_index(output_dir: Path) -> str:
-    """One row per brief found under the output folder (this run's and earlier ones)."""
-    rows: list[str] = []
+def collect_briefs(output_dir: Path) -> list[tuple[Path, dict[str, Any]]]:
+    """Our briefs under the output folder (this run's and earlier ones), with their front matter."""
+    found: list[tuple[Path, dict[str, Any]]] = []
     for path in sorted(output_dir.rglob("*.md"), key=lambda p: p.relative_to(output_dir).as_posix()):
         relative = path.relative_to(output_dir)
         if relative == Path(INDEX_FILE) or any(part.startswith(".") for part in relative.parts):
@@ -46,30 +47,86 @@ def render_index(output_dir: Path) -> str:
             front = read_front_matter(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError):
             continue
-        if not front or "brief_key" not in front:
-            continue  # not one of our briefs
+        if front and "brief_key" in front:  # else not one of our briefs
+            found.append((relative, front))
+    return found
+
+
+def _failed(output_dir: Path) -> dict[str, dict[str, Any]]:
+    return {name: entry for name, entry in read_state(output_dir).items() if entry.get("status") == Status.FAILED}
+
+
+def _review_cell(front: dict[str, Any]) -> str:
+    review = review_from(front)
+    if review is None:
+        return "needs review"
+    return f"{review.decision} by {review.by}" + (f": {review.reason}" if review.reason else "")
+
+
+def render_index(output_dir: Path) -> str:
+    """One row per brief found under the output folder (this run's and earlier ones)."""
+    rows: list[str] = []
+    for relative, front in collect_briefs(output_dir):
         facts = front.get("facts") or {}
         link = quote(relative.as_posix())
         rows.append(
             f"| [{_model_cell(front.get('title', relative.stem))}]({link}) | {_cell(front.get('source', ''))} "
             f"| {_cell(front.get('source_language', '?'))} → {_cell(front.get('target_language', '?'))} "
             f"| {front.get('paragraphs', '?')} ¶, {front.get('chunks', '?')} chunk(s) "
-            f"| {facts.get('supported', 0)} / {facts.get('flagged', 0)} | {_cell(front.get('status', '?'))} |"
+            f"| {facts.get('supported', 0)} / {facts.get('flagged', 0)} | {_cell(front.get('status', '?'))} "
+            f"| {_cell(_review_cell(front))} |"
         )
-    parts = ["# Briefs", f"{len(rows)} brief(s). {INDEX_MARK}"]
+    parts = ["# Briefs", f"{len(rows)} brief(s). {INDEX_MARK} Also as [a page]({INDEX_PAGE})."]
     if rows:
-        header = "| Brief | Source | Language | Size | Facts (supported / flagged) | Status |"
-        parts.append("\n".join([header, "| --- | --- | --- | --- | --- | --- |", *rows]))
-    failed = {name: entry for name, entry in read_state(output_dir).items() if entry.get("status") == Status.FAILED}
+        header = "| Brief | Source | Language | Size | Facts (supported / flagged) | Status | Review |"
+        parts.append("\n".join([header, "| --- | --- | --- | --- | --- | --- | --- |", *rows]))
+    failed = _failed(output_dir)
     if failed:
         lines = [f"| {_cell(name)} | {_cell(entry.get('detail', ''))} |" for name, entry in failed.items()]
         parts.append("## Not summarised\n\n| Document | Reason |\n| --- | --- |\n" + "\n".join(lines))
     return "\n\n".join(parts) + "\n"
 
 
+def _count(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def render_index_page(output_dir: Path) -> str:
+    """The folder's page: the same rows, with filters and sortable columns."""
+    from summarise.render.html import FailedRow, IndexRow, model_words, render_index_html
+
+    rows: list[IndexRow] = []
+    for relative, front in collect_briefs(output_dir):
+        facts: dict[str, Any] = front["facts"] if isinstance(front.get("facts"), dict) else {}
+        page = relative.with_suffix(".html")
+        review = review_from(front)
+        rows.append(
+            IndexRow(
+                title=model_words(str(front.get("title", relative.stem))),
+                link=quote((page if (output_dir / page).is_file() else relative).as_posix()),
+                source=str(front.get("source", "")),
+                source_language=str(front.get("source_language", "?")),
+                target_language=str(front.get("target_language", "?")),
+                paragraphs=str(front.get("paragraphs", "?")),
+                chunks=str(front.get("chunks", "?")),
+                supported=_count(facts.get("supported")),
+                flagged=_count(facts.get("flagged")),
+                status=str(front.get("status", "?")),
+                review=review.decision if review else "needs review",
+                reviewer=review.by if review else "",
+                reviewed_at=review.at if review else "",
+                reason=review.reason if review else "",
+            )
+        )
+    failed = [FailedRow(name, str(entry.get("detail", ""))) for name, entry in _failed(output_dir).items()]
+    return render_index_html(rows, failed)
+
+
 def write_index(output_dir: Path) -> Path:
+    """index.md and index.html; returns the former."""
     path = output_dir / INDEX_FILE
     write_ours(path, render_index(output_dir))
+    write_ours(output_dir / INDEX_PAGE, render_index_page(output_dir))
     return path
 
 

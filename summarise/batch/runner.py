@@ -26,11 +26,11 @@ from summarise.batch.state import CLAIMED, is_up_to_date
 from summarise.config import BriefOptions
 from summarise.documents import Document, load_document
 from summarise.errors import InputError, SummariseError
-from summarise.files import Identity, check_target, write_ours
+from summarise.files import Identity, check_target
 from summarise.llm import LLM
 from summarise.pipeline import brief_key, build_brief
 from summarise.prompts import Prompts
-from summarise.render import render_json, render_markdown
+from summarise.publish import write_brief
 
 
 @dataclass(frozen=True)
@@ -144,9 +144,9 @@ def _summarise(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions, lo
         if is_up_to_date(item, key, options.write_json):
             return Outcome(item.name, Status.SKIPPED, "up to date", item.brief)
         result = build_brief(document, llm, prompts, options.brief)
-        write_ours(item.output, render_markdown(result), options.inputs)
-        if options.write_json:
-            write_ours(item.output.with_suffix(".json"), render_json(result), options.inputs)
+        write_brief(
+            item.output, result, json=options.write_json, html=True, index=item.index_link, inputs=options.inputs
+        )
     except SummariseError as exc:
         return Outcome(item.name, Status.FAILED, reason(exc, item), seconds=time.monotonic() - started)
     except Exception as exc:  # a bug of ours must not stop the other documents either

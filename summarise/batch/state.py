@@ -32,6 +32,8 @@ def is_up_to_date(item: Item, key: str, write_json: bool) -> bool:
     """The brief on disk was made from this source with these settings, and completely."""
     if write_json and not item.output.with_suffix(".json").exists():
         return False
+    if not item.output.with_suffix(".html").exists():
+        return False
     try:
         front = read_front_matter(item.output.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError):

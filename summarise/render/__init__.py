@@ -1,8 +1,8 @@
 """Renderings of a Brief: Markdown (what a reviewer reads) and JSON (for tools).
 
 Everything a model wrote (or a source said) passes through `clean_model_text` (or
-`clean_inline` for one line) first: parsed as CommonMark, only plain text kept, escaped. An HTML view would
-join as html.py beside markdown.py.
+`clean_inline` for one line) first: parsed as CommonMark, only plain text kept, escaped. The HTML review
+pages are html.py (imported where a page is written: it needs Jinja2 and its templates/).
 """
 
 from summarise.render.front_matter import read_front_matter

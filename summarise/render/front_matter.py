@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 import yaml
 
 from summarise import __version__
-from summarise.brief import Brief
+from summarise.brief import Brief, Review
 
 # libyaml's C emitter and parser when PyYAML has them (the usual wheels do): the same safe
 # subset and output, ~10x less CPU, which a batch of many briefs spends under the GIL.
@@ -46,7 +47,14 @@ def front_matter(brief: Brief) -> dict[str, Any]:
         "checks": {"passed": sum(c.passed for c in brief.checks), "failed": sum(not c.passed for c in brief.checks)},
         "usage": brief.usage.as_dict(),
         "status": "complete" if brief.complete else "incomplete",
+        "review": review_front_matter(brief.review),
     }
+
+
+def review_front_matter(review: Review | None) -> dict[str, str]:
+    if review is None:
+        return {"decision": "needs review"}
+    return {key: value for key, value in asdict(review).items() if value}
 
 
 def dump_front_matter(brief: Brief) -> str:

@@ -148,6 +148,14 @@ def clean_model_text(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
+def plain_model_text(text: str) -> str:
+    """The words clean_model_text keeps, unescaped: for an HTML page, whose template escapes them."""
+    text = _TERMINAL.sub("", text.replace("\t", " ").replace("\r\n", "\n").replace("\r", "\n"))
+    if _MAYBE_MARKDOWN.search(text):
+        text = plain_text(text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
 def clean_inline(text: str) -> str:
     """The same, for one line (a title, a table cell): line breaks become spaces."""
     return " ".join(clean_model_text(text).split())

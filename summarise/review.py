@@ -1,0 +1,151 @@
+"""A reviewer's decision: kept in the brief's front matter, bound to the text they read.
+
+`summarise review NAME.md --approve` (or `--reject "why"`) writes who and when into the
+front matter, with the sha256 of the brief's text below it. A later run that writes the
+same text keeps the decision; one that changes a word sets the brief back to "needs
+review". The body of the Markdown is never touched here, so the hash stays true.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import getpass
+import hashlib
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from summarise.brief import REVIEW_DECISIONS, Brief, Review
+from summarise.errors import InputError
+from summarise.files import write_ours
+from summarise.render import read_front_matter, render_markdown
+from summarise.render.front_matter import review_front_matter
+
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def split_markdown(markdown: str) -> tuple[str, str]:
+    """(front matter YAML, body). The body is everything after the closing `---` line."""
+    if not markdown.startswith("---\n"):
+        return "", markdown
+    end = markdown.find("\n---\n", 3)
+    if end < 0:
+        return "", markdown
+    return markdown[4 : end + 1], markdown[end + 5 :]
+
+
+def body_sha256(markdown: str) -> str:
+    return hashlib.sha256(split_markdown(markdown)[1].encode()).hexdigest()
+
+
+def review_from(front: dict[str, Any] | None) -> Review | None:
+    entry = (front or {}).get("review")
+    if not isinstance(entry, dict) or entry.get("decision") not in REVIEW_DECISIONS:
+        return None
+    fields = {f.name for f in dataclasses.fields(Review)}
+    return Review(**{key: str(value) for key, value in entry.items() if key in fields})
+
+
+def carry_review(previous_markdown: str | None, brief: Brief) -> Brief:
+    """`brief` with the earlier decision if it reads exactly as the brief that was reviewed."""
+    review = review_from(read_front_matter(previous_markdown)) if previous_markdown else None
+    if review is None or review.reviewed_sha256 != body_sha256(render_markdown(brief)):
+        return dataclasses.replace(brief, review=None)
+    return dataclasses.replace(brief, review=review)
+
+
+def reviewer() -> str:
+    """Who is reviewing: SUMMARISE_REVIEWER, else the login name."""
+    name = os.environ.get("SUMMARISE_REVIEWER", "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no such user in a container's passwd
+        return "unknown"
+
+
+@dataclass(frozen=True)
+class Recorded:
+    review: Review | None
+    page: Path | None  # the .html redrawn, if there was one
+    stale_page: Path | None  # an .html drawn from another version of the brief: left alone
+    index: Path | None  # the folder index rewritten, if the brief is in a batch's folder
+
+
+def with_review(markdown: str, review: Review | None) -> str:
+    """The same brief with its front matter's review replaced; the body byte for byte."""
+    header, body = split_markdown(markdown)
+    front = yaml.load(header, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) if header else None
+    if not isinstance(front, dict) or "brief_key" not in front:
+        raise InputError("not a brief written by summarise (no brief_key in its front matter)")
+    front["review"] = review_front_matter(review)
+    dumped = yaml.dump(front, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=1000)
+    return f"---\n{dumped}---\n{body}"
+
+
+def batch_root(path: Path) -> Path | None:
+    """The folder `summarise batch` wrote this brief into (it holds the state file), if any."""
+    from summarise.batch.state import STATE_FILE
+
+    for folder in path.resolve().parents:
+        if (folder / STATE_FILE).is_file():
+            return folder
+    return None
+
+
+def index_link(page: Path, root: Path | None) -> str | None:
+    if root is None:
+        return None
+    depth = len(page.resolve().relative_to(root).parts) - 1
+    return "../" * depth + "index.html"
+
+
+def shown_name(path: Path) -> str:
+    """The path as a user would type it from here: relative when it is under the current folder."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def record_review(path: Path, decision: str | None, by: str, reason: str = "") -> Recorded:
+    """Write (or, with decision None, clear) a decision; redraw the page and the index."""
+    from summarise.render.html import read_page_record, render_html  # jinja2 only when needed
+
+    try:
+        markdown = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: no such file") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read it ({exc})") from exc
+    review = None
+    if decision is not None:
+        at = datetime.now(UTC).replace(microsecond=0).isoformat()
+        review = Review(decision, by, at, reason, body_sha256(markdown))
+    try:
+        updated = with_review(markdown, review)
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}") from exc
+    write_ours(path, updated)
+    page = path.with_suffix(".html")
+    root = batch_root(path)
+    redrawn = stale = None
+    if page.is_file():
+        brief = read_page_record(page.read_text(encoding="utf-8", errors="replace"))
+        if brief is not None and body_sha256(render_markdown(brief)) == body_sha256(markdown):
+            brief = dataclasses.replace(brief, review=review)
+            write_ours(page, render_html(brief, shown_name(path), index_link(page, root)))
+            redrawn = page
+        else:
+            stale = page
+    index = None
+    if root is not None:
+        from summarise.batch.reports import write_index
+
+        index = write_index(root)
+    return Recorded(review, redrawn, stale, index)
