@@ -148,7 +148,7 @@ def test_the_seed_brief_side_by_side_has_a_row_per_source_paragraph(
 
 
 def _folder(tmp_path: Path) -> Path:
-    """Three briefs (one clean and approved, one with flagged facts, one incomplete) and two failures."""
+    """Four briefs (clean and approved; a flagged fact; incomplete; a failed check only) and two failures."""
     out = tmp_path / "outputs"
     clean = make_brief(
         title="Bordeaux", facts=make_brief().facts[:1], checks=(Check("Translation complete", True, "ok"),)
@@ -159,8 +159,12 @@ def _folder(tmp_path: Path) -> Path:
     (out / STATE_FILE).write_text("{}", encoding="utf-8")
     record_review(out / "bordeaux.md", "approved", "Alice")
     write_brief(out / "anvers.md", make_brief(title="Anvers"), html=True, index="index.html")
-    incomplete = make_brief(title="Calais", problems=("facts: the answer was not valid JSON",), facts=())
+    incomplete = make_brief(
+        title="Calais", problems=("facts: the answer was not valid JSON",), facts=(), checks=clean.checks
+    )
     write_brief(out / "sub" / "calais.md", incomplete, html=True, index="../index.html")
+    checked = make_brief(title="Dunkerque", facts=(make_brief().facts[0], make_brief().facts[2]))
+    write_brief(out / "dunkerque.md", checked, html=True, index="index.html")
     outcomes = [
         Outcome("empty.txt", Status.FAILED, "the file is empty (or only whitespace); nothing to summarise"),
         Outcome("scan.txt", Status.FAILED, "this is a PNG image, not text; convert it to plain text first"),
@@ -179,13 +183,13 @@ def _titles(page: Any, visible_only: bool = True) -> list[str]:
 def test_the_folder_page_filters_and_sorts(open_page, tmp_path: Path) -> None:
     opened = open_page(_folder(tmp_path) / "index.html", "index")
     page = opened.page
-    assert _titles(page) == ["Anvers", "Bordeaux", "Calais"]
-    assert page.locator("#shown").inner_text() == "3 of 3 shown"
+    assert _titles(page) == ["Anvers", "Bordeaux", "Dunkerque", "Calais"]  # as the index lists them: by path
+    assert page.locator("#shown").inner_text() == "4 of 4 shown"
 
-    page.get_by_label("flagged only").check()
-    assert _titles(page) == ["Anvers"]
+    page.get_by_label("flagged only").check()  # a flagged fact, or a failed check
+    assert _titles(page) == ["Anvers", "Dunkerque"]
     page.get_by_label("incomplete only").check()
-    assert _titles(page) == [] and page.locator("#shown").inner_text() == "0 of 3 shown"
+    assert _titles(page) == [] and page.locator("#shown").inner_text() == "0 of 4 shown"
     page.get_by_label("flagged only").uncheck()
     assert _titles(page) == ["Calais"]
     page.screenshot(path=str(tmp_path / "index-incomplete.png"))
@@ -193,14 +197,18 @@ def test_the_folder_page_filters_and_sorts(open_page, tmp_path: Path) -> None:
 
     supported = page.locator("#briefs thead th", has_text="Supported")
     supported.locator("button").click()
-    assert _titles(page) == ["Calais", "Bordeaux", "Anvers"] and supported.get_attribute("aria-sort") == "ascending"
+    assert _titles(page) == ["Calais", "Bordeaux", "Anvers", "Dunkerque"]
+    assert supported.get_attribute("aria-sort") == "ascending"
+    page.locator("#briefs thead th", has_text="Flagged").locator("button").click()
+    assert _titles(page)[-1] == "Anvers" and supported.get_attribute("aria-sort") is None
     supported.locator("button").click()
-    assert _titles(page) == ["Anvers", "Bordeaux", "Calais"] and supported.get_attribute("aria-sort") == "descending"
+    supported.locator("button").click()
+    assert _titles(page)[2:] == ["Bordeaux", "Calais"] and supported.get_attribute("aria-sort") == "descending"
     page.locator("#briefs thead th", has_text="Review").locator("button").click()
     assert _titles(page)[0] == "Bordeaux"  # "approved" sorts before "needs review"
     # Every brief's decision and status is shown, and what failed is listed with its reason.
     reviews = page.locator("#briefs tbody td:last-child .badge").all_inner_texts()
-    assert sorted(reviews) == ["approved", "needs review", "needs review"]
+    assert sorted(reviews) == ["approved", "needs review", "needs review", "needs review"]
     failed = page.locator("#failed tbody tr").all_inner_texts()
     assert [row.split("\t")[0] for row in failed] == ["empty.txt", "scan.txt"] and "PNG image" in failed[1]
     # The links lead to the pages, which lead back.

@@ -98,6 +98,7 @@ def render_index_page(output_dir: Path) -> str:
     rows: list[IndexRow] = []
     for relative, front in collect_briefs(output_dir):
         facts: dict[str, Any] = front["facts"] if isinstance(front.get("facts"), dict) else {}
+        checks: dict[str, Any] = front["checks"] if isinstance(front.get("checks"), dict) else {}
         page = relative.with_suffix(".html")
         review = review_from(front)
         rows.append(
@@ -111,6 +112,7 @@ def render_index_page(output_dir: Path) -> str:
                 chunks=str(front.get("chunks", "?")),
                 supported=_count(facts.get("supported")),
                 flagged=_count(facts.get("flagged")),
+                failed_checks=_count(checks.get("failed")),
                 status=str(front.get("status", "?")),
                 review=review.decision if review else "needs review",
                 reviewer=review.by if review else "",

@@ -215,6 +215,7 @@ def _meta(brief: Brief) -> list[tuple[str, str]]:
 
 def render_html(brief: Brief, markdown_name: str = "NAME.md", index_link: str | None = None) -> str:
     """The review page of one brief. `markdown_name` is what `summarise review` is told to open."""
+    cited = [_CitedView(model_words(c.text), c.lines, c.named) for c in cite_summary(brief)]
     return _page(
         "brief.html.j2",
         None,
@@ -225,7 +226,8 @@ def render_html(brief: Brief, markdown_name: str = "NAME.md", index_link: str | 
         markdown_name=markdown_name,
         index_link=index_link,
         problems=[model_words(problem) for problem in brief.problems],
-        summary=[_CitedView(model_words(c.text), c.lines, c.named) for c in cite_summary(brief)],
+        summary=cited,
+        summary_named=any(sentence.named for sentence in cited),
         facts=[_fact_view(number, fact) for number, fact in enumerate(brief.facts, start=1)],
         paragraphs=_paragraphs(brief),
         source_language=language_name(brief.source_language),
@@ -294,6 +296,7 @@ class IndexRow:
     chunks: str
     supported: int
     flagged: int
+    failed_checks: int
     status: str
     review: str  # needs review | approved | rejected
     reviewer: str = ""

@@ -1,5 +1,6 @@
 "use strict";
 // Filters and sortable columns for the folder's page. Reads only what the page holds.
+// "Flagged" counts a brief's flagged facts and failed checks: what needs a reviewer's look.
 (function () {
   const table = document.getElementById("briefs");
   const controls = document.getElementById("controls");
