@@ -30,11 +30,13 @@ def write_brief(
     except (OSError, UnicodeDecodeError):
         previous = None
     brief = carry_review(previous, brief)
-    write_ours(path, render_markdown(brief), inputs)
     if json:
         write_ours(path.with_suffix(".json"), render_json(brief), inputs)
     if html:
         from summarise.render.html import render_html  # jinja2 is imported only when a page is wanted
 
         write_ours(path.with_suffix(".html"), render_html(brief, shown_name(path), index), inputs)
+    # The Markdown last: its front matter is what marks the brief finished (resume reads it),
+    # so a run killed in between leaves the brief to be redone, never a brief without its page.
+    write_ours(path, render_markdown(brief), inputs)
     return brief
