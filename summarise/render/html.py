@@ -28,6 +28,7 @@ from summarise.brief import Brief, Fact, Review, Usage
 from summarise.grounding.citations import cite_summary
 from summarise.languages import language_name
 from summarise.render.json import brief_from_record, brief_record
+from summarise.render.markdown import location
 from summarise.render.sanitise import plain_model_text
 from summarise.tasks.translation import UNTRANSLATED_MARK
 
@@ -142,7 +143,7 @@ class FactView:
     note: str
     evidence: str
     line: int  # 0 when the evidence was not found in the source
-    paragraph: int
+    where: str  # as the Markdown says it: "p. 3, ¶2, line 14"
     match: str  # shown when not exact
 
 
@@ -165,7 +166,7 @@ def _fact_view(number: int, fact: Fact) -> FactView:
         note=fact.note,
         evidence=fact.evidence,  # the source's own words, verbatim
         line=fact.sentence,
-        paragraph=fact.paragraph,
+        where=location(fact),
         match="" if fact.match in ("exact", "normalised") else fact.match,
     )
 
