@@ -62,7 +62,14 @@ def brief_file(
     if output != STDIO:  # before any model call: a refused output must cost nothing
         check_brief_targets(output, write_json, inputs, write_html)
     started = time.monotonic()
-    brief = build_brief(document, open_llm(settings, log=log, warn=note), prompts, settings.brief_options(workers=jobs))
+    llm = open_llm(settings, log=log, warn=note)
+    try:
+        brief = build_brief(document, llm, prompts, settings.brief_options(workers=jobs))
+    finally:
+        # Closed here, not whenever the garbage collector gets to it: a lingering sqlite
+        # connection would write into a cache file that something else has since replaced.
+        if llm.cache is not None:
+            llm.cache.close()
     if output != STDIO:
         index = "index.html" if (output.parent / "index.html").is_file() else None
         brief = write_brief(output, brief, json=write_json, html=write_html, index=index, inputs=inputs)
