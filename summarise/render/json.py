@@ -55,6 +55,7 @@ def brief_from_record(data: dict[str, Any]) -> Brief:
             source_format=str(data.get("source_format", "text")),
             source_pages=int(data.get("source_pages", 0)),
             verbatim=tuple((int(after), str(text)) for after, text in data.get("verbatim", [])),
+            source_languages={str(k): float(v) for k, v in data.get("source_languages", {}).items()},
             lines=tuple(Line(**_known(Line, line)) for line in data.get("lines", [])),
             review=Review(**_known(Review, review)) if review.get("decision") in REVIEW_DECISIONS else None,
         )
