@@ -1,4 +1,4 @@
-"""The records a brief is made of: Brief, Fact, Check, Usage. Frozen: built once, then read.
+"""The records a brief is made of: Brief, Fact, SummarySentence, Check, Usage. Frozen: built once, then read.
 
 Rendering them (Markdown, JSON, front matter) is summarise/render/.
 """
@@ -29,6 +29,15 @@ class Fact:
     @property
     def supported(self) -> bool:
         return self.match != "absent" and not self.problems
+
+
+@dataclass(frozen=True)
+class SummarySentence:
+    """One sentence of the summary, the source lines it cites, and what code found wrong in it."""
+
+    text: str  # without its `[n]` citations
+    lines: tuple[int, ...] = ()
+    problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,6 +137,7 @@ class Brief:
     source_languages: Mapping[str, float] = field(default_factory=dict)  # share of the text in each
     lines: tuple[Line, ...] = ()  # every source line with its translation, in order
     review: Review | None = None  # set when a brief is written over one a reviewer decided on
+    summary_sentences: tuple[SummarySentence, ...] = ()  # the summary, sentence by sentence, with its evidence
 
     @property
     def supported_facts(self) -> int:

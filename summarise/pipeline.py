@@ -18,6 +18,7 @@ from summarise.documents import Document, language_mix
 from summarise.errors import UnusableAnswer
 from summarise.grounding.facts import verify_facts
 from summarise.grounding.report import cross_checks
+from summarise.grounding.summary import ground_summary, strip_citations
 from summarise.languages import Language, language_name
 from summarise.llm import CACHE_SCHEMA, LLM, UsageMeter
 from summarise.prompts import TEMPLATE_NAMES, Prompts
@@ -179,7 +180,8 @@ def build_brief(document: Document, llm: LLM, prompts: Prompts, options: BriefOp
     translated = {number: text for result in results for number, text in result.translated.items()}
     translation = assemble_paragraphs(document.sentences, translated)
     summary = combine_summaries(context, summaries)
-    facts = verify_facts(document, raw_facts, target)
+    facts = verify_facts(document, raw_facts, target, translated)
+    sentences = ground_summary(summary, document, translated, target)
     # Problems the tasks and the one LLM call found in answers (cut off, untranslated, an echoed key).
     problems = [problem for result in results for problem in result.problems] + usage.problems
     return Brief(
@@ -193,17 +195,31 @@ def build_brief(document: Document, llm: LLM, prompts: Prompts, options: BriefOp
         endpoint=llm.endpoint.label,
         created=datetime.now(UTC).replace(microsecond=0).isoformat(),
         brief_key=key,
-        summary=summary,
+        summary=strip_citations(summary),
         facts=tuple(facts),
         translation=tuple(translation),
         usage=usage.snapshot(),
         chunks=len(chunks),
-        checks=tuple(cross_checks(document, target, summary=summary, facts=facts, translation=translation)),
+        checks=tuple(
+            cross_checks(
+                document,
+                target,
+                summary=sentences,
+                summary_notes=[],
+                facts=facts,
+                translation=translation,
+                translated=translated,
+            )
+        ),
         problems=tuple(problems),
         metadata=dict(document.metadata),
         dropped=tuple(document.dropped),
         source_format=document.kind,
         source_pages=document.pages,
         verbatim=document.verbatim,
+<<<<<<< HEAD
         lines=tuple(Line(s.number, s.paragraph, s.text, translated[s.number]) for s in document.sentences),
+=======
+        summary_sentences=tuple(sentences),
+>>>>>>> ada6702 (grounding: numbers checked with their qualifier (nearly/about, more than, exact: across languages) against the source line, and what they count against the line's translation ("7.7 million fighters" != "7.7 million people"); the summary checked sentence by sentence against the lines it cites ([n], stripped from the prose, listed under it); source-language words left in summary and facts reported; names compared with the translation of their own line; re-anchoring keeps a cited line that holds the fact's numbers and names)
     )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rapidfuzz import fuzz
 
 from summarise.brief import Fact
 from summarise.documents import Document, Sentence
+from summarise.grounding.claims import qualifier_problems, unit_problems
 from summarise.grounding.names import extract_names, missing_names
 from summarise.grounding.quantities import extract_quantities, missing_quantities
 from summarise.grounding.quotes import find_quote, normalise_text
@@ -16,31 +19,50 @@ from summarise.tasks.facts import RawFact
 ANCHOR_WINDOW = 15
 
 
+def names_found(statement: str, text: str) -> int:
+    """How many words of the statement's proper names `text` holds (accent- and case-insensitive)."""
+    words = sorted({word for name in extract_names(statement) for word in name.split() if len(word) > 2})
+    return len(words) - len(missing_names(words, text)) if text else 0
+
+
 def support(statement: str, target: Language, sentence: str, source_language: str) -> int:
     """How much of a fact's checkable content a sentence holds: numbers and dates count
-    double, words of proper names once (accent- and case-insensitive)."""
+    double, words of proper names once."""
     wanted = {q.value for q in extract_quantities(statement, target.code)}
     missing = {q.value for q in missing_quantities(statement, target.code, sentence, source_language)}
-    words = sorted({word for name in extract_names(statement) for word in name.split() if len(word) > 2})
-    return 2 * len(wanted - missing) + len(words) - len(missing_names(words, sentence))
+    return 2 * len(wanted - missing) + names_found(statement, sentence)
 
 
-def anchor(document: Document, raw: RawFact, target: Language) -> tuple[Sentence | None, str]:
+def anchor(
+    document: Document, raw: RawFact, target: Language, translated: Mapping[int, str] | None = None
+) -> tuple[Sentence | None, str]:
     """The line that supports a fact: the cited one, unless a nearby line holds more of the
-    fact's numbers and names (small models often cite the line before or after)."""
+    fact's numbers and names (small models often cite the line before or after). Names are
+    looked for in the line's translation when there is one: the fact is in that language."""
     cited = document.sentence(raw.sentence)
     if cited is None:
         return None, ""
+    lines = translated or {}
+    holds_numbers = not missing_quantities(raw.statement, target.code, cited.text, document.language)
+    if holds_numbers and names_found(raw.statement, lines.get(cited.number) or cited.text):
+        return cited, ""  # the cited line has the fact's numbers and some of its names: trust it
     nearby = [s for s in document.sentences if abs(s.number - raw.sentence) <= ANCHOR_WINDOW]
-    scores = {s.number: support(raw.statement, target, s.text, document.language) for s in nearby}
+    scores = {
+        s.number: support(raw.statement, target, s.text, document.language)
+        + names_found(raw.statement, lines.get(s.number, ""))
+        for s in nearby
+    }
     best = max(nearby, key=lambda s: (scores[s.number], -abs(s.number - raw.sentence)))
     if scores[best.number] > scores[cited.number]:
         return best, f"re-anchored: the model cited line {cited.number}"
     return cited, ""
 
 
-def verify_facts(document: Document, raw_facts: list[RawFact], target: Language) -> list[Fact]:
-    """Merge duplicates, attach the source line as evidence, and check numbers and dates against it."""
+def verify_facts(
+    document: Document, raw_facts: list[RawFact], target: Language, translated: Mapping[int, str] | None = None
+) -> list[Fact]:
+    """Merge duplicates, attach the source line as evidence, and check numbers and dates against
+    it: with their qualifier against the source line, and what they count against its translation."""
     facts: list[Fact] = []
     seen: list[str] = []
     for raw in raw_facts:
@@ -52,7 +74,7 @@ def verify_facts(document: Document, raw_facts: list[RawFact], target: Language)
         if raw.quote:
             evidence = raw.quote
         else:
-            sentence, note = anchor(document, raw, target)
+            sentence, note = anchor(document, raw, target, translated)
             evidence = sentence.text if sentence else ""
         if not evidence:
             continue
@@ -67,7 +89,10 @@ def verify_facts(document: Document, raw_facts: list[RawFact], target: Language)
         if missing and not missing_quantities(raw.statement, document.language, evidence, document.language):
             missing = []
         problems += tuple(f"“{q.surface}” is not in the quoted sentence" for q in missing)
+        problems += tuple(qualifier_problems(raw.statement, target.code, evidence, document.language))
         number, paragraph = (located.number, located.paragraph) if located else (0, 0)
+        if translated and number in translated:
+            problems += tuple(unit_problems(raw.statement, translated[number], target.code))
         page, heading = (located.page, located.heading) if located else (0, "")
         facts.append(
             Fact(raw.statement, raw.category, number, paragraph, evidence, match.kind, problems, note, page, heading)

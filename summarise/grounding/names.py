@@ -97,3 +97,25 @@ def _capitalised(word: str) -> bool:
     # "al-Assad", "d'Estaing": a lower-case particle glued to a capitalised name.
     parts = re.split(r"['’-]", word, maxsplit=1)
     return len(parts) == 2 and parts[0] in _GLUED and parts[1][:1].isupper()
+
+
+def _word_key(word: str) -> str:
+    return strip_accents(word.casefold())
+
+
+_PLAIN_WORD = re.compile(r"[^\W\d_]+")
+_SHORT_SOURCE_WORDS = frozenset({"de", "du", "la", "le", "et", "el", "y", "der", "die", "und"})
+
+
+def leftover_words(text: str, source: str, translation: str) -> list[str]:
+    """Words of `text` (target language) taken from `source` that its translation renders
+    otherwise: "Maroc" in a fact whose source line says "Maroc" and whose translation says
+    "Morocco". A word in both the source and the translation (a name, "Livingston") is fine."""
+    source_words = {_word_key(w) for w in _PLAIN_WORD.findall(source)}
+    translated = {_word_key(w) for w in _PLAIN_WORD.findall(translation)}
+    found: list[str] = []
+    for word in _PLAIN_WORD.findall(text):
+        key = _word_key(word)
+        if (len(key) >= 3 or key in _SHORT_SOURCE_WORDS) and key in source_words and key not in translated:
+            found.append(word)
+    return list(dict.fromkeys(found))

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 
-from summarise.brief import Check, Fact
+from summarise.brief import Check, Fact, SummarySentence
 from summarise.documents import MIX_CONFIDENCE, MIX_LETTERS, Document, identify
-from summarise.grounding.names import extract_names, missing_names
+from summarise.grounding.claims import qualifier_problems
+from summarise.grounding.names import extract_names, leftover_words, missing_names
 from summarise.grounding.quantities import missing_quantities
 from summarise.languages import Language, language_name
 from summarise.tasks.translation import UNTRANSLATED_MARK
@@ -18,8 +20,72 @@ def in_language(text: str, code: str) -> bool:
     return found == code or confidence < MIX_CONFIDENCE or len(re.findall(r"[^\W\d_]", text)) < MIX_LETTERS
 
 
+def _lines(document: Document, translated: Mapping[int, str], numbers: Sequence[int]) -> tuple[str, str]:
+    """The source and the translation of some lines (all of them when `numbers` is empty)."""
+    chosen = [s for s in document.sentences if s.number in numbers] if numbers else list(document.sentences)
+    return "\n".join(s.text for s in chosen), "\n".join(translated.get(s.number, "") for s in chosen)
+
+
+def _translation_checks(document: Document, target: Language, translated: Mapping[int, str]) -> list[Check]:
+    joined = "\n".join(translated.values())
+    dropped = missing_quantities(document.text, document.language, joined, target.code)
+    changed = [
+        f"line {s.number}: {problem}"
+        for s in document.sentences
+        for problem in qualifier_problems(translated.get(s.number, ""), target.code, s.text, document.language)
+    ]
+    details = (["missing: " + ", ".join(f"“{q.surface}”" for q in dropped)] if dropped else []) + changed
+    return [Check("Numbers and dates kept in the translation", not details, "; ".join(details) or "all present")]
+
+
+def _leftovers(
+    document: Document,
+    translated: Mapping[int, str],
+    summary: Sequence[SummarySentence],
+    facts: Sequence[Fact],
+) -> list[str]:
+    """Source-language words left in the summary and the facts, where the translation has its own."""
+    found: list[str] = []
+    for number, sentence in enumerate(summary, start=1):
+        if words := leftover_words(sentence.text, *_lines(document, translated, sentence.lines)):
+            found.append(f"summary sentence {number}: " + ", ".join(words))
+    for number, fact in enumerate(facts, start=1):
+        if words := leftover_words(fact.statement, fact.evidence, translated.get(fact.sentence, "")):
+            found.append(f"fact {number}: " + ", ".join(words))
+    return found
+
+
+def _names_check(document: Document, translated: Mapping[int, str], facts: Sequence[Fact]) -> Check:
+    """Each fact's names against the translation of its own line: like with like, so
+    "Morocco" is checked against "Morocco", never against the source's "Maroc"."""
+    checked = 0
+    lost: list[str] = []
+    for number, fact in enumerate(facts, start=1):
+        line = translated.get(fact.sentence, "")
+        if not line or fact.sentence == 0:
+            continue
+        names = extract_names(fact.statement)
+        checked += len(names)
+        leftover = set(leftover_words(fact.statement, fact.evidence, line))
+        missing = [n for n in missing_names(names, line) if not set(n.split()) & leftover]  # reported apart
+        if missing:
+            lost.append(f"fact {number}: " + ", ".join(missing))
+    return Check(
+        "Names in the facts found in the translation of their line",
+        not lost,
+        f"{checked} names checked" if not lost else "; ".join(lost),
+    )
+
+
 def cross_checks(
-    document: Document, target: Language, *, summary: str, facts: list[Fact], translation: list[str]
+    document: Document,
+    target: Language,
+    *,
+    summary: Sequence[SummarySentence],
+    summary_notes: Sequence[str],
+    facts: Sequence[Fact],
+    translation: Sequence[str],
+    translated: Mapping[int, str],
 ) -> list[Check]:
     """The checks of a brief, from its parts: the brief itself is built once, with them."""
     results: list[Check] = []
@@ -41,38 +107,34 @@ def cross_checks(
             + ("" if untranslated or foreign else "; every line translated"),
         )
     )
-    dropped = missing_quantities(document.text, document.language, joined, target.code)
+    results += _translation_checks(document, target, translated)
+    results.append(
+        Check("Summary of 3 to 5 sentences", not summary_notes, "; ".join(summary_notes) or f"{len(summary)} sentences")
+    )
+    flagged = [f"sentence {n}: " + "; ".join(s.problems) for n, s in enumerate(summary, start=1) if s.problems]
     results.append(
         Check(
-            "Numbers and dates kept in the translation",
-            not dropped,
-            "all present" if not dropped else "missing: " + ", ".join(f"“{q.surface}”" for q in dropped),
+            "Summary sentences checked against the lines they cite",
+            not flagged,
+            "; ".join(flagged) or f"{len(summary)} sentences: numbers, qualifiers and what they count all match",
         )
     )
-    invented = missing_quantities(summary, target.code, document.text, document.language)
+    left = _leftovers(document, translated, summary, facts) if document.language != target.code else []
     results.append(
         Check(
-            "Numbers in the summary found in the source",
-            not invented,
-            "all found" if not invented else "not in the source: " + ", ".join(f"“{q.surface}”" for q in invented),
+            f"No {language_name(document.language)} words left in summary and facts",
+            not left,
+            "; ".join(left) or "none found",
         )
     )
-    names = extract_names(" ".join(fact.statement for fact in facts))
-    lost = missing_names(names, joined)
-    results.append(
-        Check(
-            "Names from the facts found in the translation",
-            not lost,
-            f"{len(names)} names checked" if not lost else "not in the translation: " + ", ".join(lost),
-        )
-    )
+    results.append(_names_check(document, translated, facts))
     supported = sum(fact.supported for fact in facts)
-    flagged = len(facts) - supported
+    unsupported = len(facts) - supported
     results.append(
         Check(
             "Facts supported by their quoted sentence",
-            flagged == 0,
-            f"{supported} of {len(facts)} supported" + (f"; {flagged} flagged above" if flagged else ""),
+            unsupported == 0,
+            f"{supported} of {len(facts)} supported" + (f"; {unsupported} flagged above" if unsupported else ""),
         )
     )
     return results

@@ -17,7 +17,7 @@ def render_markdown(brief: Brief) -> str:
     parts = [dump_front_matter(brief), f"# {clean_inline(brief.title)}"]
     if brief.problems:
         parts.append("\n".join(f"> **Warning:** {clean_inline(problem)}" for problem in brief.problems))
-    parts.append("## Summary\n\n" + clean_model_text(brief.summary))
+    parts.append("## Summary\n\n" + clean_model_text(brief.summary) + _render_summary_sources(brief))
     parts.append("## Key facts\n\n" + _render_facts(brief))
     parts.append("## Translation\n\n" + _render_translation(brief))
     parts.append("## Checks\n\n" + _render_checks(brief))
@@ -47,6 +47,18 @@ def location(fact: Fact) -> str:
     """Where the evidence is: "p. 3, ¶2, line 14" (a PDF), "§ Budget, ¶5, line 7" (headings)."""
     where = f"p. {fact.page}, " if fact.page else f"§ {clean_model_text(fact.heading)}, " if fact.heading else ""
     return f"{where}¶{fact.paragraph}, line {fact.sentence}"
+
+
+def _render_summary_sources(brief: Brief) -> str:
+    """The lines each summary sentence cites (kept out of the prose), and what code found wrong."""
+    if not brief.summary_sentences:
+        return ""
+    cited = []
+    for number, sentence in enumerate(brief.summary_sentences, start=1):
+        lines = ", ".join(str(n) for n in sentence.lines) or "none"
+        flag = " ⚠ " + "; ".join(sentence.problems) if sentence.problems else ""
+        cited.append(f"({number}) line{'s' if len(sentence.lines) > 1 else ''} {lines}{flag}")
+    return "\n\n_Sources:_ " + clean_model_text(" · ".join(cited))
 
 
 def _render_facts(brief: Brief) -> str:

@@ -1,0 +1,85 @@
+"""A brief's summary and facts checked against their own lines: the seed errors of issue 13."""
+
+from __future__ import annotations
+
+from summarise.brief import Check
+from summarise.documents import parse_document
+from summarise.grounding.facts import verify_facts
+from summarise.grounding.report import cross_checks
+from summarise.grounding.summary import ground_summary
+from summarise.languages import Language
+from summarise.tasks.facts import RawFact
+
+SOURCE = (
+    "Le Maroc a accueilli la réunion de la Coalition mondiale contre Daech.\n\n"
+    "La Coalition a libéré plus de 7,7 millions de personnes de Daech.\n\n"
+    "Les partenaires ont versé près de 90 millions de dollars."
+)
+TRANSLATED = {
+    1: "Morocco hosted the meeting of the Global Coalition against Daech.",
+    2: "The Coalition freed more than 7.7 million people from Daech.",
+    3: "The partners provided nearly 90 million dollars.",
+}
+ENGLISH = Language("en", "English")
+DOCUMENT = parse_document(SOURCE.encode(), "seed.txt")
+
+
+def test_each_summary_sentence_is_checked_against_the_lines_it_cites() -> None:
+    summary = (
+        "Morocco hosted the Global Coalition against Daech [1]. "
+        "The coalition has released more than 7.7 million Daech fighters [2]. "
+        "Partners gave nearly 90 million dollars [3]. Partners gave nearly 90 million dollars [1]."
+    )
+    first, second, third, fourth = ground_summary(summary, DOCUMENT, TRANSLATED, ENGLISH)
+    assert (first.text, first.lines, first.problems) == ("Morocco hosted the Global Coalition against Daech.", (1,), ())
+    assert second.problems == ("“7.7 million Daech”: its line says “7.7 million people”",)
+    assert third.problems == ()
+    assert fourth.problems == ("“90 million dollars” is not in the lines it cites",)
+
+
+def test_a_sentence_that_cites_nothing_is_checked_against_the_whole_document_and_says_so() -> None:
+    summary = "Morocco hosted the meeting [1]. Partners gave over 90 million dollars."
+    _, sentence = ground_summary(summary, DOCUMENT, TRANSLATED, ENGLISH)
+    assert sentence.problems[0] == "cites no line"
+    assert "the source says nearly/about" in sentence.problems[1]
+
+
+def test_a_summary_without_citations_is_checked_against_the_whole_document() -> None:
+    (sentence,) = ground_summary("Partners gave over 90 million dollars.", DOCUMENT, TRANSLATED, ENGLISH)
+    assert sentence.lines == ()
+    assert sentence.problems == ("“90 million dollars” is said more than; the source says nearly/about",)
+
+
+def _checks(summary: str, facts: list[RawFact]) -> dict[str, Check]:
+    verified = verify_facts(DOCUMENT, facts, ENGLISH, TRANSLATED)
+    checks = cross_checks(
+        DOCUMENT,
+        ENGLISH,
+        summary=ground_summary(summary, DOCUMENT, TRANSLATED, ENGLISH),
+        summary_notes=[],
+        facts=verified,
+        translation=list(TRANSLATED.values()),
+        translated=TRANSLATED,
+    )
+    return {check.name.split(" words")[0]: check for check in checks}
+
+
+def test_the_over_for_nearly_fact_is_unsupported() -> None:
+    (fact,) = verify_facts(DOCUMENT, [RawFact(3, "number", "Partners provided over 90 million dollars.")], ENGLISH)
+    assert not fact.supported
+    assert fact.problems == ("“90 million dollars” is said more than; the source says nearly/about",)
+
+
+def test_names_are_checked_against_the_translation_of_their_line_so_morocco_passes() -> None:
+    checks = _checks("Morocco hosted the meeting [1].", [RawFact(1, "who", "Morocco hosted the Global Coalition.")])
+    names = checks["Names in the facts found in the translation of their line"]
+    assert names.passed, names.detail
+
+
+def test_source_words_left_in_summary_and_facts_are_reported_once_not_as_lost_names() -> None:
+    fact = RawFact(1, "who", "The Maroc hosted the Coalition Mondiale contre Daech.")
+    checks = _checks("The Maroc hosted the meeting [1].", [fact])
+    left = checks["No French"]
+    assert not left.passed
+    assert left.detail == "summary sentence 1: Maroc; fact 1: Maroc, Mondiale, contre"
+    assert checks["Names in the facts found in the translation of their line"].passed
