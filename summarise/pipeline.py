@@ -217,9 +217,6 @@ def build_brief(document: Document, llm: LLM, prompts: Prompts, options: BriefOp
         source_format=document.kind,
         source_pages=document.pages,
         verbatim=document.verbatim,
-<<<<<<< HEAD
         lines=tuple(Line(s.number, s.paragraph, s.text, translated[s.number]) for s in document.sentences),
-=======
         summary_sentences=tuple(sentences),
->>>>>>> ada6702 (grounding: numbers checked with their qualifier (nearly/about, more than, exact: across languages) against the source line, and what they count against the line's translation ("7.7 million fighters" != "7.7 million people"); the summary checked sentence by sentence against the lines it cites ([n], stripped from the prose, listed under it); source-language words left in summary and facts reported; names compared with the translation of their own line; re-anchoring keeps a cited line that holds the fact's numbers and names)
     )
