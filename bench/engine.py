@@ -17,8 +17,9 @@ import sys
 import threading
 from pathlib import Path
 
+from summarise.bundled import BUNDLED_MODEL_NAME, ensure_bundled_model
 from summarise.config import DEFAULT_ENGINE_CONTEXT, default_cache_dir
-from summarise.engine import BUNDLED_MODEL_NAME, EngineConfig, ensure_bundled_model, shared_engine, stop_shared_engine
+from summarise.engine import EngineConfig, shared_engine, stop_shared_engine
 
 
 def main() -> int:

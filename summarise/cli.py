@@ -21,6 +21,12 @@ from summarise.terminal import shown
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _warnings_only(message: str) -> None:
+    """-q: the closing line goes, warnings stay."""
+    if message.startswith("Warning"):
+        say(message)
+
+
 def say(message: str) -> None:
     """One line on standard error; control characters in it (from a file name) are shown, not obeyed."""
     click.echo(shown(message), err=True)
@@ -106,11 +112,14 @@ json_option = click.option("--json", "write_json", is_flag=True, help="Also writ
     "-o", "--output", type=click.Path(path_type=Path, allow_dash=True), help="Brief path, or - for standard output."
 )
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Chunks in parallel.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress; errors and warnings are still shown.")
 @json_option
 @click.option("--html", "write_html", is_flag=True, help="Also write an HTML review page beside the Markdown.")
 @endpoint_options
 @reports_errors
-def brief(source: str, output: Path | None, jobs: int, write_json: bool, write_html: bool, **options: Any) -> None:
+def brief(
+    source: str, output: Path | None, jobs: int, quiet: bool, write_json: bool, write_html: bool, **options: Any
+) -> None:
     """Write a brief of one document: a file (text, PDF, Word, HTML, Markdown), an
     http(s) URL, or - for standard input.
 
@@ -124,13 +133,31 @@ def brief(source: str, output: Path | None, jobs: int, write_json: bool, write_h
       cat notes.txt | summarise brief -                 # brief on standard output
       OPENAI_API_KEY=... summarise brief doc.txt --model gpt-4o-mini
     """
-    from summarise.single import STDIO, brief_file
+    from summarise.progress import for_output
 
     settings = settings_from(options)
+    # -v writes its own lines: a redrawn status line would tear them, so -v shows plain progress lines.
+    progress = for_output(quiet, interactive=not settings.verbose)
+    # Shown before the heavy imports below (the SDK, the readers): the status line comes at once.
+    progress.begin(f"reading {'standard input' if str(source) == '-' else shown(str(source))}")
+    from summarise.single import STDIO, brief_file
+
     log = say if settings.verbose else None
-    run = brief_file(
-        source, settings, output=output, jobs=jobs, write_json=write_json, write_html=write_html, note=say, log=log
-    )
+    note = say if not quiet else _warnings_only
+    try:
+        run = brief_file(
+            source,
+            settings,
+            output=output,
+            jobs=jobs,
+            write_json=write_json,
+            write_html=write_html,
+            note=note,
+            log=log,
+            progress=progress,
+        )
+    finally:
+        progress.close()
     if run.output == STDIO:
         click.echo(run.markdown, nl=False)
 

@@ -17,6 +17,8 @@ from summarise.languages import ENGLISH, Language
 DEFAULT_ENGINE_CONTEXT = 8192
 DEFAULT_REMOTE_CONTEXT = 16384
 DEFAULT_MAX_INPUT_BYTES = 5_000_000
+# Speculative decoding on the embedded engine (summarise/engine.py resolves the choice).
+SPECULATION_CHOICES = ("auto", "draft", "ngram", "off")
 DEFAULT_REMOTE_MODEL = "gpt-4o-mini"  # what a bare OPENAI_API_KEY gets
 
 
@@ -62,6 +64,7 @@ class Settings:
     max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
     allow_private_urls: bool = False  # fetch URLs on this machine or a private network
     verbose: bool = False
+    speculative: str = "off"  # embedded engine: auto | draft | ngram | off (engine.resolve_speculation)
 
     @property
     def uses_engine(self) -> bool:

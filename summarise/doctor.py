@@ -5,9 +5,7 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Callable
 
-from summarise.config import Settings
-from summarise.endpoint import DEFAULT_BASE_URL
-from summarise.engine import (
+from summarise.bundled import (
     BUNDLED_SHA256,
     INSTALL_HINT,
     bundled_model_path,
@@ -15,6 +13,8 @@ from summarise.engine import (
     user_model,
     verified_sha256,
 )
+from summarise.config import Settings
+from summarise.endpoint import DEFAULT_BASE_URL
 from summarise.errors import EngineError
 from summarise.prompts import Prompts
 

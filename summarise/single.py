@@ -14,6 +14,7 @@ from summarise.fetch import looks_like_url, url_name
 from summarise.files import check_brief_targets, identities, stdin_identity
 from summarise.llm import open_llm
 from summarise.pipeline import build_brief
+from summarise.progress import Progress
 from summarise.prompts import Prompts
 from summarise.publish import write_brief
 from summarise.render import render_markdown
@@ -42,11 +43,13 @@ def brief_file(
     write_html: bool = False,
     note: Callable[[str], None] = _nowhere,
     log: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
 ) -> BriefRun:
     """`source`: a path, an http(s) URL, or STDIO for standard input; `output` defaults to
     outputs/<stem>.md (the URL's last part for a URL; STDIO for stdin)."""
     if jobs > 1:  # one engine slot per concurrent chunk keeps each chunk's prefix cached
         settings = settings.with_changes(engine_parallel=min(jobs, 4))
+    progress = progress or Progress()
     prompts = Prompts(settings.prompts_dir)
     name = str(source)
     if name == str(STDIO):
@@ -62,7 +65,7 @@ def brief_file(
     if output != STDIO:  # before any model call: a refused output must cost nothing
         check_brief_targets(output, write_json, inputs, write_html)
     started = time.monotonic()
-    llm = open_llm(settings, log=log, warn=note)
+    llm = open_llm(settings, log=log, warn=note, progress=progress)
     try:
         brief = build_brief(document, llm, prompts, settings.brief_options(workers=jobs))
     finally:
@@ -70,6 +73,7 @@ def brief_file(
         # connection would write into a cache file that something else has since replaced.
         if llm.cache is not None:
             llm.cache.close()
+    progress.close()  # before the closing lines: a redrawn status line must not tear them
     if output != STDIO:
         index = "index.html" if (output.parent / "index.html").is_file() else None
         brief = write_brief(output, brief, json=write_json, html=write_html, index=index, inputs=inputs)
