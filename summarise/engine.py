@@ -45,15 +45,15 @@ def draft_available(cache_dir: Path) -> bool:
 
 
 def resolve_speculation(choice: str, cache_dir: Path, announce: Callable[[str], None] | None = None) -> Speculation:
-    """`auto`: the draft model when it is installed, else n-gram lookup (free: no extra model).
+    """`auto`: the draft model when it is installed, else none.
 
     Assembling the draft model (once, ~0.5 GB) happens here, before the engine starts;
     `announce` is told first, so the wait is never silent.
     """
     if choice not in SPECULATION_CHOICES:
         raise EngineError(f"unknown speculative decoding {choice!r}: use one of {', '.join(SPECULATION_CHOICES)}")
-    if choice == "auto":
-        choice = "draft" if draft_available(cache_dir) else "ngram"
+    if choice == "auto":  # n-gram lookup is not the fallback: its one run here ended the process (docs §8)
+        choice = "draft" if draft_available(cache_dir) else "off"
     if choice == "draft":
         if announce is not None and not is_assembled(cache_dir, DRAFT_MODEL):
             announce(f"assembling the draft model (once, {DRAFT_MODEL.size / 1e9:.1f} GB)")
