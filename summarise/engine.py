@@ -52,7 +52,7 @@ def resolve_speculation(choice: str, cache_dir: Path, announce: Callable[[str], 
     """
     if choice not in SPECULATION_CHOICES:
         raise EngineError(f"unknown speculative decoding {choice!r}: use one of {', '.join(SPECULATION_CHOICES)}")
-    if choice == "auto":  # n-gram lookup is not the fallback: its one run here ended the process (docs §8)
+    if choice == "auto":  # n-gram lookup is not the fallback: it has not been measured yet (docs §8)
         choice = "draft" if draft_available(cache_dir) else "off"
     if choice == "draft":
         if announce is not None and not is_assembled(cache_dir, DRAFT_MODEL):
