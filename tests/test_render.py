@@ -89,3 +89,29 @@ def test_json_rendering_carries_facts_with_support() -> None:
     data = json.loads(render_json(_brief()))
     assert [fact["supported"] for fact in data["facts"]] == [True, False]
     assert data["facts"][0]["evidence"] == "Le 11 mai 2022, le Maroc accueille."
+
+
+def test_summary_sources_name_cited_lines_and_say_so_when_none_are_cited() -> None:
+    from summarise.brief import SummarySentence
+
+    flagged = SummarySentence("It freed 7.7 million fighters.", problems=("its line says “7.7 million people”",))
+    uncited = render_markdown(_brief(summary_sentences=(SummarySentence("Morocco hosted it."), flagged)))
+    sources = uncited.split("_Sources:_", 1)[1].split("\n", 1)[0]
+    assert "cites no lines" in sources and "none" not in sources.replace("no lines", "")
+    assert "(2) ⚠" in sources and "(1)" not in sources  # only the flagged sentence is listed
+    cited = render_markdown(_brief(summary_sentences=(SummarySentence("Morocco hosted it.", lines=(1, 2)), flagged)))
+    sources = cited.split("_Sources:_", 1)[1].split("\n", 1)[0]
+    assert "(1) lines 1, 2" in sources and "(2) no line cited ⚠" in sources
+
+
+def test_a_brief_read_back_from_its_json_record_is_the_same_brief() -> None:
+    """`summarise review` redraws a page from the record its HTML carries: nothing may be lost."""
+    import json
+
+    from summarise.brief import SummarySentence
+    from summarise.render.json import brief_from_record
+
+    brief = _brief(summary_sentences=(SummarySentence("Morocco hosted it.", (1,), ("a problem",)),))
+    again = brief_from_record(json.loads(render_json(brief)))
+    assert again.summary_sentences == brief.summary_sentences
+    assert render_json(again) == render_json(brief) and render_markdown(again) == render_markdown(brief)

@@ -10,7 +10,7 @@ import json
 from dataclasses import asdict, fields
 from typing import Any
 
-from summarise.brief import REVIEW_DECISIONS, Brief, Check, Fact, Line, Review, Usage
+from summarise.brief import REVIEW_DECISIONS, Brief, Check, Fact, Line, Review, SummarySentence, Usage
 from summarise.render.front_matter import front_matter
 
 
@@ -57,6 +57,10 @@ def brief_from_record(data: dict[str, Any]) -> Brief:
             verbatim=tuple((int(after), str(text)) for after, text in data.get("verbatim", [])),
             source_languages={str(k): float(v) for k, v in data.get("source_languages", {}).items()},
             lines=tuple(Line(**_known(Line, line)) for line in data.get("lines", [])),
+            summary_sentences=tuple(
+                SummarySentence(str(s["text"]), tuple(s.get("lines", ())), tuple(s.get("problems", ())))
+                for s in data.get("summary_sentences", [])
+            ),
             review=Review(**_known(Review, review)) if review.get("decision") in REVIEW_DECISIONS else None,
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:

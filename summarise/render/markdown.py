@@ -53,11 +53,16 @@ def _render_summary_sources(brief: Brief) -> str:
     """The lines each summary sentence cites (kept out of the prose), and what code found wrong."""
     if not brief.summary_sentences:
         return ""
-    cited = []
+    cites_lines = any(sentence.lines for sentence in brief.summary_sentences)
+    cited = [] if cites_lines else ["the summary cites no lines, so each sentence was checked against the whole source"]
     for number, sentence in enumerate(brief.summary_sentences, start=1):
-        lines = ", ".join(str(n) for n in sentence.lines) or "none"
         flag = " ⚠ " + "; ".join(sentence.problems) if sentence.problems else ""
-        cited.append(f"({number}) line{'s' if len(sentence.lines) > 1 else ''} {lines}{flag}")
+        if not cites_lines:
+            cited += [f"({number}){flag}"] if flag else []
+            continue
+        lines = ", ".join(str(n) for n in sentence.lines)
+        where = f"line{'s' if len(sentence.lines) > 1 else ''} {lines}" if lines else "no line cited"
+        cited.append(f"({number}) {where}{flag}")
     return "\n\n_Sources:_ " + clean_model_text(" · ".join(cited))
 
 
