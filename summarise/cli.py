@@ -3,85 +3,20 @@ function, and turns the outcome into an exit code; our errors become one `Error:
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
-from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from summarise import __version__
-from summarise.config import Settings, default_cache_dir
-from summarise.errors import EXIT_ABORTED, EXIT_BUG, EXIT_PROBLEMS, SummariseError
-from summarise.options import FiniteFloat, cache_dir_option, endpoint_options, settings_from
+from summarise.cli_cache import cache
+from summarise.cli_errors import OneLineErrors, reports_errors, say, warnings_only
+from summarise.config import Settings
+from summarise.errors import EXIT_PROBLEMS
+from summarise.options import FiniteFloat, endpoint_options, settings_from
 from summarise.terminal import shown
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _warnings_only(message: str) -> None:
-    """-q: the closing line goes, warnings stay."""
-    if message.startswith("Warning"):
-        say(message)
-
-
-def say(message: str) -> None:
-    """One line on standard error; control characters in it (from a file name) are shown, not obeyed."""
-    click.echo(shown(message), err=True)
-
-
-def reports_errors(command: F) -> F:
-    """Our errors become one line and an exit code; anything else too, unless -v asks for the traceback."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except SummariseError as exc:
-            say(f"Error: {exc}")
-            sys.exit(exc.exit_code)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, KeyboardInterrupt):
-            raise
-        except Exception as exc:  # a bug of ours: still one line, never a traceback by default
-            if kwargs.get("verbose"):
-                raise
-            first_line = (str(exc).strip().splitlines() or [""])[0]
-            say(f"Error: unexpected {type(exc).__name__}: {first_line} (run with -v for details)")
-            sys.exit(EXIT_BUG)
-
-    return wrapper  # type: ignore[return-value]
-
-
-class OneLineErrors(click.Group):
-    """A bad option or argument is one `Error:` line too, like our own errors (no usage block)."""
-
-    def main(
-        self,
-        args: Sequence[str] | None = None,
-        prog_name: str | None = None,
-        complete_var: str | None = None,
-        standalone_mode: bool = True,
-        **extra: Any,
-    ) -> Any:
-        try:
-            return super().main(args, prog_name, complete_var, False, **extra)
-        except click.exceptions.NoArgsIsHelpError as exc:  # `summarise` alone: the help, as click shows it
-            exc.show()
-            sys.exit(exc.exit_code)
-        except click.UsageError as exc:  # the line says where to look next, since the usage block is gone
-            hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
-            say(f"Error: {exc.format_message()}{hint}")
-            sys.exit(exc.exit_code)
-        except click.ClickException as exc:
-            say(f"Error: {exc.format_message()}")
-            sys.exit(exc.exit_code)
-        except click.exceptions.Abort:
-            say("Aborted!")
-            sys.exit(EXIT_ABORTED)
-        except click.exceptions.Exit as exc:
-            sys.exit(exc.exit_code)
 
 
 def settings_from_env(*args: str) -> Settings:
@@ -143,7 +78,7 @@ def brief(
     from summarise.single import STDIO, brief_file
 
     log = say if settings.verbose else None
-    note = say if not quiet else _warnings_only
+    note = say if not quiet else warnings_only
     try:
         run = brief_file(
             source,
@@ -340,51 +275,6 @@ def review(brief_path: Path, approve: bool, reject: str | None, clear: bool, by:
         say(f"updated {recorded.index} and {recorded.index.with_suffix('.html')}")
 
 
-@main.group()
-def cache() -> None:
-    """Inspect or empty the response cache.
-
-    \b
-    Example:
-      summarise cache stats
-    """
-
-
-def _cache_folder(cache_dir: Path | None) -> Path:
-    return cache_dir or default_cache_dir()
-
-
-@cache.command("path")
-@cache_dir_option()
-@reports_errors
-def cache_path(cache_dir: Path | None) -> None:
-    """Print the cache folder. Example: summarise cache path"""
-    click.echo(shown(_cache_folder(cache_dir)))
-
-
-@cache.command("stats")
-@cache_dir_option()
-@reports_errors
-def cache_stats(cache_dir: Path | None) -> None:
-    """Entries and size of the response cache. Example: summarise cache stats"""
-    from summarise.cache import cache_for_command
-
-    store = cache_for_command(_cache_folder(cache_dir) / "responses", say)
-    stats = store.stats()
-    click.echo(f"{shown(store.directory)}: {stats['entries']} responses, {stats['bytes'] / 1e6:.1f} MB")
-
-
-@cache.command("clear")
-@cache_dir_option()
-@reports_errors
-def cache_clear(cache_dir: Path | None) -> None:
-    """Delete every cached response (the model file stays). Example: summarise cache clear"""
-    from summarise.cache import cache_for_command
-
-    removed = cache_for_command(_cache_folder(cache_dir) / "responses", say).clear()
-    click.echo(f"removed {removed} cached responses")
-
-
 @main.command()
 @endpoint_options
 @reports_errors
@@ -399,3 +289,6 @@ def doctor(**options: Any) -> None:
 
     if diagnose(settings_from(options), lambda line: click.echo(shown(line))):
         sys.exit(EXIT_PROBLEMS)
+
+
+main.add_command(cache)
