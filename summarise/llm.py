@@ -348,15 +348,6 @@ def _reason(exc: openai.APIStatusError) -> str:
     return str(exc.message)[:300]
 
 
-def open_llm(
-    settings: Settings,
-    *,
-    cache: bool = True,
-    log: Callable[[str], None] | None = None,
-    warn: Callable[[str], None] = warn_on_stderr,
-    http_client: httpx2.Client | None = None,
-    progress: Progress | None = None,
-) -> LLM:
-    """The LLM the settings describe, with its response cache unless they (or `cache`) turn it off,
-    or it cannot be used (then `warn` is told, and the run goes on without it)."""
-    return LLM.from_settings(settings, cache=cache, log=log, warn=warn, http_client=http_client, progress=progress)
+# The LLM the settings describe, with its response cache unless they (or `cache`) turn it off,
+# or it cannot be used (then `warn` is told, and the run goes on without it).
+open_llm = LLM.from_settings
