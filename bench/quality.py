@@ -31,9 +31,10 @@ from _common import fresh_cache_dir, load_now, machine, quiet_enough, verdict, w
 from _quality import leftover_words, load_keys, recall, sentences_of, shared_lines
 
 from summarise.brief import Brief
-from summarise.config import Settings, resolve_settings
+from summarise.cli import settings_from_env
+from summarise.config import Layout, Settings
 from summarise.documents import Document, load_document
-from summarise.llm import LLM, Usage
+from summarise.llm import LLM, UsageMeter
 from summarise.pipeline import build_brief
 from summarise.prompts import Prompts
 from summarise.tasks.translation import UNTRANSLATED_MARK
@@ -48,7 +49,10 @@ DEV_SET = Path(
 )
 QUICK = ("euronews-en_153800", "cnn_304489", "upi_176249")  # three short ones: a check of the script
 # Pipeline settings compared by --variant (Settings field -> value).
-VARIANTS: dict[str, dict[str, Any]] = {"default": {}}
+VARIANTS: dict[str, dict[str, Any]] = {
+    "default": {},
+    **{layout.value: {"layout": layout} for layout in Layout},
+}
 CHRF_MARGIN, RECALL_GOAL, SENTENCES = 3.0, 0.8, (3, 5)
 RAW_PROMPT = "Translate the following French text into English. Write only the translation.\n\n{text}"
 
@@ -68,10 +72,18 @@ class Score:
     paragraphs_covered: int = 0
     paragraphs: int = 0
     problems: list[str] = field(default_factory=list)
+    summary_sentences: int = 0
+    citing: int = 0  # summary sentences that cite a source line
+    flagged: int = 0  # summary sentences and facts code flagged
+
+
+def make_llm(settings: Settings) -> LLM:
+    """summarise's own LLM seam on the embedded engine, without a response cache."""
+    return LLM.from_settings(settings, cache=False)
 
 
 def raw_translation(llm: LLM, document: Document) -> tuple[str, float, int]:
-    usage = Usage()
+    usage = UsageMeter()
     started = time.perf_counter()
     tokens = max(256, int(len(document.text) / 1.5))  # ~3.5 characters a token; English is shorter
     completion = llm.complete(
@@ -81,7 +93,7 @@ def raw_translation(llm: LLM, document: Document) -> tuple[str, float, int]:
         max_tokens=tokens,
         allow_truncated=True,
     )
-    return completion.text.strip(), time.perf_counter() - started, usage.processed_prompt_tokens
+    return completion.text.strip(), time.perf_counter() - started, usage.snapshot().prompt_tokens_processed
 
 
 def score_brief(score: Score, name: str, brief: Brief, document: Document, reference: str, keys: Any) -> None:
@@ -103,6 +115,9 @@ def score_brief(score: Score, name: str, brief: Brief, document: Document, refer
     score.paragraphs_covered += len({fact.paragraph for fact in brief.facts})
     score.paragraphs += document.paragraph_count
     score.problems += [f"{name}: {p}" for p in brief.problems]
+    score.summary_sentences += len(brief.summary_sentences)
+    score.citing += sum(bool(s.lines) for s in brief.summary_sentences)
+    score.flagged += sum(bool(s.problems) for s in brief.summary_sentences) + sum(not f.supported for f in brief.facts)
     print(
         f"    recall {found}/{len(keys[name])}, summary {count} sentences, {len(brief.facts)} facts on "
         f"{len({f.paragraph for f in brief.facts})}/{document.paragraph_count} paragraphs"
@@ -142,7 +157,7 @@ def main() -> int:
     raw = Score()
     with workdir("quality") as work:
         os.environ["SUMMARISE_CACHE_DIR"] = str(fresh_cache_dir(work))
-        base: Settings = resolve_settings(no_cache=True)
+        base: Settings = settings_from_env("--no-cache")
         if args.threads:  # on a machine other work keeps busy, one thread spins less than two
             base = base.with_changes(engine_threads=args.threads)
         prompts = Prompts(None)
@@ -150,20 +165,20 @@ def main() -> int:
             document = load_document(DEV_SET / f"{name}.fr.txt", base.max_input_bytes)
             print(f"{name}: {len(document.text):,} characters, {document.paragraph_count} paragraphs")
             for variant in variants:
-                llm = LLM(base.with_changes(**VARIANTS[variant]), cache=None)
+                settings = base.with_changes(**VARIANTS[variant])
                 started = time.perf_counter()
-                brief = build_brief(document, llm, prompts, base.target)
+                brief = build_brief(document, make_llm(settings), prompts, settings.brief_options())
                 seconds = time.perf_counter() - started
                 score = scores[variant]
                 score.seconds += seconds
-                score.processed += brief.usage["prompt_tokens_processed"]
+                score.processed += brief.usage.prompt_tokens_processed
                 print(
-                    f"  {variant}: {seconds:.0f} s, {brief.usage['llm_calls']} calls, "
-                    f"{brief.usage['prompt_tokens_processed']:,} prompt tokens processed (load {load_now()})"
+                    f"  {variant}: {seconds:.0f} s, {brief.usage.llm_calls} calls, "
+                    f"{brief.usage.prompt_tokens_processed:,} prompt tokens processed (load {load_now()})"
                 )
                 score_brief(score, name, brief, document, references[name], keys)
             if not args.no_raw:
-                text, seconds, processed = raw_translation(LLM(base, cache=None), document)
+                text, seconds, processed = raw_translation(make_llm(base), document)
                 raw.hypotheses.append(text)
                 raw.seconds += seconds
                 raw.processed += processed
@@ -188,6 +203,8 @@ def main() -> int:
         [f"{sum(3 <= c <= 5 for c in s.sentence_counts)}/{len(names)}" for s in scores.values()],
     )
     row("summary sentences (min-max)", [f"{min(s.sentence_counts)}-{max(s.sentence_counts)}" for s in scores.values()])
+    row("summary sentences citing a line", [f"{s.citing}/{s.summary_sentences}" for s in scores.values()])
+    row("summary sentences + facts flagged", [str(s.flagged) for s in scores.values()])
     row("leftover source words", [str(len(s.leftovers)) for s in scores.values()])
     row("facts (per paragraph)", [f"{s.facts} ({s.facts / s.paragraphs:.2f})" for s in scores.values()])
     row("paragraphs with a fact", [f"{s.paragraphs_covered / s.paragraphs:.0%}" for s in scores.values()])

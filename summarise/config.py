@@ -29,6 +29,13 @@ class FactsMethod(StrEnum):
     QUOTE = "quote"  # a verbatim quote: for strong endpoints
 
 
+class Layout(StrEnum):
+    """Which text the summary and the facts are written from (see summarise/tasks/layout.py)."""
+
+    TRANSLATION = "translation"  # translate first, then work on the translation: best for small models
+    SOURCE = "source"  # all three tasks on the source: cheapest, for strong endpoints
+
+
 def default_cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "summarise"
@@ -42,6 +49,7 @@ class BriefOptions:
     chunk_tokens: int | None = None  # cap on document tokens per chunk
     facts_method: FactsMethod = FactsMethod.LINE
     workers: int = 1  # chunks of one document at once (worth it against remote endpoints)
+    layout: Layout = Layout.TRANSLATION
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,7 @@ class Settings:
     context_tokens: int | None = None  # the model's context window; None = known default
     chunk_tokens: int | None = None  # cap on document tokens per chunk
     facts_method: FactsMethod = FactsMethod.LINE
+    layout: Layout = Layout.TRANSLATION
     engine_threads: int = field(default_factory=lambda: os.cpu_count() or 2)
     engine_parallel: int = 1
     max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
@@ -78,7 +87,7 @@ class Settings:
         return DEFAULT_ENGINE_CONTEXT if self.uses_engine else DEFAULT_REMOTE_CONTEXT
 
     def brief_options(self, workers: int = 1) -> BriefOptions:
-        return BriefOptions(self.target, self.chunk_tokens, self.facts_method, workers)
+        return BriefOptions(self.target, self.chunk_tokens, self.facts_method, workers, self.layout)
 
     def with_changes(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]

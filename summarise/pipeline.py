@@ -15,18 +15,24 @@ from summarise.brief import Brief, Line
 from summarise.chunking import ESTIMATE_HEADROOM, Chunk, chunk_budget, count_tokens, fit_sentences, plan_chunks
 from summarise.config import DEFAULT_ENGINE_CONTEXT, BriefOptions
 from summarise.documents import Document, language_mix
-from summarise.errors import UnusableAnswer
 from summarise.grounding.facts import verify_facts
 from summarise.grounding.report import cross_checks
-from summarise.grounding.summary import ground_summary, strip_citations
+from summarise.grounding.summary import ground_summary
 from summarise.languages import Language, language_name
 from summarise.llm import CACHE_SCHEMA, LLM, UsageMeter
 from summarise.prompts import TEMPLATE_NAMES, Prompts
-from summarise.tasks.common import TaskContext, chunk_prefix
-from summarise.tasks.facts import FACTS_MAX_TOKENS, RawFact, extract_facts
+from summarise.tasks.common import TaskContext
+from summarise.tasks.facts import FACTS_MAX_TOKENS, line_groups
+from summarise.tasks.layout import brief_chunk, translates
 from summarise.tasks.reduce import PART_LABEL_TOKENS, reduce_calls
-from summarise.tasks.summary import SUMMARY_MAX_TOKENS, combine_summaries, reduce_budget, summarise_chunk
-from summarise.tasks.translation import UNTRANSLATED_MARK, assemble_paragraphs, translate_chunk, translation_budget
+from summarise.tasks.summary import (
+    RETRY_TOKENS,
+    SUMMARY_MAX_TOKENS,
+    combine_summaries,
+    reduce_budget,
+    strip_citations,
+)
+from summarise.tasks.translation import UNTRANSLATED_MARK, assemble_paragraphs, translation_budget
 
 
 @lru_cache(maxsize=8)  # the same for every document of a run; rendering and counting it cost ~0.5 ms
@@ -51,13 +57,6 @@ def plan(document: Document, llm: LLM, prompts: Prompts, options: BriefOptions) 
     return fitted, plan_chunks(fitted, budget)
 
 
-def translates(document: Document, target: Language) -> bool:
-    """A document wholly in the target language is its own translation: no call. Any part in
-    another language, or a text too short to tell ("unknown"), is translated."""
-    languages = dict(document.languages) or {document.language: 1.0}
-    return document.language != target.code or any(code != target.code for code in languages)
-
-
 @dataclass(frozen=True)
 class PlannedCall:
     """One request build_brief may send; `repair` ones only when the first answer falls short."""
@@ -80,32 +79,42 @@ def planned_calls(
 
     Kept beside build_brief so the dry run and the run count the same tasks. Repairs are
     listed as ceilings: facts are re-asked once when unreadable, translation lines once
-    when skipped. A response format the endpoint refuses is re-sent in the next format;
-    that costs a request, not tokens, and is not counted. The reduce step is planned as it
-    runs (tasks/reduce.py), in rounds within `context_tokens`, each summary at its ceiling.
+    when skipped, a summary once when its length is wrong. A response format the endpoint
+    refuses is re-sent in the next format; that costs a request, not tokens, and is not
+    counted. The reduce step is planned as it runs (tasks/reduce.py), in rounds within
+    `context_tokens`, each summary at its ceiling.
     """
     overhead = prompt_overhead(prompts, options.target)
     calls: list[PlannedCall] = []
     for chunk in chunks:
-        prompt = overhead + chunk.tokens
-        calls.append(PlannedCall("summary", chunk.index, prompt, SUMMARY_MAX_TOKENS))
-        calls.append(PlannedCall("facts", chunk.index, prompt, FACTS_MAX_TOKENS))
-        # The repair carries the unreadable answer back to the model.
-        calls.append(PlannedCall("facts", chunk.index, prompt + FACTS_MAX_TOKENS, FACTS_MAX_TOKENS, repair=True))
+        prompt = overhead + chunk.tokens  # summary and facts read the chunk or its translation: about as long
         if translates(document, options.target):
             budget = translation_budget(chunk.tokens)
             calls.append(PlannedCall("translation", chunk.index, prompt, budget))
             calls.append(PlannedCall("translation", chunk.index, prompt, budget, repair=True))
+        calls += _summary_calls(chunk.index, prompt)
+        for _lines in line_groups(chunk, options.facts_method):
+            calls.append(PlannedCall("facts", chunk.index, prompt, FACTS_MAX_TOKENS))
+            # The repair carries the unreadable answer back to the model.
+            calls.append(PlannedCall("facts", chunk.index, prompt + FACTS_MAX_TOKENS, FACTS_MAX_TOKENS, repair=True))
     values: dict[str, object] = {
         "target_language": options.target.name,
         "source_language": language_name(document.language),
     }
     budget = reduce_budget(prompts, values, context_tokens)
-    fixed = int(context_tokens / ESTIMATE_HEADROOM) - SUMMARY_MAX_TOKENS - budget  # the reduce template
+    fixed = int(context_tokens / ESTIMATE_HEADROOM) - 2 * SUMMARY_MAX_TOKENS - RETRY_TOKENS - budget  # the template
     part = SUMMARY_MAX_TOKENS + PART_LABEL_TOKENS
     for parts in reduce_calls([part] * len(chunks), budget, SUMMARY_MAX_TOKENS):
-        calls.append(PlannedCall("summary", 0, fixed + parts, SUMMARY_MAX_TOKENS))
+        calls += _summary_calls(0, fixed + parts)
     return calls
+
+
+def _summary_calls(chunk: int, prompt: int) -> list[PlannedCall]:
+    """A summary, and its length retry (which carries the first answer back): a ceiling."""
+    return [
+        PlannedCall("summary", chunk, prompt, SUMMARY_MAX_TOKENS),
+        PlannedCall("summary", chunk, prompt + SUMMARY_MAX_TOKENS + RETRY_TOKENS, SUMMARY_MAX_TOKENS, repair=True),
+    ]
 
 
 def brief_key(document: Document, llm: LLM, prompts: Prompts, options: BriefOptions) -> str:
@@ -120,6 +129,7 @@ def brief_key(document: Document, llm: LLM, prompts: Prompts, options: BriefOpti
         "context": llm.context_tokens,
         "chunk_tokens": options.chunk_tokens,
         "facts_method": str(options.facts_method),
+        "layout": str(options.layout),
         "schema": CACHE_SCHEMA,
         "version": __version__,
     }
@@ -136,30 +146,6 @@ def title_for(document: Document, translation: list[str]) -> str:
             return candidate
     stem = Path(document.source).stem if document.source != "-" else "standard input"
     return stem.replace("-", " ").replace("_", " ").strip().capitalize() or "Brief"
-
-
-@dataclass
-class ChunkResult:
-    summary: str
-    facts: list[RawFact]
-    translated: dict[int, str]
-    problems: list[str]
-
-
-def brief_chunk(context: TaskContext, chunk: Chunk) -> ChunkResult:
-    """The three tasks on one chunk, in turn, on one prefix: the server prefills the chunk once."""
-    prefix = chunk_prefix(context, chunk)
-    summary = summarise_chunk(context, prefix, chunk)
-    problems: list[str] = []
-    try:
-        facts = extract_facts(context, prefix, chunk)
-    except UnusableAnswer as exc:
-        facts, problems = [], [str(exc)]
-    if translates(context.document, context.target):
-        translated = translate_chunk(context, prefix, chunk)
-    else:
-        translated = {s.number: s.text for s in chunk.sentences}
-    return ChunkResult(summary, facts, translated, problems)
 
 
 def build_brief(document: Document, llm: LLM, prompts: Prompts, options: BriefOptions | None = None) -> Brief:
@@ -181,7 +167,7 @@ def build_brief(document: Document, llm: LLM, prompts: Prompts, options: BriefOp
     translation = assemble_paragraphs(document.sentences, translated)
     summary = combine_summaries(context, summaries)
     facts = verify_facts(document, raw_facts, target, translated)
-    sentences = ground_summary(summary, document, translated, target)
+    sentences = ground_summary(summary.text, document, translated, target)
     # Problems the tasks and the one LLM call found in answers (cut off, untranslated, an echoed key).
     problems = [problem for result in results for problem in result.problems] + usage.problems
     return Brief(
@@ -195,7 +181,7 @@ def build_brief(document: Document, llm: LLM, prompts: Prompts, options: BriefOp
         endpoint=llm.endpoint.label,
         created=datetime.now(UTC).replace(microsecond=0).isoformat(),
         brief_key=key,
-        summary=strip_citations(summary),
+        summary=strip_citations(summary.text),
         facts=tuple(facts),
         translation=tuple(translation),
         usage=usage.snapshot(),
@@ -205,7 +191,7 @@ def build_brief(document: Document, llm: LLM, prompts: Prompts, options: BriefOp
                 document,
                 target,
                 summary=sentences,
-                summary_notes=[],
+                summary_notes=summary.notes,
                 facts=facts,
                 translation=translation,
                 translated=translated,

@@ -27,6 +27,9 @@ class Reply:
     raw_body: bytes | None = None  # sent as is (malformed JSON, truncated body)
     delay: float = 0.0  # seconds before answering (read timeouts, latency)
     error: dict[str, Any] | None = None  # an OpenAI-style error body for non-200 replies
+    # "summary", "facts" or "translation": the reply answers the next request for that task,
+    # whatever the order summarise asks in; "" answers the next request of any task.
+    task: str = ""
 
 
 @dataclass
@@ -51,6 +54,12 @@ def asked_lines(tail: str) -> set[int]:
     return numbers
 
 
+def task_of(body: dict[str, Any]) -> str:
+    """Which task a request is for: summary, facts or translation (a repair counts as its task)."""
+    text = " ".join(str(m["content"]) for m in body.get("messages", []))
+    return "translation" if "Task: translate" in text else "facts" if "key facts" in text else "summary"
+
+
 def mechanical_answer(body: dict[str, Any]) -> str:
     """Echo-translate the numbered lines asked for; one fact; a fixed summary."""
     task = body["messages"][-1]["content"]
@@ -65,7 +74,8 @@ def mechanical_answer(body: dict[str, Any]) -> str:
         return json.dumps(
             {"facts": [{"line": line, "fact_in_English": "The text has a first line.", "category": "other"}]}
         )
-    return "A stub summary of the document."
+    # Three sentences that cite line 1: the length summarise asks for, so no retry.
+    return "A stub summary of the document [1]. It has a second sentence [1]. And a third one [1]."
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -118,7 +128,7 @@ class FaultInjectionStub:
                 body = json.loads(self.rfile.read(length) or b"{}")
                 with stub._lock:
                     headers = {name.lower(): value for name, value in self.headers.items()}
-                    reply = stub.script.pop(0) if stub.script else Reply()
+                    reply = stub._next_reply(body)
                     seen = SeenRequest(self.path, headers, body, time.monotonic(), reply.status)
                     stub.requests.append(seen)
                 if stub.hold_when and stub.hold_when in seen.task:
@@ -139,6 +149,14 @@ class FaultInjectionStub:
         self.server = _QuietServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+
+    def _next_reply(self, body: dict[str, Any]) -> Reply:
+        """The first scripted reply for this request's task (or for any), else a mechanical one."""
+        task = task_of(body) if body.get("messages") else ""
+        for index, reply in enumerate(self.script):
+            if not reply.task or reply.task == task:
+                return self.script.pop(index)
+        return Reply()
 
     @staticmethod
     def _payload(reply: Reply, body: dict[str, Any]) -> bytes:
@@ -165,11 +183,7 @@ class FaultInjectionStub:
 
     def tasks(self) -> list[str]:
         """Which task each request asked for: summary, facts or translation (a repair counts as its task)."""
-        asked = [" ".join(str(m["content"]) for m in r.body["messages"]) for r in self.requests]
-        return [
-            "translation" if "Task: translate" in text else "facts" if "key facts" in text else "summary"
-            for text in asked
-        ]
+        return [task_of(r.body) for r in self.requests if r.body.get("messages")]
 
     @contextmanager
     def running(self) -> Iterator[FaultInjectionStub]:

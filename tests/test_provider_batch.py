@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx2
 import pytest
-from conftest import CASSETTES, LONG_SEED, RECORDED_CONTEXT, RECORDED_MODEL, REPLAY_BASE_URL, SHORT_SEED, recorder, seed
+from conftest import CASSETTES, RECORDED_CONTEXT, RECORDED_MODEL, REPLAY_BASE_URL, SHORT_SEED, recorder, seed
 from provider_stub import BatchAPIStandIn, Script, recorded_answers
 from test_batch import LYON, NANTES, front, write
 
@@ -73,27 +73,37 @@ def test_requests_go_out_as_a_file_and_the_results_give_the_direct_runs_briefs(
     assert direct.exit_code == 0, direct.output
     monkeypatch.setenv("SUMMARISE_CACHE_DIR", str(tmp_path / "empty-cache"))  # nothing answered yet
 
-    exported = runner.invoke(main, ["batch", "in", "-o", "viafile", "--export-requests", "round1.jsonl"])
-
-    assert exported.exit_code == 0, exported.output
-    assert "waiting 1" in exported.stdout and not Path("viafile/nantes.md").exists()
-    lines = [json.loads(line) for line in Path("round1.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert len(lines) == 3  # summary, facts and translation: no call waits on another's answer
-    assert all(set(line) == {"custom_id", "method", "url", "body"} for line in lines)
-    assert all(re.fullmatch(r"chat-[0-9a-f]{64}", line["custom_id"]) for line in lines)
-    # The same command again does not overwrite the file it wrote (nor any other).
-    again = runner.invoke(main, ["batch", "in", "-o", "viafile", "--export-requests", "round1.jsonl"])
-    assert again.exit_code == 2 and "already exists" in again.stderr
-
-    with recorder.use_cassette(str(NANTES_ONLY), record_mode="none") as engine:
-        assert run_requests_file(Path("round1.jsonl"), Path("results1.jsonl"), replayed) == 3
-        assert engine.play_count == 3
-    with recorder.use_cassette(str(NANTES_ONLY), record_mode="none") as engine:
-        imported = runner.invoke(main, ["batch", "in", "-o", "viafile", "--import-results", "results1.jsonl"])
-        assert engine.play_count == 0  # the import run sends nothing: every answer is in the cache
-
-    assert imported.exit_code == 0, imported.output
-    assert "imported 3 answer(s)" in imported.stderr and "done 1" in imported.stdout
+    # Round by round, as with a provider: export what is ready, run it, import the results.
+    # The translation comes first (summary and facts are written from it), then summary and
+    # facts, then the summary's length retry, which this recording needed.
+    sizes, played = [], 0
+    for round_number in range(1, 6):
+        requests, results = Path(f"round{round_number}.jsonl"), Path(f"results{round_number}.jsonl")
+        exported = runner.invoke(main, ["batch", "in", "-o", "viafile", "--export-requests", str(requests)])
+        assert exported.exit_code == 0, exported.output
+        if not requests.exists():
+            break
+        assert "waiting 1" in exported.stdout and not Path("viafile/nantes.md").exists()
+        lines = [json.loads(line) for line in requests.read_text(encoding="utf-8").splitlines()]
+        assert all(set(line) == {"custom_id", "method", "url", "body"} for line in lines)
+        assert all(re.fullmatch(r"chat-[0-9a-f]{64}", line["custom_id"]) for line in lines)
+        if round_number == 1:
+            assert all("Task: translate" in line["body"]["messages"][-1]["content"] for line in lines)
+            # The same command again does not overwrite the file it wrote (nor any other).
+            again = runner.invoke(main, ["batch", "in", "-o", "viafile", "--export-requests", str(requests)])
+            assert again.exit_code == 2 and "already exists" in again.stderr
+        with recorder.use_cassette(str(NANTES_ONLY), record_mode="none") as engine:
+            assert run_requests_file(requests, results, replayed) == len(lines) == engine.play_count
+        with recorder.use_cassette(str(NANTES_ONLY), record_mode="none") as engine:
+            imported = runner.invoke(main, ["batch", "in", "-o", "viafile", "--import-results", str(results)])
+            assert engine.play_count == 0  # the import run sends nothing: every answer is in the cache
+        assert imported.exit_code == 0, imported.output
+        assert f"imported {len(lines)} answer(s)" in imported.stderr
+        sizes.append(len(lines))
+        played += len(lines)
+        if "done 1" in imported.stdout:
+            break
+    assert sizes == [1, 2, 1] and played == 4  # the direct run's 4 requests, each asked once
     brief = Path("viafile/nantes.md").read_text(encoding="utf-8")
     assert front(Path("viafile/nantes.md"))["usage"]["llm_calls"] == 0
     assert without_run_details(brief) == without_run_details(Path("direct/nantes.md").read_text(encoding="utf-8"))
@@ -152,9 +162,8 @@ def job_input(stand_in: BatchAPIStandIn, batch_id: str) -> list[dict]:
 
 
 def long_document(tmp_path: Path) -> None:
-    # The document test_brief_recorded summarises in chunks: its 14 recorded answers serve here.
-    text = seed(SHORT_SEED).read_text(encoding="utf-8") + "\n\n" + seed(LONG_SEED).read_text(encoding="utf-8")
-    write(tmp_path / "in" / "long.txt", text)
+    # The document test_brief_recorded summarises in chunks: its recorded answers serve here.
+    write(tmp_path / "in" / "long.txt", seed(SHORT_SEED).read_text(encoding="utf-8"))
 
 
 def test_rounds_of_jobs_brief_a_long_document_with_the_direct_runs_calls_and_retry_failed_lines(
@@ -163,32 +172,37 @@ def test_rounds_of_jobs_brief_a_long_document_with_the_direct_runs_calls_and_ret
     long_document(tmp_path)
     stand_in = provider(LONG_DOCUMENT, scripts=[Script(fail_lines=2)])
 
-    result = runner.invoke(main, ["batch", "in", "--chunk-tokens", "600", "--via", "openai-batch"])
+    result = runner.invoke(main, ["batch", "in", "--chunk-tokens", "300", "--via", "openai-batch"])
 
     assert result.exit_code == 0, result.output
     data = front(Path("outputs/long.md"))
     assert data["status"] == "complete" and data["chunks"] >= 3
-    # Round 1: the three tasks of every chunk; then the reduce step and the repairs, and the
-    # two lines the provider failed, which were not cached and so were asked again.
+    # Round 1: the translation of every chunk (summary and facts are written from it); then
+    # summaries and facts, the retries and the reduce step, and the two lines the provider
+    # failed, which were not cached and so were asked again.
     first, *later = (job_input(stand_in, batch_id) for batch_id in stand_in.created)
-    assert len(first) == 3 * data["chunks"]
+    assert len(first) == data["chunks"]
+    assert all("Task: translate" in line["body"]["messages"][-1]["content"] for line in first)
     failed = {line["custom_id"] for line in first[:2]}
     assert failed <= {line["custom_id"] for line in later[0]}
     # The reduce step waits for every chunk summary, one of which the provider failed at first.
     reduce = [line for job in later for line in job if "Part 1:" in line["body"]["messages"][-1]["content"]]
     assert len(reduce) == 1 and all("Part 1:" not in line["body"]["messages"][-1]["content"] for line in first)
-    # No more model calls than the direct run that recorded these answers (14), plus the two failed lines.
-    assert len(set(stand_in.lines_run)) == 14 and len(stand_in.lines_run) == 16
-    assert len(stand_in.created) <= 3
+    # No more model calls than the direct run that recorded these answers, plus the two failed lines.
+    assert len(set(stand_in.lines_run)) <= len(recorded_answers(LONG_DOCUMENT))
+    assert len(stand_in.lines_run) == len(set(stand_in.lines_run)) + 2
+    # translations; summaries and facts; length retries; the reduce step; its retry, at most
+    assert len(stand_in.created) <= 5
     assert "round 1: submitted job batch_1" in result.stderr and "in_progress" in result.stderr
     ledger = json.loads(Path("outputs", LEDGER).read_text(encoding="utf-8"))
     assert [job["id"] for job in ledger["jobs"]] == stand_in.created and all(j["imported"] for j in ledger["jobs"])
     assert "sk-stand-in" not in Path("outputs", LEDGER).read_text(encoding="utf-8")
 
     # Run again: everything is in the cache, nothing is submitted.
-    again = runner.invoke(main, ["batch", "in", "--chunk-tokens", "600", "--via", "openai-batch"])
+    jobs, lines_run = len(stand_in.created), len(stand_in.lines_run)
+    again = runner.invoke(main, ["batch", "in", "--chunk-tokens", "300", "--via", "openai-batch"])
     assert again.exit_code == 0 and "skipped 1" in again.stdout
-    assert len(stand_in.created) <= 3 and len(stand_in.lines_run) == 16
+    assert len(stand_in.created) == jobs and len(stand_in.lines_run) == lines_run
 
 
 def test_an_expired_job_is_finished_by_the_next_and_a_stranger_result_is_refused(
@@ -202,13 +216,14 @@ def test_an_expired_job_is_finished_by_the_next_and_a_stranger_result_is_refused
 
     assert result.exit_code == 0, result.output
     assert "job batch_1 expired" in result.stderr
-    assert [len(job_input(stand_in, batch_id)) for batch_id in stand_in.created] == [6, 4]
-    assert len(stand_in.lines_run) == 6  # each request answered once: the two from the expired job were kept
+    # translations; summaries and facts; the summaries' length retries
+    assert [len(job_input(stand_in, batch_id)) for batch_id in stand_in.created] == [2, 4, 2]
+    assert len(stand_in.lines_run) == 8  # each request answered once: the two from the expired job were kept
     assert "refused 1 result line(s) answering no request of ours" in result.stderr
-    assert "batch jobs: 6 answer(s) imported" in result.stderr
+    assert "batch jobs: 8 answer(s) imported" in result.stderr
     assert front(Path("outputs/lyon.md"))["status"] == front(Path("outputs/nantes.md"))["status"] == "complete"
     stats = runner.invoke(main, ["cache", "stats"])
-    assert ": 6 responses" in stats.stdout  # the stranger's answer was not stored
+    assert ": 8 responses" in stats.stdout  # the stranger's answer was not stored
 
 
 def test_a_request_failed_by_two_jobs_fails_its_document_not_the_batch(provider, runner, tmp_path: Path) -> None:
@@ -219,8 +234,14 @@ def test_a_request_failed_by_two_jobs_fails_its_document_not_the_batch(provider,
     result = runner.invoke(main, ["batch", "in", "--via", "openai-batch"])
 
     assert result.exit_code == 1, result.output
-    assert len(stand_in.created) == 2  # the third round would only ask the same failing line again
-    assert re.search(r"failed\s+lyon\.txt\s+no usable answer to summary after 2 jobs: stand-in", result.stdout)
+    # Lyon's translation failed in both of the first two jobs: Lyon fails there, and the
+    # third job holds only Nantes' summary retry, not the same failing line again.
+    assert len(stand_in.created) == 3
+    assert (
+        all(len(job_input(stand_in, b)) <= 2 for b in stand_in.created[2:])
+        and "lyon" not in str([line["body"] for line in job_input(stand_in, stand_in.created[2])]).lower()
+    )
+    assert re.search(r"failed\s+lyon\.txt\s+no usable answer to translat\w+ .*after 2 jobs: stand-in", result.stdout)
     assert front(Path("outputs/nantes.md"))["status"] == "complete" and not Path("outputs/lyon.md").exists()
     state = json.loads(Path("outputs/.summarise-batch.json").read_text(encoding="utf-8"))["documents"]
     assert state["lyon.txt"]["status"] == "failed"
@@ -245,8 +266,11 @@ def test_a_run_killed_while_polling_resumes_the_same_job(provider, runner, tmp_p
     resumed = runner.invoke(main, ["batch", "in", "--via", "openai-batch"])
 
     assert resumed.exit_code == 0, resumed.output
-    assert stand_in.created == ["batch_1"]  # no second submission
-    assert "job batch_1 completed" in resumed.stderr and "imported 3 answer(s)" in resumed.stderr
+    # batch_1 was not submitted again: it was imported, and the later rounds ask only new requests
+    assert stand_in.created[0] == "batch_1" and "job batch_1 completed" in resumed.stderr
+    assert "imported 1 answer(s)" in resumed.stderr and "submitted job batch_1" not in resumed.stderr
+    first = {line["custom_id"] for line in job_input(stand_in, "batch_1")}
+    assert all(not first & {line["custom_id"] for line in job_input(stand_in, b)} for b in stand_in.created[1:])
     assert front(Path("outputs/nantes.md"))["status"] == "complete"
 
 

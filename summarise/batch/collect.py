@@ -17,18 +17,19 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from summarise.chunking import Chunk
 from summarise.config import BriefOptions
 from summarise.documents import Document
 from summarise.errors import UnusableAnswer
 from summarise.llm import LLM, Completion, Message, UsageMeter, cache_key
-from summarise.pipeline import plan, translates
+from summarise.pipeline import plan
 from summarise.prompts import Prompts
 from summarise.tasks.common import TaskContext, chunk_prefix
-from summarise.tasks.facts import extract_facts
-from summarise.tasks.summary import combine_summaries, summarise_chunk
+from summarise.tasks.facts import extract_group, line_groups
+from summarise.tasks.layout import tasks_prefix, translates, translates_first
+from summarise.tasks.summary import Summary, combine_summaries, summarise_chunk
 from summarise.tasks.translation import translate_chunk
 
 CHAT_URL = "/v1/chat/completions"
@@ -119,23 +120,21 @@ def collect_ready(document: Document, llm: CollectingLLM, prompts: Prompts, opti
     fitted, chunks = plan(document, llm, prompts, options)
     context = TaskContext(llm, prompts, fitted, options, UsageMeter())
     misses: list[str] = []
-    summaries: list[str | None] = []
-
-    def tasks(chunk: Chunk) -> list[Callable[[], Any]]:
-        prefix = chunk_prefix(context, chunk)
-        found: list[Callable[[], Any]] = [
-            lambda: summarise_chunk(context, prefix, chunk),
-            lambda: extract_facts(context, prefix, chunk),
-        ]
-        if translates(fitted, options.target):
-            found.append(lambda: translate_chunk(context, prefix, chunk))
-        return found
-
+    summaries: list[Summary | None] = []
     for chunk in chunks:
-        summary, *others = tasks(chunk)
-        summaries.append(_attempt(summary, misses))
-        for task in others:
-            _attempt(task, misses)
+        prefix = chunk_prefix(context, chunk)
+        translated: dict[int, str] | None = {}
+        if translates_first(context):  # summary and facts are asked on the translation: it comes first
+            translated = _attempt(partial(translate_chunk, context, prefix, chunk), misses)
+            if translated is None:
+                summaries.append(None)
+                continue
+        shared = tasks_prefix(context, prefix, chunk, translated or {})
+        summaries.append(_attempt(partial(summarise_chunk, context, shared, chunk), misses))
+        for lines in line_groups(chunk, options.facts_method):  # each group's call is ready on its own
+            _attempt(partial(extract_group, context, shared, chunk, lines), misses)
+        if translates(fitted, options.target) and not translates_first(context):
+            _attempt(partial(translate_chunk, context, prefix, chunk), misses)
     if len(chunks) > 1 and all(summary is not None for summary in summaries):
         _attempt(lambda: combine_summaries(context, [s for s in summaries if s is not None]), misses)
     return len(misses)

@@ -9,46 +9,12 @@ otherwise. A sentence that cites no line is checked against the whole document, 
 
 from __future__ import annotations
 
-import re
-
 from summarise.brief import SummarySentence
-from summarise.documents import Document, split_sentences
+from summarise.documents import Document
 from summarise.grounding.claims import qualifier_problems, unit_problems
 from summarise.grounding.quantities import missing_quantities
 from summarise.languages import Language
-
-_CITATION = re.compile(r"\s*\[(\d+(?:\s*(?:[-–,]|and)\s*\d+)*)\]")
-
-
-def strip_citations(text: str) -> str:
-    return re.sub(r"\s+([.,;:!?])", r"\1", _CITATION.sub("", text)).strip()
-
-
-def cited_lines(sentence: str) -> list[int]:
-    """[3], [3, 5], [3-5] -> the line numbers a summary sentence names."""
-    lines: list[int] = []
-    for group in _CITATION.findall(sentence):
-        for part in re.split(r"\s*(?:,|and)\s*", group):
-            bounds = [int(n) for n in re.split(r"\s*[-–]\s*", part) if n.strip()]
-            if len(bounds) == 2 and 0 < bounds[1] - bounds[0] < 50:
-                lines.extend(range(bounds[0], bounds[1] + 1))
-            else:
-                lines.extend(bounds)
-    return list(dict.fromkeys(lines))
-
-
-def summary_sentences(text: str, language: str) -> list[str]:
-    """The sentences of a summary, each with the citations that follow it."""
-    sentences = [s.text for s in split_sentences(text.strip(), language)]
-    merged: list[str] = []
-    for sentence in sentences:  # a citation after the full stop belongs to the sentence before
-        lead = re.match(r"(?:\s*\[[^\]]*\d\])+", sentence)
-        if merged and lead and cited_lines(lead.group()):
-            merged[-1] += " " + lead.group().strip()
-            sentence = sentence[lead.end() :].strip()
-        if sentence:
-            merged.append(sentence)
-    return merged
+from summarise.tasks.summary import CITATION, cited_lines, strip_citations, summary_sentences
 
 
 def ground_summary(
@@ -57,7 +23,7 @@ def ground_summary(
     sentences: list[SummarySentence] = []
     whole_source = document.text
     whole_translation = "\n".join(translated[s.number] for s in document.sentences if s.number in translated)
-    cites = bool(_CITATION.search(summary))
+    cites = bool(CITATION.search(summary))
     for raw in summary_sentences(summary, target.code):
         text = strip_citations(raw)
         lines = tuple(n for n in cited_lines(raw) if document.sentence(n) is not None)

@@ -50,13 +50,16 @@ def numbered_lines(sentences: tuple[Sentence, ...] | list[Sentence]) -> str:
     return "\n".join(lines)
 
 
-def chunk_prefix(context: TaskContext, chunk: Chunk) -> list[Message]:
-    """System message, then the fenced document: identical for every task on this chunk."""
+def chunk_prefix(context: TaskContext, chunk: Chunk, language: str | None = None) -> list[Message]:
+    """System message, then the fenced document: identical for every task on this chunk.
+
+    `language` names the language the lines are in when it is not the source's (a translation)."""
     body = numbered_lines(chunk.sentences)
     values = context.template_values()
+    document_values = {**values, "source_language": language} if language else values
     document = context.prompts.render(
         "document",
-        **values,
+        **document_values,
         fence=fence_code(body),
         document=body,
         first=chunk.first,

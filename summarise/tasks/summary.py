@@ -1,43 +1,157 @@
-"""Summary: one call for a one-chunk document, map-reduce for a longer one."""
+"""Summary: one call for a one-chunk document, map-reduce for a longer one.
+
+The summary is held to 3-5 sentences that cite their lines (`[n]`, kept for checking,
+stripped when shown). A summary of the wrong length gets one retry that names its count,
+on the same prefix; one still too long is trimmed and flagged. A summary that loops or is
+cut off at the token cap keeps its complete, distinct sentences and is flagged: a long
+summary is a quality problem to report, never a reason to lose the brief.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+
 from summarise.chunking import ESTIMATE_HEADROOM, Chunk, count_tokens
+from summarise.documents import split_sentences
 from summarise.llm import Message
 from summarise.prompts import Prompts
 from summarise.tasks.common import TaskContext, fence_code, with_task
 from summarise.tasks.reduce import PART_LABEL_TOKENS, group_parts
 
 SUMMARY_MAX_TOKENS = 500
+SENTENCES = (3, 5)
+RETRY_TOKENS = 64  # the length retry's request, beyond the answer it carries back
 
 
-def summarise_chunk(context: TaskContext, prefix: list[Message], chunk: Chunk) -> str:
-    task = context.prompts.render("summary", **context.template_values())
+@dataclass
+class Summary:
+    text: str  # prose with its `[n]` citations
+    notes: list[str] = field(default_factory=list)  # what was repaired: for the reader, as a check
+
+
+CITATION = re.compile(r"\s*\[(\d+(?:\s*(?:[-–,]|and)\s*\d+)*)\]")
+
+
+def strip_citations(text: str) -> str:
+    return re.sub(r"\s+([.,;:!?])", r"\1", CITATION.sub("", text)).strip()
+
+
+def cited_lines(sentence: str) -> list[int]:
+    """[3], [3, 5], [3-5] -> the line numbers a summary sentence names."""
+    lines: list[int] = []
+    for group in CITATION.findall(sentence):
+        for part in re.split(r"\s*(?:,|and)\s*", group):
+            bounds = [int(n) for n in re.split(r"\s*[-–]\s*", part) if n.strip()]
+            if len(bounds) == 2 and 0 < bounds[1] - bounds[0] < 50:
+                lines.extend(range(bounds[0], bounds[1] + 1))
+            else:
+                lines.extend(bounds)
+    return list(dict.fromkeys(lines))
+
+
+def summary_sentences(text: str, language: str) -> list[str]:
+    """The sentences of a summary, each with the citations that follow it."""
+    sentences = [s.text for s in split_sentences(text.strip(), language)]
+    merged: list[str] = []
+    for sentence in sentences:  # a citation after the full stop belongs to the sentence before
+        lead = re.match(r"(?:\s*\[[^\]]*\d\])+", sentence)
+        if merged and lead and cited_lines(lead.group()):
+            merged[-1] += " " + lead.group().strip()
+            sentence = sentence[lead.end() :].strip()
+        if sentence:
+            merged.append(sentence)
+    return merged
+
+
+def _distinct(sentences: list[str]) -> list[str]:
+    seen: set[str] = set()
+    kept: list[str] = []
+    for sentence in sentences:
+        key = re.sub(r"\W+", " ", strip_citations(sentence).casefold()).strip()
+        if key and key not in seen:
+            seen.add(key)
+            kept.append(sentence)
+    return kept
+
+
+def repair_runaway(text: str, language: str) -> str:
+    """A looping or cut-off answer: its distinct complete sentences, in order."""
+    sentences = summary_sentences(text, language)
+    if sentences and not re.search(r"[.!?…»”\"')\]]\s*$", sentences[-1]):
+        sentences = sentences[:-1]  # cut off mid-sentence
+    return " ".join(_distinct(sentences))
+
+
+def _ask(context: TaskContext, messages: list[Message], label: str) -> tuple[str, bool]:
     completion = context.llm.complete(
-        with_task(prefix, task),
-        usage=context.usage,
-        label=f"summary   chunk {chunk.index}",
-        max_tokens=SUMMARY_MAX_TOKENS,
+        messages, usage=context.usage, label=label, max_tokens=SUMMARY_MAX_TOKENS, allow_truncated=True
     )
-    return completion.text.strip()
+    return completion.text.strip(), completion.finish_reason == "length"
+
+
+def _off_by(count: int, low: int, high: int) -> int:
+    """How many sentences a summary of `count` is outside low-high."""
+    return count - high if count > high else max(0, low - count)
+
+
+def held_to_length(context: TaskContext, messages: list[Message], label: str) -> Summary:
+    """Ask, repair a runaway answer, retry once with the count named, then trim and flag."""
+    language = context.target.code
+    low, high = SENTENCES
+    text, cut = _ask(context, messages, label)
+    notes: list[str] = []
+    count = len(summary_sentences(text, language))
+    if cut or len(_distinct(summary_sentences(text, language))) < count:
+        text = repair_runaway(text, language)
+        notes.append(f"the model's summary ran on ({'cut off at the token cap' if cut else 'it repeated itself'})")
+        count = len(summary_sentences(text, language))
+    if _off_by(count, low, high):
+        retry: list[Message] = [
+            *messages,
+            {"role": "assistant", "content": text},
+            {
+                "role": "user",
+                "content": f"That summary has {count} sentences. Write it again in {low} to {high} sentences, "
+                "each ending with the line numbers it comes from in square brackets. Write only the summary.",
+            },
+        ]
+        again, cut = _ask(context, retry, f"{label} (length)")
+        again = repair_runaway(again, language) if cut else again
+        again_count = len(summary_sentences(again, language))
+        if again_count and _off_by(again_count, low, high) < _off_by(count, low, high):
+            text, count = again, again_count
+        if count > high:
+            text = " ".join(summary_sentences(text, language)[:high])
+            notes.append(f"trimmed from {count} to {high} sentences")
+            count = high
+    if count < min(low, len(context.document.sentences)):  # a two-line document may have a two-sentence summary
+        notes.append(f"only {count} sentence(s)")
+    return Summary(text, notes)
+
+
+def summarise_chunk(context: TaskContext, prefix: list[Message], chunk: Chunk) -> Summary:
+    task = context.prompts.render("summary", **context.template_values())
+    return held_to_length(context, with_task(prefix, task), f"summary   chunk {chunk.index}")
 
 
 def reduce_budget(prompts: Prompts, values: dict[str, object], context_tokens: int) -> int:
-    """Tokens of summaries one reduce prompt may hold: the context, less the template and the answer."""
+    """Tokens of summaries one reduce prompt may hold: the context, less the template and the
+    answer, twice: a length retry carries the first answer back and asks for another."""
     fixed = prompts.render("system", **values) + prompts.render(
         "summary_reduce", **values, fence="DOC-" + "0" * 16, summaries=""
     )
-    return int(context_tokens / ESTIMATE_HEADROOM) - count_tokens(fixed) - SUMMARY_MAX_TOKENS
+    return int(context_tokens / ESTIMATE_HEADROOM) - count_tokens(fixed) - 2 * SUMMARY_MAX_TOKENS - RETRY_TOKENS
 
 
-def combine_summaries(context: TaskContext, parts: list[str]) -> str:
+def combine_summaries(context: TaskContext, parts: list[Summary]) -> Summary:
     if len(parts) == 1:
         return parts[0]
     budget = reduce_budget(context.prompts, context.template_values(), context.llm.context_tokens)
-    groups = group_parts([count_tokens(part) + PART_LABEL_TOKENS for part in parts], budget)
+    groups = group_parts([count_tokens(part.text) + PART_LABEL_TOKENS for part in parts], budget)
     if len(groups) > 1:  # too many for one prompt: combine each group, then what they gave (tasks/reduce.py)
         return combine_summaries(context, [combine_summaries(context, [parts[i] for i in g]) for g in groups])
-    joined = "\n\n".join(f"Part {index}: {text}" for index, text in enumerate(parts, start=1))
+    joined = "\n\n".join(f"Part {index}: {part.text}" for index, part in enumerate(parts, start=1))
     content = context.prompts.render(
         "summary_reduce", **context.template_values(), fence=fence_code(joined), summaries=joined
     )
@@ -45,7 +159,5 @@ def combine_summaries(context: TaskContext, parts: list[str]) -> str:
         {"role": "system", "content": context.prompts.render("system", **context.template_values())},
         {"role": "user", "content": content},
     ]
-    completion = context.llm.complete(
-        messages, usage=context.usage, label="summary   reduce", max_tokens=SUMMARY_MAX_TOKENS
-    )
-    return completion.text.strip()
+    # Only the summary the reader sees is held to length: the parts' own notes are about text never shown.
+    return held_to_length(context, messages, "summary   reduce")

@@ -55,9 +55,9 @@ def test_an_api_key_echoed_in_answers_reaches_no_brief_cache_or_log(runner, faul
     facts_answer = json.dumps(facts)[:-2] + f", {second}]}}"
     stub = fault_stub(
         [
-            Reply(content=f"The summary. Key: {ECHOES[0]} and {ECHOES[3]}."),  # summary
-            Reply(content=facts_answer),  # facts: JSON fields
-            Reply(content=f"[1] (en) Morocco {ECHOES[2]}.\n[2] (en) The Coalition has 84 members."),  # translation
+            Reply(content=f"The summary [1]. Key: {ECHOES[0]} and {ECHOES[3]} [1]. A third [2].", task="summary"),
+            Reply(content=facts_answer, task="facts"),  # JSON fields
+            Reply(content=f"[1] (en) Morocco {ECHOES[2]}.\n[2] (en) The Coalition has 84 members.", task="translation"),
         ]
     )
     result = brief(runner, "--json", "-v")
@@ -79,28 +79,32 @@ def test_an_api_key_echoed_in_answers_reaches_no_brief_cache_or_log(runner, faul
 @pytest.mark.parametrize(
     ("replies", "task"),
     [
-        ([Reply(), Reply(content="Here are the facts: none."), Reply(content="Still no JSON.")], "facts"),
-        ([Reply(), Reply(), Reply(content="Sure! Here it is."), Reply(content="Done.")], "translation"),
-        ([Reply(), Reply(content='{"facts": [{"line": 1, "fact_in_English": "x", "categ')], "facts"),
+        (["Here are the facts: none.", "Still no JSON."], "facts"),
+        (["Sure! Here it is.", "Done."], "translation"),
+        (['{"facts": [{"line": 1, "fact_in_English": "x", "categ'], "facts"),
     ],
     ids=["facts-not-json", "translation-without-numbered-lines", "facts-broken-json"],
 )
 def test_only_usable_answers_are_cached_so_fixing_the_server_fixes_the_next_run(
-    runner, fault_stub, doc, replies: list[Reply], task: str
+    runner, fault_stub, doc, replies: list[str], task: str
 ) -> None:
-    stub = fault_stub(replies)
+    stub = fault_stub([Reply(content=content, task=task) for content in replies])
     assert brief(runner).exit_code == 0
     assert front()["status"] == "incomplete"
     asked = len(stub.requests)
     # The server is fixed (the stub answers properly from now on): the bad answers are asked again.
     assert brief(runner).exit_code == 0
     again = stub.tasks()[asked:]
-    assert task in again and "summary" not in again, again  # the good summary came from the cache
+    assert task in again, again
+    if task == "facts":  # the good translation and summary came from the cache
+        assert again == ["facts"], again
+    else:  # summary and facts are written from the translation: a new translation, new ones
+        assert again == ["translation", "summary", "facts"], again
     assert front()["status"] == "complete"
 
 
 def test_a_translation_without_numbered_lines_is_incomplete_and_never_up_to_date(runner, fault_stub, tmp_path: Path):
-    stub = fault_stub([Reply(), Reply(), Reply(content="I cannot do that."), Reply(content="Really not.")])
+    stub = fault_stub([Reply(content="I cannot do that.", task="translation"), Reply(content="Really not.")])
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "doc.txt").write_text(DOC, encoding="utf-8")
     first = runner.invoke(main, ["batch", "in"])
@@ -113,7 +117,8 @@ def test_a_translation_without_numbered_lines_is_incomplete_and_never_up_to_date
     second = runner.invoke(main, ["batch", "in"])
     assert second.exit_code == 0, second.output
     assert "up to date" not in second.stderr
-    assert stub.tasks()[asked:] == ["translation"]  # only what was missing is asked again
+    # what was missing, and what is written from it (summary and facts read the translation)
+    assert stub.tasks()[asked:] == ["translation", "summary", "facts"]
     assert read_front_matter(Path("outputs/doc.md").read_text(encoding="utf-8"))["status"] == "complete"
 
 
@@ -123,19 +128,21 @@ def test_a_cut_off_facts_answer_keeps_the_complete_facts_and_is_incomplete(runne
         {"line": 2, "fact_in_English": "The Coalition has 84 members.", "category": "number"},
     ]
     cut = json.dumps({"facts": two})[:-40]  # the second fact is cut in the middle
-    stub = fault_stub([Reply(), Reply(content=cut, finish_reason="length")])
+    stub = fault_stub([Reply(content=cut, finish_reason="length", task="facts")])
     result = brief(runner)
     assert result.exit_code == 0, result.output
     markdown = Path("doc.md").read_text(encoding="utf-8")
     assert "Morocco hosts the meeting on 11 May 2022." in markdown and "84 members" not in markdown.split("## Key")[1]
     assert "were cut off" in markdown and "Warning: " in result.stderr
     assert front()["status"] == "incomplete" and front()["facts"]["total"] == 1
-    assert stub.tasks() == ["summary", "facts", "translation"]  # no repair: it would be cut off again
+    assert stub.tasks() == ["translation", "summary", "facts"]  # no repair: it would be cut off again
 
 
 def test_chatter_after_the_last_numbered_line_is_dropped_and_reported(runner, fault_stub, doc) -> None:
     chatter = "I hope this helps! Note: the meeting was important."
-    fault_stub([Reply(), Reply(content=FACTS), Reply(content=f"{TRANSLATION}\n\n{chatter}\nBye.")])
+    fault_stub(
+        [Reply(content=FACTS, task="facts"), Reply(content=f"{TRANSLATION}\n\n{chatter}\nBye.", task="translation")]
+    )
     result = brief(runner, "-v")
     assert result.exit_code == 0, result.output
     markdown = Path("doc.md").read_text(encoding="utf-8")
@@ -148,10 +155,8 @@ def test_chatter_after_the_last_numbered_line_is_dropped_and_reported(runner, fa
 @pytest.mark.parametrize("task", ["summary", "facts", "translation"])
 def test_an_answer_far_longer_than_asked_is_refused_and_not_cached(runner, fault_stub, doc, task: str) -> None:
     huge = "word " * 200_000  # ~1 MB, for requests of at most 1,200 tokens
-    position = {"summary": 0, "facts": 1, "translation": 2}[task]
     content = {"summary": huge, "facts": FACTS[:-3] + huge + "]}", "translation": TRANSLATION + " " + huge}[task]
-    replies = [Reply() for _ in range(position)] + [Reply(content=content)]
-    stub = fault_stub(replies)
+    stub = fault_stub([Reply(content=content, task=task)])
     result = brief(runner)
     if task == "summary":  # nothing to show without a summary: one clear line
         assert result.exit_code == 4 and "longer than asked" in result.output

@@ -102,38 +102,47 @@ def test_empty_content_is_an_error_and_not_cached(runner, fault_stub, doc) -> No
     stub = fault_stub([Reply(content="")])
     assert_clean_failure(brief(runner), "empty answer")
     assert brief(runner).exit_code == 0
-    assert stub.tasks() == ["summary", "summary", "facts", "translation"]  # the empty one was asked again
+    assert stub.tasks() == ["translation", "translation", "summary", "facts"]  # the empty one was asked again
 
 
-def test_cut_off_summary_is_an_error_and_not_cached(runner, fault_stub, doc) -> None:
-    stub = fault_stub([Reply(content="A summary that stops mid", finish_reason="length")])
-    assert_clean_failure(brief(runner), "cut off")
+def test_a_looping_cut_off_summary_is_repaired_and_flagged_never_fatal(runner, fault_stub, doc) -> None:
+    looping = "Morocco hosts the meeting [1]. " * 12 + "Morocco hosts the"
+    stub = fault_stub([Reply(), Reply(content=looping, finish_reason="length")])
     assert brief(runner).exit_code == 0
-    assert stub.tasks() == ["summary", "summary", "facts", "translation"]
+    # the runaway answer kept one sentence: one retry named the count, and its answer was used
+    assert stub.tasks() == ["translation", "summary", "summary", "facts"]
+    assert "That summary has 1 sentences" in stub.requests[2].task
+    markdown = Path("doc.md").read_text(encoding="utf-8")
+    assert "**Summary of 3 to 5 sentences:** the model's summary ran on (cut off at the token cap)" in markdown
+    assert "A stub summary of the document. It has a second sentence." in markdown  # citations kept out of prose
+    # the cut-off answer was not cached: a new run asks for the summary again, and only that
+    asked = len(stub.requests)
+    assert brief(runner).exit_code == 0
+    assert stub.tasks()[asked:] == ["summary"]
 
 
 def test_cut_off_translation_is_completed_by_a_repair_call(runner, fault_stub, doc) -> None:
-    replies = [Reply(), Reply(), Reply(content="[1] (en) On 11 May 2022, Morocco hosts", finish_reason="length")]
-    stub = fault_stub(replies)
+    stub = fault_stub([Reply(content="[1] (en) On 11 May 2022, Morocco hosts", finish_reason="length")])
     assert brief(runner).exit_code == 0
-    assert stub.tasks() == ["summary", "facts", "translation", "translation"]
-    repair = stub.requests[-1].task
+    assert stub.tasks() == ["translation", "translation", "summary", "facts"]
+    repair = stub.requests[1].task
     # the same document as before (its prefill is reused), then a task naming only the missing line
-    assert repair.rsplit(">>>", 1)[0] == stub.requests[-2].task.rsplit(">>>", 1)[0]
+    assert repair.rsplit(">>>", 1)[0] == stub.requests[0].task.rsplit(">>>", 1)[0]
     assert asked_lines(repair.rsplit(">>>", 1)[1]) == {2}
     markdown = Path("doc.md").read_text(encoding="utf-8")
     assert "(en) La Coalition compte 84 membres." in markdown
     # the cut-off answer was not cached: a new run asks for the translation again
     asked = len(stub.requests)
     assert brief(runner).exit_code == 0
-    assert stub.tasks()[asked:] == ["translation"]
+    assert stub.tasks()[asked:][0] == "translation"
 
 
 def test_unreadable_facts_get_one_repair_then_a_visible_warning(runner, fault_stub, doc) -> None:
-    stub = fault_stub([Reply(), Reply(content="Sure! Here are facts: none"), Reply(content="still no JSON")])
+    replies = [Reply(), Reply(), Reply(content="Sure! Here are facts: none"), Reply(content="still no JSON")]
+    stub = fault_stub(replies)
     result = brief(runner)
     assert result.exit_code == 0
-    assert stub.tasks()[:3] == ["summary", "facts", "facts"]
+    assert stub.tasks()[:4] == ["translation", "summary", "facts", "facts"]
     markdown = Path("doc.md").read_text(encoding="utf-8")
     assert "> **Warning:** facts for lines 1-2 could not be read" in markdown
     assert read_front_matter(markdown)["status"] == "incomplete"
@@ -141,8 +150,8 @@ def test_unreadable_facts_get_one_repair_then_a_visible_warning(runner, fault_st
 
 def test_endpoint_without_json_schema_falls_back_to_json_mode(runner, fault_stub, doc) -> None:
     refusal = {"message": "response_format json_schema is not supported", "type": "invalid_request_error"}
-    stub = fault_stub([Reply(), Reply(400, error=refusal)])
+    stub = fault_stub([Reply(), Reply(), Reply(400, error=refusal)])
     assert brief(runner).exit_code == 0
     formats = [r.body.get("response_format", {}).get("type") for r in stub.requests]
-    assert formats[1:3] == ["json_schema", "json_object"]
+    assert formats[2:4] == ["json_schema", "json_object"]
     assert "The text has a first line." in Path("doc.md").read_text(encoding="utf-8")

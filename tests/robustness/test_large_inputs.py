@@ -68,7 +68,9 @@ def long_summaries(body: dict) -> str:
     """The stub, answering summaries of ~300 tokens, so 40 of them cannot share one prompt."""
     if "Task: translate" in body["messages"][-1]["content"] or '"facts"' in body["messages"][-1]["content"]:
         return REAL_ANSWER(body)
-    return "This part reports the meeting, its members and its budget in some detail. " * 30
+    # Four long sentences: the 3-5 summarise asks for, so none is retried or trimmed.
+    detail = "its members and its budget in some detail, " * 8
+    return " ".join(f"This part reports the meeting in sentence {n}, {detail}at length [1]." for n in range(1, 5))
 
 
 REAL_ANSWER = stub_server.mechanical_answer

@@ -104,10 +104,10 @@ def test_an_english_source_copied_into_the_translation_brings_no_markup(runner, 
     source = "\n\n".join(PAYLOADS.values()) + "\n\nThe council met on 3 March 2024 and voted a budget."
     Path(name).write_text(source, encoding="utf-8")
     facts = {"facts": [{"line": 1, "fact_in_English": PAYLOADS["reference image"], "category": "other"}]}
-    stub = fault_stub([Reply(content=PAYLOADS["setext heading"]), Reply(content=json.dumps(facts))])
+    stub = fault_stub([Reply(content=PAYLOADS["setext heading"], task="summary"), Reply(content=json.dumps(facts))])
     result = runner.invoke(main, ["brief", name, "-o", "brief.md"])
     assert result.exit_code == 0, result.output
-    assert stub.tasks() == ["summary", "facts"]  # English to English: no translation call
+    assert "summary" in stub.tasks() and "translation" not in stub.tasks()  # English to English: no translation
     markdown = Path("brief.md").read_text(encoding="utf-8")
     assert_inert(markdown)
     assert re.findall(r"^#{1,6} .*$", markdown, re.MULTILINE)[1:] == [

@@ -1,0 +1,20 @@
+"""The summary's shape, decided by code: sentences, their cited lines, a runaway repaired."""
+
+from summarise.tasks.summary import cited_lines, repair_runaway, strip_citations, summary_sentences
+
+
+def test_citations_are_read_per_sentence_and_stripped_for_reading() -> None:
+    text = "Rosa weakens off Mexico [3]. It brings rain to the southwest [5, 7]. Up to 25 cm may fall [13-15]."
+    sentences = summary_sentences(text, "en")
+    assert [cited_lines(s) for s in sentences] == [[3], [5, 7], [13, 14, 15]]
+    assert strip_citations(text) == "Rosa weakens off Mexico. It brings rain to the southwest. Up to 25 cm may fall."
+
+
+def test_a_citation_after_the_full_stop_stays_with_its_sentence() -> None:
+    sentences = summary_sentences("Rosa weakens. [3] It brings rain. [5]", "en")
+    assert [cited_lines(s) for s in sentences] == [[3], [5]]
+
+
+def test_a_looping_cut_off_summary_keeps_its_distinct_complete_sentences() -> None:
+    looping = "The storm weakens [1]. Rain will fall [2]. Rain will fall [2]. Rain will fall [2]. Rain will f"
+    assert repair_runaway(looping, "en") == "The storm weakens [1]. Rain will fall [2]."
