@@ -34,8 +34,9 @@ def test_embedded_engine_writes_a_real_brief_offline(runner, monkeypatch: pytest
     assert len(translation.split("\n\n")) == 2
     assert "Lyon" in translation and "library" in translation.lower()
     usage = front["usage"]
-    assert usage["llm_calls"] == 3
-    # Document first, task last: the 2nd and 3rd tasks reuse the prefilled document.
+    # translation, summary, facts; and the summary's length retry when its answer was not 3-5 sentences
+    assert 3 <= usage["llm_calls"] <= 4
+    # Document first, task last: the tasks after the first reuse a prefilled document.
     assert usage["prompt_tokens_cached_by_server"] > 0
     assert usage["prompt_tokens_processed"] < 0.6 * usage["prompt_tokens"]
 
