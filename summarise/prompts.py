@@ -15,6 +15,7 @@ TEMPLATE_NAMES = (
     "summary_reduce",
     "translation",
     "translation_repair",
+    "translation_words",
     "facts",
     "facts_quote",
 )

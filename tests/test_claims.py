@@ -6,6 +6,7 @@ import pytest
 
 from summarise.grounding.claims import claims, qualifier_problems, unit_problems
 from summarise.grounding.names import leftover_words
+from summarise.grounding.vocabulary import untranslated_words
 
 SOURCE_90 = "les partenaires de la Coalition ont versé près de 90 millions de dollars pour soutenir la stabilisation"
 TRANSLATED_77 = (
@@ -66,3 +67,16 @@ def test_source_words_left_in_english_are_found_and_names_are_not() -> None:
     text = "The Maroc hosted a meeting of the Coalition Mondiale contre Daech in Skhirat."
     assert leftover_words(text, source, translation) == ["Maroc", "Mondiale", "contre"]
     assert leftover_words("Morocco hosted the Global Coalition against Daech in Skhirat.", source, translation) == []
+
+
+def test_source_words_the_translation_kept_are_found_by_the_word_lists() -> None:
+    source = "Cette tentative déraisonnable a été menée par un groupe de Gaulle à Paris."
+    kept = "This déraisonnable attempt was made by un groupe de Gaulle in Paris."
+    # Not English: "déraisonnable", "un", "groupe". Shared ("de") and capitalised (names) are fine.
+    assert untranslated_words(kept, source, "fr", "en") == ["déraisonnable", "un", "groupe"]
+    assert untranslated_words("This unreasonable attempt was made in Paris.", source, "fr", "en") == []
+    # Copied words only: an English word that happens to be French too is not flagged.
+    assert untranslated_words("A coalition of partisans.", "Une coalition de partisans.", "fr", "en") == []
+    # A language without a word list, or the same language, is never flagged.
+    assert untranslated_words(kept, source, "ja", "en") == []
+    assert untranslated_words(kept, source, "en", "en-GB") == []

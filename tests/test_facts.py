@@ -7,7 +7,8 @@ import pytest
 from summarise.documents import parse_document
 from summarise.grounding.facts import verify_facts
 from summarise.languages import Language
-from summarise.tasks.facts import FactsUnreadable, RawFact, parse_facts
+from summarise.chunking import plan_chunks
+from summarise.tasks.facts import FactsUnreadable, RawFact, line_groups, parse_facts
 
 SOURCE = (
     "Le 11 mai 2022, le Maroc accueille la réunion de la Coalition.\n\n"
@@ -103,3 +104,15 @@ def test_a_fact_no_nearby_line_supports_stays_flagged() -> None:
 def test_a_fact_written_in_the_source_language_is_read_in_it() -> None:
     (fact,) = _verify(RawFact(2, "number", "La Coalition a libéré 7,7 millions de personnes."))
     assert fact.supported
+
+
+def test_facts_are_asked_per_group_of_lines_with_room_for_one_per_line() -> None:
+    # An 11-line article, a paragraph per line: two groups, so its facts can cover it all
+    # (asked once with three facts, the 2022 seed's brief missed half of what matters).
+    document = parse_document("\n\n".join(f"Phrase numéro {n} du texte." for n in range(1, 12)).encode(), "a.txt")
+    (chunk,) = plan_chunks(document, 10_000)
+    assert [(g.first, g.last, g.max_facts) for g in line_groups(chunk)] == [(1, 6, 4), (7, 11, 4)]
+    # A two-line document asks for at most two facts; the quote method asks once per chunk.
+    (short,) = plan_chunks(parse_document(b"Une phrase.\n\nUne autre.", "b.txt"), 10_000)
+    assert [(g.first, g.last, g.max_facts) for g in line_groups(short)] == [(1, 2, 2)]
+    assert len(line_groups(chunk, "quote")) == 1

@@ -83,3 +83,24 @@ def test_source_words_left_in_summary_and_facts_are_reported_once_not_as_lost_na
     assert not left.passed
     assert left.detail == "summary sentence 1: Maroc; fact 1: Maroc, Mondiale, contre"
     assert checks["Names in the facts found in the translation of their line"].passed
+
+
+def test_french_words_the_translation_kept_are_flagged_in_it_and_in_the_summary() -> None:
+    translated = {**TRANSLATED, 3: "The partenaires provided nearly 90 million dollars."}
+    summary = "The partenaires gave nearly 90 million dollars [3]."
+    checks = cross_checks(
+        DOCUMENT,
+        ENGLISH,
+        summary=ground_summary(summary, DOCUMENT, translated, ENGLISH),
+        summary_notes=[],
+        facts=[],
+        translation=list(translated.values()),
+        translated=translated,
+    )
+    by_name = {check.name: check for check in checks}
+    kept = by_name["Every French word translated"]
+    assert not kept.passed and kept.detail == "line 3: partenaires"
+    # The translation has the same word, so only the word lists can tell: still flagged.
+    left = by_name["No French words left in summary and facts"]
+    assert not left.passed and left.detail == "summary sentence 1: partenaires"
+    assert _checks("Morocco hosted the meeting [1].", [])["Every French word translated"].passed

@@ -10,6 +10,7 @@ from summarise.documents import MIX_CONFIDENCE, MIX_LETTERS, Document, identify
 from summarise.grounding.claims import qualifier_problems
 from summarise.grounding.names import extract_names, leftover_words, missing_names
 from summarise.grounding.quantities import missing_quantities
+from summarise.grounding.vocabulary import untranslated_words
 from summarise.languages import Language, language_name
 from summarise.tasks.translation import UNTRANSLATED_MARK
 
@@ -35,22 +36,44 @@ def _translation_checks(document: Document, target: Language, translated: Mappin
         for problem in qualifier_problems(translated.get(s.number, ""), target.code, s.text, document.language)
     ]
     details = (["missing: " + ", ".join(f"“{q.surface}”" for q in dropped)] if dropped else []) + changed
-    return [Check("Numbers and dates kept in the translation", not details, "; ".join(details) or "all present")]
+    checks = [Check("Numbers and dates kept in the translation", not details, "; ".join(details) or "all present")]
+    if document.language != target.code:
+        kept = [
+            f"line {s.number}: " + ", ".join(words)
+            for s in document.sentences
+            if (words := untranslated_words(translated.get(s.number, ""), s.text, document.language, target.code))
+        ]
+        checks.append(
+            Check(
+                f"Every {language_name(document.language)} word translated",
+                not kept,
+                "; ".join(kept) or "none found by the word lists",
+            )
+        )
+    return checks
+
+
+def _left_in(text: str, source: str, translation: str, document: Document, target: Language) -> list[str]:
+    """Source words in `text`: where the translation has its own word for them, or where the
+    word lists say they are not target-language words (the translation kept them too)."""
+    words = leftover_words(text, source, translation) + untranslated_words(text, source, document.language, target.code)
+    return list(dict.fromkeys(words))
 
 
 def _leftovers(
     document: Document,
+    target: Language,
     translated: Mapping[int, str],
     summary: Sequence[SummarySentence],
     facts: Sequence[Fact],
 ) -> list[str]:
-    """Source-language words left in the summary and the facts, where the translation has its own."""
+    """Source-language words left in the summary and the facts."""
     found: list[str] = []
     for number, sentence in enumerate(summary, start=1):
-        if words := leftover_words(sentence.text, *_lines(document, translated, sentence.lines)):
+        if words := _left_in(sentence.text, *_lines(document, translated, sentence.lines), document, target):
             found.append(f"summary sentence {number}: " + ", ".join(words))
     for number, fact in enumerate(facts, start=1):
-        if words := leftover_words(fact.statement, fact.evidence, translated.get(fact.sentence, "")):
+        if words := _left_in(fact.statement, fact.evidence, translated.get(fact.sentence, ""), document, target):
             found.append(f"fact {number}: " + ", ".join(words))
     return found
 
@@ -119,7 +142,7 @@ def cross_checks(
             "; ".join(flagged) or f"{len(summary)} sentences: numbers, qualifiers and what they count all match",
         )
     )
-    left = _leftovers(document, translated, summary, facts) if document.language != target.code else []
+    left = _leftovers(document, target, translated, summary, facts) if document.language != target.code else []
     results.append(
         Check(
             f"No {language_name(document.language)} words left in summary and facts",

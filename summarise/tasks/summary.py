@@ -19,7 +19,10 @@ from summarise.prompts import Prompts
 from summarise.tasks.common import TaskContext, fence_code, with_task
 from summarise.tasks.reduce import PART_LABEL_TOKENS, group_parts
 
-SUMMARY_MAX_TOKENS = 500
+# Five sentences with their citations are ~200 tokens. Reading its own translation, the
+# bundled model sometimes copies it line by line to the cap: 500 tokens cost 55-85 s of a
+# brief there, so the cap is lower and a cut-off answer keeps its complete sentences.
+SUMMARY_MAX_TOKENS = 300
 SENTENCES = (3, 5)
 RETRY_TOKENS = 64  # the length retry's request, beyond the answer it carries back
 

@@ -1,9 +1,11 @@
 """Translation: line by line, chunk by chunk, in order; nothing may be dropped.
 
 The model answers with numbered lines; code puts them back into the source's
-paragraphs. Lines it skipped are asked for once more, by number, after the same
-document (so the server reuses its prefill); a line that still has no translation keeps
-its source text, marked, so nothing silently disappears.
+paragraphs. Lines it skipped, and lines where it left source-language words as they were
+("déraisonnable" in English), are asked for once more, by number, after the same document
+(so the server reuses its prefill); a line that still has no translation keeps its source
+text, marked, so nothing silently disappears, and one that still has source words keeps
+its better version and is flagged in the brief's checks.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import re
 from summarise.chunking import TRANSLATION_EXPANSION, Chunk, count_tokens
 from summarise.documents import Sentence
 from summarise.errors import UnusableAnswer
+from summarise.grounding.vocabulary import untranslated_words
 from summarise.llm import Message
 from summarise.tasks.common import TaskContext, with_task
 
@@ -83,14 +86,31 @@ def translate_chunk(context: TaskContext, prefix: list[Message], chunk: Chunk) -
     values = context.template_values()
     task = context.prompts.render("translation", **values, first=chunk.first, last=chunk.last)
     translated = _ask(context, prefix, task, chunk.sentences, chunk.tokens, f"translate chunk {chunk.index}")
-    missing = tuple(s for s in chunk.sentences if s.number not in translated)
-    if missing:
-        # Ask again for just the skipped lines, after the same document: the server still
-        # holds its prefill, so only this short task is new.
-        lines = line_ranges([s.number for s in missing])
-        repair = context.prompts.render("translation_repair", **values, lines=lines)
-        tokens = sum(count_tokens(s.text) for s in missing)
-        translated |= _ask(context, prefix, repair, missing, tokens, f"translate chunk {chunk.index} (repair)")
+
+    def kept_words(sentence: Sentence, text: str) -> list[str]:
+        return untranslated_words(text, sentence.text, context.document.language, context.target.code)
+
+    kept = {
+        s.number: words
+        for s in chunk.sentences
+        if s.number in translated and (words := kept_words(s, translated[s.number]))
+    }
+    again = tuple(s for s in chunk.sentences if s.number not in translated or s.number in kept)
+    if again:
+        # Ask again for just those lines, after the same document: the server still holds
+        # its prefill, so only this short task is new.
+        repair = context.prompts.render("translation_repair", **values, lines=line_ranges([s.number for s in again]))
+        if kept:
+            listed = ", ".join(dict.fromkeys(w for ws in kept.values() for w in ws))
+            repair += "\n" + context.prompts.render("translation_words", **values, words=listed)
+        tokens = sum(count_tokens(s.text) for s in again)
+        answers = _ask(context, prefix, repair, again, tokens, f"translate chunk {chunk.index} (repair)")
+        for sentence in again:  # a re-translated line replaces the first only if it is better
+            text = answers.get(sentence.number)
+            if text and (
+                sentence.number not in translated or len(kept_words(sentence, text)) < len(kept[sentence.number])
+            ):
+                translated[sentence.number] = text
     untranslated = [s.number for s in chunk.sentences if s.number not in translated]
     if untranslated:  # the brief says so, and is not "complete": a re-run asks again
         context.usage.problem(f"translation: line(s) {line_ranges(untranslated)} left untranslated")

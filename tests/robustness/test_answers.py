@@ -170,3 +170,26 @@ def test_an_answer_far_longer_than_asked_is_refused_and_not_cached(runner, fault
     assert brief(runner).exit_code == 0
     assert task in stub.tasks()[asked:]  # it was not cached
     assert "word word word" not in Path("doc.md").read_text(encoding="utf-8")
+
+
+def test_french_words_left_in_a_translation_are_asked_again_and_the_better_line_kept(runner, fault_stub, doc):
+    kept = "[1] (en) On 11 May 2022, Morocco accueille the réunion.\n[2] (en) The Coalition has 84 members."
+    stub = fault_stub([Reply(content=kept, task="translation")])
+    assert brief(runner).exit_code == 0
+    (repair,) = [r.task for r in stub.requests if "translate only these lines" in r.task]
+    # Only the line with French words is asked again, and the words are named.
+    assert "these lines of the document above into English: [1]." in repair
+    assert "these French words were left as they were: accueille, réunion." in repair
+    markdown = Path("doc.md").read_text(encoding="utf-8")
+    translation = markdown.split("## Translation", 1)[1].split("\n## ", 1)[0]
+    assert "accueille" not in translation and "The Coalition has 84 members." in translation
+    assert "✅ **Every French word translated:** none found by the word lists" in markdown
+
+
+def test_french_words_still_left_after_the_second_ask_are_flagged(runner, fault_stub, doc):
+    kept = "[1] (en) On 11 May 2022, Morocco accueille the meeting.\n[2] (en) The Coalition has 84 members."
+    fault_stub([Reply(content=kept, task="translation"), Reply(content="[1] (en) Morocco accueille.", task="translation")])
+    assert brief(runner).exit_code == 0
+    markdown = Path("doc.md").read_text(encoding="utf-8")
+    assert "On 11 May 2022, Morocco accueille the meeting." in markdown  # the first, as good as the second
+    assert "⚠️ **Every French word translated:** line 1: accueille" in markdown

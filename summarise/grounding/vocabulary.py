@@ -1,0 +1,51 @@
+"""Which language a word belongs to, from word lists: the seam to pyspellchecker (MIT).
+
+Its frequency lists cover English, Spanish, French, Portuguese, German, Italian, Russian,
+Arabic, Latvian, Basque, Dutch and Persian. They are loaded once, only when a brief is
+checked (~0.3 s each), never at start-up. A language without a list is never flagged.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Protocol
+
+WORD_LIST_LANGUAGES = frozenset({"en", "es", "fr", "pt", "de", "it", "ru", "ar", "lv", "eu", "nl", "fa"})
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+class _WordList(Protocol):
+    def __contains__(self, word: str, /) -> bool: ...
+
+
+def _code(language: str) -> str:
+    return language.split("-")[0].casefold()  # "en-GB" uses the English list
+
+
+@cache
+def _word_list(code: str) -> _WordList | None:
+    if code not in WORD_LIST_LANGUAGES:
+        return None
+    from spellchecker import SpellChecker  # ~0.3 s per language: only when a brief is checked
+
+    checker: _WordList = SpellChecker(language=code, distance=1)
+    return checker
+
+
+def untranslated_words(text: str, source: str, source_language: str, target_language: str) -> list[str]:
+    """Lower-case words of `text` (meant to be in the target language) copied from `source`
+    that the source language's word list has and the target's lacks: "déraisonnable" or
+    "un" left in an English line. Capitalised words are left alone (names, "Maroc" is the
+    names check's), as are words both languages share ("coalition", "de")."""
+    source_code, target_code = _code(source_language), _code(target_language)
+    source_list, target_list = _word_list(source_code), _word_list(target_code)
+    if source_list is None or target_list is None or source_code == target_code:
+        return []
+    copied = {w.casefold() for w in _WORD.findall(source)}
+    found = [
+        word
+        for word in _WORD.findall(text)
+        if word.islower() and word in copied and word in source_list and word not in target_list
+    ]
+    return list(dict.fromkeys(found))
