@@ -14,10 +14,11 @@ from summarise import __version__
 from summarise.brief import Brief, Line
 from summarise.chunking import ESTIMATE_HEADROOM, Chunk, chunk_budget, count_tokens, fit_sentences, plan_chunks
 from summarise.config import DEFAULT_ENGINE_CONTEXT, BriefOptions
-from summarise.documents import Document, language_mix
+from summarise.documents import Document
 from summarise.grounding.facts import verify_facts
 from summarise.grounding.report import cross_checks
 from summarise.grounding.summary import ground_summary
+from summarise.language_detection import language_mix
 from summarise.languages import Language, language_name
 from summarise.llm import CACHE_SCHEMA, LLM, UsageMeter
 from summarise.prompts import TEMPLATE_NAMES, Prompts
