@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from summarise import __version__
+from summarise.answers import CACHE_SCHEMA
 from summarise.brief import Brief, Line
 from summarise.chunking import ESTIMATE_HEADROOM, Chunk, chunk_budget, count_tokens, fit_sentences, plan_chunks
 from summarise.config import DEFAULT_ENGINE_CONTEXT, BriefOptions
@@ -20,7 +21,7 @@ from summarise.grounding.report import cross_checks
 from summarise.grounding.summary import ground_summary
 from summarise.language_detection import language_mix
 from summarise.languages import Language, language_name
-from summarise.llm import CACHE_SCHEMA, LLM, UsageMeter
+from summarise.llm import LLM, UsageMeter
 from summarise.prompts import TEMPLATE_NAMES, Prompts
 from summarise.tasks.common import TaskContext
 from summarise.tasks.facts import FACTS_MAX_TOKENS, line_groups

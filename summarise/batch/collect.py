@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from summarise.answers import cache_key
 from summarise.config import BriefOptions
 from summarise.documents import Document
 from summarise.errors import UnusableAnswer
-from summarise.llm import LLM, Completion, Message, UsageMeter, cache_key
+from summarise.llm import LLM, Completion, Message, UsageMeter
 from summarise.pipeline import plan
 from summarise.prompts import Prompts
 from summarise.tasks.common import TaskContext, chunk_prefix
