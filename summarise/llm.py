@@ -10,13 +10,12 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Self
 
 import openai
 
 from summarise.answers import answer_problem, cache_key, over_length, redact_message, redact_secret
-from summarise.brief import Usage
 from summarise.cache import ResponseCache, open_cache
 from summarise.chunking import ESTIMATE_HEADROOM, count_tokens
 from summarise.config import Settings
@@ -26,49 +25,12 @@ from summarise.errors import EndpointError, FormatNotSupported, UnusableAnswer
 from summarise.progress import Progress, TokenSource, slots_token_source
 from summarise.ratelimit import RateLimitGate
 from summarise.terminal import warn_on_stderr
+from summarise.usage import UsageMeter
 
 if TYPE_CHECKING:
     import httpx2
 
 Message = dict[str, str]
-
-
-@dataclass
-class UsageMeter:
-    """Counts what a brief costs while its tasks run, from several threads; `snapshot()` is the record."""
-
-    calls: int = 0  # requests actually sent
-    cache_hits: int = 0  # answers served from our disk cache
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cached_prompt_tokens: int = 0  # prompt tokens the server reused from its own prompt cache
-    problems: list[str] = field(default_factory=list)  # about answers, for the brief (an echoed key)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
-
-    def record(self, *, hit: bool, prompt: int = 0, completion: int = 0, cached: int = 0) -> None:
-        with self._lock:
-            if hit:
-                self.cache_hits += 1
-                return
-            self.calls += 1
-            self.prompt_tokens += prompt
-            self.completion_tokens += completion
-            self.cached_prompt_tokens += cached
-
-    def problem(self, text: str) -> None:
-        with self._lock:
-            if text not in self.problems:
-                self.problems.append(text)
-
-    def snapshot(self) -> Usage:
-        with self._lock:
-            return Usage(
-                llm_calls=self.calls,
-                cache_hits=self.cache_hits,
-                prompt_tokens=self.prompt_tokens,
-                prompt_tokens_cached_by_server=self.cached_prompt_tokens,
-                completion_tokens=self.completion_tokens,
-            )
 
 
 @dataclass(frozen=True)

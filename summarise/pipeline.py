@@ -21,7 +21,7 @@ from summarise.grounding.report import cross_checks
 from summarise.grounding.summary import ground_summary
 from summarise.language_detection import language_mix
 from summarise.languages import Language, language_name
-from summarise.llm import LLM, UsageMeter
+from summarise.llm import LLM
 from summarise.prompts import TEMPLATE_NAMES, Prompts
 from summarise.tasks.common import TaskContext
 from summarise.tasks.facts import FACTS_MAX_TOKENS, line_groups
@@ -35,6 +35,7 @@ from summarise.tasks.summary import (
     strip_citations,
 )
 from summarise.tasks.translation import UNTRANSLATED_MARK, assemble_paragraphs, translation_budget
+from summarise.usage import UsageMeter
 
 
 @lru_cache(maxsize=8)  # the same for every document of a run; rendering and counting it cost ~0.5 ms
