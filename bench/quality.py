@@ -34,10 +34,11 @@ from summarise.brief import Brief
 from summarise.cli import settings_from_env
 from summarise.config import Layout, Settings
 from summarise.documents import Document, load_document
-from summarise.llm import LLM, UsageMeter
+from summarise.llm import LLM
 from summarise.pipeline import build_brief
 from summarise.prompts import Prompts
 from summarise.tasks.translation import UNTRANSLATED_MARK
+from summarise.usage import UsageMeter
 
 # The dev set sits next to the repository (../shared/quality/ntrex-dev); a worktree may be deeper.
 DEV_SET = Path(

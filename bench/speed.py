@@ -36,11 +36,12 @@ from _common import INPUTS, SEEDS, SUMMARISE, fresh_cache_dir, load_now, machine
 from summarise.config import Settings
 from summarise.documents import load_document
 from summarise.engine import stop_shared_engine
-from summarise.llm import LLM, UsageMeter
+from summarise.llm import LLM
 from summarise.pipeline import plan
 from summarise.prompts import Prompts
 from summarise.tasks.common import TaskContext, chunk_prefix
 from summarise.tasks.translation import assemble_paragraphs, translate_chunk
+from summarise.usage import UsageMeter
 
 SEED_2022 = INPUTS / "marrakech-coalition-meeting-2022.txt"
 DEV_SET = Path(os.environ.get("SUMMARISE_NTREX_DEV") or "/work/shared/quality/ntrex-dev")

@@ -4,11 +4,18 @@ An answer is untrusted text from a server: it may echo the API key, run far past
 was asked, or be in a form the task cannot use. Each check here runs before the answer
 is cached, parsed or written, so a bad answer can neither reach a brief nor poison the
 cache (a cached bad answer would be served again after the server is fixed).
+
+The key an answer is cached under (`cache_key`) is made here too, beside the checks that
+decide whether it may be cached at all.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+from collections.abc import Callable
+from typing import Any
 
 from summarise.chunking import count_tokens
 
@@ -21,6 +28,8 @@ KEY_FRAGMENT = 8
 TOKEN_SLACK = 2.0
 # No tokenizer gives a token more characters than this; longer answers are refused unread.
 MAX_CHARS_PER_TOKEN = 32
+# Bump when a change in how we call models should invalidate every cached answer.
+CACHE_SCHEMA = 1
 
 
 # JSON may spell a key's characters as escapes ("sk\u002d..."), which json.loads turns back
@@ -84,3 +93,29 @@ def over_length(text: str, max_tokens: int, reported_tokens: int = 0) -> str | N
     if tokens > allowed:
         return f"about {tokens} tokens for a request of at most {max_tokens}"
     return None
+
+
+def answer_problem(text: str, max_tokens: int, reported: int, validate: Callable[[str], object] | None) -> str | None:
+    """Why an answer is unusable, or None: the one test for both a fresh answer and a cached one."""
+    if not text.strip():
+        return "empty answer"
+    if (longer := over_length(text, max_tokens, reported)) is not None:
+        return f"refused an answer longer than asked ({longer})"
+    if validate is not None:
+        try:
+            validate(text)
+        except ValueError as exc:
+            return str(exc) or type(exc).__name__
+    return None
+
+
+def cache_key(endpoint: str, model: str, messages: list[dict[str, str]], params: dict[str, Any]) -> str:
+    """The key an answer is cached under: everything that changes the answer, and nothing
+    secret (never the API key). `messages` are llm.Message dicts."""
+    canonical = json.dumps(
+        {"schema": CACHE_SCHEMA, "endpoint": endpoint, "model": model, "messages": messages, "params": params},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return "chat:" + hashlib.sha256(canonical.encode()).hexdigest()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import math
 import os
 import re
 import stat
@@ -16,11 +15,11 @@ from pathlib import Path
 from typing import BinaryIO
 
 import charset_normalizer
-import py3langid
 import pysbd
 from babel import Locale
 
 from summarise.errors import InputError, too_large
+from summarise.language_detection import detect_language
 
 _BINARY_SIGNATURES = {
     b"%PDF": "a PDF file",
@@ -71,7 +70,7 @@ class Document:
     pages: int = 0  # pages of a PDF
     # (paragraph it follows, text): kept as it is, never sent to a model (code, front matter)
     verbatim: tuple[tuple[int, str], ...] = ()
-    # Share of the text in each language, when planned (see language_mix): a mixed document
+    # Share of the text in each language, when planned (see language_detection.language_mix): a mixed document
     # is translated wherever it is not in the target language.
     languages: tuple[tuple[str, float], ...] = ()
 
@@ -245,53 +244,6 @@ def strip_furniture(text: str) -> tuple[str, list[str], dict[str, str]]:
             dropped.append(kept[-1])
         kept.pop()
     return "\n".join(kept).strip(), dropped, metadata
-
-
-# Below this many letters, or this confidence, language identification guesses
-# ("Hello world." -> fuv, "Le budget 2023: 7,5 M€." -> da): say "unknown" instead.
-UNKNOWN_LANGUAGE = "unknown"
-MIN_LETTERS = 20
-MIN_CONFIDENCE = 0.5
-# A part of a document counts as another language only when identified this surely, in
-# at least this many letters (markup and entities otherwise pass for Irish or Danish).
-MIX_CONFIDENCE = 0.7
-MIX_LETTERS = 30
-# Paragraphs of several sentences are judged sentence by sentence (a French quote in English
-# prose), up to this much text: beyond, paragraph by paragraph (~0.5 ms a sentence adds up).
-SENTENCE_BY_SENTENCE = 300_000
-
-
-def identify(text: str) -> tuple[str, float]:
-    """(ISO code, confidence 0-1), or ("unknown", 0) when the text is too short to tell."""
-    if len(re.findall(r"[^\W\d_]", text[:20000])) < MIN_LETTERS:
-        return UNKNOWN_LANGUAGE, 0.0
-    ranked = py3langid.rank(text[:20000])  # log-probabilities, best first
-    best = ranked[0][1]
-    confidence = 1.0 / sum(math.exp(score - best) for _code, score in ranked[:20])
-    return str(ranked[0][0]), confidence
-
-
-def detect_language(text: str) -> str:
-    code, confidence = identify(text)
-    return code if confidence >= MIN_CONFIDENCE else UNKNOWN_LANGUAGE
-
-
-def language_mix(document: Document) -> dict[str, float]:
-    """Share of the document's letters in each language, judged sentence by sentence (paragraph
-    by paragraph in very long documents). A part too short or too unclear to tell is taken to be in the document's
-    language (itself "unknown" when the whole text is too short to tell)."""
-    letters: dict[str, int] = {}
-    by_sentence = len(document.text) <= SENTENCE_BY_SENTENCE
-    for paragraph in document.paragraphs():
-        units = [s.text for s in paragraph] if by_sentence else [" ".join(s.text for s in paragraph)]
-        for unit in units:
-            code, confidence = identify(unit)
-            count = len(re.findall(r"[^\W\d_]", unit))
-            if code != document.language and (confidence < MIX_CONFIDENCE or count < MIX_LETTERS):
-                code = document.language
-            letters[code] = letters.get(code, 0) + count
-    total = sum(letters.values()) or 1
-    return {code: round(count / total, 2) for code, count in sorted(letters.items(), key=lambda kv: -kv[1]) if count}
 
 
 _segmenters = threading.local()

@@ -26,7 +26,7 @@ def _language_names() -> dict[str, str]:
 
 
 def language_name(code: str) -> str:
-    if code == "unknown":  # a text too short to tell (documents.detect_language)
+    if code == "unknown":  # a text too short to tell (language_detection.detect_language)
         return "an undetermined language"
     return _language_names().get(code, code)
 

@@ -5,19 +5,17 @@ Nothing else in summarise talks to a model endpoint.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Self
 
 import openai
 
-from summarise.answers import over_length, redact_message, redact_secret
-from summarise.brief import Usage
+from summarise.answers import answer_problem, cache_key, over_length, redact_message, redact_secret
 from summarise.cache import ResponseCache, open_cache
 from summarise.chunking import ESTIMATE_HEADROOM, count_tokens
 from summarise.config import Settings
@@ -27,51 +25,12 @@ from summarise.errors import EndpointError, FormatNotSupported, UnusableAnswer
 from summarise.progress import Progress, TokenSource, slots_token_source
 from summarise.ratelimit import RateLimitGate
 from summarise.terminal import warn_on_stderr
+from summarise.usage import UsageMeter
 
 if TYPE_CHECKING:
     import httpx2
 
-# Bump when a change in how we call models should invalidate every cached answer.
-CACHE_SCHEMA = 1
 Message = dict[str, str]
-
-
-@dataclass
-class UsageMeter:
-    """Counts what a brief costs while its tasks run, from several threads; `snapshot()` is the record."""
-
-    calls: int = 0  # requests actually sent
-    cache_hits: int = 0  # answers served from our disk cache
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cached_prompt_tokens: int = 0  # prompt tokens the server reused from its own prompt cache
-    problems: list[str] = field(default_factory=list)  # about answers, for the brief (an echoed key)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
-
-    def record(self, *, hit: bool, prompt: int = 0, completion: int = 0, cached: int = 0) -> None:
-        with self._lock:
-            if hit:
-                self.cache_hits += 1
-                return
-            self.calls += 1
-            self.prompt_tokens += prompt
-            self.completion_tokens += completion
-            self.cached_prompt_tokens += cached
-
-    def problem(self, text: str) -> None:
-        with self._lock:
-            if text not in self.problems:
-                self.problems.append(text)
-
-    def snapshot(self) -> Usage:
-        with self._lock:
-            return Usage(
-                llm_calls=self.calls,
-                cache_hits=self.cache_hits,
-                prompt_tokens=self.prompt_tokens,
-                prompt_tokens_cached_by_server=self.cached_prompt_tokens,
-                completion_tokens=self.completion_tokens,
-            )
 
 
 @dataclass(frozen=True)
@@ -95,17 +54,6 @@ class QuotaAwareOpenAI(openai.OpenAI):
             except Exception:  # an unreadable body: let the SDK decide as usual
                 pass
         return super()._should_retry(response)
-
-
-def cache_key(endpoint: str, model: str, messages: list[Message], params: dict[str, Any]) -> str:
-    """Everything that changes the answer, and nothing secret (never the API key)."""
-    canonical = json.dumps(
-        {"schema": CACHE_SCHEMA, "endpoint": endpoint, "model": model, "messages": messages, "params": params},
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return "chat:" + hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class LLM:
@@ -230,7 +178,7 @@ class LLM:
         key = cache_key(self.endpoint.identity, self.model, messages, params)
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
             text, echoed = redact_secret(str(hit.get("text", "")), self.secret)
-            if not echoed and self._problem(text, max_tokens, 0, validate) is None:
+            if not echoed and answer_problem(text, max_tokens, 0, validate) is None:
                 usage.record(hit=True)
                 self.log(f"cache hit  {label}")
                 return Completion(text, str(hit.get("finish_reason", "stop")))
@@ -267,7 +215,7 @@ class LLM:
             if (longer := over_length(text, max_tokens, completion)) is not None:
                 raise UnusableAnswer(f"{label}: refused an answer longer than asked ({longer})", text="")
             return Completion(text, finish_reason)
-        problem = self._problem(text, max_tokens, completion, validate)
+        problem = answer_problem(text, max_tokens, completion, validate)
         if problem is not None:
             self.log(f"unusable   {label}: {problem}")
             raise UnusableAnswer(f"{label}: {problem}", text=text)
@@ -279,20 +227,6 @@ class LLM:
         """`wanted`, or less where the prompt leaves less of the context: never more than fits."""
         prompt = sum(count_tokens(message["content"]) + 4 for message in messages)
         return max(16, min(wanted, self.context_tokens - int(prompt * ESTIMATE_HEADROOM)))
-
-    @staticmethod
-    def _problem(text: str, max_tokens: int, reported: int, validate: Callable[[str], object] | None) -> str | None:
-        """Why an answer is unusable, or None: the one test for both a fresh answer and a cached one."""
-        if not text.strip():
-            return "empty answer"
-        if (longer := over_length(text, max_tokens, reported)) is not None:
-            return f"refused an answer longer than asked ({longer})"
-        if validate is not None:
-            try:
-                validate(text)
-            except ValueError as exc:
-                return str(exc) or type(exc).__name__
-        return None
 
     def _connect(self) -> None:
         """Start the client (and the engine) before the call's progress: starting is a stage of its own."""

@@ -11,15 +11,17 @@ from functools import lru_cache
 from pathlib import Path
 
 from summarise import __version__
+from summarise.answers import CACHE_SCHEMA
 from summarise.brief import Brief, Line
 from summarise.chunking import ESTIMATE_HEADROOM, Chunk, chunk_budget, count_tokens, fit_sentences, plan_chunks
 from summarise.config import DEFAULT_ENGINE_CONTEXT, BriefOptions
-from summarise.documents import Document, language_mix
+from summarise.documents import Document
 from summarise.grounding.facts import verify_facts
 from summarise.grounding.report import cross_checks
 from summarise.grounding.summary import ground_summary
+from summarise.language_detection import language_mix
 from summarise.languages import Language, language_name
-from summarise.llm import CACHE_SCHEMA, LLM, UsageMeter
+from summarise.llm import LLM
 from summarise.prompts import TEMPLATE_NAMES, Prompts
 from summarise.tasks.common import TaskContext
 from summarise.tasks.facts import FACTS_MAX_TOKENS, line_groups
@@ -33,6 +35,7 @@ from summarise.tasks.summary import (
     strip_citations,
 )
 from summarise.tasks.translation import UNTRANSLATED_MARK, assemble_paragraphs, translation_budget
+from summarise.usage import UsageMeter
 
 
 @lru_cache(maxsize=8)  # the same for every document of a run; rendering and counting it cost ~0.5 ms

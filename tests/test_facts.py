@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from summarise.chunking import plan_chunks
 from summarise.documents import parse_document
 from summarise.grounding.facts import verify_facts
 from summarise.languages import Language
-from summarise.chunking import plan_chunks
 from summarise.tasks.facts import FactsUnreadable, RawFact, line_groups, parse_facts
 
 SOURCE = (

@@ -10,6 +10,12 @@ def test_citations_are_read_per_sentence_and_stripped_for_reading() -> None:
     assert strip_citations(text) == "Rosa weakens off Mexico. It brings rain to the southwest. Up to 25 cm may fall."
 
 
+def test_cited_ranges_and_separators() -> None:
+    assert cited_lines("Rain [3–5, 9 and 11].") == [3, 4, 5, 9, 11]
+    assert cited_lines("Wind [20-45] [45].") == list(range(20, 46))  # under 50 lines: a range, each line once
+    assert cited_lines("Far apart [12-120], backwards [7-3].") == [12, 120, 7, 3]  # their two ends
+
+
 def test_a_citation_after_the_full_stop_stays_with_its_sentence() -> None:
     sentences = summary_sentences("Rosa weakens. [3] It brings rain. [5]", "en")
     assert [cited_lines(s) for s in sentences] == [[3], [5]]

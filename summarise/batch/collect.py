@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from summarise.answers import cache_key
 from summarise.config import BriefOptions
 from summarise.documents import Document
 from summarise.errors import UnusableAnswer
-from summarise.llm import LLM, Completion, Message, UsageMeter, cache_key
+from summarise.llm import LLM, Completion, Message
 from summarise.pipeline import plan
 from summarise.prompts import Prompts
 from summarise.tasks.common import TaskContext, chunk_prefix
@@ -31,6 +32,7 @@ from summarise.tasks.facts import extract_group, line_groups
 from summarise.tasks.layout import tasks_prefix, translates, translates_first
 from summarise.tasks.summary import Summary, combine_summaries, summarise_chunk
 from summarise.tasks.translation import translate_chunk
+from summarise.usage import UsageMeter
 
 CHAT_URL = "/v1/chat/completions"
 

@@ -93,7 +93,8 @@ def _count(value: object) -> int:
 
 def render_index_page(output_dir: Path) -> str:
     """The folder's page: the same rows, with filters and sortable columns."""
-    from summarise.render.html import FailedRow, IndexRow, model_words, render_index_html
+    from summarise.render.index_page import FailedRow, IndexRow, render_index_html
+    from summarise.render.page import model_words
 
     rows: list[IndexRow] = []
     for relative, front in collect_briefs(output_dir):

@@ -1,8 +1,9 @@
 """Which source lines each summary sentence rests on: what the HTML view links it to.
 
-A summary that names its lines (`... in Rabat [4, 5].`) is taken at its word. Otherwise the
-lines are found by code: the line whose translation shares the most of the sentence's
-rarer words and its numbers. That is a reading aid, not a check: a sentence with no such
+A summary that names its lines (`... in Rabat [4, 5].`) is taken at its word, its markers
+read as the summary task that asks for them defines them (tasks/summary.py). Otherwise the
+lines are found by code: the line whose translation shares the most of the sentence's rarer
+words and its numbers. That is a reading aid, not a check: a sentence with no such
 line is shown as such, which is itself worth a reviewer's look.
 """
 
@@ -17,8 +18,8 @@ from dataclasses import dataclass
 from summarise.brief import Brief, Line
 from summarise.documents import split_sentences
 from summarise.grounding.quantities import extract_quantities
+from summarise.tasks.summary import CITATION, cited_lines
 
-_MARKER = re.compile(r"\s*\[(\d+(?:\s*[,–-]\s*\d+)*)\]")
 _WORD = re.compile(r"[^\W\d_]{4,}")
 MAX_LINES = 3
 
@@ -28,14 +29,6 @@ class Cited:
     text: str  # the sentence, without its [n] markers
     lines: tuple[int, ...]  # the source lines it rests on, in order; () when none was found
     named: bool  # the summary named these lines itself
-
-
-def _numbers(marker: str) -> list[int]:
-    numbers: list[int] = []
-    for part in re.split(r"\s*,\s*", marker):
-        ends = [int(n) for n in re.split(r"\s*[–-]\s*", part)]
-        numbers.extend(range(ends[0], ends[-1] + 1) if len(ends) == 2 and ends[1] - ends[0] < 20 else ends)
-    return numbers
 
 
 def _words(text: str) -> set[str]:
@@ -48,12 +41,12 @@ def cite_summary(brief: Brief) -> list[Cited]:
     pieces: list[tuple[str, list[int]]] = []
     for sentence in split_sentences(brief.summary, brief.target_language):
         text = sentence.text
-        leading = _MARKER.match(text)
+        leading = CITATION.match(text)
         if leading and pieces:  # "... end. [4] Next" splits as "[4] Next": [4] is the previous one's
-            pieces[-1][1].extend(_numbers(leading.group(1)))
+            pieces[-1][1].extend(cited_lines(leading.group()))
             text = text[leading.end() :]
-        named = [n for marker in _MARKER.findall(text) for n in _numbers(marker)]
-        text = _MARKER.sub("", text).strip()
+        named = cited_lines(text)
+        text = CITATION.sub("", text).strip()
         if text:
             pieces.append((text, named))
     matcher = _Matcher(brief)

@@ -6,11 +6,12 @@ import re
 from collections.abc import Mapping, Sequence
 
 from summarise.brief import Check, Fact, SummarySentence
-from summarise.documents import MIX_CONFIDENCE, MIX_LETTERS, Document, identify
+from summarise.documents import Document
 from summarise.grounding.claims import qualifier_problems
 from summarise.grounding.names import extract_names, leftover_words, missing_names
 from summarise.grounding.quantities import missing_quantities
 from summarise.grounding.vocabulary import untranslated_words
+from summarise.language_detection import MIX_CONFIDENCE, MIX_LETTERS, identify
 from summarise.languages import Language, language_name
 from summarise.tasks.translation import UNTRANSLATED_MARK
 

@@ -6,8 +6,9 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from summarise.documents import Document, Sentence, clean_text, detect_language, segment
+from summarise.documents import Document, Sentence, clean_text, segment
 from summarise.errors import InputError
+from summarise.language_detection import detect_language
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 Everything a model wrote (or a source said) passes through `clean_model_text` (or
 `clean_inline` for one line) first: parsed as CommonMark, only plain text kept, escaped. The HTML review
-pages are html.py (imported where a page is written: it needs Jinja2 and its templates/).
+pages are html.py (a brief's) and index_page.py (the folder's), on page.py (imported where a page
+is written: it needs Jinja2 and its templates/).
 """
 
 from summarise.render.front_matter import read_front_matter

@@ -1,107 +1,25 @@
-"""HTML pages a reviewer opens from disk: one per brief, and one for the folder.
+"""The HTML review page of one brief, drawn from the same Brief record as the Markdown.
 
-Built with Jinja2 from the same Brief record as the Markdown, with autoescape on: every
-text that came from a document or a model is escaped. Each page is one file that needs
-no server and loads nothing (no fonts, no scripts, no images). A Content-Security-Policy
-<meta> allows only the page's own inline style and script, each by its sha256 hash, so
-even markup that slipped past escaping could neither run nor fetch anything. The brief's
-page runs no script at all: links to `#L12` scroll, and CSS `:target` highlights.
+The page runs no script at all: links to `#L12` scroll, and CSS `:target` highlights. It
+carries its record as inert JSON, so `summarise review` can redraw it (read_page_record).
+What every page shares (escaping, the Content-Security-Policy) is page.py.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
-import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from html.parser import HTMLParser
-from pathlib import Path
-from typing import Any
 
-import jinja2
-from markupsafe import Markup
-
-from summarise import __version__
-from summarise.brief import Brief, Fact, Review, Usage
+from summarise.brief import Brief, Fact, Usage
 from summarise.grounding.citations import cite_summary
 from summarise.languages import language_name
 from summarise.render.json import brief_from_record, brief_record
 from summarise.render.markdown import location
-from summarise.render.sanitise import plain_model_text
+from summarise.render.page import model_words, render_page
 from summarise.tasks.translation import UNTRANSLATED_MARK
 
-TEMPLATES = Path(__file__).parent / "templates"
 RECORD_ID = "brief-record"
-
-
-# Direction overrides would let text display in another order than it reads ("Trojan
-# Source"); other control characters have no business in a page either.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def _printable(value: object) -> object:
-    """Applied to every {{ value }} of every template, before escaping."""
-    return _CONTROLS.sub("", value) if isinstance(value, str) and not isinstance(value, Markup) else value
-
-
-@lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,  # every template here is HTML
-        finalize=_printable,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
-@lru_cache(maxsize=4)
-def _asset(name: str) -> str:
-    return (TEMPLATES / name).read_text(encoding="utf-8")
-
-
-def _sha256(text: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
-
-
-def content_security_policy(style: str, script: str | None) -> str:
-    """Nothing may load; only this exact style (and script) may apply. frame-ancestors and
-    report-uri are ignored in a <meta>, so they are not pretended here."""
-    directives = [
-        "default-src 'none'",
-        f"style-src {_sha256(style)}",
-        f"script-src {_sha256(script)}" if script else "script-src 'none'",
-        "base-uri 'none'",
-        "form-action 'none'",
-    ]
-    return "; ".join(directives)
-
-
-def _page(template: str, script: str | None, **values: Any) -> str:
-    style = _asset("page.css")
-    return (
-        _environment()
-        .get_template(template)
-        .render(
-            csp=content_security_policy(style, script),
-            style=Markup(style),  # our own file, hashed above
-            script=Markup(script) if script else "",
-            version=__version__,
-            **values,
-        )
-    )
-
-
-def model_words(text: str) -> str:
-    """The words the Markdown shows for model-written text (its markup, images, links, HTML and
-    terminal escapes dropped), unescaped: the template escapes them as HTML."""
-    return plain_model_text(text)
-
-
-# --- a brief's page --------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -217,7 +135,7 @@ def _meta(brief: Brief) -> list[tuple[str, str]]:
 def render_html(brief: Brief, markdown_name: str = "NAME.md", index_link: str | None = None) -> str:
     """The review page of one brief. `markdown_name` is what `summarise review` is told to open."""
     cited = [_CitedView(model_words(c.text), c.lines, c.named) for c in cite_summary(brief)]
-    return _page(
+    return render_page(
         "brief.html.j2",
         None,
         lang=brief.target_language,
@@ -281,39 +199,3 @@ def read_page_record(html: str) -> Brief | None:
         return brief_from_record(json.loads(finder.found))
     except ValueError:
         return None
-
-
-# --- the folder's page -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class IndexRow:
-    title: str
-    link: str  # relative to the index, URL-quoted
-    source: str
-    source_language: str
-    target_language: str
-    paragraphs: str
-    chunks: str
-    supported: int
-    flagged: int
-    failed_checks: int
-    status: str
-    review: str  # needs review | approved | rejected
-    reviewer: str = ""
-    reviewed_at: str = ""
-    reason: str = ""
-
-
-@dataclass(frozen=True)
-class FailedRow:
-    name: str
-    reason: str
-
-
-def review_label(review: Review | None) -> str:
-    return review.decision if review else "needs review"
-
-
-def render_index_html(rows: list[IndexRow], failed: list[FailedRow]) -> str:
-    return _page("index.html.j2", _asset("index.js"), lang="en", title="Briefs", rows=rows, failed=failed)

@@ -9,8 +9,9 @@ from summarise.chunking import Chunk
 from summarise.config import BriefOptions
 from summarise.documents import Document, Sentence
 from summarise.languages import Language, language_name
-from summarise.llm import LLM, Message, UsageMeter
+from summarise.llm import LLM, Message
 from summarise.prompts import Prompts
+from summarise.usage import UsageMeter
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,10 @@ def strip_citations(text: str) -> str:
 
 
 def cited_lines(sentence: str) -> list[int]:
-    """[3], [3, 5], [3-5] -> the line numbers a summary sentence names."""
+    """[3], [3, 5], [3-5], [3 and 5] -> the line numbers a summary sentence names, each once.
+
+    A range ([3-5]) spans fewer than 50 lines; a wider or backward one ([12-120], [7-3]) is read
+    as its two ends."""
     lines: list[int] = []
     for group in CITATION.findall(sentence):
         for part in re.split(r"\s*(?:,|and)\s*", group):

@@ -188,7 +188,9 @@ def test_french_words_left_in_a_translation_are_asked_again_and_the_better_line_
 
 def test_french_words_still_left_after_the_second_ask_are_flagged(runner, fault_stub, doc):
     kept = "[1] (en) On 11 May 2022, Morocco accueille the meeting.\n[2] (en) The Coalition has 84 members."
-    fault_stub([Reply(content=kept, task="translation"), Reply(content="[1] (en) Morocco accueille.", task="translation")])
+    fault_stub(
+        [Reply(content=kept, task="translation"), Reply(content="[1] (en) Morocco accueille.", task="translation")]
+    )
     assert brief(runner).exit_code == 0
     markdown = Path("doc.md").read_text(encoding="utf-8")
     assert "On 11 May 2022, Morocco accueille the meeting." in markdown  # the first, as good as the second

@@ -1,0 +1,45 @@
+"""The folder's HTML page: a row per brief, with filters and sortable columns.
+
+Its one script (index.js) is allowed by its hash, like the page's style (page.py); the rows
+come from the briefs' front matter (batch/reports.py), and every text in them is escaped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from summarise.brief import Review
+from summarise.render.page import asset, render_page
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    title: str
+    link: str  # relative to the index, URL-quoted
+    source: str
+    source_language: str
+    target_language: str
+    paragraphs: str
+    chunks: str
+    supported: int
+    flagged: int
+    failed_checks: int
+    status: str
+    review: str  # needs review | approved | rejected
+    reviewer: str = ""
+    reviewed_at: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class FailedRow:
+    name: str
+    reason: str
+
+
+def review_label(review: Review | None) -> str:
+    return review.decision if review else "needs review"
+
+
+def render_index_html(rows: list[IndexRow], failed: list[FailedRow]) -> str:
+    return render_page("index.html.j2", asset("index.js"), lang="en", title="Briefs", rows=rows, failed=failed)

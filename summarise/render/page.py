@@ -1,0 +1,92 @@
+"""What every HTML page a reviewer opens from disk shares: the templates, the escaping, the policy.
+
+Pages are built with Jinja2 with autoescape on: every text that came from a document or a
+model is escaped. Each page is one file that needs no server and loads nothing (no fonts,
+no scripts, no images). A Content-Security-Policy <meta> allows only the page's own inline
+style and script, each by its sha256 hash, so even markup that slipped past escaping could
+neither run nor fetch anything. The pages: one per brief (html.py), one for the folder
+(index_page.py).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from summarise import __version__
+from summarise.render.sanitise import plain_model_text
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+# Direction overrides would let text display in another order than it reads ("Trojan
+# Source"); other control characters have no business in a page either.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _printable(value: object) -> object:
+    """Applied to every {{ value }} of every template, before escaping."""
+    return _CONTROLS.sub("", value) if isinstance(value, str) and not isinstance(value, Markup) else value
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,  # every template here is HTML
+        finalize=_printable,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@lru_cache(maxsize=4)
+def asset(name: str) -> str:
+    return (TEMPLATES / name).read_text(encoding="utf-8")
+
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+def content_security_policy(style: str, script: str | None) -> str:
+    """Nothing may load; only this exact style (and script) may apply. frame-ancestors and
+    report-uri are ignored in a <meta>, so they are not pretended here."""
+    directives = [
+        "default-src 'none'",
+        f"style-src {_sha256(style)}",
+        f"script-src {_sha256(script)}" if script else "script-src 'none'",
+        "base-uri 'none'",
+        "form-action 'none'",
+    ]
+    return "; ".join(directives)
+
+
+def render_page(template: str, script: str | None, **values: Any) -> str:
+    """`template` filled in with `values`, under a policy that lets only its style (and `script`) apply."""
+    style = asset("page.css")
+    return (
+        _environment()
+        .get_template(template)
+        .render(
+            csp=content_security_policy(style, script),
+            style=Markup(style),  # our own file, hashed above
+            script=Markup(script) if script else "",
+            version=__version__,
+            **values,
+        )
+    )
+
+
+def model_words(text: str) -> str:
+    """The words the Markdown shows for model-written text (its markup, images, links, HTML and
+    terminal escapes dropped), unescaped: the template escapes them as HTML."""
+    return plain_model_text(text)
