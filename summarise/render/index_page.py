@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from summarise.brief import Review
 from summarise.render.page import asset, render_page
 
 
@@ -35,10 +34,6 @@ class IndexRow:
 class FailedRow:
     name: str
     reason: str
-
-
-def review_label(review: Review | None) -> str:
-    return review.decision if review else "needs review"
 
 
 def render_index_html(rows: list[IndexRow], failed: list[FailedRow]) -> str:
