@@ -96,6 +96,15 @@ def test_a_fact_citing_the_wrong_line_is_re_anchored_to_the_line_that_supports_i
     assert fact.note == "re-anchored: the model cited line 1"
 
 
+def test_a_fact_is_never_re_anchored_onto_a_line_another_fact_cites() -> None:
+    # Another fact cites line 2, so the fact citing line 1 is not moved onto it: flagged instead.
+    other = RawFact(2, "what", "The Coalition freed people from Daech.")
+    wrong = RawFact(1, "number", "The Coalition freed more than 7.7 million people.")
+    facts = _verify(other, wrong)
+    assert [f.sentence for f in facts] == [2, 1]
+    assert not facts[1].supported and not facts[1].note  # flagged where the model put it, not moved
+
+
 def test_a_fact_no_nearby_line_supports_stays_flagged() -> None:
     (fact,) = _verify(RawFact(1, "number", "The Coalition freed 9 million people in 2019."))
     assert fact.sentence == 1 and not fact.supported and not fact.note

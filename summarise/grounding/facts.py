@@ -34,11 +34,17 @@ def support(statement: str, target: Language, sentence: str, source_language: st
 
 
 def anchor(
-    document: Document, raw: RawFact, target: Language, translated: Mapping[int, str] | None = None
+    document: Document,
+    raw: RawFact,
+    target: Language,
+    translated: Mapping[int, str] | None = None,
+    taken: frozenset[int] = frozenset(),
 ) -> tuple[Sentence | None, str]:
     """The line that supports a fact: the cited one, unless a nearby line holds more of the
     fact's numbers and names (small models often cite the line before or after). Names are
-    looked for in the line's translation when there is one: the fact is in that language."""
+    looked for in the line's translation when there is one: the fact is in that language.
+    A fact is never moved onto a line of `taken` (another fact's): facts are asked at most
+    one per line, and two on one line after re-anchoring means one of them moved wrongly."""
     cited = document.sentence(raw.sentence)
     if cited is None:
         return None, ""
@@ -46,7 +52,11 @@ def anchor(
     holds_numbers = not missing_quantities(raw.statement, target.code, cited.text, document.language)
     if holds_numbers and names_found(raw.statement, lines.get(cited.number) or cited.text):
         return cited, ""  # the cited line has the fact's numbers and some of its names: trust it
-    nearby = [s for s in document.sentences if abs(s.number - raw.sentence) <= ANCHOR_WINDOW]
+    nearby = [
+        s
+        for s in document.sentences
+        if abs(s.number - raw.sentence) <= ANCHOR_WINDOW and (s.number == cited.number or s.number not in taken)
+    ]
     scores = {
         s.number: support(raw.statement, target, s.text, document.language)
         + names_found(raw.statement, lines.get(s.number, ""))
@@ -65,6 +75,7 @@ def verify_facts(
     it: with their qualifier against the source line, and what they count against its translation."""
     facts: list[Fact] = []
     seen: list[str] = []
+    taken = {raw.sentence for raw in raw_facts if raw.sentence}  # the lines the model cited, then where facts went
     for raw in raw_facts:
         key = normalise_text(raw.statement)
         if any(fuzz.ratio(key, other) >= 90 for other in seen):
@@ -74,8 +85,9 @@ def verify_facts(
         if raw.quote:
             evidence = raw.quote
         else:
-            sentence, note = anchor(document, raw, target, translated)
+            sentence, note = anchor(document, raw, target, translated, frozenset(taken - {raw.sentence}))
             evidence = sentence.text if sentence else ""
+            taken |= {sentence.number} if sentence else set()
         if not evidence:
             continue
         match = find_quote(evidence, document.text)
