@@ -15,10 +15,10 @@ from pathlib import Path
 from wordfreq import zipf_frequency
 
 from summarise.documents import split_sentences
+from summarise.tasks.summary import strip_citations
 
 KEYS = Path(__file__).with_name("quality_keys.toml")
 _WORD = re.compile(r"[^\W\d_]+")
-_CITATION = re.compile(r"\s*\[\d+(?:\s*[-–,]\s*\d+)*\]")
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ def load_keys(path: Path = KEYS) -> dict[str, list[Key]]:
 
 def plain(text: str) -> str:
     """The prose without `[n]` citations (they are for checking, not for reading)."""
-    return _CITATION.sub("", text).strip()
+    return strip_citations(text)
 
 
 def sentences_of(summary: str) -> list[str]:
