@@ -100,6 +100,8 @@ def cold_brief(mode: str, work: Path) -> tuple[float, dict[str, object], Calls, 
     calls = Calls()
     for line in result.stderr.splitlines():
         calls.add(line, only="translate")
+        if match := CALL.search(line):  # where the time goes, call by call
+            print(f"         {match['label'].strip()}: {match['completion']} tokens in {match['seconds']} s")
     brief = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
     engine_line = next((line for line in result.stderr.splitlines() if "engine" in line and "ready" in line), "")
     return seconds, brief, calls, engine_line.strip()
