@@ -104,3 +104,19 @@ def test_french_words_the_translation_kept_are_flagged_in_it_and_in_the_summary(
     left = by_name["No French words left in summary and facts"]
     assert not left.passed and left.detail == "summary sentence 1: partenaires"
     assert _checks("Morocco hosted the meeting [1].", [])["Every French word translated"].passed
+
+
+def test_no_word_list_check_is_shown_where_the_word_lists_cannot_tell() -> None:
+    # Japanese has no word list: no ✅ that would mean nothing.
+    japanese = parse_document("東京で会議が開かれた。参加者は八十四人だった。".encode(), "ja.txt")
+    translated = {1: "A meeting was held in Tokyo.", 2: "There were 84 participants."}
+    checks = cross_checks(
+        japanese,
+        ENGLISH,
+        summary=ground_summary("A meeting was held in Tokyo [1].", japanese, translated, ENGLISH),
+        summary_notes=[],
+        facts=[],
+        translation=list(translated.values()),
+        translated=translated,
+    )
+    assert not [check for check in checks if check.name.endswith("word translated")]

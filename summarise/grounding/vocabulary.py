@@ -24,13 +24,17 @@ def _code(language: str) -> str:
 
 
 @cache
-def _word_list(code: str) -> _WordList | None:
-    if code not in WORD_LIST_LANGUAGES:
-        return None
+def _word_list(code: str) -> _WordList:
     from spellchecker import SpellChecker  # ~0.3 s per language: only when a brief is checked
 
     checker: _WordList = SpellChecker(language=code, distance=1)
     return checker
+
+
+def word_lists_for(source_language: str, target_language: str) -> bool:
+    """Both languages have a word list, and they differ: untranslated_words can tell."""
+    source_code, target_code = _code(source_language), _code(target_language)
+    return source_code != target_code and {source_code, target_code} <= WORD_LIST_LANGUAGES
 
 
 def untranslated_words(text: str, source: str, source_language: str, target_language: str) -> list[str]:
@@ -38,10 +42,9 @@ def untranslated_words(text: str, source: str, source_language: str, target_lang
     that the source language's word list has and the target's lacks: "déraisonnable" or
     "un" left in an English line. Capitalised words are left alone (names, "Maroc" is the
     names check's), as are words both languages share ("coalition", "de")."""
-    source_code, target_code = _code(source_language), _code(target_language)
-    source_list, target_list = _word_list(source_code), _word_list(target_code)
-    if source_list is None or target_list is None or source_code == target_code:
+    if not word_lists_for(source_language, target_language):
         return []
+    source_list, target_list = _word_list(_code(source_language)), _word_list(_code(target_language))
     copied = {w.casefold() for w in _WORD.findall(source)}
     found = [
         word
