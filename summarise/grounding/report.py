@@ -54,6 +54,12 @@ def _translation_checks(document: Document, target: Language, translated: Mappin
     return checks
 
 
+def _length(summary: Sequence[SummarySentence], document: Document) -> str:
+    lines = len(document.sentences)
+    count = f"{len(summary)} sentence{'' if len(summary) == 1 else 's'}"
+    return count + (f" (the document has {lines} line{'' if lines == 1 else 's'})" if lines < 3 else "")
+
+
 def _left_in(text: str, source: str, translation: str, document: Document, target: Language) -> list[str]:
     """Source words in `text`: where the translation has its own word for them, or where the
     word lists say they are not target-language words (the translation kept them too)."""
@@ -133,7 +139,7 @@ def cross_checks(
     )
     results += _translation_checks(document, target, translated)
     results.append(
-        Check("Summary of 3 to 5 sentences", not summary_notes, "; ".join(summary_notes) or f"{len(summary)} sentences")
+        Check("Summary of 3 to 5 sentences", not summary_notes, "; ".join(summary_notes) or _length(summary, document))
     )
     flagged = [f"sentence {n}: " + "; ".join(s.problems) for n, s in enumerate(summary, start=1) if s.problems]
     results.append(

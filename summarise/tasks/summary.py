@@ -105,6 +105,8 @@ def held_to_length(context: TaskContext, messages: list[Message], label: str) ->
     """Ask, repair a runaway answer, retry once with the count named, then trim and flag."""
     language = context.target.code
     low, high = SENTENCES
+    if len(context.document.sentences) < low:  # a document of two lines needs no three-sentence summary
+        low = 1
     text, cut = _ask(context, messages, label)
     notes: list[str] = []
     count = len(summary_sentences(text, language))
@@ -118,7 +120,8 @@ def held_to_length(context: TaskContext, messages: list[Message], label: str) ->
             {"role": "assistant", "content": text},
             {
                 "role": "user",
-                "content": f"That summary has {count} sentences. Write it again in {low} to {high} sentences, "
+                "content": f"That summary has {count} sentence{'' if count == 1 else 's'}. "
+                f"Write it again in {low} to {high} sentences, "
                 "each ending with the line numbers it comes from in square brackets. Write only the summary.",
             },
         ]
@@ -131,7 +134,7 @@ def held_to_length(context: TaskContext, messages: list[Message], label: str) ->
             text = " ".join(summary_sentences(text, language)[:high])
             notes.append(f"trimmed from {count} to {high} sentences")
             count = high
-    if count < min(low, len(context.document.sentences)):  # a two-line document may have a two-sentence summary
+    if count < low:
         notes.append(f"only {count} sentence(s)")
     return Summary(text, notes)
 

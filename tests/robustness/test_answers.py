@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
-from stub_server import Reply
+from stub_server import Reply, task_of
 
 from summarise.cli import main
 from summarise.render import read_front_matter
@@ -195,3 +195,11 @@ def test_french_words_still_left_after_the_second_ask_are_flagged(runner, fault_
     markdown = Path("doc.md").read_text(encoding="utf-8")
     assert "On 11 May 2022, Morocco accueille the meeting." in markdown  # the first, as good as the second
     assert "⚠️ **Every French word translated:** line 1: accueille" in markdown
+
+
+def test_a_two_line_document_is_not_asked_again_for_a_third_summary_sentence(runner, fault_stub, doc):
+    stub = fault_stub([Reply(content="Morocco hosts the Coalition's meeting of 84 members [1, 2].", task="summary")])
+    assert brief(runner).exit_code == 0
+    assert [task_of(r.body) for r in stub.requests] == ["translation", "summary", "facts"]
+    markdown = Path("doc.md").read_text(encoding="utf-8")
+    assert "✅ **Summary of 3 to 5 sentences:** 1 sentence (the document has 2 lines)" in markdown

@@ -106,12 +106,14 @@ def test_empty_content_is_an_error_and_not_cached(runner, fault_stub, doc) -> No
 
 
 def test_a_looping_cut_off_summary_is_repaired_and_flagged_never_fatal(runner, fault_stub, doc) -> None:
+    Path("doc.txt").write_text(DOC + "\n\nElle a été créée en 2014.\n\nSon siège est à Washington.", encoding="utf-8")
     looping = "Morocco hosts the meeting [1]. " * 12 + "Morocco hosts the"
     stub = fault_stub([Reply(), Reply(content=looping, finish_reason="length")])
     assert brief(runner).exit_code == 0
-    # the runaway answer kept one sentence: one retry named the count, and its answer was used
+    # the runaway answer kept one sentence of a 4-line document: one retry named the count,
+    # and its answer was used
     assert stub.tasks() == ["translation", "summary", "summary", "facts"]
-    assert "That summary has 1 sentences" in stub.requests[2].task
+    assert "That summary has 1 sentence. Write it again in 3 to 5 sentences" in stub.requests[2].task
     markdown = Path("doc.md").read_text(encoding="utf-8")
     assert "**Summary of 3 to 5 sentences:** the model's summary ran on (cut off at the token cap)" in markdown
     assert "A stub summary of the document. It has a second sentence." in markdown  # citations kept out of prose
@@ -130,7 +132,7 @@ def test_cut_off_translation_is_completed_by_a_repair_call(runner, fault_stub, d
     assert repair.rsplit(">>>", 1)[0] == stub.requests[0].task.rsplit(">>>", 1)[0]
     assert asked_lines(repair.rsplit(">>>", 1)[1]) == {2}
     markdown = Path("doc.md").read_text(encoding="utf-8")
-    assert "(en) La Coalition compte 84 membres." in markdown
+    assert "(en) La Coalition w 84 w." in markdown  # the stub's mechanical translation of line 2
     # the cut-off answer was not cached: a new run asks for the translation again
     asked = len(stub.requests)
     assert brief(runner).exit_code == 0
