@@ -69,8 +69,8 @@ def test_a_folder_with_bad_files_gives_mirrored_briefs_a_report_and_an_index(cas
     result = runner.invoke(main, ["batch", "in", "--jobs", "1"])
 
     assert result.exit_code == 1, result.output  # some documents failed
-    # translation, summary, its length retry, facts: 4 calls x 2 good documents
-    assert requests_sent(cassette) == 8
+    # translation, summary, facts: 3 calls x 2 good documents (two lines each: no length retry)
+    assert requests_sent(cassette) == 6
     briefs = sorted(p.relative_to("outputs").as_posix() for p in Path("outputs").rglob("*.md"))
     assert briefs == ["index.md", "lyon.md", "sub/nantes.md"]  # mirrors in/, nothing for the bad ones
     for name, source in (("lyon.md", "in/lyon.txt"), ("sub/nantes.md", "in/sub/nantes.txt")):
@@ -104,9 +104,9 @@ def test_a_folder_with_bad_files_gives_mirrored_briefs_a_report_and_an_index(cas
     write(tmp_path / "in" / "empty.txt", LYON)
     retry = runner.invoke(main, ["batch", "in", "--jobs", "1", "--retry-failed"])
     assert retry.exit_code == 1, retry.output
-    assert requests_sent(cassette) == 8
+    assert requests_sent(cassette) == 6
     assert len(re.findall(r"^\[\d/3\] ", retry.stderr, re.MULTILINE)) == 3
-    assert "done 1" in retry.stdout and "failed 2" in retry.stdout and "4 cache hits" in retry.stdout
+    assert "done 1" in retry.stdout and "failed 2" in retry.stdout and "3 cache hits" in retry.stdout
     assert front(Path("outputs/empty.md"))["status"] == "complete"
     assert "](empty.md)" in Path("outputs/index.md").read_text(encoding="utf-8")
 
@@ -158,7 +158,7 @@ def test_an_interrupted_batch_resumes_without_redoing_finished_work(
 
     assert interrupted.exit_code == 130, interrupted.output
     assert "interrupted: run the same command again to resume" in interrupted.stdout
-    assert requests_sent(cassette) == 4 + 1
+    assert requests_sent(cassette) == 3 + 1
     lyon = Path("outputs/1-lyon.md")
     assert front(lyon)["status"] == "complete"
     finished = lyon.read_bytes()
@@ -171,10 +171,10 @@ def test_an_interrupted_batch_resumes_without_redoing_finished_work(
     assert resumed.exit_code == 0, resumed.output
     assert "1-lyon.txt: up to date" in resumed.stderr
     assert lyon.read_bytes() == finished
-    # Nantes: its one answered request came from the cache, only the other three were sent.
+    # Nantes: its one answered request came from the cache, only the other two were sent.
     assert front(Path("outputs/2-nantes.md"))["usage"]["cache_hits"] == 1
-    assert front(Path("outputs/2-nantes.md"))["usage"]["llm_calls"] == 3
-    assert requests_sent(cassette) == 4 + 1 + 3  # each recorded exchange played exactly once
+    assert front(Path("outputs/2-nantes.md"))["usage"]["llm_calls"] == 2
+    assert requests_sent(cassette) == 3 + 1 + 2  # each recorded exchange played exactly once
 
 
 # --- without any model ----------------------------------------------------------------
