@@ -60,7 +60,7 @@ def task_of(body: dict[str, Any]) -> str:
     return "translation" if "Task: translate" in text else "facts" if "key facts" in text else "summary"
 
 
-def _mechanical_translation(text: str) -> str:
+def mechanical_translation(text: str) -> str:
     """A line "translated": its names, numbers and punctuation kept, every lower-case word
     replaced, so no source-language word is left for summarise to re-ask (an echo would be)."""
     return re.sub(r"[^\W\d_]+", lambda m: "w" if m.group().islower() else m.group(), text)
@@ -73,7 +73,7 @@ def mechanical_answer(body: dict[str, Any]) -> str:
         document, tail = task.split("\n\n<<<", 1)[1].rsplit(">>>", 1)
         wanted = asked_lines(tail)
         lines = re.findall(r"^\[(\d+)\] (.*)$", document, re.MULTILINE)
-        return "\n".join(f"[{n}] (en) {_mechanical_translation(text)}" for n, text in lines if int(n) in wanted)
+        return "\n".join(f"[{n}] (en) {mechanical_translation(text)}" for n, text in lines if int(n) in wanted)
     if '"facts"' in task:
         first = re.search(r"^\[(\d+)\]", task, re.MULTILINE)
         line = int(first.group(1)) if first else 1

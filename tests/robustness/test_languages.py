@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from stub_server import mechanical_translation
 
 from summarise.cli import main
 from summarise.render import read_front_matter
@@ -46,7 +47,7 @@ def test_a_mixed_document_is_translated_and_the_mix_recorded(runner, fault_stub,
     assert set(front["source_languages"]) == {"en", "fr"}
     assert abs(sum(front["source_languages"].values()) - 1) < 0.02
     markdown = Path("doc.md").read_text(encoding="utf-8")
-    assert f"(en) {FRENCH[0]}" in markdown  # the stub's "translation" of the French line
+    assert f"(en) {mechanical_translation(FRENCH[0])}" in markdown  # the stub's "translation" of the French line
 
 
 def test_a_document_wholly_in_the_target_language_is_not_translated(runner, fault_stub) -> None:
@@ -73,7 +74,8 @@ def test_a_line_left_in_another_language_fails_the_translation_check(runner, fau
 
     text = "\n\n".join([ENGLISH[0], FRENCH[0]])
     copied = f"[1] {ENGLISH[0]}\n[2] {FRENCH[0]}"  # a model that "translates" by copying
-    fault_stub([Reply(), Reply(), Reply(content=copied)])
+    # It copies the French line again when asked once more for it.
+    fault_stub([Reply(content=copied, task="translation"), Reply(content=f"[2] {FRENCH[0]}", task="translation")])
     brief(runner, text)
     markdown = Path("doc.md").read_text(encoding="utf-8")
     assert "⚠️ **Translation complete:** 2 of 2 paragraphs; 1 paragraph(s) not in English" in markdown
