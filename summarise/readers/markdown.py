@@ -12,7 +12,8 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from summarise.documents import Document, clean_text, decode
+from summarise.decoding import decode
+from summarise.documents import Document, clean_text
 from summarise.errors import InputError
 from summarise.readers.base import Block, Extracted, build_document
 
