@@ -74,6 +74,13 @@ def leftover_words(text: str, source: str, reference: str, source_language: str 
     return found
 
 
+def not_in(words: list[str], text: str) -> list[str]:
+    """The words `text` does not have (accents and case aside): leftovers in summary and facts
+    that the brief's own translation rendered, so the model could have used its English form."""
+    present = {_fold(w) for w in _WORD.findall(text)}
+    return [word for word in words if _fold(word) not in present]
+
+
 def shared_lines(lines: list[int]) -> dict[int, int]:
     """Lines cited by more than one fact, with how many facts cite them."""
     return {line: n for line, n in Counter(lines).items() if n > 1}

@@ -16,6 +16,7 @@ TEMPLATE_NAMES = (
     "translation",
     "translation_repair",
     "translation_words",
+    "from_translation",
     "facts",
     "facts_quote",
 )

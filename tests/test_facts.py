@@ -125,3 +125,16 @@ def test_facts_are_asked_per_group_of_lines_with_room_for_one_per_line() -> None
     (short,) = plan_chunks(parse_document(b"Une phrase.\n\nUne autre.", "b.txt"), 10_000)
     assert [(g.first, g.last, g.max_facts) for g in line_groups(short)] == [(1, 2, 2)]
     assert len(line_groups(chunk, "quote")) == 1
+
+
+def test_line_facts_are_one_string_each_and_out_of_range_lines_are_dropped() -> None:
+    # "[n] fact" strings cost a third of the tokens of objects; the old object form still reads.
+    answer = '{"facts": ["[2] The coalition has 84 members.", "[9] Out of range.", "(3) Founded in 2014."]}'
+    assert parse_facts(answer, 1, 3) == [
+        RawFact(2, "", "The coalition has 84 members."),
+        RawFact(3, "", "Founded in 2014."),
+    ]
+    cut = '{"facts": ["[1] Morocco hosts the meeting.", "[2] The coal'
+    assert parse_facts(cut, 1, 3, partial=True) == [RawFact(1, "", "Morocco hosts the meeting.")]
+    with pytest.raises(FactsUnreadable):
+        parse_facts('{"facts": ["no line number here"]}', 1, 3)
