@@ -132,7 +132,7 @@ def translations(mode: str, documents: list[Path]) -> tuple[dict[str, str], Call
         context = TaskContext(llm, prompts, document, options, UsageMeter())
         translated: dict[int, str] = {}
         for chunk in chunks:
-            translated |= translate_chunk(context, chunk_prefix(context, chunk), chunk).lines
+            translated |= translate_chunk(context, chunk_prefix(context, chunk), chunk)
         texts[path.name] = "\n\n".join(assemble_paragraphs(document.sentences, translated))
     stop_shared_engine()
     return texts, calls

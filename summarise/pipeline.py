@@ -40,9 +40,7 @@ from summarise.usage import UsageMeter
 
 @lru_cache(maxsize=8)  # the same for every document of a run; rendering and counting it cost ~0.5 ms
 def prompt_overhead(prompts: Prompts, target: Language) -> int:
-    """Tokens of everything but the document and its translation: system, fence, the longest
-    task, and (summary and facts continue the translation's conversation) the note that
-    follows the translation and a summary's answer."""
+    """Tokens of everything but the document: system, fence, and the longest task."""
     values = {"target_language": target.name, "source_language": "English", "first": 1, "last": 9999, "total": 9999}
     fixed = prompts.render("system", **values) + prompts.render(
         "document", **values, fence="DOC-" + "0" * 16, document=""
@@ -51,8 +49,7 @@ def prompt_overhead(prompts: Prompts, target: Language) -> int:
         prompts.render(name, **values, max_facts=8, fact_key="fact_in_English")
         for name in ("summary", "translation", "facts")
     ]
-    after_translation = count_tokens(prompts.render("from_translation", **values)) + SUMMARY_MAX_TOKENS
-    return count_tokens(fixed) + max(count_tokens(task) for task in tasks) + after_translation + 32
+    return count_tokens(fixed) + max(count_tokens(task) for task in tasks) + 32
 
 
 def plan(document: Document, llm: LLM, prompts: Prompts, options: BriefOptions) -> tuple[Document, list[Chunk]]:

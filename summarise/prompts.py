@@ -16,7 +16,6 @@ TEMPLATE_NAMES = (
     "translation",
     "translation_repair",
     "translation_words",
-    "from_translation",
     "facts",
     "facts_quote",
 )

@@ -54,16 +54,9 @@ def asked_lines(tail: str) -> set[int]:
     return numbers
 
 
-def last_task(body: dict[str, Any]) -> str:
-    """The last user message that sets a task: summary and facts continue the translation's
-    conversation, and a repair or length retry follows its task's first answer."""
-    asked = [str(m["content"]) for m in body.get("messages", []) if m.get("role") == "user"]
-    return next((text for text in reversed(asked) if "Task: " in text), asked[-1] if asked else "")
-
-
 def task_of(body: dict[str, Any]) -> str:
     """Which task a request is for: summary, facts or translation (a repair counts as its task)."""
-    text = last_task(body)
+    text = " ".join(str(m["content"]) for m in body.get("messages", []))
     return "translation" if "Task: translate" in text else "facts" if "key facts" in text else "summary"
 
 
@@ -75,21 +68,18 @@ def mechanical_translation(text: str) -> str:
 
 def mechanical_answer(body: dict[str, Any]) -> str:
     """Translate the numbered lines asked for mechanically; one fact; a fixed summary."""
-    task = last_task(body)
+    task = body["messages"][-1]["content"]
     if "Task: translate" in task:
-        fenced = next(str(m["content"]) for m in body["messages"] if "\n\n<<<" in str(m["content"]))
-        document = fenced.split("\n\n<<<", 1)[1].rsplit(">>>", 1)[0]
-        wanted = asked_lines(task.rsplit(">>>", 1)[-1])
+        document, tail = task.split("\n\n<<<", 1)[1].rsplit(">>>", 1)
+        wanted = asked_lines(tail)
         lines = re.findall(r"^\[(\d+)\] (.*)$", document, re.MULTILINE)
         return "\n".join(f"[{n}] (en) {mechanical_translation(text)}" for n, text in lines if int(n) in wanted)
-    if "key facts" in task:
-        first = re.search(r"lines \[(\d+)\]", task) or re.search(r"^\[(\d+)\]", task, re.MULTILINE)
+    if '"facts"' in task:
+        first = re.search(r"^\[(\d+)\]", task, re.MULTILINE)
         line = int(first.group(1)) if first else 1
-        if '{"quote"' in task:
-            return json.dumps(
-                {"facts": [{"line": line, "fact_in_English": "The text has a first line.", "category": "other"}]}
-            )
-        return json.dumps({"facts": [f"[{line}] The text has a first line."]})
+        return json.dumps(
+            {"facts": [{"line": line, "fact_in_English": "The text has a first line.", "category": "other"}]}
+        )
     # Three sentences that cite line 1: the length summarise asks for, so no retry.
     return "A stub summary of the document [1]. It has a second sentence [1]. And a third one [1]."
 

@@ -127,14 +127,13 @@ def test_facts_are_asked_per_group_of_lines_with_room_for_one_per_line() -> None
     assert len(line_groups(chunk, "quote")) == 1
 
 
-def test_line_facts_are_one_string_each_and_out_of_range_lines_are_dropped() -> None:
-    # "[n] fact" strings cost a third of the tokens of objects; the old object form still reads.
-    answer = '{"facts": ["[2] The coalition has 84 members.", "[9] Out of range.", "(3) Founded in 2014."]}'
-    assert parse_facts(answer, 1, 3) == [
-        RawFact(2, "", "The coalition has 84 members."),
-        RawFact(3, "", "Founded in 2014."),
-    ]
-    cut = '{"facts": ["[1] Morocco hosts the meeting.", "[2] The coal'
-    assert parse_facts(cut, 1, 3, partial=True) == [RawFact(1, "", "Morocco hosts the meeting.")]
-    with pytest.raises(FactsUnreadable):
-        parse_facts('{"facts": ["no line number here"]}', 1, 3)
+def test_a_fact_stays_on_its_line_when_the_same_words_come_earlier() -> None:
+    # Line 3 repeats line 1 word for word: its fact is the line-3 fact, not a second one on line 1.
+    document = parse_document(
+        "Le pont ouvrira en 2025.\n\nIl coûtera 80 millions d’euros.\n\nLe pont ouvrira en 2025.".encode(), "a.txt"
+    )
+    first = RawFact(1, "when", "The bridge will open in 2025.")
+    again = RawFact(3, "when", "The article ends by saying that the bridge opens in 2025.")
+    facts = verify_facts(document, [first, again], ENGLISH)
+    assert [(f.sentence, f.paragraph) for f in facts] == [(1, 1), (3, 3)]
+    assert all(f.supported for f in facts)

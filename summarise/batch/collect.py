@@ -31,7 +31,7 @@ from summarise.tasks.common import TaskContext, chunk_prefix
 from summarise.tasks.facts import extract_group, line_groups
 from summarise.tasks.layout import tasks_prefix, translates, translates_first
 from summarise.tasks.summary import Summary, combine_summaries, summarise_chunk
-from summarise.tasks.translation import Translation, translate_chunk
+from summarise.tasks.translation import translate_chunk
 from summarise.usage import UsageMeter
 
 CHAT_URL = "/v1/chat/completions"
@@ -125,13 +125,13 @@ def collect_ready(document: Document, llm: CollectingLLM, prompts: Prompts, opti
     summaries: list[Summary | None] = []
     for chunk in chunks:
         prefix = chunk_prefix(context, chunk)
-        translation: Translation | None = None
-        if translates_first(context):  # summary and facts continue the translation: it comes first
-            translation = _attempt(partial(translate_chunk, context, prefix, chunk), misses)
-            if translation is None:
+        translated: dict[int, str] | None = {}
+        if translates_first(context):  # summary and facts are asked on the translation: it comes first
+            translated = _attempt(partial(translate_chunk, context, prefix, chunk), misses)
+            if translated is None:
                 summaries.append(None)
                 continue
-        shared = tasks_prefix(context, prefix, translation)
+        shared = tasks_prefix(context, prefix, chunk, translated or {})
         summaries.append(_attempt(partial(summarise_chunk, context, shared, chunk), misses))
         for lines in line_groups(chunk, options.facts_method):  # each group's call is ready on its own
             _attempt(partial(extract_group, context, shared, chunk, lines), misses)

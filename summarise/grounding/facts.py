@@ -11,7 +11,7 @@ from summarise.documents import Document, Sentence
 from summarise.grounding.claims import qualifier_problems, unit_problems
 from summarise.grounding.names import extract_names, missing_names
 from summarise.grounding.quantities import extract_quantities, missing_quantities
-from summarise.grounding.quotes import find_quote, normalise_text
+from summarise.grounding.quotes import QuoteMatch, find_quote, normalise_text
 from summarise.languages import Language
 from summarise.tasks.facts import RawFact
 
@@ -84,14 +84,18 @@ def verify_facts(
         note = ""
         if raw.quote:
             evidence = raw.quote
+            match = find_quote(evidence, document.text)
+            located = document.sentence_at(match.start) if match.start >= 0 else None
         else:
-            sentence, note = anchor(document, raw, target, translated, frozenset(taken - {raw.sentence}))
-            evidence = sentence.text if sentence else ""
-            taken |= {sentence.number} if sentence else set()
+            # The evidence is the line itself: never searched for in the text, where the same
+            # words may come earlier (a repeated sentence, or one inside a longer line) and
+            # would put the fact on another fact's line.
+            located, note = anchor(document, raw, target, translated, frozenset(taken - {raw.sentence}))
+            evidence = located.text if located else ""
+            match = QuoteMatch("exact", 100.0, 0, 0)
+            taken |= {located.number} if located else set()
         if not evidence:
             continue
-        match = find_quote(evidence, document.text)
-        located = document.sentence_at(match.start) if match.start >= 0 else None
         if match.kind != "exact" and match.start >= 0:
             evidence = document.text[match.start : match.end]  # show what the source really says
         problems: tuple[str, ...] = ("the quote is not in the source",) if match.kind == "absent" else ()

@@ -74,9 +74,6 @@ def chunk_prefix(context: TaskContext, chunk: Chunk, language: str | None = None
 
 
 def with_task(prefix: list[Message], task: str) -> list[Message]:
-    """The task goes last, after the document, so the prefix is shared (and cached) across
-    tasks; after an answer (a conversation goes on), as a new user message."""
+    """The task goes last, after the document, so the prefix is shared (and cached) across tasks."""
     *head, last = prefix
-    if last["role"] == "assistant":
-        return [*prefix, {"role": "user", "content": task}]
     return [*head, {"role": last["role"], "content": f"{last['content']}\n\n{task}"}]

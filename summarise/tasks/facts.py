@@ -47,34 +47,32 @@ def fact_key(target_language: str) -> str:
 def facts_schema(
     first: int, last: int, key: str, method: str = "line", max_facts: int = MAX_FACTS_PER_CHUNK
 ) -> dict[str, Any]:
-    """With "line", each fact is one string, "[n] The fact.": a third of the tokens of an
-    object per fact (the model pretty-prints JSON, and every key and indent is paid for at
-    ~10 tokens/s). The line range and the count are checked in code (parse_facts)."""
-    if method == "line":
-        item: dict[str, Any] = {"type": "string", "pattern": LINE_FACT_PATTERN}
-    else:
-        item = {
-            "type": "object",
-            "properties": {
-                "quote": {"type": "string", "minLength": 1},
-                key: {"type": "string", "minLength": 1},
-                "category": {"type": "string", "enum": list(CATEGORIES)},
-            },
-            "required": ["quote", key, "category"],
-            "additionalProperties": False,
-        }
+    evidence: dict[str, Any] = (
+        {"line": {"type": "integer", "minimum": first, "maximum": last}}
+        if method == "line"
+        else {"quote": {"type": "string", "minLength": 1}}
+    )
     return {
         "type": "object",
-        "properties": {"facts": {"type": "array", "maxItems": max_facts, "items": item}},
+        "properties": {
+            "facts": {
+                "type": "array",
+                "maxItems": max_facts,
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        **evidence,
+                        key: {"type": "string", "minLength": 1},
+                        "category": {"type": "string", "enum": list(CATEGORIES)},
+                    },
+                    "required": [*evidence, key, "category"],
+                    "additionalProperties": False,
+                },
+            }
+        },
         "required": ["facts"],
         "additionalProperties": False,
     }
-
-
-# "[3] The fact." as a JSON string: a line number, then text without a quote mark or a
-# backslash (llama.cpp turns the pattern into a grammar; a '"' there would end the string).
-LINE_FACT_PATTERN = r'^\[[0-9]{1,5}\] [^"\\]+$'
-_LINE_FACT = re.compile(r"^\s*[\[(]?(\d+)[\])]?[.:]?\s+(\S.*)$", re.DOTALL)
 
 
 def parse_facts(text: str, first: int, last: int, partial: bool = False) -> list[RawFact]:
@@ -96,14 +94,10 @@ def parse_facts(text: str, first: int, last: int, partial: bool = False) -> list
     items = data.get("facts") if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise FactsUnreadable('no "facts" list')
-    if items and not any(isinstance(item, dict) or _LINE_FACT.match(str(item)) for item in items):
-        raise FactsUnreadable("no facts in the list")  # prose with a "[1]" in it
+    if items and not any(isinstance(item, dict) for item in items):  # prose with a "[1]" in it
+        raise FactsUnreadable("no fact objects in the list")
     facts: list[RawFact] = []
     for item in items:
-        if isinstance(item, str) and (cited := _LINE_FACT.match(item)):
-            if first <= int(cited.group(1)) <= last:
-                facts.append(RawFact(int(cited.group(1)), "", cited.group(2).strip()))
-            continue
         if not isinstance(item, dict):
             continue
         statement = next((str(v).strip() for k, v in item.items() if k.startswith("fact") and v), "")

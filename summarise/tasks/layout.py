@@ -4,8 +4,8 @@
   line-numbered translation. A small model does better in one language than across two:
   fewer source words left in English text, and the facts' names and numbers are already
   in the target language. Line numbers are the source's, so evidence still maps to the
-  source line. Summary and facts continue the translation's conversation (told to work
-  from the translation), so the server reads nothing twice: only their tasks are new.
+  source line. Summary and facts share the translation's prefix; reading the
+  translation once more is the price.
 - "source": the three tasks on the source chunk, one shared prefix. Cheapest in prompt
   tokens; the right choice for a strong endpoint that works across languages.
 bench/quality.py measures the two side by side (docs/quality.md).
@@ -13,7 +13,7 @@ bench/quality.py measures the two side by side (docs/quality.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from summarise.chunking import Chunk
 from summarise.config import Layout
@@ -23,7 +23,7 @@ from summarise.llm import Message
 from summarise.tasks.common import TaskContext, chunk_prefix
 from summarise.tasks.facts import RawFact, extract_facts
 from summarise.tasks.summary import Summary, summarise_chunk
-from summarise.tasks.translation import Translation, translate_chunk
+from summarise.tasks.translation import UNTRANSLATED_MARK, translate_chunk
 
 
 @dataclass
@@ -45,28 +45,35 @@ def translates_first(context: TaskContext) -> bool:
     return translates(context.document, context.target) and context.options.layout == Layout.TRANSLATION
 
 
-def tasks_prefix(context: TaskContext, prefix: list[Message], translation: Translation | None) -> list[Message]:
-    """The prefix summary and facts are asked on: the source's, or (translate first) the
-    translation's conversation, told to work from the translation. If the model gave no
-    usable translation, the source's."""
-    if translation is None or not translates_first(context) or translation.conversation[-1]["role"] != "assistant":
-        return prefix
-    note = context.prompts.render("from_translation", **context.template_values())
-    return [*translation.conversation, {"role": "user", "content": note}]
+def translation_prefix(context: TaskContext, chunk: Chunk, translated: dict[int, str]) -> list[Message]:
+    """The chunk's prefix with its translation as the document: same line numbers, same
+    layout. A line left untranslated stays in the source language."""
+    lines = tuple(
+        replace(s, text=translated.get(s.number, "").replace(UNTRANSLATED_MARK, "").strip() or s.text)
+        for s in chunk.sentences
+    )
+    return chunk_prefix(context, replace(chunk, sentences=lines), language=context.target.name)
+
+
+def tasks_prefix(
+    context: TaskContext, prefix: list[Message], chunk: Chunk, translated: dict[int, str]
+) -> list[Message]:
+    """The prefix summary and facts are asked on: the source's, or (translate first) the translation's."""
+    return translation_prefix(context, chunk, translated) if translates_first(context) else prefix
 
 
 def brief_chunk(context: TaskContext, chunk: Chunk) -> ChunkResult:
     """The three tasks on one chunk, in turn; the tasks that share a prefix are asked one
     after another, so the server prefills it once."""
     prefix = chunk_prefix(context, chunk)
-    translation: Translation | None = None
+    translated: dict[int, str] = {}
     if not translates(context.document, context.target):
-        translation = Translation({s.number: s.text for s in chunk.sentences}, prefix)
+        translated = {s.number: s.text for s in chunk.sentences}
     elif translates_first(context):
-        translation = translate_chunk(context, prefix, chunk)
-    shared = tasks_prefix(context, prefix, translation)
+        translated = translate_chunk(context, prefix, chunk)
+    shared = tasks_prefix(context, prefix, chunk, translated)
     summary = summarise_chunk(context, shared, chunk)
     facts, problems = extract_facts(context, shared, chunk)
-    if translation is None:
-        translation = translate_chunk(context, prefix, chunk)
-    return ChunkResult(summary, facts, translation.lines, problems)
+    if not translated:
+        translated = translate_chunk(context, prefix, chunk)
+    return ChunkResult(summary, facts, translated, problems)

@@ -11,7 +11,6 @@ its better version and is flagged in the brief's checks.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from summarise.chunking import TRANSLATION_EXPANSION, Chunk, count_tokens
 from summarise.documents import Sentence
@@ -57,19 +56,9 @@ def line_ranges(numbers: list[int]) -> str:
     return ", ".join(f"[{a}]" if a == b else f"[{a}] to [{b}]" for a, b in spans)
 
 
-@dataclass(frozen=True)
-class Translation:
-    lines: dict[int, str]
-    # The calls as asked and answered, ending with the model's last answer (or with the
-    # document when no answer was usable): summary and facts continue it, so the server
-    # reuses everything it has already read and written instead of reading the translation anew.
-    conversation: list[Message]
-
-
 def _ask(
-    context: TaskContext, messages: list[Message], wanted: tuple[Sentence, ...], source_tokens: int, label: str
-) -> tuple[dict[int, str], str]:
-    """The numbered lines of the answer, and the answer ("" when it was unusable)."""
+    context: TaskContext, prefix: list[Message], task: str, wanted: tuple[Sentence, ...], source_tokens: int, label: str
+) -> dict[int, str]:
     numbers = {s.number for s in wanted}
 
     def numbered(text: str) -> None:  # an answer with none of the lines asked for is unusable (not cached)
@@ -78,7 +67,7 @@ def _ask(
 
     try:
         completion = context.llm.complete(
-            messages,
+            with_task(prefix, task),
             usage=context.usage,
             label=label,
             max_tokens=translation_budget(source_tokens),
@@ -86,24 +75,17 @@ def _ask(
             validate=numbered,
         )
     except UnusableAnswer:
-        return {}, ""  # every line is missing: asked again, then marked untranslated
+        return {}  # every line is missing: asked again, then marked untranslated
     lines, dropped = parse_numbered_lines(completion.text, numbers)
     if dropped:
         context.llm.log(f"dropped    {label}: {len(dropped)} unnumbered line(s): " + " | ".join(dropped)[:300])
-    return lines, completion.text
+    return lines
 
 
-def _answered(messages: list[Message], answer: str, before: list[Message]) -> list[Message]:
-    """The conversation after a call: its messages and the answer, or `before` if it had none."""
-    return [*messages, {"role": "assistant", "content": answer}] if answer else before
-
-
-def translate_chunk(context: TaskContext, prefix: list[Message], chunk: Chunk) -> Translation:
+def translate_chunk(context: TaskContext, prefix: list[Message], chunk: Chunk) -> dict[int, str]:
     values = context.template_values()
     task = context.prompts.render("translation", **values, first=chunk.first, last=chunk.last)
-    messages = with_task(prefix, task)
-    translated, answer = _ask(context, messages, chunk.sentences, chunk.tokens, f"translate chunk {chunk.index}")
-    conversation = _answered(messages, answer, prefix)
+    translated = _ask(context, prefix, task, chunk.sentences, chunk.tokens, f"translate chunk {chunk.index}")
 
     def kept_words(sentence: Sentence, text: str) -> list[str]:
         return untranslated_words(text, sentence.text, context.document.language, context.target.code)
@@ -115,16 +97,14 @@ def translate_chunk(context: TaskContext, prefix: list[Message], chunk: Chunk) -
     }
     again = tuple(s for s in chunk.sentences if s.number not in translated or s.number in kept)
     if again:
-        # Ask again for just those lines, after the first answer: the server still holds
-        # it, so only this short task is new.
+        # Ask again for just those lines, after the same document: the server still holds
+        # its prefill, so only this short task is new.
         repair = context.prompts.render("translation_repair", **values, lines=line_ranges([s.number for s in again]))
         if kept:
             listed = ", ".join(dict.fromkeys(w for ws in kept.values() for w in ws))
             repair += "\n" + context.prompts.render("translation_words", **values, words=listed)
         tokens = sum(count_tokens(s.text) for s in again)
-        messages = with_task(conversation, repair)
-        answers, answer = _ask(context, messages, again, tokens, f"translate chunk {chunk.index} (repair)")
-        conversation = _answered(messages, answer, conversation)
+        answers = _ask(context, prefix, repair, again, tokens, f"translate chunk {chunk.index} (repair)")
         for sentence in again:  # a re-translated line replaces the first only if it is better
             text = answers.get(sentence.number)
             if text and (
@@ -136,7 +116,7 @@ def translate_chunk(context: TaskContext, prefix: list[Message], chunk: Chunk) -
         context.usage.problem(f"translation: line(s) {line_ranges(untranslated)} left untranslated")
     for sentence in chunk.sentences:
         translated.setdefault(sentence.number, f"{UNTRANSLATED_MARK} {sentence.text}")
-    return Translation(translated, conversation)
+    return translated
 
 
 def assemble_paragraphs(sentences: tuple[Sentence, ...], translated: dict[int, str]) -> list[str]:

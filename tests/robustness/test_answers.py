@@ -81,7 +81,7 @@ def test_an_api_key_echoed_in_answers_reaches_no_brief_cache_or_log(runner, faul
     [
         (["Here are the facts: none.", "Still no JSON."], "facts"),
         (["Sure! Here it is.", "Done."], "translation"),
-        (['{"facts": ["[1] The coalition', '{"facts": [{"line": 1, "categ'], "facts"),
+        (['{"facts": [{"line": 1, "fact_in_English": "x", "categ'], "facts"),
     ],
     ids=["facts-not-json", "translation-without-numbered-lines", "facts-broken-json"],
 )

@@ -127,11 +127,10 @@ def test_cut_off_translation_is_completed_by_a_repair_call(runner, fault_stub, d
     stub = fault_stub([Reply(content="[1] (en) On 11 May 2022, Morocco hosts", finish_reason="length")])
     assert brief(runner).exit_code == 0
     assert stub.tasks() == ["translation", "translation", "summary", "facts"]
-    first, repair = stub.requests[0].body["messages"], stub.requests[1].body["messages"]
-    # the conversation goes on after the cut-off answer (the server reuses all it has read
-    # and written), with a task naming only the missing line
-    assert repair[: len(first)] == first and repair[len(first)]["role"] == "assistant"
-    assert asked_lines(stub.requests[1].task) == {2}
+    repair = stub.requests[1].task
+    # the same document as before (its prefill is reused), then a task naming only the missing line
+    assert repair.rsplit(">>>", 1)[0] == stub.requests[0].task.rsplit(">>>", 1)[0]
+    assert asked_lines(repair.rsplit(">>>", 1)[1]) == {2}
     markdown = Path("doc.md").read_text(encoding="utf-8")
     assert "(en) La Coalition w 84 w." in markdown  # the stub's mechanical translation of line 2
     # the cut-off answer was not cached: a new run asks for the translation again
@@ -158,17 +157,3 @@ def test_endpoint_without_json_schema_falls_back_to_json_mode(runner, fault_stub
     formats = [r.body.get("response_format", {}).get("type") for r in stub.requests]
     assert formats[2:4] == ["json_schema", "json_object"]
     assert "The text has a first line." in Path("doc.md").read_text(encoding="utf-8")
-
-
-def test_summary_and_facts_continue_the_translation_so_nothing_is_read_twice(runner, fault_stub, doc) -> None:
-    stub = fault_stub()
-    assert brief(runner).exit_code == 0
-    assert stub.tasks() == ["translation", "summary", "facts"]
-    translation, *tasks = (request.body["messages"] for request in stub.requests)
-    answer = {"role": "assistant", "content": "[1] (en) Le 11 w 2022, w Maroc w w w.\n[2] (en) La Coalition w 84 w."}
-    for messages in tasks:
-        # the translation request and its answer, word for word (the server's cache holds
-        # them), then one new message: the task, told to work from the translation
-        assert messages[: len(translation) + 1] == [*translation, answer]
-        (task,) = messages[len(translation) + 1 :]
-        assert task["role"] == "user" and task["content"].startswith("Above is your English translation")
