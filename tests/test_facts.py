@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from summarise.chunking import plan_chunks
 from summarise.documents import parse_document
 from summarise.grounding.facts import verify_facts
 from summarise.languages import Language
-from summarise.tasks.facts import FactsUnreadable, RawFact, line_groups, parse_facts
+from summarise.tasks.facts import FactsUnreadable, RawFact, facts_schema, line_groups, parse_facts
 
 SOURCE = (
     "Le 11 mai 2022, le Maroc accueille la réunion de la Coalition.\n\n"
@@ -137,3 +139,21 @@ def test_a_fact_stays_on_its_line_when_the_same_words_come_earlier() -> None:
     facts = verify_facts(document, [first, again], ENGLISH)
     assert [(f.sentence, f.paragraph) for f in facts] == [(1, 1), (3, 3)]
     assert all(f.supported for f in facts)
+
+
+def test_line_facts_are_one_string_each_and_out_of_range_lines_are_dropped() -> None:
+    # "[n] fact" strings cost a third of the tokens of objects; the old object form still reads.
+    answer = '{"facts": ["[2] The coalition has 84 members.", "[9] Out of range.", "(3) Founded in 2014."]}'
+    assert parse_facts(answer, 1, 3) == [
+        RawFact(2, "", "The coalition has 84 members."),
+        RawFact(3, "", "Founded in 2014."),
+    ]
+    cut = '{"facts": ["[1] Morocco hosts the meeting.", "[2] The coal'
+    assert parse_facts(cut, 1, 3, partial=True) == [RawFact(1, "", "Morocco hosts the meeting.")]
+    with pytest.raises(FactsUnreadable):
+        parse_facts('{"facts": ["no line number here"]}', 1, 3)
+    # The schema keeps the model to the group's lines (llama.cpp makes the pattern a grammar).
+    pattern = facts_schema(7, 9, "fact_in_English")["properties"]["facts"]["items"]["pattern"]
+    assert re.fullmatch(pattern, "[8] The coalition was founded in 2014.")
+    assert not re.fullmatch(pattern, "[6] A line of another group.")
+    assert not re.fullmatch(pattern, '[7] A "quoted" word would end the JSON string.')
