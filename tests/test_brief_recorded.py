@@ -71,10 +71,10 @@ def test_brief_of_a_french_press_release(cassette, runner) -> None:
     # to 120 words and the cap is 300 tokens): no retry, nothing trimmed.
     checks = section(markdown, "Checks")
     assert "✅ **Summary of 3 to 5 sentences:** 5 sentences" in checks
-    # The second group of lines (7-11) gave a fact from line 4 ("for the first time in
-    # Africa") citing line 7; line 4 already has its fact, so it is not moved there, and
-    # the names check flags it against the translation of line 7.
-    assert "⚠️ **Names in the facts found in the translation of their line:** fact 5: Marrakech" in checks
+    # Each fact on a line of its own (a "[n] fact" string, n kept to its group of lines),
+    # its names found in the translation of that line.
+    assert len({fact["sentence"] for fact in data["facts"]}) == len(data["facts"]) == 7
+    assert "✅ **Names in the facts found in the translation of their line:**" in checks
     assert len(data["summary_sentences"]) == 5 and front["status"] == "complete"
     # Its translation dropped the "11" of "le 11 mai à Marrakech": the Checks section flags it.
     assert "11" in source.paragraphs()[3][0].text and "11" not in translation[3]
