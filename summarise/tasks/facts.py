@@ -49,7 +49,8 @@ def facts_schema(
 ) -> dict[str, Any]:
     """With "line", each fact is one string, "[n] The fact.": a third of the tokens of an
     object per fact (the model pretty-prints JSON, and every key and indent is paid for at
-    ~10 tokens/s). The line range and the count are checked in code (parse_facts)."""
+    ~10 tokens/s). The pattern keeps each to the group's lines; parse_facts checks again,
+    for endpoints that ignore schemas."""
     if method == "line":
         item: dict[str, Any] = {"type": "string", "pattern": line_fact_pattern(first, last)}
     else:
