@@ -8,9 +8,11 @@ import pytest
 
 from summarise.chunking import plan_chunks
 from summarise.documents import parse_document
+from summarise.errors import FactsUnreadable
 from summarise.grounding.facts import verify_facts
 from summarise.languages import Language
-from summarise.tasks.facts import FactsUnreadable, RawFact, facts_schema, line_groups, parse_facts
+from summarise.tasks.fact_answers import RawFact, facts_schema, parse_facts
+from summarise.tasks.facts import line_groups
 
 SOURCE = (
     "Le 11 mai 2022, le Maroc accueille la réunion de la Coalition.\n\n"

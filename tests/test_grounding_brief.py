@@ -8,7 +8,7 @@ from summarise.grounding.facts import verify_facts
 from summarise.grounding.report import cross_checks
 from summarise.grounding.summary import ground_summary
 from summarise.languages import Language
-from summarise.tasks.facts import RawFact
+from summarise.tasks.fact_answers import RawFact
 
 SOURCE = (
     "Le Maroc a accueilli la réunion de la Coalition mondiale contre Daech.\n\n"

@@ -6,14 +6,14 @@ from collections.abc import Mapping
 
 from rapidfuzz import fuzz
 
-from summarise.brief import Fact
+from summarise.brief import Fact, MatchKind
 from summarise.documents import Document, Sentence
 from summarise.grounding.claims import qualifier_problems, unit_problems
 from summarise.grounding.names import extract_names, missing_names
 from summarise.grounding.quantities import extract_quantities, missing_quantities
-from summarise.grounding.quotes import QuoteMatch, find_quote, normalise_text
+from summarise.grounding.quotes import find_quote, normalise_text
 from summarise.languages import Language
-from summarise.tasks.facts import RawFact
+from summarise.tasks.fact_answers import RawFact
 
 # How far from the line a model cited we look for the line that really supports a fact.
 ANCHOR_WINDOW = 15
@@ -82,23 +82,23 @@ def verify_facts(
             continue
         seen.append(key)
         note = ""
+        kind: MatchKind = "exact"
         if raw.quote:
-            evidence = raw.quote
-            match = find_quote(evidence, document.text)
-            located = document.sentence_at(match.start) if match.start >= 0 else None
+            match = find_quote(raw.quote, document.text)
+            kind, located, evidence = match.kind, None, raw.quote
+            if match.start >= 0:
+                located = document.sentence_at(match.start)
+                evidence = document.text[match.start : match.end]  # what the source really says
         else:
             # The evidence is the line itself: never searched for in the text, where the same
             # words may come earlier (a repeated sentence, or one inside a longer line) and
             # would put the fact on another fact's line.
             located, note = anchor(document, raw, target, translated, frozenset(taken - {raw.sentence}))
             evidence = located.text if located else ""
-            match = QuoteMatch("exact", 100.0, 0, 0)
             taken |= {located.number} if located else set()
         if not evidence:
             continue
-        if match.kind != "exact" and match.start >= 0:
-            evidence = document.text[match.start : match.end]  # show what the source really says
-        problems: tuple[str, ...] = ("the quote is not in the source",) if match.kind == "absent" else ()
+        problems: tuple[str, ...] = ("the quote is not in the source",) if kind == "absent" else ()
         missing = missing_quantities(raw.statement, target.code, evidence, document.language)
         # A small model sometimes writes the fact in the source's language ("575 millions"):
         # read it that way too before calling its numbers unsupported.
@@ -111,6 +111,6 @@ def verify_facts(
             problems += tuple(unit_problems(raw.statement, translated[number], target.code))
         page, heading = (located.page, located.heading) if located else (0, "")
         facts.append(
-            Fact(raw.statement, raw.category, number, paragraph, evidence, match.kind, problems, note, page, heading)
+            Fact(raw.statement, raw.category, number, paragraph, evidence, kind, problems, note, page, heading)
         )
     return facts

@@ -16,8 +16,6 @@ never dropped silently.
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,125 +23,9 @@ from summarise.chunking import Chunk
 from summarise.errors import FactsUnreadable, FormatNotSupported, UnusableAnswer
 from summarise.llm import Message
 from summarise.tasks.common import TaskContext, with_task
+from summarise.tasks.fact_answers import MAX_FACTS_PER_CHUNK, RawFact, fact_key, facts_schema, parse_facts
 
-CATEGORIES = ("who", "what", "when", "where", "number", "other")
-MAX_FACTS_PER_CHUNK = 8
 FACTS_MAX_TOKENS = 1200
-
-
-@dataclass(frozen=True)
-class RawFact:
-    sentence: int  # the numbered source line ("line" method), 0 when the model quoted instead
-    category: str
-    statement: str
-    quote: str = ""  # the model's verbatim quote ("quote" method)
-
-
-def fact_key(target_language: str) -> str:
-    # Naming the language in the key makes small models answer in it instead of copying the source.
-    return "fact_in_" + re.sub(r"\W+", "_", target_language).strip("_")
-
-
-def facts_schema(
-    first: int, last: int, key: str, method: str = "line", max_facts: int = MAX_FACTS_PER_CHUNK
-) -> dict[str, Any]:
-    """With "line", each fact is one string, "[n] The fact.": a third of the tokens of an
-    object per fact (the model pretty-prints JSON, and every key and indent is paid for at
-    ~10 tokens/s). The pattern keeps each to the group's lines; parse_facts checks again,
-    for endpoints that ignore schemas."""
-    if method == "line":
-        item: dict[str, Any] = {"type": "string", "pattern": line_fact_pattern(first, last)}
-    else:
-        item = {
-            "type": "object",
-            "properties": {
-                "quote": {"type": "string", "minLength": 1},
-                key: {"type": "string", "minLength": 1},
-                "category": {"type": "string", "enum": list(CATEGORIES)},
-            },
-            "required": ["quote", key, "category"],
-            "additionalProperties": False,
-        }
-    return {
-        "type": "object",
-        "properties": {"facts": {"type": "array", "maxItems": max_facts, "items": item}},
-        "required": ["facts"],
-        "additionalProperties": False,
-    }
-
-
-def line_fact_pattern(first: int, last: int) -> str:
-    """ "[3] The fact." as a JSON string: a line of the group, then text without a quote mark
-    or a backslash (llama.cpp turns the pattern into a grammar; a '"' would end the string).
-    Naming the group's lines keeps the model to them, as the object form's integer bounds did."""
-    lines = "|".join(str(n) for n in range(first, last + 1))
-    return rf'^\[({lines})\] [^"\\]+$'
-
-
-_LINE_FACT = re.compile(r"^\s*[\[(]?(\d+)[\])]?[.:]?\s+(\S.*)$", re.DOTALL)
-
-
-def parse_facts(text: str, first: int, last: int, partial: bool = False) -> list[RawFact]:
-    """Tolerant: code fences, prose around the JSON, a bare list, numbers as strings.
-
-    `partial`: the answer was cut off, so keep the facts that were complete before the cut."""
-    cleaned = re.sub(r"^```(?:json)?|```$", "", text.strip(), flags=re.MULTILINE).strip()
-    start = min((i for i in (cleaned.find("{"), cleaned.find("[")) if i >= 0), default=-1)
-    if start < 0:
-        raise FactsUnreadable("no JSON found")
-    try:
-        data, _end = json.JSONDecoder().raw_decode(cleaned[start:])
-    except json.JSONDecodeError as exc:
-        if not partial:
-            raise FactsUnreadable(f"invalid JSON ({exc.msg} at {exc.pos})") from exc
-        data = _complete_items(cleaned[start:])
-    except ValueError as exc:  # not a syntax error: e.g. an integer longer than Python reads (4300 digits)
-        raise FactsUnreadable(f"invalid JSON ({exc})") from exc
-    items = data.get("facts") if isinstance(data, dict) else data
-    if not isinstance(items, list):
-        raise FactsUnreadable('no "facts" list')
-    if items and not any(isinstance(item, dict) or _LINE_FACT.match(str(item)) for item in items):
-        raise FactsUnreadable("no facts in the list")  # prose with a "[1]" in it
-    facts: list[RawFact] = []
-    for item in items:
-        if isinstance(item, str) and (cited := _LINE_FACT.match(item)):
-            if first <= int(cited.group(1)) <= last:
-                facts.append(RawFact(int(cited.group(1)), "", cited.group(2).strip()))
-            continue
-        if not isinstance(item, dict):
-            continue
-        statement = next((str(v).strip() for k, v in item.items() if k.startswith("fact") and v), "")
-        category = str(item.get("category") or "other").lower()
-        category = category if category in CATEGORIES else "other"
-        quote = str(item.get("quote") or "").strip()
-        if statement and quote:
-            facts.append(RawFact(0, category, statement, quote))
-            continue
-        try:
-            number = int(str(item.get("line", item.get("sentence"))).strip("[] "))
-        except ValueError:
-            continue
-        if statement and first <= number <= last:
-            facts.append(RawFact(number, category, statement))
-    return facts
-
-
-def _complete_items(cut: str) -> list[Any]:
-    """The objects of the first JSON list in a cut-off answer, up to the first incomplete one."""
-    opening = cut.find("[")
-    if opening < 0:
-        raise FactsUnreadable("cut off before any fact")
-    decoder = json.JSONDecoder()
-    items: list[Any] = []
-    position = opening + 1
-    while True:
-        while position < len(cut) and cut[position] in " \t\r\n,":
-            position += 1
-        try:
-            item, position = decoder.raw_decode(cut, position)
-        except ValueError:
-            return items
-        items.append(item)
 
 
 def _formats(lines: LineRange, key: str, method: str) -> list[dict[str, Any] | None]:

@@ -21,7 +21,8 @@ from summarise.documents import Document
 from summarise.languages import Language
 from summarise.llm import Message
 from summarise.tasks.common import TaskContext, chunk_prefix
-from summarise.tasks.facts import RawFact, extract_facts
+from summarise.tasks.fact_answers import RawFact
+from summarise.tasks.facts import extract_facts
 from summarise.tasks.summary import Summary, summarise_chunk
 from summarise.tasks.translation import UNTRANSLATED_MARK, translate_chunk
 
