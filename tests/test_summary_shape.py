@@ -24,3 +24,11 @@ def test_a_citation_after_the_full_stop_stays_with_its_sentence() -> None:
 def test_a_looping_cut_off_summary_keeps_its_distinct_complete_sentences() -> None:
     looping = "The storm weakens [1]. Rain will fall [2]. Rain will fall [2]. Rain will fall [2]. Rain will f"
     assert repair_runaway(looping, "en") == "The storm weakens [1]. Rain will fall [2]."
+
+
+def test_a_citation_between_two_full_stops_leaves_no_empty_sentence() -> None:
+    # "It happened. [3]." has a stop after its citation too: two sentences, not four, so the
+    # summary is neither retried for its length nor flagged as repeating itself.
+    sentences = summary_sentences("Rosa weakens off Mexico. [3]. It brings rain. [5, 7].", "en")
+    assert [cited_lines(s) for s in sentences] == [[3], [5, 7]]
+    assert repair_runaway("Rosa weakens off Mexico. [3]. It brings rain. [5, 7].", "en").count("Rosa") == 1

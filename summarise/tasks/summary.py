@@ -65,7 +65,7 @@ def summary_sentences(text: str, language: str) -> list[str]:
         if merged and lead and cited_lines(lead.group()):
             merged[-1] += " " + lead.group().strip()
             sentence = sentence[lead.end() :].strip()
-        if sentence:
+        if re.search(r"\w", sentence):  # not the full stop left after "It happened. [3]."
             merged.append(sentence)
     return merged
 
