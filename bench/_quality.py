@@ -1,4 +1,4 @@
-"""Scoring for bench/quality.py: answer keys, recall, leftover words, fact spread.
+"""Scoring for bench/quality.py: answer keys, recall, leftover words, fact spread and place.
 
 Pure functions on a brief's text; nothing here calls a model.
 """
@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import sacrebleu
 from wordfreq import zipf_frequency
 
 from summarise.documents import split_sentences
@@ -84,3 +85,40 @@ def not_in(words: list[str], text: str) -> list[str]:
 def shared_lines(lines: list[int]) -> dict[int, int]:
     """Lines cited by more than one fact, with how many facts cite them."""
     return {line: n for line, n in Counter(lines).items() if n > 1}
+
+
+# A statement sits on its line when the English original of that line matches it within
+# MARGIN chrF points of the best-matching line of the article, and at least FLOOR: real
+# overlap, not two lines that both barely touch it.
+MARGIN, FLOOR = 3.0, 25.0
+
+
+def match(statement: str, paragraph: str) -> float:
+    """chrF of a paragraph of the English original against a statement of the brief.
+
+    The statement is the reference: chrF weighs recall twice, so this asks how much of the
+    statement the paragraph says, and a long paragraph is not punished for saying more.
+    Judged with sacrebleu's chrF on the human English, not with summarise's own measure on
+    its own translation, so the product cannot grade itself."""
+    return float(sacrebleu.sentence_chrf(paragraph, [statement]).score)
+
+
+@dataclass(frozen=True)
+class Placement:
+    cited: float  # chrF of the paragraphs the brief puts the statement on
+    best: float  # chrF of the best single paragraph of the article
+    best_paragraph: int
+
+    @property
+    def on_its_line(self) -> bool:
+        return self.cited >= FLOOR and self.cited >= self.best - MARGIN
+
+
+def placement(statement: str, paragraphs: list[int], reference: list[str]) -> Placement:
+    """Where the English original says `statement`, against where the brief puts it
+    (`paragraphs`, 1-based; several for a summary sentence, judged together)."""
+    scores = [match(statement, text) for text in reference]
+    chosen = [reference[p - 1] for p in paragraphs if 1 <= p <= len(reference)]
+    cited = match(statement, "\n".join(chosen)) if chosen else 0.0
+    best = max(range(len(scores)), key=lambda i: scores[i]) if scores else 0
+    return Placement(cited, scores[best] if scores else 0.0, best + 1)

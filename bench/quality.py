@@ -9,6 +9,9 @@ translation ("Translate this French text into English"). Printed side by side:
 - key-fact recall of summary + facts against bench/quality_keys.toml (written from the English);
 - summary sentence counts; source-language words left in summary and facts;
 - facts per source line and paragraph (lines cited by several facts);
+- facts on their line: the English original of the line a fact cites is (within 3 chrF) the
+  article's best match for it, with real overlap; off-line facts the brief shows as supported;
+  the same for summary sentences and the lines they are linked to;
 - seconds and processed prompt tokens (prompt - reused by the server) per brief.
 Exits 1 when a goal of issue 13 is missed (goals below), 2 on bad arguments.
 `--variant` runs other pipeline settings (see VARIANTS) on the same engine, for comparison;
@@ -28,7 +31,7 @@ from typing import Any
 
 import sacrebleu
 from _common import fresh_cache_dir, load_now, machine, quiet_enough, verdict, workdir
-from _quality import leftover_words, load_keys, not_in, recall, sentences_of, shared_lines
+from _quality import leftover_words, load_keys, not_in, placement, recall, sentences_of, shared_lines
 
 from summarise.brief import Brief
 from summarise.cli import settings_from_env
@@ -40,21 +43,15 @@ from summarise.prompts import Prompts
 from summarise.tasks.translation import UNTRANSLATED_MARK
 from summarise.usage import UsageMeter
 
-# The dev set sits next to the repository (../shared/quality/ntrex-dev); a worktree may be deeper.
-DEV_SET = Path(
-    os.environ.get("SUMMARISE_NTREX_DEV")
-    or next(
-        (str(p / "shared/quality/ntrex-dev") for p in Path(__file__).resolve().parents if (p / "shared").is_dir()),
-        "../shared/quality/ntrex-dev",
-    )
-)
+# The dev set: 12 French news articles with their English originals (bench/ntrex-dev/README.md).
+DEV_SET = Path(os.environ.get("SUMMARISE_NTREX_DEV") or Path(__file__).with_name("ntrex-dev"))
 QUICK = ("euronews-en_153800", "cnn_304489", "upi_176249")  # three short ones: a check of the script
 # Pipeline settings compared by --variant (Settings field -> value).
 VARIANTS: dict[str, dict[str, Any]] = {
     "default": {},
     **{layout.value: {"layout": layout} for layout in Layout},
 }
-CHRF_MARGIN, RECALL_GOAL, SENTENCES = 3.0, 0.8, (3, 5)
+CHRF_MARGIN, RECALL_GOAL, SENTENCES, PLACED_GOAL = 3.0, 0.8, (3, 5), 0.9
 RAW_PROMPT = "Translate the following French text into English. Write only the translation.\n\n{text}"
 
 
@@ -72,6 +69,10 @@ class Score:
     avoidable: list[str] = field(default_factory=list)
     facts: int = 0
     shared: int = 0  # lines cited by more than one fact
+    on_line: int = 0  # facts whose line's English original says them (bench/_quality.py: placement)
+    off_shown_supported: int = 0  # facts off their line that the brief still shows as supported
+    summary_on_lines: int = 0  # summary sentences whose linked lines' English says them
+    summary_off_unflagged: int = 0  # ... and those that do not, yet carry no flag
     paragraphs_covered: int = 0
     paragraphs: int = 0
     problems: list[str] = field(default_factory=list)
@@ -80,9 +81,9 @@ class Score:
     flagged: int = 0  # summary sentences and facts code flagged
 
 
-def make_llm(settings: Settings) -> LLM:
-    """summarise's own LLM seam on the embedded engine, without a response cache."""
-    return LLM.from_settings(settings, cache=False)
+def make_llm(settings: Settings, cache: bool = False) -> LLM:
+    """summarise's own LLM seam on the embedded engine, without a response cache unless asked."""
+    return LLM.from_settings(settings, cache=cache)
 
 
 def raw_translation(llm: LLM, document: Document) -> tuple[str, float, int]:
@@ -117,6 +118,18 @@ def score_brief(score: Score, name: str, brief: Brief, document: Document, refer
     shared = shared_lines([fact.sentence for fact in brief.facts])
     score.shared += len(shared)
     score.paragraphs_covered += len({fact.paragraph for fact in brief.facts})
+    english = [p for p in reference.splitlines() if p.strip()]
+    off = [i for i, f in enumerate(brief.facts) if not placement(f.statement, [f.paragraph], english).on_its_line]
+    off_supported = [i for i in off if brief.facts[i].supported]
+    score.on_line += len(brief.facts) - len(off)
+    score.off_shown_supported += len(off_supported)
+    summary_off = [
+        s
+        for s in brief.summary_sentences
+        if not placement(s.text, sorted({document.sentences[n - 1].paragraph for n in s.lines}), english).on_its_line
+    ]
+    score.summary_on_lines += len(brief.summary_sentences) - len(summary_off)
+    score.summary_off_unflagged += sum(not s.problems for s in summary_off)
     score.paragraphs += document.paragraph_count
     score.problems += [f"{name}: {p}" for p in brief.problems]
     score.summary_sentences += len(brief.summary_sentences)
@@ -126,6 +139,10 @@ def score_brief(score: Score, name: str, brief: Brief, document: Document, refer
         f"    recall {found}/{len(keys[name])}, summary {count} sentences, {len(brief.facts)} facts on "
         f"{len({f.paragraph for f in brief.facts})}/{document.paragraph_count} paragraphs"
         + (f", lines cited twice: {sorted(shared)}" if shared else "")
+        + f", facts on their line {len(brief.facts) - len(off)}/{len(brief.facts)}"
+        + (f" (off: {[i + 1 for i in off]}, shown supported: {[i + 1 for i in off_supported]})" if off else "")
+        + f", summary sentences on their lines {len(brief.summary_sentences) - len(summary_off)}"
+        + f"/{len(brief.summary_sentences)}"
         + (f", leftover: {', '.join(left)}" if left else "")
     )
     if missed:
@@ -143,6 +160,11 @@ def main() -> int:
     parser.add_argument("--variant", action="append", choices=sorted(VARIANTS), help="pipeline settings to run")
     parser.add_argument("--no-raw", action="store_true", help="skip the raw one-prompt translation")
     parser.add_argument("--threads", type=int, help="engine threads (default: summarise's, one per core)")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        help="keep the model's answers in this folder: a second run re-checks the same answers with no call",
+    )
     args = parser.parse_args()
     keys = load_keys()
     names = list(QUICK) if args.quick else args.articles.split(",") if args.articles else sorted(keys)
@@ -160,8 +182,8 @@ def main() -> int:
     scores = {v: Score() for v in variants}
     raw = Score()
     with workdir("quality") as work:
-        os.environ["SUMMARISE_CACHE_DIR"] = str(fresh_cache_dir(work))
-        base: Settings = settings_from_env("--no-cache")
+        os.environ["SUMMARISE_CACHE_DIR"] = str(args.cache.resolve() if args.cache else fresh_cache_dir(work))
+        base: Settings = settings_from_env(*([] if args.cache else ["--no-cache"]))
         if args.threads:  # on a machine other work keeps busy, one thread spins less than two
             base = base.with_changes(engine_threads=args.threads)
         prompts = Prompts(None)
@@ -171,7 +193,8 @@ def main() -> int:
             for variant in variants:
                 settings = base.with_changes(**VARIANTS[variant])
                 started = time.perf_counter()
-                brief = build_brief(document, make_llm(settings), prompts, settings.brief_options())
+                llm = make_llm(settings, cache=bool(args.cache))
+                brief = build_brief(document, llm, prompts, settings.brief_options())
                 seconds = time.perf_counter() - started
                 score = scores[variant]
                 score.seconds += seconds
@@ -214,6 +237,10 @@ def main() -> int:
     row("facts (per paragraph)", [f"{s.facts} ({s.facts / s.paragraphs:.2f})" for s in scores.values()])
     row("paragraphs with a fact", [f"{s.paragraphs_covered / s.paragraphs:.0%}" for s in scores.values()])
     row("lines cited by 2+ facts", [str(s.shared) for s in scores.values()])
+    row("facts on their line", [f"{s.on_line}/{s.facts}" for s in scores.values()])
+    row("  off their line, shown supported", [str(s.off_shown_supported) for s in scores.values()])
+    row("summary sentences on their lines", [f"{s.summary_on_lines}/{s.summary_sentences}" for s in scores.values()])
+    row("  off their lines, not flagged", [str(s.summary_off_unflagged) for s in scores.values()])
     row(
         "seconds per brief",
         [f"{s.seconds / len(names):.0f}" for s in scores.values()],
@@ -248,6 +275,21 @@ def main() -> int:
                 f"{first.recalled}/{first.keys} = {first.recalled / first.keys:.2f}",
             ),
             verdict("no line cited by two facts", first.shared == 0, f"{first.shared} line(s)"),
+            verdict(
+                f">= {PLACED_GOAL:.0%} of facts on their line",
+                first.on_line >= PLACED_GOAL * first.facts,
+                f"{first.on_line}/{first.facts}",
+            ),
+            verdict(
+                "0 facts off their line shown as supported",
+                not first.off_shown_supported,
+                f"{first.off_shown_supported}",
+            ),
+            verdict(
+                f">= {PLACED_GOAL:.0%} of summary sentences on their lines, the others flagged",
+                first.summary_on_lines >= PLACED_GOAL * first.summary_sentences and not first.summary_off_unflagged,
+                f"{first.summary_on_lines}/{first.summary_sentences}, {first.summary_off_unflagged} off, not flagged",
+            ),
             verdict(
                 "every summary 3-5 sentences",
                 all(SENTENCES[0] <= c <= SENTENCES[1] for c in first.sentence_counts),

@@ -28,7 +28,12 @@ class Fact:
 
     @property
     def supported(self) -> bool:
+        """Code saw the fact on its line: its content there, its numbers agreeing (grounding/facts.py)."""
         return self.match != "absent" and not self.problems
+
+    @property
+    def status(self) -> str:
+        return "supported" if self.supported else "flagged"
 
 
 @dataclass(frozen=True)
@@ -36,8 +41,10 @@ class SummarySentence:
     """One sentence of the summary, the source lines it cites, and what code found wrong in it."""
 
     text: str  # without its `[n]` citations
-    lines: tuple[int, ...] = ()
+    lines: tuple[int, ...] = ()  # the source lines that say it (grounding/summary.py)
     problems: tuple[str, ...] = ()
+    named: bool = False  # the summary cited these lines itself (else code found them)
+    note: str = ""  # e.g. "re-linked: the summary cited line 3"
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ TEMPLATE_NAMES = (
     "translation",
     "translation_repair",
     "translation_words",
+    "translation_numbers",
     "facts",
     "facts_quote",
 )

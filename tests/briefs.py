@@ -75,7 +75,7 @@ def make_brief(doc: Document | None = None, **changes: object) -> Brief:
                 True,
                 f"{len(paragraphs)} of {len(paragraphs)} paragraphs; every line translated",
             ),
-            Check("Facts supported by their quoted sentence", False, "2 of 3 supported; 1 flagged above"),
+            Check("Facts seen on their line (content, numbers and dates)", False, "2 of 3 supported; 1 flagged above"),
         ),
         lines=lines,
     )

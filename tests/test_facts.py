@@ -11,13 +11,18 @@ from summarise.documents import parse_document
 from summarise.errors import FactsUnreadable
 from summarise.grounding.facts import verify_facts
 from summarise.languages import Language
-from summarise.tasks.fact_answers import RawFact, facts_schema, parse_facts
+from summarise.tasks.fact_answers import MAX_FACT_CHARS, RawFact, facts_schema, parse_facts
 from summarise.tasks.facts import line_groups
 
 SOURCE = (
     "Le 11 mai 2022, le Maroc accueille la réunion de la Coalition.\n\n"
     "La Coalition a libéré plus de 7,7 millions de personnes. Elle compte 84 membres."
 )
+SOURCE_ENGLISH = {
+    1: "On 11 May 2022, Morocco hosts the meeting of the Coalition.",
+    2: "The Coalition freed more than 7.7 million people.",
+    3: "It has 84 members.",
+}
 ENGLISH = Language("en", "English")
 
 
@@ -54,7 +59,7 @@ def test_a_number_too_long_to_read_is_an_unreadable_answer_not_a_crash() -> None
 
 
 def _verify(*raw: RawFact) -> list:
-    return verify_facts(parse_document(SOURCE.encode(), "x"), list(raw), ENGLISH)
+    return verify_facts(parse_document(SOURCE.encode(), "x"), list(raw), ENGLISH, SOURCE_ENGLISH)
 
 
 def test_a_fact_by_line_is_supported_when_its_numbers_are_in_that_line() -> None:
@@ -100,18 +105,18 @@ def test_a_fact_citing_the_wrong_line_is_re_anchored_to_the_line_that_supports_i
     assert fact.note == "re-anchored: the model cited line 1"
 
 
-def test_a_fact_is_never_re_anchored_onto_a_line_another_fact_cites() -> None:
-    # Another fact cites line 2, so the fact citing line 1 is not moved onto it: flagged instead.
-    other = RawFact(2, "what", "The Coalition freed people from Daech.")
-    wrong = RawFact(1, "number", "The Coalition freed more than 7.7 million people.")
-    facts = _verify(other, wrong)
-    assert [f.sentence for f in facts] == [2, 1]
-    assert not facts[1].supported and not facts[1].note  # flagged where the model put it, not moved
-
-
-def test_a_fact_no_nearby_line_supports_stays_flagged() -> None:
+def test_a_fact_whose_content_is_on_another_line_moves_there_even_with_wrong_numbers() -> None:
+    # Its words are line 2's; its numbers are wrong: it moves to line 2 and is flagged there.
     (fact,) = _verify(RawFact(1, "number", "The Coalition freed 9 million people in 2019."))
-    assert fact.sentence == 1 and not fact.supported and not fact.note
+    assert fact.sentence == 2 and fact.note == "re-anchored: the model cited line 1"
+    assert not fact.supported and "“2019” is not in the quoted sentence" in fact.problems
+
+
+def test_a_fact_no_line_says_is_flagged_not_supported_even_without_numbers() -> None:
+    # No number to disagree with, so the old check passed it; no line says it, so it is flagged.
+    (fact,) = _verify(RawFact(2, "what", "The president resigned after a scandal in parliament."))
+    assert not fact.supported and fact.status == "flagged"
+    assert fact.problems == ("not found in the source: no line says this",)
 
 
 def test_a_fact_written_in_the_source_language_is_read_in_it() -> None:
@@ -136,26 +141,111 @@ def test_a_fact_stays_on_its_line_when_the_same_words_come_earlier() -> None:
     document = parse_document(
         "Le pont ouvrira en 2025.\n\nIl coûtera 80 millions d’euros.\n\nLe pont ouvrira en 2025.".encode(), "a.txt"
     )
+    english = {1: "The bridge will open in 2025.", 2: "It will cost 80 million euros.", 3: "The bridge will open in 2025."}
     first = RawFact(1, "when", "The bridge will open in 2025.")
-    again = RawFact(3, "when", "The article ends by saying that the bridge opens in 2025.")
-    facts = verify_facts(document, [first, again], ENGLISH)
+    again = RawFact(3, "when", "Finally, the bridge opens in 2025.")
+    facts = verify_facts(document, [first, again], ENGLISH, english)
     assert [(f.sentence, f.paragraph) for f in facts] == [(1, 1), (3, 3)]
     assert all(f.supported for f in facts)
 
 
 def test_line_facts_are_one_string_each_and_out_of_range_lines_are_dropped() -> None:
-    # "[n] fact" strings cost a third of the tokens of objects; the old object form still reads.
-    answer = '{"facts": ["[2] The coalition has 84 members.", "[9] Out of range.", "(3) Founded in 2014."]}'
+    # "fact [n]" strings cost a third of the tokens of objects; the older forms still read.
+    answer = (
+        '{"facts": ["The coalition has 84 members. [2]", "Out of range. [9]", "(3) Founded in 2014.",'
+        ' "[1] Morocco hosts the meeting."]}'
+    )
     assert parse_facts(answer, 1, 3) == [
         RawFact(2, "", "The coalition has 84 members."),
         RawFact(3, "", "Founded in 2014."),
+        RawFact(1, "", "Morocco hosts the meeting."),
     ]
-    cut = '{"facts": ["[1] Morocco hosts the meeting.", "[2] The coal'
+    cut = '{"facts": ["Morocco hosts the meeting. [1]", "The coal'
     assert parse_facts(cut, 1, 3, partial=True) == [RawFact(1, "", "Morocco hosts the meeting.")]
     with pytest.raises(FactsUnreadable):
         parse_facts('{"facts": ["no line number here"]}', 1, 3)
-    # The schema keeps the model to the group's lines (llama.cpp makes the pattern a grammar).
+    assert parse_facts('{"facts": []}', 1, 3) == []  # lines that state no fact give none
+    # The schema keeps the model to the group's lines (llama.cpp makes the pattern a grammar),
+    # the line written after the fact, not before it.
     pattern = facts_schema(7, 9, "fact_in_English")["properties"]["facts"]["items"]["pattern"]
-    assert re.fullmatch(pattern, "[8] The coalition was founded in 2014.")
-    assert not re.fullmatch(pattern, "[6] A line of another group.")
-    assert not re.fullmatch(pattern, '[7] A "quoted" word would end the JSON string.')
+    assert re.fullmatch(pattern, "The coalition was founded in 2014. [8]")
+    assert not re.fullmatch(pattern, "[8] The coalition was founded in 2014.")
+    assert not re.fullmatch(pattern, "A line of another group. [6]")
+    assert not re.fullmatch(pattern, 'A "quoted" word would end the JSON string. [7]')
+
+
+def test_a_fact_is_held_to_a_short_sentence_and_one_the_bound_stopped_ends_cleanly() -> None:
+    # The bundled model copies a long line whole as its "fact"; the schema bounds its length.
+    pattern = facts_schema(1, 3, "fact_in_English")["properties"]["facts"]["items"]["pattern"]
+    assert re.fullmatch(pattern, "x" * MAX_FACT_CHARS + " [1]")
+    assert not re.fullmatch(pattern, "x" * (MAX_FACT_CHARS + 1) + " [1]")
+    # Stopped by the bound mid-word: the cut word goes and the fact says where it stops.
+    start = "Morocco co-chaired the Global Counterterrorism Forum for three terms, "
+    stopped = (start + "and " * MAX_FACT_CHARS)[: MAX_FACT_CHARS - 10] + " Rabat, ho"
+    answer = '{"facts": ["' + stopped + ' [1]", "The coalition has 84 members. [2]"]}'
+    first, second = parse_facts(answer, 1, 3)
+    assert first.statement.startswith(start) and first.statement.endswith(" Rabat …")
+    assert second.statement == "The coalition has 84 members."
+    # A complete long sentence from an endpoint that ignores the schema is left as it is.
+    complete = " ".join(["word"] * 60) + "."
+    assert parse_facts('{"facts": ["' + complete + ' [3]"]}', 1, 3)[0].statement == complete
+
+
+# A press release: three heading lines, then the lines that state things. The bundled model
+# sometimes numbers its facts 1, 2, 3 instead of citing the lines that state them.
+RELEASE = (
+    "Bureau du porte-parole de la Coalition\n\nCommuniqué de presse\n\n26 juin 2018\n\n"
+    "Les diplomates de la Coalition se sont réunis au Maroc.\n\n"
+    "L’opération Roundup en Syrie a repris le bastion de Dashisha.\n\n"
+    "La statue de Cromwell, sculptée par Thorneycroft, atteste de sa renommée."
+)
+RELEASE_ENGLISH = {
+    1: "Office of the Coalition Spokesperson",
+    2: "Press release",
+    3: "June 26, 2018",
+    4: "The diplomats of the Coalition met in Morocco.",
+    5: "Operation Roundup in Syria regained the stronghold of Dashisha.",
+    6: "The statue of Cromwell, sculpted by Thorneycroft, attests to his renown.",
+}
+
+
+def _verify_release(*raw: RawFact) -> list:
+    return verify_facts(parse_document(RELEASE.encode(), "r.txt"), list(raw), ENGLISH, RELEASE_ENGLISH)
+
+
+def test_facts_numbered_like_a_list_move_to_the_lines_that_say_them() -> None:
+    # The model numbered its facts 1, 2, 3 (the heading lines) for what lines 4, 5, 6 say;
+    # each shares only a name ("Coalition") with the line it cited.
+    facts = _verify_release(
+        RawFact(1, "", "The diplomats of the Coalition met in Morocco."),
+        RawFact(2, "", "Operation Roundup in Syria regained the stronghold of Dashisha."),
+        RawFact(3, "", "Cromwell's statue by Thorneycroft attests to his renown."),
+    )
+    assert [(f.sentence, f.supported) for f in facts] == [(4, True), (5, True), (6, True)]
+    assert facts[0].evidence == "Les diplomates de la Coalition se sont réunis au Maroc."
+    assert [f.note for f in facts] == [f"re-anchored: the model cited line {n}" for n in (1, 2, 3)]
+
+
+def test_a_run_of_facts_each_one_line_early_all_move_one_line_on() -> None:
+    # Each cites the line before its own: the line each cites is another fact's true line,
+    # so facts are placed together, best match first, not one by one.
+    facts = _verify_release(
+        RawFact(3, "", "The diplomats of the Coalition met in Morocco."),
+        RawFact(4, "", "Operation Roundup in Syria regained the stronghold of Dashisha."),
+        RawFact(5, "", "The statue of Cromwell was sculpted by Thorneycroft."),
+    )
+    assert [(f.sentence, f.supported) for f in facts] == [(4, True), (5, True), (6, True)]
+
+
+def test_a_fact_sharing_only_a_name_with_every_line_is_flagged() -> None:
+    # "Coalition" is on lines 1 and 4: a shared name is not support.
+    (fact,) = _verify_release(RawFact(4, "", "The Coalition welcomed two new members from Africa."))
+    assert not fact.supported and fact.problems == ("not found in the source: no line says this",)
+
+
+def test_a_dropped_copy_of_a_fact_does_not_keep_another_from_its_line() -> None:
+    copy = "Operation Roundup in Syria regained the stronghold of Dashisha."
+    # The first cites a heading line; its near-copy cites line 5 and is dropped as a copy,
+    # so line 5 is free for the first fact to move to.
+    (fact,) = _verify_release(RawFact(2, "", copy), RawFact(5, "", copy + "!"))
+    assert (fact.sentence, fact.supported) == (5, True)

@@ -28,26 +28,30 @@ def test_each_summary_sentence_is_checked_against_the_lines_it_cites() -> None:
     summary = (
         "Morocco hosted the Global Coalition against Daech [1]. "
         "The coalition has released more than 7.7 million Daech fighters [2]. "
-        "Partners gave nearly 90 million dollars [3]. Partners gave nearly 90 million dollars [1]."
+        "Partners gave nearly 90 million dollars [3]. Partners gave over 90 million dollars [3]."
     )
     first, second, third, fourth = ground_summary(summary, DOCUMENT, TRANSLATED, ENGLISH)
     assert (first.text, first.lines, first.problems) == ("Morocco hosted the Global Coalition against Daech.", (1,), ())
+    assert first.named and not first.note
     assert second.problems == ("“7.7 million Daech”: its line says “7.7 million people”",)
     assert third.problems == ()
-    assert fourth.problems == ("“90 million dollars” is not in the lines it cites",)
+    assert fourth.problems == ("“90 million dollars” is said more than; the source says nearly/about",)
 
 
-def test_a_sentence_that_cites_nothing_is_checked_against_the_whole_document_and_says_so() -> None:
-    summary = "Morocco hosted the meeting [1]. Partners gave over 90 million dollars."
+def test_a_citation_is_a_hint_a_sentence_moves_to_the_lines_that_say_it() -> None:
+    summary = "Partners gave nearly 90 million dollars [1]. The Coalition freed more than 7.7 million people."
+    cited_wrong, uncited = ground_summary(summary, DOCUMENT, TRANSLATED, ENGLISH)
+    assert (cited_wrong.lines, cited_wrong.problems) == ((3,), ())
+    assert cited_wrong.note == "re-linked: the summary cited line 1" and not cited_wrong.named
+    assert (uncited.lines, uncited.problems, uncited.named) == ((2,), (), False)
+
+
+def test_a_sentence_no_line_says_is_flagged_on_the_line_it_cited() -> None:
+    summary = "Morocco hosted the meeting [1]. The finance minister resigned over 90 million dollars [1]."
     _, sentence = ground_summary(summary, DOCUMENT, TRANSLATED, ENGLISH)
-    assert sentence.problems[0] == "cites no line"
-    assert "the source says nearly/about" in sentence.problems[1]
-
-
-def test_a_summary_without_citations_is_checked_against_the_whole_document() -> None:
-    (sentence,) = ground_summary("Partners gave over 90 million dollars.", DOCUMENT, TRANSLATED, ENGLISH)
-    assert sentence.lines == ()
-    assert sentence.problems == ("“90 million dollars” is said more than; the source says nearly/about",)
+    assert sentence.problems[0] == "not found in the source: no line says this"
+    assert sentence.lines == (1,) and sentence.named
+    assert sentence.problems[1] == "“90 million dollars” is not in the lines it is linked to"
 
 
 def _checks(summary: str, facts: list[RawFact]) -> dict[str, Check]:
@@ -65,7 +69,8 @@ def _checks(summary: str, facts: list[RawFact]) -> dict[str, Check]:
 
 
 def test_the_over_for_nearly_fact_is_unsupported() -> None:
-    (fact,) = verify_facts(DOCUMENT, [RawFact(3, "number", "Partners provided over 90 million dollars.")], ENGLISH)
+    over = RawFact(3, "number", "Partners provided over 90 million dollars.")
+    (fact,) = verify_facts(DOCUMENT, [over], ENGLISH, TRANSLATED)
     assert not fact.supported
     assert fact.problems == ("“90 million dollars” is said more than; the source says nearly/about",)
 

@@ -91,17 +91,19 @@ def test_json_rendering_carries_facts_with_support() -> None:
     assert data["facts"][0]["evidence"] == "Le 11 mai 2022, le Maroc accueille."
 
 
-def test_summary_sources_name_cited_lines_and_say_so_when_none_are_cited() -> None:
+def test_summary_sources_name_each_sentences_lines_and_who_found_them() -> None:
     from summarise.brief import SummarySentence
 
     flagged = SummarySentence("It freed 7.7 million fighters.", problems=("its line says “7.7 million people”",))
-    uncited = render_markdown(_brief(summary_sentences=(SummarySentence("Morocco hosted it."), flagged)))
-    sources = uncited.split("_Sources:_", 1)[1].split("\n", 1)[0]
-    assert "cites no lines" in sources and "none" not in sources.replace("no lines", "")
-    assert "(2) ⚠" in sources and "(1)" not in sources  # only the flagged sentence is listed
-    cited = render_markdown(_brief(summary_sentences=(SummarySentence("Morocco hosted it.", lines=(1, 2)), flagged)))
-    sources = cited.split("_Sources:_", 1)[1].split("\n", 1)[0]
-    assert "(1) lines 1, 2" in sources and "(2) no line cited ⚠" in sources
+    found = SummarySentence("Morocco hosted it.", lines=(1,), note="re-linked: the summary cited line 2")
+    markdown = render_markdown(_brief(summary_sentences=(found, flagged)))
+    sources = markdown.split("_Sources:_", 1)[1].split("\n", 1)[0]
+    assert "(1) line 1 (re-linked: the summary cited line 2)" in sources
+    assert "(2) no line ⚠ its line says “7.7 million people”" in sources
+    named = SummarySentence("Morocco hosted it.", lines=(1, 2), named=True)
+    by_code = SummarySentence("It freed people.", lines=(2,))
+    sources = render_markdown(_brief(summary_sentences=(named, by_code))).split("_Sources:_", 1)[1].split("\n", 1)[0]
+    assert "(1) lines 1, 2 · (2) line 2 (found by code)" in sources
 
 
 def test_a_brief_read_back_from_its_json_record_is_the_same_brief() -> None:

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from summarise.grounding.quantities import Quantity, extract_quantities, same_quantity
+from summarise.grounding.quantities import Quantity, extract_quantities, missing_quantities, same_quantity
 
 # Qualifier classes: words in each language that put a number in that class.
 _QUALIFIERS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -132,3 +132,12 @@ def unit_problems(statement: str, translated_line: str, language: str) -> list[s
         if match is not None and claim.unit and match.unit and match.unit not in claim.after:
             problems.append(f"“{claim.phrase}”: its line says “{match.phrase}”")
     return problems
+
+
+def translation_problems(source_line: str, source_language: str, translation: str, language: str) -> list[str]:
+    """What a line's translation changed of its numbers and dates: one dropped, or said with
+    another qualifier ("près de 90 millions" as "more than 90 million")."""
+    missing = [
+        f"“{q.surface}” is missing" for q in missing_quantities(source_line, source_language, translation, language)
+    ]
+    return missing + qualifier_problems(translation, language, source_line, source_language)

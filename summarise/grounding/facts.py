@@ -1,116 +1,154 @@
-"""Facts: anchor each to the source line that supports it, and verify its numbers there."""
+"""Facts: place each on the source line that says it, and check it there.
+
+The line a model cites is a hint, not the truth: the bundled model numbers its facts 1, 2,
+3 like a list, or drifts a line off. So code compares each fact with every nearby line's
+translation (grounding/support.py: like with like, in the target language) and places the
+facts together, best match first, at most one fact a line while free lines say them. A fact
+counts as supported only when its line says it (its content is found there) and its
+numbers, dates, qualifiers and units agree with the source.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
 from summarise.brief import Fact, MatchKind
 from summarise.documents import Document, Sentence
 from summarise.grounding.claims import qualifier_problems, unit_problems
-from summarise.grounding.names import extract_names, missing_names
 from summarise.grounding.quantities import extract_quantities, missing_quantities
 from summarise.grounding.quotes import find_quote, normalise_text
+from summarise.grounding.support import SUPPORTED, LineIndex
 from summarise.languages import Language
 from summarise.tasks.fact_answers import RawFact
 
-# How far from the line a model cited we look for the line that really supports a fact.
-ANCHOR_WINDOW = 15
+# The cited line wins a near tie: the model's number is a hint worth this much of the score,
+# and a line further from it loses a little for each line between (at most DISTANCE).
+HINT, STEP, DISTANCE = 0.05, 0.002, 0.1
+# A fact's numbers found in a line count this much beside its words.
+NUMBERS = 0.2
+NOT_FOUND = "not found in the source: no line says this"
 
 
-def names_found(statement: str, text: str) -> int:
-    """How many words of the statement's proper names `text` holds (accent- and case-insensitive)."""
-    words = sorted({word for name in extract_names(statement) for word in name.split() if len(word) > 2})
-    return len(words) - len(missing_names(words, text)) if text else 0
+def distinct(raw_facts: list[RawFact]) -> list[RawFact]:
+    """The facts without near-copies of an earlier one."""
+    seen: list[str] = []
+    kept: list[RawFact] = []
+    for raw in raw_facts:
+        key = normalise_text(raw.statement)
+        if not any(fuzz.ratio(key, other) >= 90 for other in seen):
+            seen.append(key)
+            kept.append(raw)
+    return kept
 
 
-def support(statement: str, target: Language, sentence: str, source_language: str) -> int:
-    """How much of a fact's checkable content a sentence holds: numbers and dates count
-    double, words of proper names once."""
-    wanted = {q.value for q in extract_quantities(statement, target.code)}
-    missing = {q.value for q in missing_quantities(statement, target.code, sentence, source_language)}
-    return 2 * len(wanted - missing) + names_found(statement, sentence)
-
-
-def anchor(
-    document: Document,
-    raw: RawFact,
-    target: Language,
-    translated: Mapping[int, str] | None = None,
-    taken: frozenset[int] = frozenset(),
-) -> tuple[Sentence | None, str]:
-    """The line that supports a fact: the cited one, unless a nearby line holds more of the
-    fact's numbers and names (small models often cite the line before or after). Names are
-    looked for in the line's translation when there is one: the fact is in that language.
-    A fact is never moved onto a line of `taken` (another fact's): facts are asked at most
-    one per line, and two on one line after re-anchoring means one of them moved wrongly."""
-    cited = document.sentence(raw.sentence)
-    if cited is None:
-        return None, ""
+def line_index(document: Document, translated: Mapping[int, str] | None) -> LineIndex:
     lines = translated or {}
-    holds_numbers = not missing_quantities(raw.statement, target.code, cited.text, document.language)
-    if holds_numbers and names_found(raw.statement, lines.get(cited.number) or cited.text):
-        return cited, ""  # the cited line has the fact's numbers and some of its names: trust it
-    nearby = [
-        s
-        for s in document.sentences
-        if abs(s.number - raw.sentence) <= ANCHOR_WINDOW and (s.number == cited.number or s.number not in taken)
-    ]
-    scores = {
-        s.number: support(raw.statement, target, s.text, document.language)
-        + names_found(raw.statement, lines.get(s.number, ""))
-        for s in nearby
-    }
-    best = max(nearby, key=lambda s: (scores[s.number], -abs(s.number - raw.sentence)))
-    if scores[best.number] > scores[cited.number]:
-        return best, f"re-anchored: the model cited line {cited.number}"
-    return cited, ""
+    return LineIndex({s.number: (s.text, lines.get(s.number, "")) for s in document.sentences})
+
+
+@dataclass(frozen=True)
+class Placed:
+    line: Sentence
+    content: float  # how much of the fact that line says (grounding/support.py)
+
+
+def _numbers_held(raw: RawFact, target: Language, line: str, source_language: str) -> float:
+    wanted = extract_quantities(raw.statement, target.code)
+    missing = missing_quantities(raw.statement, target.code, line, source_language)
+    return 1 - len(missing) / len(wanted)
+
+
+def place_facts(document: Document, raw_facts: list[RawFact], target: Language, index: LineIndex) -> dict[int, Placed]:
+    """Each line fact (by position in `raw_facts`) on the line that best says it.
+
+    Every (fact, nearby line) pair is scored; pairs are taken best first, a line going to one
+    fact, so a run of facts each cited a line early all move together. A fact whose
+    supporting lines all went to better matches, or that no line supports, keeps its best
+    line anyway (it is flagged later if that line does not say it)."""
+    scores: list[tuple[float, float, int, int]] = []  # (rank score, content, fact, line)
+    best: dict[int, tuple[float, float, int]] = {}
+    for position, raw in enumerate(raw_facts):
+        if raw.quote or document.sentence(raw.sentence) is None:
+            continue
+        contents = index.each(raw.statement, (s.number for s in document.sentences))
+        has_numbers = bool(extract_quantities(raw.statement, target.code))
+        for line in document.sentences:
+            content = contents[line.number]
+            rank = content
+            if has_numbers and content >= SUPPORTED / 2:  # numbers only decide between lines that say much of it
+                rank += NUMBERS * _numbers_held(raw, target, line.text, document.language)
+            rank += HINT if line.number == raw.sentence else -min(DISTANCE, STEP * abs(line.number - raw.sentence))
+            scores.append((rank, content, position, line.number))
+            if position not in best or rank > best[position][0]:
+                best[position] = (rank, content, line.number)
+    placed: dict[int, Placed] = {}
+    taken: set[int] = set()
+    for _rank, content, position, number in sorted(scores, key=lambda s: (-s[0], s[2], s[3])):
+        if position in placed or number in taken or content < SUPPORTED:
+            continue
+        placed[position] = Placed(document.sentences[number - 1], content)
+        taken.add(number)
+    for position, (_rank, content, number) in best.items():
+        placed.setdefault(position, Placed(document.sentences[number - 1], content))
+    return placed
+
+
+def _problems(raw: RawFact, target: Language, evidence: str, translation: str, source_language: str) -> list[str]:
+    """What in the fact disagrees with its line: numbers and dates, their qualifier, what they count."""
+    missing = missing_quantities(raw.statement, target.code, evidence, source_language)
+    # A small model sometimes writes the fact in the source's language ("575 millions"):
+    # read it that way too before calling its numbers unsupported.
+    if missing and not missing_quantities(raw.statement, source_language, evidence, source_language):
+        missing = []
+    problems = [f"“{q.surface}” is not in the quoted sentence" for q in missing]
+    problems += qualifier_problems(raw.statement, target.code, evidence, source_language)
+    if translation:
+        problems += unit_problems(raw.statement, translation, target.code)
+    return problems
 
 
 def verify_facts(
     document: Document, raw_facts: list[RawFact], target: Language, translated: Mapping[int, str] | None = None
 ) -> list[Fact]:
-    """Merge duplicates, attach the source line as evidence, and check numbers and dates against
-    it: with their qualifier against the source line, and what they count against its translation."""
+    """Merge duplicates, place each fact on the line that says it, and check it there."""
+    raw_facts = distinct(raw_facts)
+    lines = translated or {}
+    index = line_index(document, translated)
+    placed = place_facts(document, raw_facts, target, index)
     facts: list[Fact] = []
-    seen: list[str] = []
-    taken = {raw.sentence for raw in raw_facts if raw.sentence}  # the lines the model cited, then where facts went
-    for raw in raw_facts:
-        key = normalise_text(raw.statement)
-        if any(fuzz.ratio(key, other) >= 90 for other in seen):
-            continue
-        seen.append(key)
+    for position, raw in enumerate(raw_facts):
         note = ""
         kind: MatchKind = "exact"
+        problems: list[str] = []
+        located: Sentence | None = None
         if raw.quote:
             match = find_quote(raw.quote, document.text)
-            kind, located, evidence = match.kind, None, raw.quote
+            kind, evidence = match.kind, raw.quote
             if match.start >= 0:
                 located = document.sentence_at(match.start)
                 evidence = document.text[match.start : match.end]  # what the source really says
-        else:
+            if kind == "absent":
+                problems.append("the quote is not in the source")
+        elif position in placed:
             # The evidence is the line itself: never searched for in the text, where the same
-            # words may come earlier (a repeated sentence, or one inside a longer line) and
-            # would put the fact on another fact's line.
-            located, note = anchor(document, raw, target, translated, frozenset(taken - {raw.sentence}))
-            evidence = located.text if located else ""
-            taken |= {located.number} if located else set()
+            # words may come earlier and would put the fact on another fact's line.
+            where = placed[position]
+            located, evidence = where.line, where.line.text
+            if located.number != raw.sentence:
+                note = f"re-anchored: the model cited line {raw.sentence}"
+            if where.content < SUPPORTED:  # its best line, of the whole document, does not say it
+                problems.append(NOT_FOUND)
+        else:
+            continue  # a line number outside the document: nothing to show it against
         if not evidence:
             continue
-        problems: tuple[str, ...] = ("the quote is not in the source",) if kind == "absent" else ()
-        missing = missing_quantities(raw.statement, target.code, evidence, document.language)
-        # A small model sometimes writes the fact in the source's language ("575 millions"):
-        # read it that way too before calling its numbers unsupported.
-        if missing and not missing_quantities(raw.statement, document.language, evidence, document.language):
-            missing = []
-        problems += tuple(f"“{q.surface}” is not in the quoted sentence" for q in missing)
-        problems += tuple(qualifier_problems(raw.statement, target.code, evidence, document.language))
         number, paragraph = (located.number, located.paragraph) if located else (0, 0)
-        if translated and number in translated:
-            problems += tuple(unit_problems(raw.statement, translated[number], target.code))
+        problems += _problems(raw, target, evidence, lines.get(number, ""), document.language)
         page, heading = (located.page, located.heading) if located else (0, "")
         facts.append(
-            Fact(raw.statement, raw.category, number, paragraph, evidence, kind, problems, note, page, heading)
+            Fact(raw.statement, raw.category, number, paragraph, evidence, kind, tuple(problems), note, page, heading)
         )
     return facts

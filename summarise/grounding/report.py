@@ -162,7 +162,7 @@ def cross_checks(
     unsupported = len(facts) - supported
     results.append(
         Check(
-            "Facts supported by their quoted sentence",
+            "Facts seen on their line (content, numbers and dates)",
             unsupported == 0,
             f"{supported} of {len(facts)} supported" + (f"; {unsupported} flagged above" if unsupported else ""),
         )

@@ -18,7 +18,7 @@ def brief_record(brief: Brief) -> dict[str, Any]:
     # The front matter has usage, title and review already, in their written form.
     parts = {k: v for k, v in asdict(brief).items() if k not in ("usage", "title", "review")}
     data: dict[str, Any] = {**front_matter(brief), **parts, "metadata": dict(brief.metadata)}
-    data["facts"] = [{**asdict(fact), "supported": fact.supported} for fact in brief.facts]
+    data["facts"] = [{**asdict(fact), "supported": fact.supported, "status": fact.status} for fact in brief.facts]
     return data
 
 
@@ -58,7 +58,10 @@ def brief_from_record(data: dict[str, Any]) -> Brief:
             source_languages={str(k): float(v) for k, v in data.get("source_languages", {}).items()},
             lines=tuple(Line(**_known(Line, line)) for line in data.get("lines", [])),
             summary_sentences=tuple(
-                SummarySentence(str(s["text"]), tuple(s.get("lines", ())), tuple(s.get("problems", ())))
+                SummarySentence(
+                    **_known(SummarySentence, s)
+                    | {"lines": tuple(s.get("lines", ())), "problems": tuple(s.get("problems", ()))}
+                )
                 for s in data.get("summary_sentences", [])
             ),
             review=Review(**_known(Review, review)) if review.get("decision") in REVIEW_DECISIONS else None,

@@ -50,18 +50,16 @@ def location(fact: Fact) -> str:
 
 
 def _render_summary_sources(brief: Brief) -> str:
-    """The lines each summary sentence cites (kept out of the prose), and what code found wrong."""
+    """The lines each summary sentence rests on (kept out of the prose), and what code found wrong."""
     if not brief.summary_sentences:
         return ""
-    cites_lines = any(sentence.lines for sentence in brief.summary_sentences)
-    cited = [] if cites_lines else ["the summary cites no lines, so each sentence was checked against the whole source"]
+    cited: list[str] = []
     for number, sentence in enumerate(brief.summary_sentences, start=1):
-        flag = " ⚠ " + "; ".join(sentence.problems) if sentence.problems else ""
-        if not cites_lines:
-            cited += [f"({number}){flag}"] if flag else []
-            continue
         lines = ", ".join(str(n) for n in sentence.lines)
-        where = f"line{'s' if len(sentence.lines) > 1 else ''} {lines}" if lines else "no line cited"
+        where = f"line{'s' if len(sentence.lines) > 1 else ''} {lines}" if lines else "no line"
+        if sentence.lines and not sentence.named:
+            where += f" ({sentence.note})" if sentence.note else " (found by code)"
+        flag = " ⚠ " + "; ".join(sentence.problems) if sentence.problems else ""
         cited.append(f"({number}) {where}{flag}")
     return "\n\n_Sources:_ " + clean_model_text(" · ".join(cited))
 
@@ -72,7 +70,12 @@ def _render_facts(brief: Brief) -> str:
     lines: list[str] = []
     for number, fact in enumerate(brief.facts, start=1):
         problems = fact.problems or ("evidence not found",)
-        flag = "" if fact.supported else " ⚠ **unsupported**: " + "; ".join(clean_inline(p) for p in problems)
+        # The status on the fact itself, in words as well as a mark: a ✅ only where code saw it.
+        flag = (
+            " ✅ seen on its line"
+            if fact.supported
+            else " ⚠ **unsupported**: " + "; ".join(clean_inline(p) for p in problems)
+        )
         match = "" if fact.match in ("exact", "normalised") else f" ({fact.match} match)"
         match += f" ({fact.note})" if fact.note else ""
         label = f"**{fact.category.capitalize()}:** " if fact.category else ""  # "line" facts have none

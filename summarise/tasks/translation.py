@@ -1,11 +1,13 @@
 """Translation: line by line, chunk by chunk, in order; nothing may be dropped.
 
 The model answers with numbered lines; code puts them back into the source's
-paragraphs. Lines it skipped, and lines where it left source-language words as they were
-("déraisonnable" in English), are asked for once more, by number, after the same document
-(so the server reuses its prefill); a line that still has no translation keeps its source
-text, marked, so nothing silently disappears, and one that still has source words keeps
-its better version and is flagged in the brief's checks.
+paragraphs. Lines it skipped, lines where it left source-language words as they were
+("déraisonnable" in English), and lines whose numbers or dates it dropped or changed
+("près de 90 millions" as "more than 90 million") are asked for once more, by number,
+naming the problem, after the same document (so the server reuses its prefill); a line
+that still has no translation keeps its source text, marked, so nothing silently
+disappears, and one that still has a problem keeps its better version and is flagged in
+the brief's checks.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import re
 from summarise.chunking import TRANSLATION_EXPANSION, Chunk, count_tokens
 from summarise.documents import Sentence
 from summarise.errors import UnusableAnswer
+from summarise.grounding.claims import translation_problems
 from summarise.grounding.vocabulary import untranslated_words
 from summarise.llm import Message
 from summarise.tasks.common import TaskContext, with_task
@@ -90,12 +93,20 @@ def translate_chunk(context: TaskContext, prefix: list[Message], chunk: Chunk) -
     def kept_words(sentence: Sentence, text: str) -> list[str]:
         return untranslated_words(text, sentence.text, context.document.language, context.target.code)
 
+    def changed(sentence: Sentence, text: str) -> list[str]:
+        return translation_problems(sentence.text, context.document.language, text, context.target.code)
+
     kept = {
         s.number: words
         for s in chunk.sentences
         if s.number in translated and (words := kept_words(s, translated[s.number]))
     }
-    again = tuple(s for s in chunk.sentences if s.number not in translated or s.number in kept)
+    numbers = {
+        s.number: problems
+        for s in chunk.sentences
+        if s.number in translated and (problems := changed(s, translated[s.number]))
+    }
+    again = tuple(s for s in chunk.sentences if s.number not in translated or s.number in kept or s.number in numbers)
     if again:
         # Ask again for just those lines, after the same document: the server still holds
         # its prefill, so only this short task is new.
@@ -103,13 +114,20 @@ def translate_chunk(context: TaskContext, prefix: list[Message], chunk: Chunk) -
         if kept:
             listed = ", ".join(dict.fromkeys(w for ws in kept.values() for w in ws))
             repair += "\n" + context.prompts.render("translation_words", **values, words=listed)
+        if numbers:
+            listed = "; ".join(f"[{n}] " + ", ".join(problems) for n, problems in numbers.items())
+            repair += "\n" + context.prompts.render("translation_numbers", **values, problems=listed)
         tokens = sum(count_tokens(s.text) for s in again)
         answers = _ask(context, prefix, repair, again, tokens, f"translate chunk {chunk.index} (repair)")
         for sentence in again:  # a re-translated line replaces the first only if it is better
             text = answers.get(sentence.number)
-            if text and (
-                sentence.number not in translated or len(kept_words(sentence, text)) < len(kept[sentence.number])
-            ):
+            if text is None:
+                continue
+            if sentence.number not in translated:
+                translated[sentence.number] = text
+                continue
+            before = len(kept.get(sentence.number, [])) + len(numbers.get(sentence.number, []))
+            if len(kept_words(sentence, text)) + len(changed(sentence, text)) < before:
                 translated[sentence.number] = text
     untranslated = [s.number for s in chunk.sentences if s.number not in translated]
     if untranslated:  # the brief says so, and is not "complete": a re-run asks again

@@ -157,3 +157,17 @@ def test_endpoint_without_json_schema_falls_back_to_json_mode(runner, fault_stub
     formats = [r.body.get("response_format", {}).get("type") for r in stub.requests]
     assert formats[2:4] == ["json_schema", "json_object"]
     assert "The text has a first line." in Path("doc.md").read_text(encoding="utf-8")
+
+
+def test_a_translation_that_changes_a_number_is_asked_again_naming_the_problem(runner, fault_stub) -> None:
+    Path("doc.txt").write_text("Les partenaires ont versé près de 90 millions de dollars.", encoding="utf-8")
+    wrong = Reply(content="[1] The partners provided more than 90 million dollars.", task="translation")
+    right = Reply(content="[1] The partners provided nearly 90 million dollars.", task="translation")
+    stub = fault_stub([wrong, right])
+    assert brief(runner).exit_code == 0
+    assert stub.tasks()[:2] == ["translation", "translation"]
+    repair = stub.requests[1].task.rsplit(">>>", 1)[1]
+    assert "translate only these lines of the document above into English: [1]." in repair
+    assert "changed a number or a date" in repair and "is said more than; the source says nearly/about" in repair
+    markdown = Path("doc.md").read_text(encoding="utf-8")
+    assert "nearly 90 million dollars" in markdown and "more than 90 million" not in markdown
