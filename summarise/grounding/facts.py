@@ -27,6 +27,9 @@ from summarise.tasks.fact_answers import RawFact
 # The cited line wins a near tie: the model's number is a hint worth this much of the score,
 # and a line further from it loses a little for each line between (at most DISTANCE).
 HINT, STEP, DISTANCE = 0.05, 0.002, 0.1
+# Lines further than this from the cited one are not looked at: a fact is asked about a
+# group of ~6 lines of a chunk of ~50; this keeps a 2,000-line document's facts quick.
+WINDOW = 100
 # A fact's numbers found in a line count this much beside its words.
 NUMBERS = 0.2
 NOT_FOUND = "not found in the source: no line says this"
@@ -73,9 +76,10 @@ def place_facts(document: Document, raw_facts: list[RawFact], target: Language, 
     for position, raw in enumerate(raw_facts):
         if raw.quote or document.sentence(raw.sentence) is None:
             continue
-        contents = index.each(raw.statement, (s.number for s in document.sentences))
+        nearby = [s for s in document.sentences if abs(s.number - raw.sentence) <= WINDOW]
+        contents = index.each(raw.statement, (s.number for s in nearby))
         has_numbers = bool(extract_quantities(raw.statement, target.code))
-        for line in document.sentences:
+        for line in nearby:
             content = contents[line.number]
             rank = content
             if has_numbers and content >= SUPPORTED / 2:  # numbers only decide between lines that say much of it
@@ -139,7 +143,7 @@ def verify_facts(
             located, evidence = where.line, where.line.text
             if located.number != raw.sentence:
                 note = f"re-anchored: the model cited line {raw.sentence}"
-            if where.content < SUPPORTED:  # its best line, of the whole document, does not say it
+            if where.content < SUPPORTED:  # its best line does not say it
                 problems.append(NOT_FOUND)
         else:
             continue  # a line number outside the document: nothing to show it against
