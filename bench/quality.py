@@ -160,6 +160,7 @@ def main() -> int:
     parser.add_argument("--variant", action="append", choices=sorted(VARIANTS), help="pipeline settings to run")
     parser.add_argument("--no-raw", action="store_true", help="skip the raw one-prompt translation")
     parser.add_argument("--threads", type=int, help="engine threads (default: summarise's, one per core)")
+    parser.add_argument("--prompts", type=Path, help="a folder of prompt files that replace summarise's own")
     parser.add_argument(
         "--cache",
         type=Path,
@@ -186,7 +187,7 @@ def main() -> int:
         base: Settings = settings_from_env(*([] if args.cache else ["--no-cache"]))
         if args.threads:  # on a machine other work keeps busy, one thread spins less than two
             base = base.with_changes(engine_threads=args.threads)
-        prompts = Prompts(None)
+        prompts = Prompts(args.prompts)
         for name in names:
             document = load_document(DEV_SET / f"{name}.fr.txt", base.max_input_bytes)
             print(f"{name}: {len(document.text):,} characters, {document.paragraph_count} paragraphs")
