@@ -69,6 +69,7 @@ class Score:
     avoidable: list[str] = field(default_factory=list)
     facts: int = 0
     shared: int = 0  # lines cited by more than one fact
+    moved: int = 0  # facts code moved off the line the model cited
     on_line: int = 0  # facts whose line's English original says them (bench/_quality.py: placement)
     off_shown_supported: int = 0  # facts off their line that the brief still shows as supported
     summary_on_lines: int = 0  # summary sentences whose linked lines' English says them
@@ -122,6 +123,8 @@ def score_brief(score: Score, name: str, brief: Brief, document: Document, refer
     off = [i for i, f in enumerate(brief.facts) if not placement(f.statement, [f.paragraph], english).on_its_line]
     off_supported = [i for i in off if brief.facts[i].supported]
     score.on_line += len(brief.facts) - len(off)
+    moved = sum(f.note.startswith("re-anchored") for f in brief.facts)
+    score.moved += moved
     score.off_shown_supported += len(off_supported)
     summary_off = [
         s
@@ -139,7 +142,7 @@ def score_brief(score: Score, name: str, brief: Brief, document: Document, refer
         f"    recall {found}/{len(keys[name])}, summary {count} sentences, {len(brief.facts)} facts on "
         f"{len({f.paragraph for f in brief.facts})}/{document.paragraph_count} paragraphs"
         + (f", lines cited twice: {sorted(shared)}" if shared else "")
-        + f", facts on their line {len(brief.facts) - len(off)}/{len(brief.facts)}"
+        + f", facts on their line {len(brief.facts) - len(off)}/{len(brief.facts)} ({moved} moved by code)"
         + (f" (off: {[i + 1 for i in off]}, shown supported: {[i + 1 for i in off_supported]})" if off else "")
         + f", summary sentences on their lines {len(brief.summary_sentences) - len(summary_off)}"
         + f"/{len(brief.summary_sentences)}"
@@ -239,6 +242,7 @@ def main() -> int:
     row("paragraphs with a fact", [f"{s.paragraphs_covered / s.paragraphs:.0%}" for s in scores.values()])
     row("lines cited by 2+ facts", [str(s.shared) for s in scores.values()])
     row("facts on their line", [f"{s.on_line}/{s.facts}" for s in scores.values()])
+    row("  moved there by code", [str(s.moved) for s in scores.values()])
     row("  off their line, shown supported", [str(s.off_shown_supported) for s in scores.values()])
     row("summary sentences on their lines", [f"{s.summary_on_lines}/{s.summary_sentences}" for s in scores.values()])
     row("  off their lines, not flagged", [str(s.summary_off_unflagged) for s in scores.values()])
