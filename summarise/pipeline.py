@@ -94,6 +94,8 @@ def planned_calls(
         if translates(document, options.target):
             budget = translation_budget(chunk.tokens)
             calls.append(PlannedCall("translation", chunk.index, prompt, budget))
+            # missing lines or kept words; then lines whose numbers or dates changed
+            calls.append(PlannedCall("translation", chunk.index, prompt, budget, repair=True))
             calls.append(PlannedCall("translation", chunk.index, prompt, budget, repair=True))
         calls += _summary_calls(chunk.index, prompt)
         for _lines in line_groups(chunk, options.facts_method):

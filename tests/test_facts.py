@@ -165,30 +165,28 @@ def test_line_facts_are_one_string_each_and_out_of_range_lines_are_dropped() -> 
     with pytest.raises(FactsUnreadable):
         parse_facts('{"facts": ["no line number here"]}', 1, 3)
     assert parse_facts('{"facts": []}', 1, 3) == []  # lines that state no fact give none
-    # The schema keeps the model to the group's lines (llama.cpp makes the pattern a grammar),
-    # the line written after the fact, not before it.
+    # The schema keeps the model to the group's lines (llama.cpp makes the pattern a grammar).
     pattern = facts_schema(7, 9, "fact_in_English")["properties"]["facts"]["items"]["pattern"]
-    assert re.fullmatch(pattern, "The coalition was founded in 2014. [8]")
-    assert not re.fullmatch(pattern, "[8] The coalition was founded in 2014.")
-    assert not re.fullmatch(pattern, "A line of another group. [6]")
-    assert not re.fullmatch(pattern, 'A "quoted" word would end the JSON string. [7]')
+    assert re.fullmatch(pattern, "[8] The coalition was founded in 2014.")
+    assert not re.fullmatch(pattern, "[6] A line of another group.")
+    assert not re.fullmatch(pattern, '[7] A "quoted" word would end the JSON string.')
 
 
 def test_a_fact_is_held_to_a_short_sentence_and_one_the_bound_stopped_ends_cleanly() -> None:
     # The bundled model copies a long line whole as its "fact"; the schema bounds its length.
     pattern = facts_schema(1, 3, "fact_in_English")["properties"]["facts"]["items"]["pattern"]
-    assert re.fullmatch(pattern, "x" * MAX_FACT_CHARS + " [1]")
-    assert not re.fullmatch(pattern, "x" * (MAX_FACT_CHARS + 1) + " [1]")
+    assert re.fullmatch(pattern, "[1] " + "x" * MAX_FACT_CHARS)
+    assert not re.fullmatch(pattern, "[1] " + "x" * (MAX_FACT_CHARS + 1))
     # Stopped by the bound mid-word: the cut word goes and the fact says where it stops.
     start = "Morocco co-chaired the Global Counterterrorism Forum for three terms, "
     stopped = (start + "and " * MAX_FACT_CHARS)[: MAX_FACT_CHARS - 10] + " Rabat, ho"
-    answer = '{"facts": ["' + stopped + ' [1]", "The coalition has 84 members. [2]"]}'
+    answer = '{"facts": ["[1] ' + stopped + '", "[2] The coalition has 84 members."]}'
     first, second = parse_facts(answer, 1, 3)
     assert first.statement.startswith(start) and first.statement.endswith(" Rabat …")
     assert second.statement == "The coalition has 84 members."
     # A complete long sentence from an endpoint that ignores the schema is left as it is.
     complete = " ".join(["word"] * 60) + "."
-    assert parse_facts('{"facts": ["' + complete + ' [3]"]}', 1, 3)[0].statement == complete
+    assert parse_facts('{"facts": ["[3] ' + complete + '"]}', 1, 3)[0].statement == complete
 
 
 # A press release: three heading lines, then the lines that state things. The bundled model

@@ -62,14 +62,14 @@ def facts_schema(
 
 
 def line_fact_pattern(first: int, last: int) -> str:
-    """ "The fact. [3]" as a JSON string: up to MAX_FACT_CHARS characters without a quote
-    mark, a backslash or a bracket (llama.cpp turns the pattern into a grammar; a '"' would
-    end the string), then a line of the group. Naming the group's lines keeps the model to
-    them. The line comes last, after the words: written first, the bundled model numbered
-    its facts like a list ([1], [2], [3] for the facts of lines 7, 8 and 9) or cited the
-    line before the one it then wrote about; written after, it cites the line it just used."""
+    """ "[3] The fact." as a JSON string: a line of the group, then up to MAX_FACT_CHARS
+    characters without a quote mark or a backslash (llama.cpp turns the pattern into a
+    grammar; a '"' would end the string). Naming the group's lines keeps the model to them,
+    as the object form's integer bounds did. The line is a hint: grounding/facts.py places
+    each fact on the line that says it (the line written after the fact was measured and
+    did not cite better: docs/quality.md)."""
     lines = "|".join(str(n) for n in range(first, last + 1))
-    return rf'^[^"\\\[\]]{{1,{MAX_FACT_CHARS}}} \[({lines})\]$'
+    return rf'^\[({lines})\] [^"\\]{{1,{MAX_FACT_CHARS}}}$'
 
 
 _SENTENCE_END = re.compile(r"[.!?…\"'»”)\]]$")

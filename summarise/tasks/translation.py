@@ -13,6 +13,7 @@ the brief's checks.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from summarise.chunking import TRANSLATION_EXPANSION, Chunk, count_tokens
 from summarise.documents import Sentence
@@ -96,17 +97,15 @@ def translate_chunk(context: TaskContext, prefix: list[Message], chunk: Chunk) -
     def changed(sentence: Sentence, text: str) -> list[str]:
         return translation_problems(sentence.text, context.document.language, text, context.target.code)
 
+    def problems_of(sentence: Sentence, text: str) -> list[str]:
+        return kept_words(sentence, text) + changed(sentence, text)
+
     kept = {
         s.number: words
         for s in chunk.sentences
         if s.number in translated and (words := kept_words(s, translated[s.number]))
     }
-    numbers = {
-        s.number: problems
-        for s in chunk.sentences
-        if s.number in translated and (problems := changed(s, translated[s.number]))
-    }
-    again = tuple(s for s in chunk.sentences if s.number not in translated or s.number in kept or s.number in numbers)
+    again = tuple(s for s in chunk.sentences if s.number not in translated or s.number in kept)
     if again:
         # Ask again for just those lines, after the same document: the server still holds
         # its prefill, so only this short task is new.
@@ -114,27 +113,47 @@ def translate_chunk(context: TaskContext, prefix: list[Message], chunk: Chunk) -
         if kept:
             listed = ", ".join(dict.fromkeys(w for ws in kept.values() for w in ws))
             repair += "\n" + context.prompts.render("translation_words", **values, words=listed)
-        if numbers:
-            listed = "; ".join(f"[{n}] " + ", ".join(problems) for n, problems in numbers.items())
-            repair += "\n" + context.prompts.render("translation_numbers", **values, problems=listed)
-        tokens = sum(count_tokens(s.text) for s in again)
-        answers = _ask(context, prefix, repair, again, tokens, f"translate chunk {chunk.index} (repair)")
-        for sentence in again:  # a re-translated line replaces the first only if it is better
-            text = answers.get(sentence.number)
-            if text is None:
-                continue
-            if sentence.number not in translated:
-                translated[sentence.number] = text
-                continue
-            before = len(kept.get(sentence.number, [])) + len(numbers.get(sentence.number, []))
-            if len(kept_words(sentence, text)) + len(changed(sentence, text)) < before:
-                translated[sentence.number] = text
+        _replace_better(context, prefix, chunk, repair, again, translated, problems_of)
+    # Numbers and dates a line dropped or changed: asked apart, after the lines above, since
+    # listed with missing lines the bundled model answered the listed ones and skipped the rest.
+    numbers = {
+        s.number: problems
+        for s in chunk.sentences
+        if s.number in translated and (problems := changed(s, translated[s.number]))
+    }
+    if numbers:
+        wrong = tuple(s for s in chunk.sentences if s.number in numbers)
+        repair = context.prompts.render("translation_repair", **values, lines=line_ranges(list(numbers)))
+        listed = "; ".join(f"[{n}] " + ", ".join(problems) for n, problems in numbers.items())
+        repair += "\n" + context.prompts.render("translation_numbers", **values, problems=listed)
+        _replace_better(context, prefix, chunk, repair, wrong, translated, problems_of)
     untranslated = [s.number for s in chunk.sentences if s.number not in translated]
     if untranslated:  # the brief says so, and is not "complete": a re-run asks again
         context.usage.problem(f"translation: line(s) {line_ranges(untranslated)} left untranslated")
     for sentence in chunk.sentences:
         translated.setdefault(sentence.number, f"{UNTRANSLATED_MARK} {sentence.text}")
     return translated
+
+
+def _replace_better(
+    context: TaskContext,
+    prefix: list[Message],
+    chunk: Chunk,
+    task: str,
+    lines: tuple[Sentence, ...],
+    translated: dict[int, str],
+    problems_of: Callable[[Sentence, str], list[str]],
+) -> None:
+    """Ask for `lines` again; a new translation replaces the first only if it has fewer problems."""
+    tokens = sum(count_tokens(s.text) for s in lines)
+    answers = _ask(context, prefix, task, lines, tokens, f"translate chunk {chunk.index} (repair)")
+    for sentence in lines:
+        text = answers.get(sentence.number)
+        if text is None:
+            continue
+        first = translated.get(sentence.number)
+        if first is None or len(problems_of(sentence, text)) < len(problems_of(sentence, first)):
+            translated[sentence.number] = text
 
 
 def assemble_paragraphs(sentences: tuple[Sentence, ...], translated: dict[int, str]) -> list[str]:
