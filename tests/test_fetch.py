@@ -139,3 +139,33 @@ def test_a_redirect_to_a_private_address_is_refused_too(server: str, monkeypatch
     monkeypatch.setattr(fetch_module, "_connection", connect)
     with pytest.raises(InputError, match=r"127\.0\.0\.1.*refused"):
         fetch("http://public.example/to-private", 10**6)
+
+
+@pytest.mark.parametrize(
+    ("url", "inside"),
+    [
+        ("http://[64:ff9b::7f00:1]/", "127.0.0.1"),  # NAT64, well-known prefix
+        ("http://[64:ff9b::10.0.0.8]/", "10.0.0.8"),
+        ("http://[64:ff9b:1::a9fe:a9fe]/latest/meta-data/", "169.254.169.254"),  # NAT64, local-use prefix
+        ("http://[64:ff9b:1:c0a8:1:100::]/", "192.168.1.1"),  # the same prefix, /48 layout (RFC 6052)
+        ("http://[2002:7f00:1::]/", "127.0.0.1"),  # 6to4
+        ("http://[2002:a00:8::1]:8080/", "10.0.0.8"),
+        ("http://[::127.0.0.1]/", "127.0.0.1"),  # IPv4-compatible
+        ("http://[::ffff:0:a00:8]/", "10.0.0.8"),  # IPv4-translated (SIIT)
+        ("http://[::ffff:10.0.0.8]/", "10.0.0.8"),  # IPv4-mapped
+        ("http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/", "127.0.0.1"),  # Teredo: the client, obfuscated
+        ("http://[2a00:1450::5efe:c0a8:101]/", "192.168.1.1"),  # ISATAP
+    ],
+)
+def test_ipv6_addresses_that_carry_a_private_ipv4_are_refused(url: str, inside: str) -> None:
+    with pytest.raises(InputError, match=r"on this machine or a private network") as raised:
+        fetch(url, 10**6, timeout=2)
+    assert f"({inside})" in str(raised.value)
+
+
+@pytest.mark.parametrize("url", ["http://[64:ff9b::808:808]/", "http://[::ffff:0:808:808]/", "http://[::8.8.8.8]/"])
+def test_ipv6_addresses_that_carry_a_public_ipv4_pass_the_filter(url: str) -> None:
+    # They pass the address check and go on to connect, which the tests' network guard refuses.
+    with pytest.raises(InputError, match=r"cannot fetch it") as raised:
+        fetch(url, 10**6, timeout=2)
+    assert "private network" not in str(raised.value)
