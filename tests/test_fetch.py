@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import socket
+import socketserver
 import threading
 import time
 from collections.abc import Iterator
@@ -131,9 +132,9 @@ def test_a_redirect_to_a_private_address_is_refused_too(server: str, monkeypatch
     ROUTES["/to-private"] = (302, {"Location": f"{server}/news"}, b"")
     from summarise import fetch as fetch_module
 
-    def connect(_scheme: str, host: str, port: int, address: str, timeout: float):  # type: ignore[no-untyped-def]
+    def connect(_scheme: str, host: str, port: int, address: str, deadline: object):  # type: ignore[no-untyped-def]
         # The public site is played by the local server; the redirect target is checked for real.
-        return real_connection(_scheme, host, int(server.rsplit(":", 1)[1]), "127.0.0.1", timeout)
+        return real_connection(_scheme, host, int(server.rsplit(":", 1)[1]), "127.0.0.1", deadline)
 
     real_connection = fetch_module._connection
     monkeypatch.setattr(fetch_module, "_connection", connect)
@@ -169,3 +170,67 @@ def test_ipv6_addresses_that_carry_a_public_ipv4_pass_the_filter(url: str) -> No
     with pytest.raises(InputError, match=r"cannot fetch it") as raised:
         fetch(url, 10**6, timeout=2)
     assert "private network" not in str(raised.value)
+
+
+# --- a server that is slow on purpose, never pausing long enough for a socket timeout -------
+
+DRIP_EVERY = 0.2  # seconds between two sends: far under the deadline the tests give
+DRIP_FOR = 4.0  # then it gives up, so a client without a total deadline is slow, not stuck
+
+
+class Dripping(socketserver.BaseRequestHandler):
+    def handle(self) -> None:
+        request = self.request.recv(65536).decode("latin-1")
+        path = request.split(" ")[1] if " " in request else "/"
+        started = time.monotonic()
+        try:
+            for piece in self.pieces(path):
+                if time.monotonic() - started > DRIP_FOR:
+                    return
+                self.request.sendall(piece)
+                time.sleep(DRIP_EVERY)
+        except OSError:  # the client gave up: as meant
+            return
+
+    @staticmethod
+    def pieces(path: str) -> Iterator[bytes]:
+        if path == "/body":  # the headers at once, then the body two bytes at a time
+            yield b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100000\r\n\r\n"
+            while True:
+                yield b"ab"
+        elif path == "/body-until-closed":  # no length: the body ends when the connection does
+            yield b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n"
+            while True:
+                yield b"a"
+        elif path == "/headers":  # one header line at a time
+            yield b"HTTP/1.1 200 OK\r\n"
+            for number in range(10**6):
+                yield f"X-Line-{number}: slow\r\n".encode()
+        elif path == "/status":  # the status line a byte at a time
+            yield from (bytes([byte]) for byte in b"HTTP/1.1 200 OK" + b" " * 10**6)
+        elif path.startswith("/hop/"):  # each redirect just in time, five of them
+            hop = int(path.rsplit("/", 1)[1])
+            yield b""
+            yield b""
+            if hop < 5:
+                yield f"HTTP/1.1 302 Found\r\nLocation: /hop/{hop + 1}\r\nContent-Length: 0\r\n\r\n".encode()
+            else:
+                yield b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"
+
+
+@pytest.fixture(scope="module")
+def dripping() -> Iterator[str]:
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Dripping)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("path", ["/body", "/body-until-closed", "/headers", "/status", "/hop/1"])
+def test_the_url_deadline_covers_the_whole_fetch_however_slowly_the_server_sends(dripping: str, path: str) -> None:
+    started = time.monotonic()
+    with pytest.raises(InputError, match=r"timed out after 1\.2 s$"):
+        fetch(f"{dripping}{path}", 10**6, timeout=1.2, allow_private=True)
+    assert time.monotonic() - started < 2.0  # the deadline, and not a moment of sending more
