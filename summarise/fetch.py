@@ -20,7 +20,7 @@ import time
 import zlib
 from concurrent.futures import Future
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from summarise import __version__
 from summarise.addresses import judged_by
@@ -34,7 +34,7 @@ _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class Fetched:
-    url: str  # as given: what the brief names as its source
+    url: str  # as given, minus any user name and password: what the brief names as its source
     final_url: str  # after redirects
     data: bytes
     content_type: str
@@ -45,9 +45,32 @@ def looks_like_url(text: str) -> bool:
     return bool(_URL.match(text))
 
 
+def without_credentials(url: str) -> str:
+    """The URL minus any user name and password (http://user:pw@host/ -> http://host/).
+
+    They are never sent (nothing here speaks HTTP authentication), so they are never
+    written either: not in a brief, a page, an index, the batch state or an error line.
+    """
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))  # the host follows the last "@"
+
+
+def bad_port(url: str) -> str | None:
+    """Why the URL's port cannot be used, or None. Said without the URL: what stands where the
+    port should be may be a password with a "/", "?" or "#" in it (http://user:pa/ss@host/)."""
+    parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018 (urllib checks the port when it is read)
+    except ValueError:
+        return "the port in this URL is not a number (a password in it? summarise never sends one); not shown"
+    return None
+
+
 def url_path(url: str) -> str:
     """Where a URL's brief goes, as a relative path: host/path, safe characters only, no suffix."""
-    parts = urlsplit(url)
+    parts = urlsplit(without_credentials(url))
     segments = [parts.hostname or "page", *(s for s in parts.path.split("/") if s)]
     safe = [re.sub(r"[^\w.-]+", "-", segment).strip(".-") or "page" for segment in segments]
     last = safe[-1].rsplit(".", 1)[0] if "." in safe[-1] and len(safe) > 1 else safe[-1]
@@ -183,9 +206,18 @@ def fetch(
 ) -> Fetched:
     """GET `url` within `timeout` seconds in all, following at most `max_redirects` redirects,
     each hop checked like the first."""
+    if (problem := bad_port(url)) is not None:
+        raise InputError(f"{urlsplit(url).scheme}://…: {problem}")
+    given, url = url, without_credentials(url)
     deadline = Deadline(timeout)
     try:
         return _fetch(url, max_bytes, deadline, max_redirects, allow_private)
+    except InputError as exc:
+        if url != given and re.search(r"answered 40[13] ", str(exc)):
+            raise InputError(
+                f"{exc}; the user name and password in the URL were not sent: summarise never sends them"
+            ) from exc
+        raise
     finally:
         deadline.close()
 
@@ -193,6 +225,7 @@ def fetch(
 def _fetch(url: str, max_bytes: int, deadline: Deadline, max_redirects: int, allow_private: bool) -> Fetched:
     current = url
     for _hop in range(max_redirects + 1):
+        current = without_credentials(current)  # a redirect may name some too
         parts = urlsplit(current)
         if parts.scheme.lower() not in ("http", "https"):
             raise InputError(f"{url}: only http:// and https:// addresses are fetched (not {parts.scheme}://)")
@@ -201,7 +234,7 @@ def _fetch(url: str, max_bytes: int, deadline: Deadline, max_redirects: int, all
         try:
             port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
         except ValueError as exc:
-            raise InputError(f"{url}: the port in {current} is not a number") from exc
+            raise InputError(f"{url}: {bad_port(current)}") from exc
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         headers = {"User-Agent": f"summarise/{__version__}", "Accept": ACCEPT, "Accept-Encoding": "gzip, identity"}
         connection = None

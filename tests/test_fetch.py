@@ -30,11 +30,16 @@ ROUTES: dict[str, tuple[int, dict[str, str], bytes]] = {
     "/to-file": (302, {"Location": "file:///etc/passwd"}, b""),
     "/big": (200, {"Content-Type": "text/plain"}, b"x" * 5000),
     "/gone": (404, {}, b"not here"),
+    "/members": (401, {"WWW-Authenticate": 'Basic realm="members"'}, b"who are you?"),
 }
+
+
+HEADERS_SEEN: list[dict[str, str]] = []  # of every request, in order
 
 
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
+        HEADERS_SEEN.append({name.lower(): value for name, value in self.headers.items()})
         if self.path == "/slow":
             time.sleep(2)
         status, headers, body = ROUTES.get(self.path, (200, {"Content-Type": "text/plain"}, b"slow"))
@@ -140,6 +145,17 @@ def test_a_redirect_to_a_private_address_is_refused_too(server: str, monkeypatch
     monkeypatch.setattr(fetch_module, "_connection", connect)
     with pytest.raises(InputError, match=r"127\.0\.0\.1.*refused"):
         fetch("http://public.example/to-private", 10**6)
+
+
+def test_a_user_name_and_password_in_a_url_are_neither_sent_nor_repeated(server: str) -> None:
+    with pytest.raises(InputError) as raised:
+        fetch(server.replace("http://", "http://alice:S3cretPW@") + "/members", 10**6, allow_private=True)
+    message = str(raised.value)
+    assert message.startswith(f"{server}/members: the server answered 401") and "were not sent" in message
+    assert "S3cretPW" not in message and "alice" not in message
+    assert "authorization" not in HEADERS_SEEN[-1] and HEADERS_SEEN[-1]["host"] == server.removeprefix("http://")
+    fetched = fetch(server.replace("http://", "http://alice:S3cretPW@") + "/moved", 10**6, allow_private=True)
+    assert (fetched.url, fetched.final_url) == (f"{server}/moved", f"{server}/news")
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 from summarise.errors import ConfigError, InputError
-from summarise.fetch import looks_like_url, url_path
+from summarise.fetch import bad_port, looks_like_url, url_path, without_credentials
 from summarise.files import safe_output_path
 
 DEFAULT_INCLUDE = ("*.txt", "*.md", "*.pdf", "*.docx", "*.html", "*.htm")
@@ -106,6 +106,7 @@ def discover_urls(url_file: Path, output_dir: Path) -> list[Item]:
 
     Each brief goes to output_dir/host/path.md. Anything else on a line is an error that
     names the line: a list that mixes in a path is more likely a mistake than a wish.
+    A user name and password in a URL are dropped here, before anything can write them.
     """
     try:
         lines = url_file.read_text(encoding="utf-8").splitlines()
@@ -120,6 +121,9 @@ def discover_urls(url_file: Path, output_dir: Path) -> list[Item]:
             continue
         if not looks_like_url(url):
             raise InputError(f"{url_file}, line {number}: not a URL ({url[:60]!r}); a list holds one URL a line")
+        if (problem := bad_port(url)) is not None:
+            raise InputError(f"{url_file}, line {number}: {problem}")
+        url = without_credentials(url)  # never sent, so never written: not in a brief, the index or the state
         relative = Path(url_path(url))
         output = safe_output_path(output_dir, relative)
         for copy in range(2, len(lines) + 2):
