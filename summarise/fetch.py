@@ -51,20 +51,22 @@ def without_credentials(url: str) -> str:
     They are never sent (nothing here speaks HTTP authentication), so they are never
     written either: not in a brief, a page, an index, the batch state or an error line.
     """
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unreadable host ("[::1"): fetch refuses it, and nothing of it is repeated
+        return url.split("://", 1)[0] + "://…"
     if "@" not in parts.netloc:
         return url
     return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))  # the host follows the last "@"
 
 
-def bad_port(url: str) -> str | None:
-    """Why the URL's port cannot be used, or None. Said without the URL: what stands where the
-    port should be may be a password with a "/", "?" or "#" in it (http://user:pa/ss@host/)."""
-    parts = urlsplit(url)
+def bad_authority(url: str) -> str | None:
+    """Why the URL's host and port cannot be read, or None. Said without the URL: what stands
+    there may be a password with a "/", "?" or "#" in it (http://user:pa/ss@host/)."""
     try:
-        parts.port  # noqa: B018 (urllib checks the port when it is read)
+        urlsplit(url).port  # noqa: B018 (urllib checks the port, and a [...] host, when they are read)
     except ValueError:
-        return "the port in this URL is not a number (a password in it? summarise never sends one); not shown"
+        return "the host or port of this URL cannot be read (a password in it? summarise never sends one); not shown"
     return None
 
 
@@ -206,8 +208,8 @@ def fetch(
 ) -> Fetched:
     """GET `url` within `timeout` seconds in all, following at most `max_redirects` redirects,
     each hop checked like the first."""
-    if (problem := bad_port(url)) is not None:
-        raise InputError(f"{urlsplit(url).scheme}://…: {problem}")
+    if (problem := bad_authority(url)) is not None:
+        raise InputError(f"{url.split('://', 1)[0]}://…: {problem}")
     given, url = url, without_credentials(url)
     deadline = Deadline(timeout)
     try:
@@ -234,7 +236,7 @@ def _fetch(url: str, max_bytes: int, deadline: Deadline, max_redirects: int, all
         try:
             port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
         except ValueError as exc:
-            raise InputError(f"{url}: {bad_port(current)}") from exc
+            raise InputError(f"{url}: {bad_authority(current)}") from exc
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         headers = {"User-Agent": f"summarise/{__version__}", "Accept": ACCEPT, "Accept-Encoding": "gzip, identity"}
         connection = None

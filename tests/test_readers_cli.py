@@ -116,8 +116,10 @@ def test_credentials_in_a_url_are_in_no_error_line_nor_any_file(runner, no_model
 
     assert f"127.0.0.1:{port}/report.pdf" in dry.stdout and "the server answered 404" in dry.stdout
     assert brief.exit_code == 2 and brief.stderr.startswith(f"Error: http://127.0.0.1:{port}/missing.html: ")
-    assert slashed.exit_code == 2 and "port" in slashed.stderr
-    for result in (dry, plain, brief, slashed):
+    assert slashed.exit_code == 2 and "port of this URL cannot be read" in slashed.stderr
+    unclosed = runner.invoke(main, ["brief", "http://alice:S3cretPW@[::1/x"])  # nor a traceback
+    assert unclosed.exit_code == 2 and unclosed.stderr.count("\n") == 1 and "Traceback" not in unclosed.output
+    for result in (dry, plain, brief, slashed, unclosed):
         assert "S3cret" not in result.output and "alice" not in result.output, result.output
     assert not any("S3cret" in path.read_text(errors="replace") for path in tmp_path.rglob("*") if path.is_file()
                    and path.name != "urls.txt")  # fmt: skip

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from summarise.documents import read_bounded
 from summarise.errors import ConfigError, InputError, too_large
-from summarise.fetch import bad_port, looks_like_url, url_path, without_credentials
+from summarise.fetch import bad_authority, looks_like_url, url_path, without_credentials
 from summarise.files import safe_output_path
 
 DEFAULT_INCLUDE = ("*.txt", "*.md", "*.pdf", "*.docx", "*.html", "*.htm")
@@ -138,7 +138,7 @@ def discover_urls(url_file: Path, output_dir: Path) -> list[Item]:
             continue
         if not looks_like_url(url):
             raise InputError(f"{url_file}, line {number}: not a URL ({url[:60]!r}); a list holds one URL a line")
-        if (problem := bad_port(url)) is not None:
+        if (problem := bad_authority(url)) is not None:
             raise InputError(f"{url_file}, line {number}: {problem}")
         url = without_credentials(url)  # never sent, so never written: not in a brief, the index or the state
         relative = Path(url_path(url))
