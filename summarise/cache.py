@@ -98,6 +98,14 @@ class ResponseCache:
         except _DAMAGED + _UNUSABLE as exc:
             self._failed(exc)
 
+    def delete(self, key: str) -> None:
+        if self._store is None:
+            return
+        try:
+            self._store.delete(key)
+        except _DAMAGED + _UNUSABLE as exc:
+            self._failed(exc)
+
     def stats(self) -> dict[str, int]:
         if self._store is None:
             return {"entries": 0, "bytes": 0}

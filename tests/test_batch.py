@@ -8,10 +8,12 @@ stays quick. The rate-limit and kill tests run against a fault-injection stub on
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -175,6 +177,80 @@ def test_an_interrupted_batch_resumes_without_redoing_finished_work(
     assert front(Path("outputs/2-nantes.md"))["usage"]["cache_hits"] == 1
     assert front(Path("outputs/2-nantes.md"))["usage"]["llm_calls"] == 2
     assert requests_sent(cassette) == 3 + 1 + 2  # each recorded exchange played exactly once
+
+
+BAD_FILES_CASSETTE = "test_batch/test_a_folder_with_bad_files_gives_mirrored_briefs_a_report_and_an_index"
+HELD_FOR = 8.0  # seconds: on code that waits on a pipe, the test ends the wait then (and fails on time)
+
+
+@pytest.fixture
+def pipes_unblocked():
+    """Pipes (paths) this test makes: after HELD_FOR seconds, whoever waits to read one gets an end of file."""
+    pipes: list[Path] = []
+    stop = threading.Event()
+
+    def watch() -> None:
+        if stop.wait(HELD_FOR):
+            return
+        while not stop.is_set():
+            for pipe in pipes:
+                with contextlib.suppress(OSError):  # opens only while a reader waits: it then reads an empty file
+                    os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+            stop.wait(0.1)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    yield pipes
+    stop.set()
+    thread.join()
+
+
+@pytest.mark.cassette(BAD_FILES_CASSETTE)
+def test_a_named_pipe_in_a_folder_fails_alone_and_never_holds_the_batch(
+    cassette, runner, tmp_path: Path, pipes_unblocked: list[Path]
+) -> None:
+    write(tmp_path / "in" / "lyon.txt", LYON)
+    write(tmp_path / "in" / "sub" / "nantes.txt", NANTES)
+    os.mkfifo(tmp_path / "in" / "k-pipe.txt")  # listed before lyon.txt: read first
+    (tmp_path / "in" / "link-to-pipe.txt").symlink_to("k-pipe.txt")
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(tmp_path / "in" / "sock.txt"))
+    pipes_unblocked.append(tmp_path / "in" / "k-pipe.txt")
+    started = time.monotonic()
+
+    plan = runner.invoke(main, ["batch", "in", "--dry-run"])
+    result = runner.invoke(main, ["batch", "in", "--jobs", "1"])
+
+    sock.close()
+    assert time.monotonic() - started < HELD_FOR, "a pipe held the batch"
+    assert plan.exit_code == 0 and "named pipe" in plan.stdout, plan.output
+    assert result.exit_code == 1, result.output
+    reasons = {line.split()[1]: line for line in result.stdout.splitlines() if line.startswith("failed ")}
+    assert set(reasons) == {"k-pipe.txt", "link-to-pipe.txt", "sock.txt"}
+    assert "a named pipe, not a file" in reasons["k-pipe.txt"] and "named pipe" in reasons["link-to-pipe.txt"]
+    assert "a socket, not a file" in reasons["sock.txt"]
+    assert front(Path("outputs/lyon.md"))["status"] == front(Path("outputs/sub/nantes.md"))["status"] == "complete"
+    assert "k-pipe.txt" in Path("outputs/index.md").read_text(encoding="utf-8").split("## Not summarised", 1)[1]
+
+
+@pytest.mark.cassette(BAD_FILES_CASSETTE)
+def test_a_loop_of_symbolic_links_in_a_folder_fails_alone(cassette, runner, tmp_path: Path) -> None:
+    write(tmp_path / "in" / "lyon.txt", LYON)
+    write(tmp_path / "in" / "sub" / "nantes.txt", NANTES)
+    (tmp_path / "in" / "loop-a.txt").symlink_to("loop-b.txt")
+    (tmp_path / "in" / "loop-b.txt").symlink_to("loop-a.txt")
+    (tmp_path / "in" / "self.txt").symlink_to("self.txt")
+    (tmp_path / "in" / "sub" / "up").symlink_to("../sub")  # a folder that leads to itself: not walked
+
+    result = runner.invoke(main, ["batch", "in", "--jobs", "1"])
+
+    assert result.exit_code == 1, result.output
+    reasons = {line.split()[1]: line for line in result.stdout.splitlines() if line.startswith("failed ")}
+    assert set(reasons) == {"loop-a.txt", "loop-b.txt", "self.txt"}
+    assert all("a loop of symbolic links" in reason for reason in reasons.values())
+    assert front(Path("outputs/lyon.md"))["status"] == front(Path("outputs/sub/nantes.md"))["status"] == "complete"
+    state = json.loads(Path("outputs/.summarise-batch.json").read_text(encoding="utf-8"))["documents"]
+    assert state["self.txt"]["status"] == "failed" and state["lyon.txt"]["status"] == "done"
 
 
 # --- without any model ----------------------------------------------------------------

@@ -146,7 +146,8 @@ def provider(monkeypatch: pytest.MonkeyPatch):
         running.__enter__()
         started.append(running)
         monkeypatch.setenv("OPENAI_BASE_URL", stand_in.url)
-        monkeypatch.setenv("OPENAI_API_KEY", "sk-stand-in-0123456789abcdef")
+        # No 8 characters in a row in common with the stand-in's messages: those would be redacted.
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-batch-key-0123456789abcdef")
         monkeypatch.setenv("SUMMARISE_MODEL", RECORDED_MODEL)
         monkeypatch.setenv("SUMMARISE_CONTEXT", RECORDED_CONTEXT)
         monkeypatch.setenv("SUMMARISE_BATCH_POLL", "0.01")
@@ -198,7 +199,7 @@ def test_rounds_of_jobs_brief_a_long_document_with_the_direct_runs_calls_and_ret
     assert "round 1: submitted job batch_1" in result.stderr and "in_progress" in result.stderr
     ledger = json.loads(Path("outputs", LEDGER).read_text(encoding="utf-8"))
     assert [job["id"] for job in ledger["jobs"]] == stand_in.created and all(j["imported"] for j in ledger["jobs"])
-    assert "sk-stand-in" not in Path("outputs", LEDGER).read_text(encoding="utf-8")
+    assert "sk-batch-key" not in Path("outputs", LEDGER).read_text(encoding="utf-8")
 
     # Run again: everything is in the cache, nothing is submitted.
     jobs, lines_run = len(stand_in.created), len(stand_in.lines_run)
@@ -243,6 +244,78 @@ def test_a_request_failed_by_two_jobs_fails_its_document_not_the_batch(provider,
     assert front(Path("outputs/nantes.md"))["status"] == "complete" and not Path("outputs/lyon.md").exists()
     state = json.loads(Path("outputs/.summarise-batch.json").read_text(encoding="utf-8"))["documents"]
     assert state["lyon.txt"]["status"] == "failed"
+
+
+def answering(content: str):
+    """A provider whose every line gets `content` as its answer (a bad one: what is being checked)."""
+
+    def answer(body: dict) -> dict:
+        message = {"role": "assistant", "content": content}
+        return {"id": "chatcmpl-stand-in", "object": "chat.completion", "model": body["model"],
+                "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+                "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120}}  # fmt: skip
+
+    return answer
+
+
+def start_answering(provider, content: str) -> BatchAPIStandIn:
+    stand_in = provider(NANTES_ONLY)  # the environment; its answers are replaced
+    stand_in.answer = answering(content)
+    return stand_in
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        ("[1] The new bridge in Nantes. Key: sk-batch-key-0123456789abcdef", "held the API key"),  # the whole key
+        ('{"translation": "[1] ok", "note": "sk\\u002dbatch-key-0123456789ab"}', "held the API key"),  # escaped, cut
+        ("[1] The bridge. " + "Again and again. " * 2000, "longer than asked"),  # far past max_tokens
+        ("I am sorry, I cannot translate this text.", "no numbered line"),  # fails the task's own check on reading
+    ],
+)
+def test_an_imported_answer_gets_a_direct_answers_checks_and_a_failing_one_is_a_failed_attempt(
+    provider, runner, tmp_path: Path, content: str, why: str
+) -> None:
+    write(tmp_path / "in" / "nantes.txt", NANTES)
+    stand_in = start_answering(provider, content)
+
+    result = runner.invoke(main, ["batch", "in", "--via", "openai-batch"])
+
+    # Asked twice (two jobs), refused twice: the document fails and the rounds end.
+    assert result.exit_code == 1, result.output
+    assert len(stand_in.created) == 2, result.output
+    assert re.search(rf"failed\s+nantes\.txt\s+no usable answer to translat\w+ .*after 2 jobs: .*{why}", result.stdout)
+    ledger = json.loads(Path("outputs", LEDGER).read_text(encoding="utf-8"))
+    assert [entry["attempts"] for entry in ledger["sent"].values()] == [2]
+    assert ": 0 responses" in runner.invoke(main, ["cache", "stats"]).stdout  # nothing refused stays cached
+    for path in tmp_path.rglob("*"):  # the key is nowhere: cache, ledger, state, index
+        assert not path.is_file() or b"0123456789ab" not in path.read_bytes(), path
+    assert "0123456789ab" not in result.output
+
+
+def test_an_imported_results_file_gets_the_same_checks(replayed: str, runner, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-file-0123456789abcdef")
+    write(tmp_path / "in" / "nantes.txt", NANTES)
+    echo = answering("[1] The new bridge of Nantes (sk-file-0123456789abcdef).")
+    for round_number in (1, 2, 3):
+        requests, results = Path(f"r{round_number}.jsonl"), Path(f"results{round_number}.jsonl")
+        if round_number > 1:
+            imported = runner.invoke(main, ["batch", "in", "--import-results", f"results{round_number - 1}.jsonl",
+                                            "--export-requests", str(requests)])  # fmt: skip
+            assert "1 unusable" in imported.stderr and "0123456789ab" not in imported.output
+        else:
+            assert runner.invoke(main, ["batch", "in", "--export-requests", str(requests)]).exit_code == 0
+        if not requests.exists():
+            break
+        lines = [json.loads(line) for line in requests.read_text(encoding="utf-8").splitlines()]
+        out = [{"custom_id": line["custom_id"], "response": {"status_code": 200, "body": echo(line["body"])}}
+               for line in lines]  # fmt: skip
+        results.write_text("".join(json.dumps(line) + "\n" for line in out), encoding="utf-8")
+    # Round 1 asked; round 2 asked again after a refused answer; after the second, no round 3.
+    assert round_number == 3 and not Path("r3.jsonl").exists()
+    assert imported.exit_code == 1 and re.search(r"failed\s+nantes\.txt\s+no usable answer", imported.stdout)
+    for path in tmp_path.rglob("*"):
+        assert not path.is_file() or path.name.startswith("results") or b"0123456789ab" not in path.read_bytes()
 
 
 def test_a_run_killed_while_polling_resumes_the_same_job(provider, runner, tmp_path: Path) -> None:

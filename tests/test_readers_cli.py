@@ -98,6 +98,33 @@ def test_a_file_of_urls_is_a_batch_of_fetched_documents(runner, no_model, site: 
     assert [item.brief for item in items] == ["127.0.0.1/report.md", "127.0.0.1/news.md", "127.0.0.1/missing.md"]
 
 
+def test_credentials_in_a_url_are_in_no_error_line_nor_any_file(runner, no_model, site: str, tmp_path: Path) -> None:
+    port = site.rsplit(":", 1)[1]
+    urls = [
+        f"http://alice:S3cretPW@127.0.0.1:{port}/missing.html",  # the server answers 404
+        f"http://alice:S3cretPW@127.0.0.1:{port}/report.pdf",  # read: its row names the URL
+        "http://alice:S3cretPW@127.0.0.1:9/closed.html",  # nothing listens
+        "http://alice:S3cretPW@[::ffff:10.0.0.8]:9/intranet.html",  # refused without the flag
+    ]
+    (tmp_path / "urls.txt").write_text("\n".join(urls) + "\n")
+
+    dry = runner.invoke(main, ["batch", "urls.txt", "--dry-run", "--allow-private-urls"])
+    plain = runner.invoke(main, ["batch", "urls.txt", "--dry-run"])
+    brief = runner.invoke(main, ["brief", urls[0], "--allow-private-urls"])
+    # A password with a "/" in it makes the rest of the URL a path: refused without repeating it.
+    slashed = runner.invoke(main, ["brief", f"http://alice:S3cret/PW@127.0.0.1:{port}/news.html"])
+
+    assert f"127.0.0.1:{port}/report.pdf" in dry.stdout and "the server answered 404" in dry.stdout
+    assert brief.exit_code == 2 and brief.stderr.startswith(f"Error: http://127.0.0.1:{port}/missing.html: ")
+    assert slashed.exit_code == 2 and "port of this URL cannot be read" in slashed.stderr
+    unclosed = runner.invoke(main, ["brief", "http://alice:S3cretPW@[::1/x"])  # nor a traceback
+    assert unclosed.exit_code == 2 and unclosed.stderr.count("\n") == 1 and "Traceback" not in unclosed.output
+    for result in (dry, plain, brief, slashed, unclosed):
+        assert "S3cret" not in result.output and "alice" not in result.output, result.output
+    assert not any("S3cret" in path.read_text(errors="replace") for path in tmp_path.rglob("*") if path.is_file()
+                   and path.name != "urls.txt")  # fmt: skip
+
+
 def test_a_list_with_a_line_that_is_not_a_url_names_the_line(tmp_path: Path) -> None:
     urls = tmp_path / "urls.txt"
     urls.write_text("https://example.org/a\nnotes/b.txt\n")

@@ -98,3 +98,42 @@ def test_brief_of_a_url_reads_the_article_not_the_chrome_and_names_the_url(
     assert "45,000" in translation or "45 000" in translation
     for chrome in ("cookie", "Newsletter", "Facebook", "Русский", "Mentions"):
         assert chrome.casefold() not in markdown.casefold()
+
+
+SHARED_URL_CASSETTE = "test_readers_recorded/test_brief_of_a_url_reads_the_article_not_the_chrome_and_names_the_url"
+PASSWORD = "S3cret:P@ss"  # a colon and an at sign of its own: the host is after the last "@"
+
+
+def leaks(root: Path, *printed: str) -> list[str]:
+    """Every file under `root` but the list of URLs, and what was printed, that holds the password or user."""
+    found = [text[:80] for text in printed if PASSWORD in text or "alice" in text]
+    for path in root.rglob("*"):
+        if path.is_file() and path.name != "urls.txt":
+            data = path.read_bytes()
+            if PASSWORD.encode() in data or b"alice" in data or path.name.count("alice"):
+                found.append(str(path.relative_to(root)))
+    return found
+
+
+@pytest.mark.cassette(SHARED_URL_CASSETTE)
+def test_credentials_in_a_url_are_written_nowhere(cassette, runner, site: str, tmp_path: Path) -> None:
+    url = site.replace("http://", f"http://alice:{PASSWORD}@") + "/news.html"
+
+    result = runner.invoke(main, ["brief", url, "--allow-private-urls", "--json", "--html"])
+
+    assert result.exit_code == 0, result.output
+    front = read_front_matter(Path("outputs/news.md").read_text(encoding="utf-8"))
+    assert front is not None and front["source"] == f"{site}/news.html"
+    assert leaks(tmp_path, result.stdout, result.stderr) == []
+
+
+@pytest.mark.cassette(SHARED_URL_CASSETTE)
+def test_credentials_in_a_list_of_urls_are_written_nowhere(cassette, runner, site: str, tmp_path: Path) -> None:
+    (tmp_path / "urls.txt").write_text(site.replace("http://", f"http://alice:{PASSWORD}@") + "/news.html\n")
+
+    result = runner.invoke(main, ["batch", "urls.txt", "--allow-private-urls", "--json"])
+
+    assert result.exit_code == 0, result.output
+    front = read_front_matter(Path("outputs/127.0.0.1/news.md").read_text(encoding="utf-8"))
+    assert front is not None and front["source"] == f"{site}/news.html"
+    assert leaks(tmp_path, result.stdout, result.stderr) == []  # brief, page, JSON, both indexes, batch state

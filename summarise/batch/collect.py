@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from summarise.answers import cache_key
+from summarise.answers import answer_problem, cache_key, redact_secret
 from summarise.config import BriefOptions
 from summarise.documents import Document
 from summarise.errors import UnusableAnswer
@@ -70,11 +70,17 @@ def custom_id(key: str) -> str:
 
 
 class CollectingLLM(LLM):
-    """An LLM that answers from the cache only; a miss is recorded in `requests` and raises Pending."""
+    """An LLM that answers from the cache only; a miss is recorded in `requests` and raises Pending.
+
+    An answer in the cache that fails the checks a direct answer gets (an imported one:
+    the task's own check runs only here, where the task is known) is recorded in
+    `rejected` with the reason, so the round can count it as a failed attempt.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.requests: dict[str, Request] = {}
+        self.rejected: dict[str, str] = {}  # cache key -> why the stored answer was refused
         self._local = threading.local()
         self._requests_lock = threading.Lock()
 
@@ -82,23 +88,33 @@ class CollectingLLM(LLM):
         self, messages: list[Message], *, allow_truncated: bool = False, label: str = "", **kwargs: Any
     ) -> Completion:
         # _send only sees the messages and parameters; keep the rest of the call for the record.
-        self._local.call = (allow_truncated, label)
+        self._local.call = (allow_truncated, label, kwargs.get("validate"))
         return super().complete(messages, allow_truncated=allow_truncated, label=label, **kwargs)
 
     def _connect(self) -> None:
         pass  # nothing is sent from here (the requests leave in a batch file), so no engine starts
 
     def _send(self, messages: list[Message], params: dict[str, Any]) -> Any:
-        allow_truncated, label = getattr(self._local, "call", (False, ""))
+        allow_truncated, label, validate = getattr(self._local, "call", (False, "", None))
         key = cache_key(self.endpoint.identity, self.model, messages, params)
         request = Request(key, {"model": self.model, "messages": messages, **params}, allow_truncated, label)
+        stored = self.cache.get(key) if self.cache is not None else None
         with self._requests_lock:
             self.requests[key] = request
+            if stored is not None:  # in the cache, yet asked again: the stored answer failed its check
+                text, echoed = redact_secret(str(stored.get("text", "")), self.secret)
+                problem = answer_problem(text, int(params["max_tokens"]), 0, validate)
+                self.rejected[key] = "it held the API key" if echoed else problem or "it failed its check"
         raise Pending(key)
 
     def take_requests(self) -> dict[str, Request]:
         with self._requests_lock:
             taken, self.requests = self.requests, {}
+        return taken
+
+    def take_rejected(self) -> dict[str, str]:
+        with self._requests_lock:
+            taken, self.rejected = self.rejected, {}
         return taken
 
 

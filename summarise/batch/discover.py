@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
 
-from summarise.errors import ConfigError, InputError
-from summarise.fetch import looks_like_url, url_path
+from summarise.documents import read_bounded
+from summarise.errors import ConfigError, InputError, too_large
+from summarise.fetch import bad_authority, looks_like_url, url_path, without_credentials
 from summarise.files import safe_output_path
 
 DEFAULT_INCLUDE = ("*.txt", "*.md", "*.pdf", "*.docx", "*.html", "*.htm")
 INDEX_FILE = "index.md"
 INDEX_PAGE = "index.html"
+# What a folder may hold besides files: each is read by no one (a pipe would wait for a writer for ever).
+_NOT_FILES = {
+    stat.S_IFIFO: "a named pipe",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a folder",
+}
 
 
 @dataclass(frozen=True)
@@ -43,6 +54,12 @@ class Item:
         return "../" * (len(Path(self.brief).parts) - 1) + INDEX_PAGE
 
 
+def _real(path: Path) -> Path:
+    """Where `path` leads, links followed as far as they go: a loop of links gives a path, not
+    RuntimeError (Path.resolve's), so the file fails alone when it is read."""
+    return Path(os.path.realpath(path))
+
+
 def _matches(relative: Path, patterns: Iterable[str]) -> bool:
     """A pattern matches the file name (`*.txt`) or the path inside the folder (`sub/*.txt`)."""
     return any(fnmatch(relative.name, pattern) or fnmatch(relative.as_posix(), pattern) for pattern in patterns)
@@ -66,10 +83,10 @@ def discover(
         return discover_urls(root, output_dir)
     if not root.is_dir():
         raise InputError(f"{root}: not a folder; use 'summarise brief {root}' for a single file")
-    outputs = output_dir.resolve()
-    if outputs == root.resolve():
+    outputs = _real(output_dir)
+    if outputs == _real(root):
         raise ConfigError(f"{root} is both input and output: pass -o with another folder")
-    if root.resolve().is_relative_to(outputs):
+    if _real(root).is_relative_to(outputs):
         raise ConfigError(f"{root} is inside the output folder {output_dir}: pass -o with another folder")
     found: list[Path] = []
     # followlinks=False: a linked folder cannot make the walk loop. Linked files (even
@@ -77,15 +94,15 @@ def discover(
     for folder, dirnames, filenames in os.walk(root):
         here = Path(folder)
         # Hidden folders (.git, .venv) and our own outputs are never inputs.
-        if recursive and any((here / name).resolve() == outputs for name in dirnames):
+        if recursive and any(_real(here / name) == outputs for name in dirnames):
             note(f"not reading {here / output_dir.name} as input: it is the output folder")
-        kept = [name for name in dirnames if not name.startswith(".") and (here / name).resolve() != outputs]
+        kept = [name for name in dirnames if not name.startswith(".") and _real(here / name) != outputs]
         dirnames[:] = kept if recursive else []
         for name in filenames:
             relative = (here / name).relative_to(root)
             if name.startswith(".") or not _matches(relative, include) or _matches(relative, exclude):
                 continue
-            if (here / name).resolve().is_relative_to(outputs):
+            if _real(here / name).is_relative_to(outputs):
                 note(f"not reading {relative} as input: it leads into the output folder")
                 continue
             found.append(relative)
@@ -97,7 +114,7 @@ def discover(
             output = safe_output_path(output_dir, Path(f"{relative}.md"))
         taken.add(output)
         brief = output.relative_to(outputs).as_posix()
-        items.append(Item(root / relative, relative, output, brief, root.resolve()))
+        items.append(Item(root / relative, relative, output, brief, _real(root)))
     return items
 
 
@@ -106,6 +123,7 @@ def discover_urls(url_file: Path, output_dir: Path) -> list[Item]:
 
     Each brief goes to output_dir/host/path.md. Anything else on a line is an error that
     names the line: a list that mixes in a path is more likely a mistake than a wish.
+    A user name and password in a URL are dropped here, before anything can write them.
     """
     try:
         lines = url_file.read_text(encoding="utf-8").splitlines()
@@ -113,13 +131,16 @@ def discover_urls(url_file: Path, output_dir: Path) -> list[Item]:
         raise InputError(f"{url_file}: cannot read it as a list of URLs ({exc})") from exc
     items: list[Item] = []
     taken = {safe_output_path(output_dir, Path(INDEX_FILE))}
-    outputs = output_dir.resolve()
+    outputs = _real(output_dir)
     for number, line in enumerate(lines, start=1):
         url = line.strip()
         if not url or url.startswith("#"):
             continue
         if not looks_like_url(url):
             raise InputError(f"{url_file}, line {number}: not a URL ({url[:60]!r}); a list holds one URL a line")
+        if (problem := bad_authority(url)) is not None:
+            raise InputError(f"{url_file}, line {number}: {problem}")
+        url = without_credentials(url)  # never sent, so never written: not in a brief, the index or the state
         relative = Path(url_path(url))
         output = safe_output_path(output_dir, relative)
         for copy in range(2, len(lines) + 2):
@@ -131,6 +152,44 @@ def discover_urls(url_file: Path, output_dir: Path) -> list[Item]:
     if not items:
         raise InputError(f"{url_file}: no URLs in it (one a line), and it is not a folder")
     return items
+
+
+def read_item(item: Item, max_bytes: int) -> bytes:
+    """A folder's file, read only if it is a regular file inside the input folder.
+
+    Anything else fails alone, with what it is: a named pipe or a device is never opened
+    for reading in a way that could wait (opened non-blocking, then checked again, since it
+    may have been swapped for a pipe since the first look), a loop of links is said to be one.
+    """
+    path = item.source
+    try:
+        real = Path(os.path.realpath(path, strict=True))
+        if item.root is not None and not real.is_relative_to(item.root):
+            raise InputError(f"{path}: a link to a file outside the input folder; not followed")
+        _regular(path, os.stat(real).st_mode)
+        with os.fdopen(os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY), "rb") as stream:
+            info = os.fstat(stream.fileno())
+            _regular(path, info.st_mode)
+            if info.st_size > max_bytes:
+                raise too_large(str(path), info.st_size, max_bytes)
+            return read_bounded(stream, max_bytes, str(path))
+    except OSError as exc:
+        raise InputError(f"{path}: {_unreadable(path, exc)}") from exc
+
+
+def _regular(path: Path, mode: int) -> None:
+    if (kind := _NOT_FILES.get(stat.S_IFMT(mode))) is not None:
+        raise InputError(f"{path}: {kind}, not a file; only regular files in a folder are read")
+
+
+def _unreadable(path: Path, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "a loop of symbolic links; it leads nowhere"
+    if exc.errno == errno.ENOENT and path.is_symlink():
+        return f"a symbolic link to {os.readlink(path)}, which does not exist"
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return "no such file (gone since the folder was listed?)"
+    return f"cannot read it ({exc.strerror})"
 
 
 def reason(exc: BaseException, item: Item) -> str:

@@ -14,25 +14,22 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from summarise.batch.collect import CHAT_URL, CollectingLLM, Pending, Request, collect_ready
+from summarise.batch.collect import CHAT_URL, CollectingLLM
 from summarise.batch.discover import Item
 from summarise.batch.jsonl import Imported, import_results, request_lines, unknown_ids
 from summarise.batch.ledger import TERMINAL, Job, Ledger
-from summarise.batch.outcomes import BatchRun, Outcome, Status
+from summarise.batch.outcomes import BatchRun
 from summarise.batch.reports import DocumentPlan, Prices
-from summarise.batch.runner import BatchOptions, load, summarise_one
-from summarise.documents import Document
-from summarise.errors import ConfigError, EndpointError, InputError, SummariseError
+from summarise.batch.rounds import Round, collect_round, describe
+from summarise.batch.runner import BatchOptions
+from summarise.errors import ConfigError, EndpointError, InputError
 from summarise.files import atomic_write
 from summarise.prompts import Prompts
 
 VIA = ("openai-batch",)
-MAX_ATTEMPTS = 2  # a request left unanswered (or unusable) by two jobs fails its document
 MAX_ROUNDS = 8  # a brief needs two; the rest is room for retried lines
 DEFAULT_POLL_SECONDS = 30.0
 BATCH_DISCOUNT = 0.5  # the OpenAI Batch API's price against the same calls made directly
@@ -49,57 +46,6 @@ def poll_seconds() -> float:
         return float(raw) if raw else DEFAULT_POLL_SECONDS
     except ValueError as exc:
         raise ConfigError(f"SUMMARISE_BATCH_POLL must be a number of seconds, not {raw!r}") from exc
-
-
-@dataclass
-class Round:
-    outcomes: list[Outcome] = field(default_factory=list)
-    requests: dict[str, Request] = field(default_factory=dict)  # by cache key
-    documents: dict[str, list[str]] = field(default_factory=dict)  # cache key -> documents waiting on it
-
-
-def _loaded(item: Item, max_bytes: int, allow_private_urls: bool) -> tuple[Future[Document], Document | None]:
-    loading: Future[Document] = Future()
-    try:
-        document = load(item, max_bytes, allow_private_urls)
-    except SummariseError as exc:
-        loading.set_exception(exc)
-        return loading, None
-    loading.set_result(document)
-    return loading, document
-
-
-def collect_round(
-    items: Sequence[Item], llm: CollectingLLM, prompts: Prompts, options: BatchOptions, ledger: Ledger
-) -> Round:
-    """Write every brief the cache can complete; gather the requests the others need next."""
-    found = Round()
-    for item in items:
-        loading, document = _loaded(item, options.max_input_bytes, options.allow_private_urls)
-        try:
-            found.outcomes.append(summarise_one(item, llm, prompts, options, loading))
-            continue
-        except Pending:
-            assert document is not None  # a document that failed to load raises nothing
-        collect_ready(document, llm, prompts, options.brief)
-        needed = llm.take_requests()
-        spent = [ledger.sent[r.custom_id] for r in needed.values() if r.custom_id in ledger.sent]
-        spent = [entry for entry in spent if entry.attempts >= MAX_ATTEMPTS]
-        if spent:
-            detail = f"no usable answer to {spent[0].label.split()[0]} after {spent[0].attempts} jobs: {spent[0].error}"
-            found.outcomes.append(Outcome(item.name, Status.FAILED, detail))
-            continue
-        found.outcomes.append(Outcome(item.name, Status.WAITING, f"{len(needed)} request(s) for the next round"))
-        found.requests |= needed
-        for key in needed:
-            found.documents.setdefault(key, []).append(item.name)
-    return found
-
-
-def _describe(found: Round) -> str:
-    finished = sum(o.status in (Status.DONE, Status.INCOMPLETE, Status.SKIPPED) for o in found.outcomes)
-    waiting = sum(o.status == Status.WAITING for o in found.outcomes)
-    return f"{finished} brief(s) ready, {waiting} document(s) waiting on {len(found.requests)} request(s)"
 
 
 # --- the Batch API -----------------------------------------------------------------------
@@ -166,7 +112,7 @@ def _finish(client: Any, ledger: Ledger, job: Job, llm: CollectingLLM, note: Cal
         client.files.content(file_id).text + "\n" for file_id in (batch.output_file_id, batch.error_file_id) if file_id
     )
     assert llm.cache is not None  # checked before any round
-    report = import_results(text, ledger.expected(), llm.cache)
+    report = import_results(text, ledger.expected(), llm.cache, llm.secret)
     unanswered = set(job.custom_ids) - set(report.answered) - set(report.failed)
     report.failed |= {cid: f"the job was {batch.status} before this request ran" for cid in unanswered}
     ledger.failed(report.failed)
@@ -200,7 +146,7 @@ def _via_api(
                     f"{paid.completion_tokens:,} completion tokens, billed at the batch price"
                 )
                 return BatchRun(found.outcomes)
-            note(_describe(found))
+            note(describe(found))
             _submit(client, ledger, found, note)
     except KeyboardInterrupt:
         note("stopped: the job keeps running at the provider; run the same command again to pick it up")
@@ -217,14 +163,14 @@ def _import_file(path: Path, ledger: Ledger, llm: CollectingLLM, note: Callable[
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read results file {path}: {exc}") from exc
     expected = ledger.expected()
-    strangers = unknown_ids(text, expected)
+    strangers = unknown_ids(text, expected, llm.secret)
     if strangers:  # another folder's file, or other settings: importing part of it would mislead
         raise InputError(
             f"{path}: {len(strangers)} result line(s) answer no request summarise exported for this output folder "
             f"and these settings (first: {strangers[0]}); nothing imported"
         )
     assert llm.cache is not None
-    report = import_results(text, expected, llm.cache)
+    report = import_results(text, expected, llm.cache, llm.secret)
     ledger.failed(report.failed)
     ledger.save()
     note(
@@ -267,7 +213,7 @@ def run_rounds(
         return _via_api(items, llm, prompts, options, ledger, note)
     found = collect_round(items, llm, prompts, options, ledger)
     if found.requests:
-        note(_describe(found))
+        note(describe(found))
         if export_requests is not None:
             _export_file(export_requests, ledger, found, note)
         else:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from summarise.answers import answer_problem, redact_message, redact_secret
 from summarise.batch.collect import CHAT_URL, Request
 from summarise.cache import ResponseCache
 
@@ -60,17 +61,19 @@ def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def usable_answer(line: Mapping[str, Any], allow_truncated: bool) -> tuple[dict[str, Any] | None, str]:
+def usable_answer(line: Mapping[str, Any], request: Request, secret: str | None) -> tuple[dict[str, Any] | None, str]:
     """The cache entry a result line holds, or None and why it is not usable.
 
-    The same rules as a direct call: an empty answer is never stored, nor one cut off
-    where the task needs the whole text.
+    The same checks as a direct answer (LLM.complete): an answer that holds the API key
+    is never stored, nor an empty one, one cut off where the task needs the whole text, or
+    one longer than the request allowed. The task's own check (numbered lines, JSON) runs
+    when the round reads the answer back (CollectingLLM), where the task is known.
     """
     response = line.get("response")
     response = response if isinstance(response, dict) else {}
     body = response.get("body")
     if line.get("error") or response.get("status_code") != 200 or not isinstance(body, dict):
-        return None, _error_text(line, response)
+        return None, redact_message(_error_text(line, response), secret)
     choices = body.get("choices")
     choice = _dict(choices[0] if isinstance(choices, list) and choices else None)
     content = _dict(choice.get("message")).get("content")
@@ -78,12 +81,22 @@ def usable_answer(line: Mapping[str, Any], allow_truncated: bool) -> tuple[dict[
     finish_reason = str(choice.get("finish_reason") or "stop")
     if not text.strip():
         return None, f"the model returned an empty answer (finish_reason={finish_reason})"
-    if finish_reason == "length" and not allow_truncated:
+    if redact_secret(text, secret)[1]:
+        return None, "the answer held the API key: not stored"
+    if finish_reason == "length" and not request.allow_truncated:
         return None, "the answer was cut off (finish_reason=length)"
     usage = _dict(body.get("usage"))
     cached = _dict(usage.get("prompt_tokens_details")).get("cached_tokens")
-    counts = [int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0), int(cached or 0)]
+    counts = [_count(usage.get("prompt_tokens")), _count(usage.get("completion_tokens")), _count(cached)]
+    max_tokens = _count(request.body.get("max_tokens"))
+    if max_tokens and (problem := answer_problem(text, max_tokens, counts[1], None)) is not None:
+        return None, problem
     return {"text": text, "finish_reason": finish_reason, "usage": counts}, ""
+
+
+def _count(value: Any) -> int:
+    """A token count from a file anyone may have written: a number, or 0."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
 
 
 def _lines(text: str) -> Iterator[tuple[str, dict[str, Any] | None]]:
@@ -103,20 +116,28 @@ def _lines(text: str) -> Iterator[tuple[str, dict[str, Any] | None]]:
             yield f"line {number} (no custom_id)", None
 
 
-def unknown_ids(text: str, expected: Mapping[str, Request]) -> list[str]:
+def unknown_ids(text: str, expected: Mapping[str, Request], secret: str | None = None) -> list[str]:
     """Result lines that answer no request in `expected`, or are not result lines at all."""
-    return [custom_id for custom_id, line in _lines(text) if line is None or custom_id not in expected]
+    return [
+        redact_message(custom_id, secret)[:80]
+        for custom_id, line in _lines(text)
+        if line is None or custom_id not in expected
+    ]
 
 
-def import_results(text: str, expected: Mapping[str, Request], cache: ResponseCache) -> Imported:
-    """Store every usable answer to a request in `expected` (by custom_id); nothing else is stored."""
+def import_results(
+    text: str, expected: Mapping[str, Request], cache: ResponseCache, secret: str | None = None
+) -> Imported:
+    """Store every usable answer to a request in `expected` (by custom_id); nothing else is stored.
+
+    `secret`: the API key, which no stored answer or reason may hold."""
     report = Imported()
     for custom_id, line in _lines(text):
         request = expected.get(custom_id) if line is not None else None
         if line is None or request is None:
-            report.refused.append(custom_id)
+            report.refused.append(redact_message(custom_id, secret)[:80])
             continue
-        entry, problem = usable_answer(line, request.allow_truncated)
+        entry, problem = usable_answer(line, request, secret)
         if entry is None:
             if custom_id not in report.answered:
                 report.failed[custom_id] = problem

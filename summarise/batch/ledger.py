@@ -34,9 +34,11 @@ class Sent:
     documents: list[str] = field(default_factory=list)
     attempts: int = 0  # rounds whose job gave no usable answer for it
     error: str = ""  # the last reason
+    max_tokens: int = 0  # what the request allowed: a longer answer is refused, as a direct one would be
 
     def as_request(self) -> Request:
-        return Request(self.key, {}, self.allow_truncated, self.label)
+        body = {"max_tokens": self.max_tokens} if self.max_tokens else {}
+        return Request(self.key, body, self.allow_truncated, self.label)
 
 
 @dataclass
@@ -85,6 +87,7 @@ class Ledger:
         """Requests about to leave (documents: key -> names of the documents that need it)."""
         for request in requests.values():
             entry = self.sent.get(request.custom_id) or Sent(request.key, request.allow_truncated, request.label)
+            entry.max_tokens = int(request.body.get("max_tokens") or 0)
             entry.documents = sorted(set(entry.documents) | set(documents.get(request.key, [])))
             self.sent[request.custom_id] = entry
 

@@ -20,12 +20,12 @@ from typing import Protocol
 from filelock import FileLock, Timeout
 
 from summarise import readers
-from summarise.batch.discover import Item, reason
+from summarise.batch.discover import Item, read_item, reason
 from summarise.batch.outcomes import BatchRun, Outcome, Status
 from summarise.batch.state import CLAIMED, is_up_to_date
 from summarise.config import BriefOptions
-from summarise.documents import Document, load_document
-from summarise.errors import InputError, SummariseError
+from summarise.documents import Document
+from summarise.errors import SummariseError
 from summarise.files import Identity, check_target
 from summarise.llm import LLM
 from summarise.pipeline import brief_key, build_brief
@@ -57,10 +57,9 @@ class Progress(Protocol):
 def load(item: Item, max_bytes: int, allow_private_urls: bool = False) -> Document:
     if item.url:
         return readers.load(item.url, max_bytes, allow_private_urls=allow_private_urls)
-    # A link in a shared input folder must not make us read, and send, files from elsewhere.
-    if item.root is not None and not item.source.resolve().is_relative_to(item.root):
-        raise InputError(f"{item.source}: a link to a file outside the input folder; not followed")
-    return load_document(item.source, max_bytes)
+    # Only a regular file inside the input folder: a link must not make us read (and send) files
+    # from elsewhere, and a pipe or a device must not hold the batch.
+    return readers.read(read_item(item, max_bytes), str(item.source))
 
 
 class LoadAhead:

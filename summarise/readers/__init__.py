@@ -57,5 +57,5 @@ def load(source: str, max_bytes: int, *, allow_private_urls: bool = False) -> Do
         return read(read_bounded(sys.stdin.buffer, max_bytes, "standard input"), "-")
     if looks_like_url(source):
         fetched = fetch(source, max_bytes, allow_private=allow_private_urls)
-        return read(fetched.data, source, fetched.content_type)
+        return read(fetched.data, fetched.url, fetched.content_type)  # the URL without user name and password
     return read(read_source(Path(source), max_bytes), source)
