@@ -50,6 +50,18 @@ def review_from(front: dict[str, Any] | None) -> Review | None:
     return Review(**{key: str(value) for key, value in entry.items() if key in fields})
 
 
+def holding_review(markdown: str) -> Review | None:
+    """The decision recorded in a brief, only if it was made on the text now on disk.
+
+    An approval is of a text: after a hand edit (or anything else that changes a byte
+    below the front matter) the brief needs review again, wherever the decision is read.
+    """
+    review = review_from(read_front_matter(markdown))
+    if review is None or review.reviewed_sha256 != body_sha256(markdown):
+        return None
+    return review
+
+
 def carry_review(previous_markdown: str | None, brief: Brief) -> Brief:
     """`brief` with the earlier decision if it reads exactly as the brief that was reviewed."""
     review = review_from(read_front_matter(previous_markdown)) if previous_markdown else None

@@ -18,8 +18,9 @@ from summarise.llm import LLM
 from summarise.pipeline import brief_key, plan, planned_calls
 from summarise.prompts import Prompts
 from summarise.render import read_front_matter
+from summarise.render.front_matter import review_front_matter
 from summarise.render.sanitise import clean_inline
-from summarise.review import review_from
+from summarise.review import holding_review, review_from
 from summarise.terminal import shown
 
 # --- index -----------------------------------------------------------------------------
@@ -44,10 +45,13 @@ def collect_briefs(output_dir: Path) -> list[tuple[Path, dict[str, Any]]]:
         if relative == Path(INDEX_FILE) or any(part.startswith(".") for part in relative.parts):
             continue
         try:
-            front = read_front_matter(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
+        front = read_front_matter(text)
         if front and "brief_key" in front:  # else not one of our briefs
+            # A decision holds only for the text it was made on: an edited brief needs review.
+            front["review"] = review_front_matter(holding_review(text))
             found.append((relative, front))
     return found
 
