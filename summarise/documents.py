@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pysbd
-from babel import Locale
 
 from summarise.decoding import decode
 from summarise.errors import InputError, too_large
@@ -173,9 +172,16 @@ def clean_text(text: str, keep_indent: bool = False) -> str:
     return joined.strip("\n") if keep_indent else joined.strip()
 
 
-@lru_cache(maxsize=1)
-def _language_endonyms() -> set[str]:
+# The names languages give themselves, casefolded, one a line: built from babel's CLDR data
+# by build_endonyms() (a test checks the file still matches it). Read from a file because
+# building them loads the data of every one of babel's ~340 locales, 1.5 s at each start.
+ENDONYMS_FILE = Path(__file__).parent / "data" / "endonyms.txt"
+
+
+def build_endonyms() -> list[str]:
     """Names languages give themselves ("English", "العربية", "Русский"): what a language menu lists."""
+    from babel import Locale
+
     names: set[str] = set()
     for code in Locale("en").languages:
         try:
@@ -184,7 +190,12 @@ def _language_endonyms() -> set[str]:
             continue
         if name:
             names.add(name.casefold())
-    return names
+    return sorted(names)
+
+
+@lru_cache(maxsize=1)
+def _language_endonyms() -> frozenset[str]:
+    return frozenset(ENDONYMS_FILE.read_text(encoding="utf-8").splitlines())
 
 
 def _is_navigation(line: str) -> bool:

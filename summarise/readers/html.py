@@ -11,7 +11,6 @@ import re
 
 import lxml.etree
 import lxml.html
-import trafilatura
 
 from summarise.documents import Document, TextBudget
 from summarise.errors import InputError
@@ -62,6 +61,8 @@ def _language(data: bytes) -> str:
 
 
 def read(data: bytes, source: str, budget: TextBudget) -> Document:
+    import trafilatura  # 0.2 s to import: only for a page, not for `sniff` asking whether bytes are one
+
     try:
         xml = trafilatura.extract(
             data, output_format="xml", with_metadata=True, include_tables=True, include_comments=False
