@@ -259,8 +259,8 @@ def review(brief_path: Path, approve: bool, reject: str | None, clear: bool, by:
             raise InputError(f"{brief_path}: not a brief written by summarise (no brief_key in its front matter)")
         current = holding_review(markdown)
         if current is None:
-            recorded = review_from(front)
-            changed = f" (the text changed after it was {recorded.decision} by {recorded.by})" if recorded else ""
+            earlier = review_from(front)
+            changed = f" (the text changed after it was {earlier.decision} by {earlier.by})" if earlier else ""
             click.echo(shown(f"needs review{changed}"))
         else:
             reason = f": {current.reason}" if current.reason else ""
