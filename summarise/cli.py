@@ -237,7 +237,7 @@ def review(brief_path: Path, approve: bool, reject: str | None, clear: bool, by:
       summarise review outputs/report.md            # show the decision
     """
     from summarise.brief import REVIEW_DECISIONS
-    from summarise.review import record_review, review_from, reviewer
+    from summarise.review import holding_review, record_review, review_from, reviewer
 
     chosen = [
         name for name, given in (("--approve", approve), ("--reject", reject is not None), ("--clear", clear)) if given
@@ -251,14 +251,17 @@ def review(brief_path: Path, approve: bool, reject: str | None, clear: bool, by:
         from summarise.render import read_front_matter
 
         try:
-            front = read_front_matter(brief_path.read_text(encoding="utf-8"))
+            markdown = brief_path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"{brief_path}: cannot read it ({exc})") from exc
+        front = read_front_matter(markdown)
         if not front or "brief_key" not in front:
             raise InputError(f"{brief_path}: not a brief written by summarise (no brief_key in its front matter)")
-        current = review_from(front)
+        current = holding_review(markdown)
         if current is None:
-            click.echo("needs review")
+            earlier = review_from(front)
+            changed = f" (the text changed after it was {earlier.decision} by {earlier.by})" if earlier else ""
+            click.echo(shown(f"needs review{changed}"))
         else:
             reason = f": {current.reason}" if current.reason else ""
             click.echo(shown(f"{current.decision} by {current.by} on {current.at}{reason}"))

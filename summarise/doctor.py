@@ -8,6 +8,7 @@ from collections.abc import Callable
 from summarise.bundled import (
     BUNDLED_SHA256,
     INSTALL_HINT,
+    MAIN_MODEL,
     bundled_model_path,
     bundled_part_paths,
     user_model,
@@ -88,6 +89,15 @@ def diagnose(settings: Settings, out: Callable[[str], None]) -> int:
             problems += 1
         return problems
     target = bundled_model_path(settings.cache_dir)
+    # Which parts are there, and the hash the whole must have: enough to check a fresh
+    # install by hand (or to fetch a missing part) before the first brief assembles it.
+    installed = [index for index in range(1, MAIN_MODEL.parts + 1) if _installed(MAIN_MODEL.package, index)]
+    missing = [index for index in range(1, MAIN_MODEL.parts + 1) if index not in installed]
+    out(
+        f"model parts:     {len(installed)} of {MAIN_MODEL.parts} installed"
+        + (f" (missing: {_ranges(missing)})" if missing and installed else "")
+    )
+    out(f"model sha256:    {BUNDLED_SHA256} (what the assembled file must have)")
     if target.exists():
         digest = verified_sha256(target, recheck=True)
         verdict = "verified" if digest == BUNDLED_SHA256 else "HASH MISMATCH: delete it and run again"
@@ -101,3 +111,18 @@ def diagnose(settings: Settings, out: Callable[[str], None]) -> int:
         out(f"model file:      MISSING: {exc}")
         problems += 1
     return problems
+
+
+def _installed(package: str, index: int) -> bool:
+    return importlib.util.find_spec(package.format(index=index)) is not None
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 7] -> "1-3, 7": the missing parts, short."""
+    spans: list[list[int]] = []
+    for number in numbers:
+        if spans and number == spans[-1][1] + 1:
+            spans[-1][1] = number
+        else:
+            spans.append([number, number])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pysbd
-from babel import Locale
 
 from summarise.decoding import decode
 from summarise.errors import InputError, too_large
@@ -36,6 +35,35 @@ _PYSBD_LANGUAGES = {
     "en", "hi", "mr", "zh", "es", "am", "ar", "hy", "bg", "ur", "ru", "pl", "fa", "nl", "da", "fr", "my",
     "el", "it", "ja", "de", "kk", "sk",
 }  # fmt: skip
+
+
+# pysbd's time grows with the square of the text it is given (its abbreviation scan rereads
+# the whole string per match): a paragraph longer than this is split at sentence ends first.
+_SEGMENT_WINDOW = 10_000
+_WINDOW_CUT = re.compile(r"(?<=[.!?。！？])\s+(?=\S)")
+
+
+def too_much_text(source: str, limit: int) -> InputError:
+    return InputError(
+        f"{source}: its text runs over the {limit:,}-character limit (a packed file can unpack to far more "
+        "than its size); raise it with SUMMARISE_MAX_BYTES if you mean it"
+    )
+
+
+@dataclass
+class TextBudget:
+    """The characters a reader may still extract. The size limit is on the text, not only on
+    the file: a small DOCX or PDF can unpack to millions of characters, so readers count as
+    they go and stop at the limit, before extracting (or sending) the rest."""
+
+    source: str
+    limit: int
+    used: int = 0
+
+    def take(self, count: int) -> None:
+        self.used += count
+        if self.used > self.limit:
+            raise too_much_text(self.source, self.limit)
 
 
 @dataclass(frozen=True)
@@ -144,9 +172,16 @@ def clean_text(text: str, keep_indent: bool = False) -> str:
     return joined.strip("\n") if keep_indent else joined.strip()
 
 
-@lru_cache(maxsize=1)
-def _language_endonyms() -> set[str]:
+# The names languages give themselves, casefolded, one a line: built from babel's CLDR data
+# by build_endonyms() (a test checks the file still matches it). Read from a file because
+# building them loads the data of every one of babel's ~340 locales, 1.5 s at each start.
+ENDONYMS_FILE = Path(__file__).parent / "data" / "endonyms.txt"
+
+
+def build_endonyms() -> list[str]:
     """Names languages give themselves ("English", "العربية", "Русский"): what a language menu lists."""
+    from babel import Locale
+
     names: set[str] = set()
     for code in Locale("en").languages:
         try:
@@ -155,7 +190,12 @@ def _language_endonyms() -> set[str]:
             continue
         if name:
             names.add(name.casefold())
-    return names
+    return sorted(names)
+
+
+@lru_cache(maxsize=1)
+def _language_endonyms() -> frozenset[str]:
+    return frozenset(ENDONYMS_FILE.read_text(encoding="utf-8").splitlines())
 
 
 def _is_navigation(line: str) -> bool:
@@ -201,7 +241,27 @@ def _segmenter(language: str) -> pysbd.Segmenter:
 
 def segment(text: str, language: str) -> list[str]:
     """One line or paragraph -> its sentences, stripped; never empty for non-blank text."""
-    return [part.strip() for part in _segmenter(language).segment(text) if part.strip()] or [text.strip()]
+    parts: list[str] = []
+    for window in _windows(text):
+        parts += [part.strip() for part in _segmenter(language).segment(window) if part.strip()]
+    return parts or [text.strip()]
+
+
+def _windows(text: str) -> list[str]:
+    """`text` in pieces of at most about _SEGMENT_WINDOW characters, cut after a sentence's end
+    where there is one (else at a space, else anywhere): linear time, whatever the paragraph."""
+    if len(text) <= _SEGMENT_WINDOW:
+        return [text]
+    windows: list[str] = []
+    start = 0
+    while len(text) - start > _SEGMENT_WINDOW:
+        end = start + _SEGMENT_WINDOW
+        cuts = [match.end() for match in _WINDOW_CUT.finditer(text, start + _SEGMENT_WINDOW // 2, end)]
+        cut = cuts[-1] if cuts else text.rfind(" ", start + 1, end) + 1 or end
+        windows.append(text[start:cut])
+        start = cut
+    windows.append(text[start:])
+    return windows
 
 
 def split_sentences(text: str, language: str) -> tuple[Sentence, ...]:
@@ -244,4 +304,4 @@ def load_document(path: Path, max_bytes: int) -> Document:
     """Any format the readers know (PDF, Word, HTML, Markdown, text), chosen by content."""
     from summarise import readers  # readers build on this module
 
-    return readers.read(read_source(path, max_bytes), str(path))
+    return readers.read(read_source(path, max_bytes), str(path), max_chars=max_bytes)

@@ -6,13 +6,14 @@ back into "unknown" (a text) or into the document's own language (a part of a do
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-import py3langid
-
 if TYPE_CHECKING:  # documents.py identifies each document's language with this module
+    from summarise.cache import ResponseCache
     from summarise.documents import Document
 
 # Below this many letters, or this confidence, language identification guesses
@@ -29,13 +30,40 @@ MIX_LETTERS = 30
 SENTENCE_BY_SENTENCE = 300_000
 
 
+# Identifications kept on disk, by the text's sha256: loading the identifier's model takes
+# 0.6 s, which a re-run of the same documents (answers all cached) need not spend.
+_MEMO_KEY = "langid-1:"
+_memo: ResponseCache | None = None
+
+
+def remember_in(directory: Path | None) -> None:
+    """Keep identifications in `directory` (in the cache folder), or, with None, nowhere."""
+    from summarise.cache import ResponseCache
+    from summarise.errors import CacheUnusable
+
+    global _memo
+    try:
+        _memo = ResponseCache(directory, warn=lambda _message: None) if directory is not None else None
+    except CacheUnusable:  # a read-only cache folder: identify each time, as without a cache
+        _memo = None
+
+
 def identify(text: str) -> tuple[str, float]:
     """(ISO code, confidence 0-1), or ("unknown", 0) when the text is too short to tell."""
-    if len(re.findall(r"[^\W\d_]", text[:20000])) < MIN_LETTERS:
+    sample = text[:20000]
+    if len(re.findall(r"[^\W\d_]", sample)) < MIN_LETTERS:
         return UNKNOWN_LANGUAGE, 0.0
-    ranked = py3langid.rank(text[:20000])  # log-probabilities, best first
+    memo, key = _memo, _MEMO_KEY + hashlib.sha256(sample.encode("utf-8", "surrogatepass")).hexdigest()
+    known = memo.get(key) if memo is not None else None
+    if known is not None and isinstance(known.get("code"), str) and isinstance(known.get("confidence"), float):
+        return known["code"], known["confidence"]
+    import py3langid  # loads its model on first use: only when an identification is not remembered
+
+    ranked = py3langid.rank(sample)  # log-probabilities, best first
     best = ranked[0][1]
     confidence = 1.0 / sum(math.exp(score - best) for _code, score in ranked[:20])
+    if memo is not None:
+        memo.set(key, {"code": str(ranked[0][0]), "confidence": confidence})
     return str(ranked[0][0]), confidence
 
 

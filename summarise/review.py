@@ -23,9 +23,7 @@ from summarise.brief import REVIEW_DECISIONS, Brief, Review
 from summarise.errors import InputError
 from summarise.files import write_ours
 from summarise.render import read_front_matter, render_markdown
-from summarise.render.front_matter import review_front_matter
-
-_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+from summarise.render.front_matter import dump_yaml, review_front_matter
 
 
 def split_markdown(markdown: str) -> tuple[str, str]:
@@ -48,6 +46,18 @@ def review_from(front: dict[str, Any] | None) -> Review | None:
         return None
     fields = {f.name for f in dataclasses.fields(Review)}
     return Review(**{key: str(value) for key, value in entry.items() if key in fields})
+
+
+def holding_review(markdown: str) -> Review | None:
+    """The decision recorded in a brief, only if it was made on the text now on disk.
+
+    An approval is of a text: after a hand edit (or anything else that changes a byte
+    below the front matter) the brief needs review again, wherever the decision is read.
+    """
+    review = review_from(read_front_matter(markdown))
+    if review is None or review.reviewed_sha256 != body_sha256(markdown):
+        return None
+    return review
 
 
 def carry_review(previous_markdown: str | None, brief: Brief) -> Brief:
@@ -84,8 +94,7 @@ def with_review(markdown: str, review: Review | None) -> str:
     if not isinstance(front, dict) or "brief_key" not in front:
         raise InputError("not a brief written by summarise (no brief_key in its front matter)")
     front["review"] = review_front_matter(review)
-    dumped = yaml.dump(front, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=1000)
-    return f"---\n{dumped}---\n{body}"
+    return f"---\n{dump_yaml(front)}---\n{body}"
 
 
 def batch_root(path: Path) -> Path | None:

@@ -12,12 +12,12 @@ from summarise.brief import Brief
 from summarise.config import Settings
 from summarise.fetch import looks_like_url, url_name
 from summarise.files import check_brief_targets, identities, stdin_identity
-from summarise.llm import open_llm
-from summarise.pipeline import build_brief
+from summarise.language_detection import remember_in as remember_languages_in
 from summarise.progress import Progress
 from summarise.prompts import Prompts
 from summarise.publish import write_brief
 from summarise.render import render_markdown
+from summarise.terminal import shown
 
 STDIO = Path("-")
 
@@ -61,11 +61,18 @@ def brief_file(
     else:
         inputs = identities([Path(name)])
         output = output or Path("outputs") / f"{Path(name).stem}.md"
+    remember_languages_in(settings.cache_dir / "languages" if settings.use_cache else None)
     document = readers.load(name, settings.max_input_bytes, allow_private_urls=settings.allow_private_urls)
     if output != STDIO:  # before any model call: a refused output must cost nothing
         check_brief_targets(output, write_json, inputs, write_html)
+    from summarise.llm import open_llm  # the SDK: imported once the input is known good
+    from summarise.pipeline import build_brief
+
     started = time.monotonic()
     llm = open_llm(settings, log=log, warn=note, progress=progress)
+    # The first line off a terminal, once input, output and model are known good (an error
+    # before it stays the only line), not at the first model call: reading is no silence.
+    progress.stage(f"read {shown(name)}: {len(document.text):,} characters, language {document.language}")
     try:
         brief = build_brief(document, llm, prompts, settings.brief_options(workers=jobs))
     finally:

@@ -23,6 +23,7 @@ from summarise.batch.runner import BatchOptions, run_batch
 from summarise.batch.state import LOCKS, check_state, failed_last_time, write_state
 from summarise.config import Settings
 from summarise.files import check_output_folder, check_target, identities
+from summarise.language_detection import remember_in as remember_languages_in
 from summarise.llm import LLM, open_llm
 from summarise.prompts import Prompts
 
@@ -90,6 +91,7 @@ def run_folder(
         locks=output_dir / LOCKS,
         allow_private_urls=settings.allow_private_urls,
     )
+    remember_languages_in(settings.cache_dir / "languages" if settings.use_cache else None)
     if not items:
         note("nothing failed last time" if retry_failed else f"no documents in {folder} match {', '.join(patterns)}")
         return BatchRun([])

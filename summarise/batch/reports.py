@@ -18,16 +18,19 @@ from summarise.llm import LLM
 from summarise.pipeline import brief_key, plan, planned_calls
 from summarise.prompts import Prompts
 from summarise.render import read_front_matter
-from summarise.render.sanitise import clean_inline
-from summarise.review import review_from
+from summarise.render.front_matter import review_front_matter
+from summarise.render.sanitise import clean_inline, escape_markdown
+from summarise.review import holding_review, review_from
 from summarise.terminal import shown
 
 # --- index -----------------------------------------------------------------------------
 
 
 def _cell(value: object) -> str:
-    """A name or a reason, inert inside a table cell: control characters shown, not obeyed."""
-    return shown(value).replace("|", "\\|")
+    """Text from outside (a file name, a URL and its query, a server's or a reviewer's words),
+    inert inside a table cell: control characters shown, not obeyed, and every character
+    Markdown would read as an image, a link, HTML or a cell's end escaped."""
+    return escape_markdown(shown(value))
 
 
 def _model_cell(value: object) -> str:
@@ -44,10 +47,13 @@ def collect_briefs(output_dir: Path) -> list[tuple[Path, dict[str, Any]]]:
         if relative == Path(INDEX_FILE) or any(part.startswith(".") for part in relative.parts):
             continue
         try:
-            front = read_front_matter(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
+        front = read_front_matter(text)
         if front and "brief_key" in front:  # else not one of our briefs
+            # A decision holds only for the text it was made on: an edited brief needs review.
+            front["review"] = review_front_matter(holding_review(text))
             found.append((relative, front))
     return found
 
@@ -67,13 +73,13 @@ def render_index(output_dir: Path) -> str:
     """One row per brief found under the output folder (this run's and earlier ones)."""
     rows: list[str] = []
     for relative, front in collect_briefs(output_dir):
-        facts = front.get("facts") or {}
+        facts: dict[str, Any] = front["facts"] if isinstance(front.get("facts"), dict) else {}
         link = quote(relative.as_posix())
         rows.append(
             f"| [{_model_cell(front.get('title', relative.stem))}]({link}) | {_cell(front.get('source', ''))} "
             f"| {_cell(front.get('source_language', '?'))} → {_cell(front.get('target_language', '?'))} "
-            f"| {front.get('paragraphs', '?')} ¶, {front.get('chunks', '?')} chunk(s) "
-            f"| {facts.get('supported', 0)} / {facts.get('flagged', 0)} | {_cell(front.get('status', '?'))} "
+            f"| {_cell(front.get('paragraphs', '?'))} ¶, {_cell(front.get('chunks', '?'))} chunk(s) "
+            f"| {_count(facts.get('supported'))} / {_count(facts.get('flagged'))} | {_cell(front.get('status', '?'))} "
             f"| {_cell(_review_cell(front))} |"
         )
     parts = ["# Briefs", f"{len(rows)} brief(s). {INDEX_MARK} Also as [a page]({INDEX_PAGE})."]

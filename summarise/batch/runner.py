@@ -59,7 +59,7 @@ def load(item: Item, max_bytes: int, allow_private_urls: bool = False) -> Docume
         return readers.load(item.url, max_bytes, allow_private_urls=allow_private_urls)
     # Only a regular file inside the input folder: a link must not make us read (and send) files
     # from elsewhere, and a pipe or a device must not hold the batch.
-    return readers.read(read_item(item, max_bytes), str(item.source))
+    return readers.read(read_item(item, max_bytes), str(item.source), max_chars=max_bytes)
 
 
 class LoadAhead:

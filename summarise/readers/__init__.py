@@ -1,6 +1,6 @@
 """Readers: bytes + a name -> Document, one module per format, chosen by content.
 
-Each module has `read(data: bytes, source: str) -> Document`; a new format is one new
+Each module has `read(data: bytes, source: str, budget: TextBudget) -> Document`; a new format is one new
 module and one line in READERS. Modules are imported when first needed, so the PDF,
 Word and HTML libraries cost nothing to a run that reads plain text.
 """
@@ -12,7 +12,8 @@ import re
 import sys
 from pathlib import Path
 
-from summarise.documents import Document, read_bounded, read_source
+from summarise.config import DEFAULT_MAX_INPUT_BYTES
+from summarise.documents import Document, TextBudget, read_bounded, read_source
 
 READERS = {
     "pdf": "summarise.readers.pdf",
@@ -42,10 +43,11 @@ def sniff(data: bytes, name: str = "", content_type: str = "") -> str:
     return "text"
 
 
-def read(data: bytes, source: str, content_type: str = "") -> Document:
-    """The document in `data`; `source` names it in errors and in the brief (a path or a URL)."""
+def read(data: bytes, source: str, content_type: str = "", *, max_chars: int = DEFAULT_MAX_INPUT_BYTES) -> Document:
+    """The document in `data`; `source` names it in errors and in the brief (a path or a URL).
+    Its text may hold at most `max_chars` characters (the size limit): a reader stops there."""
     module = importlib.import_module(READERS[sniff(data, source, content_type)])
-    document: Document = module.read(data, source)
+    document: Document = module.read(data, source, TextBudget(source, max_chars))
     return document
 
 
@@ -54,8 +56,9 @@ def load(source: str, max_bytes: int, *, allow_private_urls: bool = False) -> Do
     from summarise.fetch import fetch, looks_like_url
 
     if source == "-":
-        return read(read_bounded(sys.stdin.buffer, max_bytes, "standard input"), "-")
+        return read(read_bounded(sys.stdin.buffer, max_bytes, "standard input"), "-", max_chars=max_bytes)
     if looks_like_url(source):
         fetched = fetch(source, max_bytes, allow_private=allow_private_urls)
-        return read(fetched.data, fetched.url, fetched.content_type)  # the URL without user name and password
-    return read(read_source(Path(source), max_bytes), source)
+        # the URL without user name and password
+        return read(fetched.data, fetched.url, fetched.content_type, max_chars=max_bytes)
+    return read(read_source(Path(source), max_bytes), source, max_chars=max_bytes)

@@ -6,7 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from summarise.documents import Document, Sentence, clean_text, segment
+from summarise.documents import Document, Sentence, TextBudget, clean_text, segment
 from summarise.errors import InputError
 from summarise.language_detection import detect_language
 
@@ -34,8 +34,12 @@ class Extracted:
     pages: int = 0
 
 
-def build_document(extracted: Extracted, data: bytes, source: str) -> Document:
-    """Clean each block, detect the language, split sentences; each keeps its block's location."""
+def build_document(extracted: Extracted, data: bytes, source: str, budget: TextBudget | None = None) -> Document:
+    """Clean each block, detect the language, split sentences; each keeps its block's location.
+    `budget`: counts the blocks' text, for readers that did not count as they extracted."""
+    if budget is not None:
+        for block in extracted.blocks:
+            budget.take(len(block.text))
     kept: list[tuple[Block, str]] = []
     verbatim: list[tuple[int, str]] = []  # (the paragraph it follows, its text as it is)
     for block in extracted.blocks:

@@ -11,9 +11,8 @@ import re
 
 import lxml.etree
 import lxml.html
-import trafilatura
 
-from summarise.documents import Document
+from summarise.documents import Document, TextBudget
 from summarise.errors import InputError
 from summarise.readers.base import Block, Extracted, build_document
 
@@ -61,7 +60,9 @@ def _language(data: bytes) -> str:
     return str(root.get("lang") or "").split("-")[0].lower()
 
 
-def read(data: bytes, source: str) -> Document:
+def read(data: bytes, source: str, budget: TextBudget) -> Document:
+    import trafilatura  # 0.2 s to import: only for a page, not for `sniff` asking whether bytes are one
+
     try:
         xml = trafilatura.extract(
             data, output_format="xml", with_metadata=True, include_tables=True, include_comments=False
@@ -75,7 +76,7 @@ def read(data: bytes, source: str) -> Document:
     root = lxml.etree.fromstring(xml.encode("utf-8"))
     metadata = {key: str(root.get(source_key) or "") for key, source_key in _METADATA.items()}
     metadata["language"] = _language(data)
-    return build_document(Extracted(_blocks(xml), "html", metadata), data, source)
+    return build_document(Extracted(_blocks(xml), "html", metadata), data, source, budget)
 
 
 # Our front matter's names for trafilatura's.

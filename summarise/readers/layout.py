@@ -101,18 +101,40 @@ def reading_order(page: Page, lines: list[Line]) -> list[list[Line]]:
 
 def join_lines(lines: list[str]) -> str:
     """Lines of one paragraph -> its text; a word hyphenated at a line end is made whole."""
-    text = ""
+    # Built as a list and judged by its last characters: a whole page in one paragraph (or
+    # a hostile one) must not make joining its lines quadratic.
+    pieces: list[str] = []
     for line in lines:
+        tail = _tail(pieces)
         # pdfium's mark for a hyphen it found, or "dévelop-" + "pement": one word again
-        if text.endswith(SOFT_HYPHENS) or (re.search(r"\w-$", text) and line[:1].islower()):
-            text = text[:-1] + line
+        if tail.endswith(SOFT_HYPHENS) or (re.search(r"\w-$", tail) and line[:1].islower()):
+            _drop_last_character(pieces)
+            pieces.append(line)
         else:
-            text = f"{text} {line}" if text else line
+            pieces.append(f" {line}" if tail else line)
+    text = "".join(pieces)
     # A hyphen mark at the very end stays: the paragraph may go on in the next column.
     body, end = (text[:-1], text[-1]) if text.endswith(SOFT_HYPHENS) else (text, "")
     for mark in SOFT_HYPHENS:
         body = body.replace(mark, "")
     return re.sub(r"\s+", " ", body).strip() + end
+
+
+def _tail(pieces: list[str]) -> str:
+    """The last two characters of "".join(pieces), looking only at the end."""
+    tail = ""
+    for piece in reversed(pieces):
+        tail = piece[-2:] + tail
+        if len(tail) >= 2:
+            return tail[-2:]
+    return tail
+
+
+def _drop_last_character(pieces: list[str]) -> None:
+    while pieces and not pieces[-1]:
+        pieces.pop()
+    if pieces:
+        pieces[-1] = pieces[-1][:-1]
 
 
 def _line_step(lines: list[Line]) -> float:

@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from summarise.decoding import decode
-from summarise.documents import Document, clean_text
+from summarise.documents import Document, TextBudget, clean_text
 from summarise.errors import InputError
 from summarise.readers.base import Block, Extracted, build_document
 
@@ -75,10 +75,10 @@ def _blocks(body: str) -> list[Block]:
     return blocks
 
 
-def read(data: bytes, source: str) -> Document:
+def read(data: bytes, source: str, budget: TextBudget) -> Document:
     text = clean_text(decode(data, source), keep_indent=True)
     if not text:
         raise InputError(f"{source}: the file is empty (or only whitespace); nothing to summarise")
     front, metadata, body = _front_matter(text)
     blocks = ([Block(front, "verbatim")] if front else []) + _blocks(body)
-    return build_document(Extracted(blocks, "markdown", metadata), data, source)
+    return build_document(Extracted(blocks, "markdown", metadata), data, source, budget)

@@ -14,7 +14,7 @@ import threading
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from summarise.documents import Document
+from summarise.documents import Document, TextBudget
 from summarise.errors import InputError
 from summarise.readers.base import Extracted, build_document
 from summarise.readers.layout import Line, Page, paragraphs
@@ -60,8 +60,10 @@ def _lines(textpage: pdfium.PdfTextPage, page: int) -> list[Line]:
     return lines
 
 
-def pages_of(data: bytes, source: str) -> tuple[list[Page], dict[str, str]]:
-    """The lines of every page, with positions, and the title and author of the file."""
+def pages_of(data: bytes, source: str, budget: TextBudget | None = None) -> tuple[list[Page], dict[str, str]]:
+    """The lines of every page, with positions, and the title and author of the file.
+    Each page's characters are counted before its lines are read: a small PDF can draw
+    millions of them, and the reading stops at the limit."""
     with _PDFIUM:
         document = _open(data, source)
         try:
@@ -69,6 +71,13 @@ def pages_of(data: bytes, source: str) -> tuple[list[Page], dict[str, str]]:
             for index in range(len(document)):
                 page = document[index]
                 textpage = page.get_textpage()
+                try:
+                    if budget is not None:
+                        budget.take(textpage.count_chars())
+                except InputError:
+                    textpage.close()
+                    page.close()
+                    raise
                 width, height = page.get_size()
                 pages.append(Page(index + 1, width, height, tuple(_lines(textpage, index + 1))))
                 textpage.close()
@@ -84,8 +93,8 @@ def pages_of(data: bytes, source: str) -> tuple[list[Page], dict[str, str]]:
     return pages, metadata
 
 
-def read(data: bytes, source: str) -> Document:
-    pages, metadata = pages_of(data, source)
+def read(data: bytes, source: str, budget: TextBudget) -> Document:
+    pages, metadata = pages_of(data, source, budget)
     if not any(page.lines for page in pages):
         raise InputError(f"{source}: no text layer: needs OCR (a scanned PDF holds only images of its pages)")
     blocks, dropped = paragraphs(pages)

