@@ -23,7 +23,7 @@ from summarise.brief import REVIEW_DECISIONS, Brief, Review
 from summarise.errors import InputError
 from summarise.files import write_ours
 from summarise.render import read_front_matter, render_markdown
-from summarise.render.front_matter import review_front_matter
+from summarise.render.front_matter import fact_verdicts, review_front_matter
 
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
@@ -46,8 +46,9 @@ def review_from(front: dict[str, Any] | None) -> Review | None:
     entry = (front or {}).get("review")
     if not isinstance(entry, dict) or entry.get("decision") not in REVIEW_DECISIONS:
         return None
-    fields = {f.name for f in dataclasses.fields(Review)}
-    return Review(**{key: str(value) for key, value in entry.items() if key in fields})
+    fields = {f.name for f in dataclasses.fields(Review)} - {"facts"}
+    known = {key: str(value) for key, value in entry.items() if key in fields}
+    return Review(**known, facts=fact_verdicts(entry.get("facts")))
 
 
 def carry_review(previous_markdown: str | None, brief: Brief) -> Brief:
