@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from summarise.brief import REVIEW_DECISIONS, Brief, Review
+from summarise.brief import REVIEW_DECISIONS, Brief, FactVerdict, Review
 from summarise.errors import InputError
 from summarise.files import write_ours
 from summarise.render import read_front_matter, render_markdown
@@ -114,8 +114,11 @@ def shown_name(path: Path) -> str:
         return str(path)
 
 
-def record_review(path: Path, decision: str | None, by: str, reason: str = "") -> Recorded:
-    """Write (or, with decision None, clear) a decision; redraw the page and the index."""
+def record_review(
+    path: Path, decision: str | None, by: str, reason: str = "", verdicts: tuple[FactVerdict, ...] = ()
+) -> Recorded:
+    """Write (or, with decision None, clear) a decision, with the reviewer's per-fact verdicts
+    if any (the review desk); redraw the page and the index."""
     from summarise.render.html import read_page_record, render_html  # jinja2 only when needed
 
     try:
@@ -127,7 +130,7 @@ def record_review(path: Path, decision: str | None, by: str, reason: str = "") -
     review = None
     if decision is not None:
         at = datetime.now(UTC).replace(microsecond=0).isoformat()
-        review = Review(decision, by, at, reason, body_sha256(markdown))
+        review = Review(decision, by, at, reason, body_sha256(markdown), verdicts)
     try:
         updated = with_review(markdown, review)
     except InputError as exc:

@@ -51,10 +51,13 @@ def front_matter(brief: Brief) -> dict[str, Any]:
     }
 
 
-def review_front_matter(review: Review | None) -> dict[str, str]:
+def review_front_matter(review: Review | None) -> dict[str, Any]:
     if review is None:
         return {"decision": "needs review"}
-    return {key: value for key, value in asdict(review).items() if value}
+    found: dict[str, Any] = {key: value for key, value in asdict(review).items() if value}
+    if review.facts:  # a note only where the reviewer wrote one
+        found["facts"] = [{key: value for key, value in asdict(verdict).items() if value} for verdict in review.facts]
+    return found
 
 
 def fact_verdicts(value: object) -> tuple[FactVerdict, ...]:
