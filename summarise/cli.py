@@ -245,7 +245,7 @@ def review(
     """
     from summarise.brief import REVIEW_DECISIONS
     from summarise.errors import InputError
-    from summarise.review import record_review, review_from, reviewer
+    from summarise.review import current_decision, record_review, reviewer
 
     if serve:
         if approve or reject is not None or clear:
@@ -267,20 +267,7 @@ def review(
     if reject is not None and not reject.strip():
         raise click.UsageError('--reject needs a reason, e.g. --reject "fact 3 misreads the date"')
     if not chosen:
-        from summarise.render import read_front_matter
-
-        try:
-            front = read_front_matter(brief_path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"{brief_path}: cannot read it ({exc})") from exc
-        if not front or "brief_key" not in front:
-            raise InputError(f"{brief_path}: not a brief written by summarise (no brief_key in its front matter)")
-        current = review_from(front)
-        if current is None:
-            click.echo("needs review")
-        else:
-            reason = f": {current.reason}" if current.reason else ""
-            click.echo(shown(f"{current.decision} by {current.by} on {current.at}{reason}"))
+        click.echo(shown(current_decision(brief_path)))
         return
     decision = None if clear else REVIEW_DECISIONS[0] if approve else REVIEW_DECISIONS[1]
     recorded = record_review(brief_path, decision, (by or "").strip() or reviewer(), (reject or "").strip())

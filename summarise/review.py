@@ -153,3 +153,17 @@ def record_review(
 
         index = write_index(root)
     return Recorded(review, redrawn, stale, index)
+
+
+def current_decision(path: Path) -> str:
+    """What `summarise review NAME.md` prints: the decision, or "needs review"."""
+    try:
+        front = read_front_matter(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read it ({exc})") from exc
+    if not front or "brief_key" not in front:
+        raise InputError(f"{path}: not a brief written by summarise (no brief_key in its front matter)")
+    current = review_from(front)
+    if current is None:
+        return "needs review"
+    return f"{current.decision} by {current.by} on {current.at}" + (f": {current.reason}" if current.reason else "")

@@ -234,7 +234,7 @@ def _handler(desk: Desk) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
-            self.send_header("Referrer-Policy", "no-referrer")
+            self.send_header("Referrer-Policy", "same-origin")  # see desk_page.REFERRER
             self.send_header("X-Content-Type-Options", "nosniff")
             self.send_header("Content-Security-Policy", "frame-ancestors 'none'")
             self.end_headers()

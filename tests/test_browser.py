@@ -246,6 +246,7 @@ OUR_ELEMENTS = {
 OUR_ATTRIBUTES = {
     "lang", "charset", "http-equiv", "content", "name", "class", "id", "href", "title", "dir", "type", "hidden",
     "aria-live", "aria-sort", "data-type", "data-sort", "data-flagged", "data-status", "data-review",
+    "data-key", "data-label", "data-name",
 }  # fmt: skip
 LINK = re.compile(r"^(#[LFP]\d+|(\.\./)*index\.html|[\w./%-]+\.(html|md))$")
 

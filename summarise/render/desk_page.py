@@ -16,6 +16,9 @@ from summarise.render.html import page_values
 from summarise.render.page import asset, model_words, render_page
 
 SCRIPT_DOES = "only its own review keys"
+# A browser sends "Origin: null" with a form posted under no-referrer; the desk checks the
+# Origin, so its pages tell the browser to name them to their own server (and no other).
+REFERRER = "same-origin"
 
 
 @dataclass(frozen=True)
@@ -66,13 +69,15 @@ def render_queue(rows: list[QueueRow], token: str, folder: str) -> str:
         progress=progress(rows),
         next=desk_link(token, waiting[0].brief) if waiting else "",
         script_does=SCRIPT_DOES,
+        referrer=REFERRER,
     )
 
 
 def render_desk_brief(brief: Brief, desk: DeskView) -> str:
     values = page_values(brief, desk.brief, None)
     values.update(desk=desk, index_link=desk.queue, title=model_words(brief.title))
-    return render_page("brief.html.j2", asset("desk.js"), forms=True, script_does=SCRIPT_DOES, **values)
+    values.update(script_does=SCRIPT_DOES, referrer=REFERRER)
+    return render_page("brief.html.j2", asset("desk.js"), forms=True, **values)
 
 
 def render_message(title: str, message: str, queue: str) -> str:
