@@ -256,7 +256,8 @@ def _handler(desk: Desk) -> type[BaseHTTPRequestHandler]:
             return self._send(desk._message(HTTPStatus.NOT_FOUND, "Not found", "The desk has no such page."))
 
         def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
+            given = self.headers.get("Content-Length", "")
+            length = int(given) if given.isdigit() else -1
             if urlsplit(self.path).path != "/decide" or not 0 <= length <= MAX_FORM:
                 return self._send(Answer(HTTPStatus.NOT_FOUND, "not found"))
             form = parse_qs(self.rfile.read(length).decode("utf-8", errors="replace"), keep_blank_values=True)
