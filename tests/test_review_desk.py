@@ -134,7 +134,7 @@ def test_approving_a_brief_with_problems_asks_to_confirm_first(desk, context, tm
     answers = iter([False, True])
     page.on("dialog", lambda dialog: dialog.accept() if next(answers) else dialog.dismiss())
     page.goto(server.origin + "/brief?path=brief-03.md&token=" + server.token)
-    assert page.locator("#attention").inner_text().startswith("To check: 1 failed check, 2 facts with a problem")
+    assert page.locator("#attention").inner_text().startswith("To check: 1 failed check, 1 fact with a problem")
 
     page.keyboard.press("Shift+A")  # dismissed: nothing is written
     page.wait_for_timeout(300)
