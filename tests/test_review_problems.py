@@ -14,7 +14,7 @@ from briefs import document, lines_of, make_brief
 from conftest import SHORT_SEED, seed
 from test_html import replayed
 
-from summarise.brief import Check, FactVerdict, Finding, Review
+from summarise.brief import Check, FactVerdict, Finding, Review, SummarySentence
 from summarise.cli import main
 from summarise.grounding.report import cross_checks, problems_by_line
 from summarise.languages import parse_language
@@ -142,3 +142,16 @@ def test_review_tells_a_folder_from_a_brief(runner, tmp_path: Path) -> None:
     assert file.exit_code == 2 and "not a folder" in file.stderr and "Traceback" not in file.output
     both = runner.invoke(main, ["review", "briefs", "--serve", "--approve"])
     assert both.exit_code == 2 and "cannot be used with" in both.stderr
+
+
+def test_a_summary_sentence_with_a_problem_says_so_in_the_page() -> None:
+    problem = "“2011” is said exactly; the source says nearly/about"
+    brief = make_brief(
+        summary_sentences=(
+            SummarySentence("Paragraph 1 says thing 1 in Lyon.", (1,)),
+            SummarySentence("Paragraph 11 says thing 32 in 2011.", (32,), (problem,)),
+        )
+    )
+    summary = re.search(r'<section class="summary".*?</section>', render_html(brief), re.DOTALL).group(0)
+    assert summary.count("sentence-problem") == 1
+    assert "2011.</span>" in summary.split("sentence-problem")[0] and problem in summary

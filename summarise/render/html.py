@@ -51,7 +51,12 @@ def render_html(brief: Brief, markdown_name: str = "NAME.md", index_link: str | 
 
 def page_values(brief: Brief, markdown_name: str = "NAME.md", index_link: str | None = None) -> dict[str, Any]:
     """What the brief's template is filled in with (the review desk adds its own controls)."""
-    cited = [_CitedView(model_words(c.text), c.lines, c.named) for c in cite_summary(brief)]
+    # A sentence's problems (the summary check's), found by its text: the citations keep the order and words.
+    flagged = {sentence.text.strip(): sentence.problems for sentence in brief.summary_sentences}
+    cited = [
+        _CitedView(model_words(c.text), c.lines, c.named, [model_words(p) for p in flagged.get(c.text.strip(), ())])
+        for c in cite_summary(brief)
+    ]
     return dict(
         lang=brief.target_language,
         title=model_words(brief.title),
@@ -81,6 +86,7 @@ class _CitedView:
     text: str
     lines: tuple[int, ...]
     named: bool
+    problems: list[str]
 
 
 class _RecordFinder(HTMLParser):
