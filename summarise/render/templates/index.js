@@ -62,7 +62,11 @@
     if (search.value.trim()) state.set("q", search.value.trim());
     if (sort) state.set("sort", sort);
     const fragment = state.toString();
-    history.replaceState(null, "", fragment ? "#" + fragment : location.pathname + location.search);
+    try {
+      history.replaceState(null, "", fragment ? "#" + fragment : location.pathname + location.search);
+    } catch (error) {  // a browser that keeps file:// pages from rewriting their address
+      location.replace("#" + fragment);
+    }
   }
 
   function load() {
