@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from briefs import make_brief
-from test_browser import ARGS, CHROMIUM, browser, sync_api  # noqa: F401 - browser is a fixture
+from conftest import CHROMIUM
 
 from summarise.batch.reports import write_index
 from summarise.batch.state import STATE_FILE
@@ -64,7 +64,7 @@ def desk(tmp_path: Path) -> Iterator[Any]:
 
 
 @pytest.fixture
-def context(browser: Any) -> Iterator[Any]:  # noqa: F811 - the fixture imported above
+def context(browser: Any) -> Iterator[Any]:
     contexts: list[Any] = []
 
     def new(**options: Any) -> Any:
@@ -254,8 +254,8 @@ def test_dark_mode_and_print_keep_what_the_page_marks(context, tmp_path: Path) -
     def background(page: Any, selector: str) -> str:
         return str(page.locator(selector).first.evaluate("e => getComputedStyle(e).backgroundColor"))
 
-    assert background(dark, "body") != background(light, "body")
-    assert dark.evaluate("getComputedStyle(document.documentElement).backgroundColor") == "rgb(22, 26, 33)"
+    page_colour = "getComputedStyle(document.documentElement).backgroundColor"
+    assert light.evaluate(page_colour) == "rgb(255, 255, 255)" and dark.evaluate(page_colour) == "rgb(22, 26, 33)"
     flagged = "li.fact.has-problems"
     assert background(dark, ".line.flagged") != background(dark, ".line:not(.flagged):not(.problem)")
 

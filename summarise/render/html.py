@@ -17,7 +17,8 @@ from summarise.grounding.citations import cite_summary
 from summarise.languages import language_name
 from summarise.render.json import brief_from_record, brief_record
 from summarise.render.page import model_words, render_page
-from summarise.render.views import check_views, fact_problems, fact_views, paragraph_views
+from summarise.render.problems import fact_problems
+from summarise.render.views import check_views, fact_views, paragraph_views
 
 RECORD_ID = "brief-record"
 
