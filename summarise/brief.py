@@ -48,10 +48,21 @@ class SummarySentence:
 
 
 @dataclass(frozen=True)
+class Finding:
+    """One item a failed check names: a source line or a fact (1-based), and why, in words."""
+
+    number: int
+    reason: str
+
+
+@dataclass(frozen=True)
 class Check:
     name: str
     passed: bool
     detail: str
+    # What the check names, so a page can link each to its line or fact and show it there.
+    lines: tuple[Finding, ...] = ()
+    facts: tuple[Finding, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,6 +112,19 @@ class Line:
     paragraph: int
     source: str
     translation: str  # "" when the brief was made before lines were kept one by one
+    problems: tuple[str, ...] = ()  # what code found wrong with this line's translation, in words
+
+
+FACT_VERDICTS = ("right", "wrong", "unsure")
+
+
+@dataclass(frozen=True)
+class FactVerdict:
+    """A reviewer's verdict on one fact (1-based), recorded with the brief's decision."""
+
+    fact: int
+    verdict: str  # one of FACT_VERDICTS
+    note: str = ""
 
 
 REVIEW_DECISIONS = ("approved", "rejected")
@@ -115,6 +139,7 @@ class Review:
     at: str  # ISO 8601, UTC
     reason: str = ""
     reviewed_sha256: str = ""  # of the Markdown below the front matter: a changed brief needs review again
+    facts: tuple[FactVerdict, ...] = ()  # per-fact verdicts given in the review desk
 
 
 @dataclass(frozen=True)

@@ -218,26 +218,46 @@ def batch(
 
 
 @main.command()
-@click.argument("brief_path", metavar="NAME.md", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("brief_path", metavar="NAME.md|FOLDER", type=click.Path(path_type=Path))
 @click.option("--approve", is_flag=True, help="Record that the brief is right.")
 @click.option("--reject", metavar="REASON", help="Record that it is not, and why.")
 @click.option("--clear", is_flag=True, help="Forget the decision: back to needs review.")
+@click.option("--serve", is_flag=True, help="Open a review desk for a FOLDER of briefs in the browser (127.0.0.1).")
+@click.option("--no-open", is_flag=True, help="With --serve: print the desk's address, open no browser.")
 @click.option("--by", envvar="SUMMARISE_REVIEWER", show_envvar=True, help="Reviewer's name. [default: login name]")
 @reports_errors
-def review(brief_path: Path, approve: bool, reject: str | None, clear: bool, by: str | None) -> None:
+def review(
+    brief_path: Path, approve: bool, reject: str | None, clear: bool, serve: bool, no_open: bool, by: str | None
+) -> None:
     """Record a reviewer's decision in a brief's front matter (and redraw its page and index).
 
     The decision holds for this exact text: a later run that changes the brief sets it
-    back to "needs review". Without an option, prints the current decision.
+    back to "needs review". Without an option, prints the current decision. With --serve,
+    a review desk for a whole folder: approve or reject each brief, a verdict per fact,
+    keyboard shortcuts; every decision is written as --approve/--reject writes it.
 
     \b
     Examples:
       summarise review outputs/report.md --approve
       summarise review outputs/report.md --reject "fact 3 misreads the date"
       summarise review outputs/report.md            # show the decision
+      summarise review outputs/ --serve             # the review desk, in the browser
     """
     from summarise.brief import REVIEW_DECISIONS
-    from summarise.review import holding_review, record_review, review_from, reviewer
+    from summarise.errors import InputError
+    from summarise.review import current_decision, record_review, reviewer
+
+    if serve:
+        if approve or reject is not None or clear:
+            raise click.UsageError("--serve cannot be used with --approve, --reject or --clear")
+        if not brief_path.is_dir():
+            raise InputError(f"{brief_path}: not a folder (--serve reviews a folder of briefs)")
+        from summarise.review_desk import run_desk
+
+        run_desk(brief_path, (by or "").strip() or reviewer(), not no_open, lambda line: click.echo(shown(line)))
+        return
+    if brief_path.is_dir():
+        raise InputError(f"{brief_path}: is a folder; give NAME.md, or --serve to review the folder")
 
     chosen = [
         name for name, given in (("--approve", approve), ("--reject", reject is not None), ("--clear", clear)) if given
@@ -247,24 +267,7 @@ def review(brief_path: Path, approve: bool, reject: str | None, clear: bool, by:
     if reject is not None and not reject.strip():
         raise click.UsageError('--reject needs a reason, e.g. --reject "fact 3 misreads the date"')
     if not chosen:
-        from summarise.errors import InputError
-        from summarise.render import read_front_matter
-
-        try:
-            markdown = brief_path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"{brief_path}: cannot read it ({exc})") from exc
-        front = read_front_matter(markdown)
-        if not front or "brief_key" not in front:
-            raise InputError(f"{brief_path}: not a brief written by summarise (no brief_key in its front matter)")
-        current = holding_review(markdown)
-        if current is None:
-            earlier = review_from(front)
-            changed = f" (the text changed after it was {earlier.decision} by {earlier.by})" if earlier else ""
-            click.echo(shown(f"needs review{changed}"))
-        else:
-            reason = f": {current.reason}" if current.reason else ""
-            click.echo(shown(f"{current.decision} by {current.by} on {current.at}{reason}"))
+        click.echo(shown(current_decision(brief_path)))
         return
     decision = None if clear else REVIEW_DECISIONS[0] if approve else REVIEW_DECISIONS[1]
     recorded = record_review(brief_path, decision, (by or "").strip() or reviewer(), (reject or "").strip())

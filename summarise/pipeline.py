@@ -17,7 +17,7 @@ from summarise.chunking import ESTIMATE_HEADROOM, Chunk, chunk_budget, count_tok
 from summarise.config import DEFAULT_ENGINE_CONTEXT, BriefOptions
 from summarise.documents import Document
 from summarise.grounding.facts import verify_facts
-from summarise.grounding.report import cross_checks
+from summarise.grounding.report import cross_checks, problems_by_line
 from summarise.grounding.summary import ground_summary
 from summarise.language_detection import language_mix
 from summarise.languages import Language, language_name
@@ -175,6 +175,18 @@ def build_brief(document: Document, llm: LLM, prompts: Prompts, options: BriefOp
     sentences = ground_summary(summary.text, document, translated, target)
     # Problems the tasks and the one LLM call found in answers (cut off, untranslated, an echoed key).
     problems = [problem for result in results for problem in result.problems] + usage.problems
+    checks = tuple(
+        cross_checks(
+            document,
+            target,
+            summary=sentences,
+            summary_notes=summary.notes,
+            facts=facts,
+            translation=translation,
+            translated=translated,
+        )
+    )
+    on_line = problems_by_line(checks)  # each line marked with what the checks found in it
     return Brief(
         title=title_for(document, translation),
         source=document.source,
@@ -191,23 +203,16 @@ def build_brief(document: Document, llm: LLM, prompts: Prompts, options: BriefOp
         translation=tuple(translation),
         usage=usage.snapshot(),
         chunks=len(chunks),
-        checks=tuple(
-            cross_checks(
-                document,
-                target,
-                summary=sentences,
-                summary_notes=summary.notes,
-                facts=facts,
-                translation=translation,
-                translated=translated,
-            )
-        ),
+        checks=checks,
         problems=tuple(problems),
         metadata=dict(document.metadata),
         dropped=tuple(document.dropped),
         source_format=document.kind,
         source_pages=document.pages,
         verbatim=document.verbatim,
-        lines=tuple(Line(s.number, s.paragraph, s.text, translated[s.number]) for s in document.sentences),
+        lines=tuple(
+            Line(s.number, s.paragraph, s.text, translated[s.number], on_line.get(s.number, ()))
+            for s in document.sentences
+        ),
         summary_sentences=tuple(sentences),
     )

@@ -19,11 +19,11 @@ from typing import Any
 
 import yaml
 
-from summarise.brief import REVIEW_DECISIONS, Brief, Review
+from summarise.brief import REVIEW_DECISIONS, Brief, FactVerdict, Review
 from summarise.errors import InputError
 from summarise.files import write_ours
 from summarise.render import read_front_matter, render_markdown
-from summarise.render.front_matter import dump_yaml, review_front_matter
+from summarise.render.front_matter import dump_yaml, fact_verdicts, review_front_matter
 
 
 def split_markdown(markdown: str) -> tuple[str, str]:
@@ -44,8 +44,9 @@ def review_from(front: dict[str, Any] | None) -> Review | None:
     entry = (front or {}).get("review")
     if not isinstance(entry, dict) or entry.get("decision") not in REVIEW_DECISIONS:
         return None
-    fields = {f.name for f in dataclasses.fields(Review)}
-    return Review(**{key: str(value) for key, value in entry.items() if key in fields})
+    fields = {f.name for f in dataclasses.fields(Review)} - {"facts"}
+    known = {key: str(value) for key, value in entry.items() if key in fields}
+    return Review(**known, facts=fact_verdicts(entry.get("facts")))
 
 
 def holding_review(markdown: str) -> Review | None:
@@ -122,8 +123,11 @@ def shown_name(path: Path) -> str:
         return str(path)
 
 
-def record_review(path: Path, decision: str | None, by: str, reason: str = "") -> Recorded:
-    """Write (or, with decision None, clear) a decision; redraw the page and the index."""
+def record_review(
+    path: Path, decision: str | None, by: str, reason: str = "", verdicts: tuple[FactVerdict, ...] = ()
+) -> Recorded:
+    """Write (or, with decision None, clear) a decision, with the reviewer's per-fact verdicts
+    if any (the review desk); redraw the page and the index."""
     from summarise.render.html import read_page_record, render_html  # jinja2 only when needed
 
     try:
@@ -135,7 +139,7 @@ def record_review(path: Path, decision: str | None, by: str, reason: str = "") -
     review = None
     if decision is not None:
         at = datetime.now(UTC).replace(microsecond=0).isoformat()
-        review = Review(decision, by, at, reason, body_sha256(markdown))
+        review = Review(decision, by, at, reason, body_sha256(markdown), verdicts)
     try:
         updated = with_review(markdown, review)
     except InputError as exc:
@@ -158,3 +162,20 @@ def record_review(path: Path, decision: str | None, by: str, reason: str = "") -
 
         index = write_index(root)
     return Recorded(review, redrawn, stale, index)
+
+
+def current_decision(path: Path) -> str:
+    """What `summarise review NAME.md` prints: the decision, or "needs review"."""
+    try:
+        markdown = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read it ({exc})") from exc
+    front = read_front_matter(markdown)
+    if not front or "brief_key" not in front:
+        raise InputError(f"{path}: not a brief written by summarise (no brief_key in its front matter)")
+    current = holding_review(markdown)
+    if current is None:
+        earlier = review_from(front)
+        changed = f" (the text changed after it was {earlier.decision} by {earlier.by})" if earlier else ""
+        return f"needs review{changed}"
+    return f"{current.decision} by {current.by} on {current.at}" + (f": {current.reason}" if current.reason else "")

@@ -9,6 +9,7 @@ written by hand. CI replays them with recording off. Re-record every cassette wi
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 from collections.abc import Callable, Iterator
@@ -163,3 +164,29 @@ def read_only_folder(tmp_path: Path) -> Iterator[Path]:
         yield folder
     finally:
         subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+# --- the browser tests (test_browser.py, test_review_desk.py): one Chromium for the session ---
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# What the probe of this machine found Chromium needs as root, offline: no sandbox, and no
+# background connections (the network is closed; they would only fail and slow it down).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Shared by every module that drives Chromium: Playwright's sync API allows one at a time."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the [test] extra")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import runpy
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any
 
 import pytest
 from briefs import document, make_brief
-from conftest import ROOT, SHORT_SEED, seed
+from conftest import CHROMIUM, ROOT, SHORT_SEED, seed
 from test_html import replayed
 
 from summarise.batch.discover import Item
@@ -31,32 +30,12 @@ from summarise.cli import main
 from summarise.documents import load_document
 from summarise.publish import write_brief
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the [test] extra")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(CHROMIUM is None, reason="no chromium installed (Debian: apt-get install chromium)"),
 ]
-# What the probe of this machine found Chromium needs as root, offline: no sandbox, and no
-# background connections (the network is closed; they would only fail and slow it down).
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 HIGHLIGHT = "rgb(255, 242, 168)"  # --mark in page.css: the colour of a line the page jumped to
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
 
 
 @dataclass
@@ -246,8 +225,9 @@ OUR_ELEMENTS = {
 OUR_ATTRIBUTES = {
     "lang", "charset", "http-equiv", "content", "name", "class", "id", "href", "title", "dir", "type", "hidden",
     "aria-live", "aria-sort", "data-type", "data-sort", "data-flagged", "data-status", "data-review",
+    "data-key", "data-label", "data-name",
 }  # fmt: skip
-LINK = re.compile(r"^(#[LFP]\d+|(\.\./)*index\.html|[\w./%-]+\.(html|md))$")
+LINK = re.compile(r"^(#[LFP]\d+|#(checks|facts|summary)|(\.\./)*index\.html|[\w./%-]+\.(html|md))$")
 
 
 def hostile_brief() -> Any:

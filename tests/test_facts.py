@@ -141,7 +141,11 @@ def test_a_fact_stays_on_its_line_when_the_same_words_come_earlier() -> None:
     document = parse_document(
         "Le pont ouvrira en 2025.\n\nIl coûtera 80 millions d’euros.\n\nLe pont ouvrira en 2025.".encode(), "a.txt"
     )
-    english = {1: "The bridge will open in 2025.", 2: "It will cost 80 million euros.", 3: "The bridge will open in 2025."}
+    english = {
+        1: "The bridge will open in 2025.",
+        2: "It will cost 80 million euros.",
+        3: "The bridge will open in 2025.",
+    }
     first = RawFact(1, "when", "The bridge will open in 2025.")
     again = RawFact(3, "when", "Finally, the bridge opens in 2025.")
     facts = verify_facts(document, [first, again], ENGLISH, english)

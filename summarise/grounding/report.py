@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from summarise.brief import Check, Fact, SummarySentence
+from summarise.brief import Check, Fact, Finding, SummarySentence
 from summarise.documents import Document
 from summarise.grounding.claims import qualifier_problems
 from summarise.grounding.names import extract_names, leftover_words, missing_names
@@ -28,30 +28,60 @@ def _lines(document: Document, translated: Mapping[int, str], numbers: Sequence[
     return "\n".join(s.text for s in chosen), "\n".join(translated.get(s.number, "") for s in chosen)
 
 
+def _on_lines(findings: Sequence[Finding]) -> str:
+    numbers = list(dict.fromkeys(f.number for f in findings))
+    return f" (line{'s' if len(numbers) > 1 else ''} {', '.join(map(str, numbers))})" if numbers else ""
+
+
 def _translation_checks(document: Document, target: Language, translated: Mapping[int, str]) -> list[Check]:
     joined = "\n".join(translated.values())
     dropped = missing_quantities(document.text, document.language, joined, target.code)
-    changed = [
-        f"line {s.number}: {problem}"
-        for s in document.sentences
-        for problem in qualifier_problems(translated.get(s.number, ""), target.code, s.text, document.language)
+    # Each dropped number on the lines that hold it, so the page can mark the line with the reason.
+    values = {q.value for q in dropped}
+    lost: dict[str, list[Finding]] = {}
+    changed: list[Finding] = []
+    for s in document.sentences:
+        line = translated.get(s.number, "")
+        for q in missing_quantities(s.text, document.language, line, target.code):
+            if q.value in values:
+                lost.setdefault(q.value, []).append(Finding(s.number, f"“{q.surface}” is not in the translation"))
+        changed += [Finding(s.number, p) for p in qualifier_problems(line, target.code, s.text, document.language)]
+    missing = ", ".join(f"“{q.surface}”" + _on_lines(lost.get(q.value, [])) for q in dropped)
+    details = (["missing: " + missing] if dropped else []) + [f"line {f.number}: {f.reason}" for f in changed]
+    checks = [
+        Check(
+            "Numbers and dates kept in the translation",
+            not details,
+            "; ".join(details) or "all present",
+            lines=tuple(f for found in lost.values() for f in found) + tuple(changed),
+        )
     ]
-    details = (["missing: " + ", ".join(f"“{q.surface}”" for q in dropped)] if dropped else []) + changed
-    checks = [Check("Numbers and dates kept in the translation", not details, "; ".join(details) or "all present")]
     if word_lists_for(document.language, target.code):  # a ✅ only where the word lists can tell
+        source_name = language_name(document.language)
         kept = [
-            f"line {s.number}: " + ", ".join(words)
+            (s.number, words)
             for s in document.sentences
             if (words := untranslated_words(translated.get(s.number, ""), s.text, document.language, target.code))
         ]
         checks.append(
             Check(
-                f"Every {language_name(document.language)} word translated",
+                f"Every {source_name} word translated",
                 not kept,
-                "; ".join(kept) or "none found by the word lists",
+                "; ".join(f"line {number}: " + ", ".join(words) for number, words in kept)
+                or "none found by the word lists",
+                lines=tuple(Finding(n, f"{source_name} words left: " + ", ".join(words)) for n, words in kept),
             )
         )
     return checks
+
+
+def problems_by_line(checks: Sequence[Check]) -> dict[int, tuple[str, ...]]:
+    """What the failed checks say about each source line: Line.problems."""
+    found: dict[int, list[str]] = {}
+    for check in checks:
+        for finding in check.lines if not check.passed else ():
+            found.setdefault(finding.number, []).append(finding.reason)
+    return {number: tuple(dict.fromkeys(reasons)) for number, reasons in found.items()}
 
 
 def _length(summary: Sequence[SummarySentence], document: Document) -> str:
@@ -73,16 +103,18 @@ def _leftovers(
     translated: Mapping[int, str],
     summary: Sequence[SummarySentence],
     facts: Sequence[Fact],
-) -> list[str]:
-    """Source-language words left in the summary and the facts."""
+) -> tuple[list[str], list[Finding]]:
+    """Source-language words left in the summary and the facts: the details, and the facts named."""
     found: list[str] = []
+    named: list[Finding] = []
     for number, sentence in enumerate(summary, start=1):
         if words := _left_in(sentence.text, *_lines(document, translated, sentence.lines), document, target):
             found.append(f"summary sentence {number}: " + ", ".join(words))
     for number, fact in enumerate(facts, start=1):
         if words := _left_in(fact.statement, fact.evidence, translated.get(fact.sentence, ""), document, target):
             found.append(f"fact {number}: " + ", ".join(words))
-    return found
+            named.append(Finding(number, f"{language_name(document.language)} words left: " + ", ".join(words)))
+    return found, named
 
 
 def _names_check(document: Document, translated: Mapping[int, str], facts: Sequence[Fact]) -> Check:
@@ -90,6 +122,7 @@ def _names_check(document: Document, translated: Mapping[int, str], facts: Seque
     "Morocco" is checked against "Morocco", never against the source's "Maroc"."""
     checked = 0
     lost: list[str] = []
+    named: list[Finding] = []
     for number, fact in enumerate(facts, start=1):
         line = translated.get(fact.sentence, "")
         if not line or fact.sentence == 0:
@@ -100,10 +133,12 @@ def _names_check(document: Document, translated: Mapping[int, str], facts: Seque
         missing = [n for n in missing_names(names, line) if not set(n.split()) & leftover]  # reported apart
         if missing:
             lost.append(f"fact {number}: " + ", ".join(missing))
+            named.append(Finding(number, f"not in the translation of line {fact.sentence}: " + ", ".join(missing)))
     return Check(
         "Names in the facts found in the translation of their line",
         not lost,
         f"{checked} names checked" if not lost else "; ".join(lost),
+        facts=tuple(named),
     )
 
 
@@ -127,6 +162,14 @@ def cross_checks(
     untranslated = joined.count(UNTRANSLATED_MARK)
     # A line the model "translated" by copying it, still in another language, is not translated.
     foreign = [p for p in translation if UNTRANSLATED_MARK not in p and not in_language(p, target.code)]
+    foreign_numbers = {n for n, p in enumerate(translation, start=1) if p in foreign}
+    not_done = [
+        Finding(s.number, "left untranslated")
+        if translated.get(s.number, "").startswith(UNTRANSLATED_MARK)
+        else Finding(s.number, f"its paragraph is not in {target.name}")
+        for s in document.sentences
+        if translated.get(s.number, "").startswith(UNTRANSLATED_MARK) or s.paragraph in foreign_numbers
+    ]
     results.append(
         Check(
             "Translation complete",
@@ -135,6 +178,7 @@ def cross_checks(
             + (f"; {untranslated} line(s) left untranslated" if untranslated else "")
             + (f"; {len(foreign)} paragraph(s) not in {target.name}" if foreign else "")
             + ("" if untranslated or foreign else "; every line translated"),
+            lines=tuple(not_done),
         )
     )
     results += _translation_checks(document, target, translated)
@@ -149,12 +193,15 @@ def cross_checks(
             "; ".join(flagged) or f"{len(summary)} sentences: numbers, qualifiers and what they count all match",
         )
     )
-    left = _leftovers(document, target, translated, summary, facts) if document.language != target.code else []
+    left, named = (
+        _leftovers(document, target, translated, summary, facts) if document.language != target.code else ([], [])
+    )
     results.append(
         Check(
             f"No {language_name(document.language)} words left in summary and facts",
             not left,
             "; ".join(left) or "none found",
+            facts=tuple(named),
         )
     )
     results.append(_names_check(document, translated, facts))
@@ -165,6 +212,11 @@ def cross_checks(
             "Facts seen on their line (content, numbers and dates)",
             unsupported == 0,
             f"{supported} of {len(facts)} supported" + (f"; {unsupported} flagged above" if unsupported else ""),
+            facts=tuple(
+                Finding(n, "; ".join(fact.problems) or "evidence not found")
+                for n, fact in enumerate(facts, start=1)
+                if not fact.supported
+            ),
         )
     )
     return results

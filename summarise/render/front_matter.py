@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from summarise import __version__
-from summarise.brief import Brief, Review
+from summarise.brief import FACT_VERDICTS, Brief, FactVerdict, Review
 
 # libyaml's C emitter and parser when PyYAML has them (the usual wheels do): the same safe
 # subset and output, ~10x less CPU, which a batch of many briefs spends under the GIL.
@@ -89,10 +89,25 @@ def front_matter(brief: Brief) -> dict[str, Any]:
     }
 
 
-def review_front_matter(review: Review | None) -> dict[str, str]:
+def review_front_matter(review: Review | None) -> dict[str, Any]:
     if review is None:
         return {"decision": "needs review"}
-    return {key: value for key, value in asdict(review).items() if value}
+    found: dict[str, Any] = {key: value for key, value in asdict(review).items() if value}
+    if review.facts:  # a note only where the reviewer wrote one
+        found["facts"] = [{key: value for key, value in asdict(verdict).items() if value} for verdict in review.facts]
+    return found
+
+
+def fact_verdicts(value: object) -> tuple[FactVerdict, ...]:
+    """Per-fact verdicts as the front matter (or a JSON record) holds them; anything malformed is left out."""
+    found: list[FactVerdict] = []
+    for entry in value if isinstance(value, list) else []:
+        if not isinstance(entry, dict) or entry.get("verdict") not in FACT_VERDICTS:
+            continue
+        number = entry.get("fact")
+        if isinstance(number, int) and not isinstance(number, bool) and number > 0:
+            found.append(FactVerdict(number, str(entry["verdict"]), str(entry.get("note") or "")))
+    return tuple(found)
 
 
 def dump_front_matter(brief: Brief) -> str:

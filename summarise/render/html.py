@@ -8,106 +8,19 @@ What every page shares (escaping, the Content-Security-Policy) is page.py.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import Any
 
-from summarise.brief import Brief, Fact, Usage
+from summarise.brief import Brief, Usage
 from summarise.grounding.citations import cite_summary
 from summarise.languages import language_name
 from summarise.render.json import brief_from_record, brief_record
-from summarise.render.markdown import location
 from summarise.render.page import model_words, render_page
-from summarise.tasks.translation import UNTRANSLATED_MARK
+from summarise.render.problems import fact_problems
+from summarise.render.views import check_views, fact_views, paragraph_views
 
 RECORD_ID = "brief-record"
-
-
-@dataclass(frozen=True)
-class Mark:
-    fact: int
-    flagged: bool
-
-
-@dataclass
-class LineView:
-    number: int
-    source: str
-    translation: str
-    untranslated: bool
-    marks: list[Mark] = field(default_factory=list)
-
-    @property
-    def classes(self) -> list[str]:
-        names = ["untranslated"] if self.untranslated else []
-        if self.marks:
-            names.append("flagged" if any(mark.flagged for mark in self.marks) else "evidence")
-        return names
-
-
-@dataclass
-class ParagraphView:
-    number: int
-    lines: list[LineView]
-    whole: str | None  # the paragraph's translation when it was not kept line by line
-
-
-@dataclass(frozen=True)
-class FactView:
-    number: int
-    category: str
-    statement: str
-    status: str  # supported | flagged | re-anchored
-    problems: str
-    note: str
-    evidence: str
-    line: int  # 0 when the evidence was not found in the source
-    where: str  # as the Markdown says it: "p. 3, ¶2, line 14"
-    match: str  # shown when not exact
-
-
-def fact_status(fact: Fact) -> str:
-    if not fact.supported:
-        return "flagged"
-    return "re-anchored" if fact.note.startswith("re-anchored") else "supported"
-
-
-def _fact_view(number: int, fact: Fact) -> FactView:
-    problems = "; ".join(model_words(p) for p in fact.problems) if not fact.supported else ""
-    if not fact.supported and not problems:
-        problems = "evidence not found"
-    return FactView(
-        number=number,
-        category=fact.category.capitalize(),
-        statement=model_words(fact.statement),
-        status=fact_status(fact),
-        problems=problems,
-        note=fact.note,
-        evidence=fact.evidence,  # the source's own words, verbatim
-        line=fact.sentence,
-        where=location(fact),
-        match="" if fact.match in ("exact", "normalised") else fact.match,
-    )
-
-
-def _paragraphs(brief: Brief) -> list[ParagraphView]:
-    marks: dict[int, list[Mark]] = {}
-    for number, fact in enumerate(brief.facts, start=1):
-        if fact.sentence:
-            marks.setdefault(fact.sentence, []).append(Mark(number, not fact.supported))
-    by_paragraph: dict[int, list[LineView]] = {}
-    whole: dict[int, bool] = {}
-    for line in brief.lines:
-        untranslated = line.translation.startswith(UNTRANSLATED_MARK)
-        text = line.translation.removeprefix(UNTRANSLATED_MARK).strip()
-        view = LineView(line.number, line.source, model_words(text), untranslated, marks.get(line.number, []))
-        by_paragraph.setdefault(line.paragraph, []).append(view)
-        whole[line.paragraph] = whole.get(line.paragraph, False) or not line.translation
-    views: list[ParagraphView] = []
-    for index, translation in enumerate(brief.translation, start=1):
-        lines = by_paragraph.get(index, [])
-        kept_whole = whole.get(index, True)
-        views.append(ParagraphView(index, lines, model_words(translation) if kept_whole else None))
-    return views
 
 
 def _usage(usage: Usage) -> str:
@@ -134,10 +47,18 @@ def _meta(brief: Brief) -> list[tuple[str, str]]:
 
 def render_html(brief: Brief, markdown_name: str = "NAME.md", index_link: str | None = None) -> str:
     """The review page of one brief. `markdown_name` is what `summarise review` is told to open."""
-    cited = [_CitedView(model_words(c.text), c.lines, c.named) for c in cite_summary(brief)]
-    return render_page(
-        "brief.html.j2",
-        None,
+    return render_page("brief.html.j2", None, **page_values(brief, markdown_name, index_link))
+
+
+def page_values(brief: Brief, markdown_name: str = "NAME.md", index_link: str | None = None) -> dict[str, Any]:
+    """What the brief's template is filled in with (the review desk adds its own controls)."""
+    # A sentence's problems (the summary check's), found by its text: the citations keep the order and words.
+    flagged = {sentence.text.strip(): sentence.problems for sentence in brief.summary_sentences}
+    cited = [
+        _CitedView(model_words(c.text), c.lines, c.named, [model_words(p) for p in flagged.get(c.text.strip(), ())])
+        for c in cite_summary(brief)
+    ]
+    return dict(
         lang=brief.target_language,
         title=model_words(brief.title),
         meta=_meta(brief),
@@ -147,14 +68,17 @@ def render_html(brief: Brief, markdown_name: str = "NAME.md", index_link: str | 
         problems=[model_words(problem) for problem in brief.problems],
         summary=cited,
         summary_named=any(sentence.named for sentence in cited),
-        facts=[_fact_view(number, fact) for number, fact in enumerate(brief.facts, start=1)],
-        paragraphs=_paragraphs(brief),
+        facts=fact_views(brief),
+        paragraphs=paragraph_views(brief),
         source_language=language_name(brief.source_language),
         target_language=language_name(brief.target_language),
         source_lang=brief.source_language,
         target_lang=brief.target_language,
-        checks=[_CheckView(c.name, c.passed, model_words(c.detail)) for c in brief.checks],
+        checks=check_views(brief),
+        failed_checks=sum(not c.passed for c in brief.checks),
+        flagged_facts=len(fact_problems(brief)),
         record=brief_record(brief),
+        desk=None,
     )
 
 
@@ -163,13 +87,7 @@ class _CitedView:
     text: str
     lines: tuple[int, ...]
     named: bool
-
-
-@dataclass(frozen=True)
-class _CheckView:
-    name: str
-    passed: bool
-    detail: str
+    problems: list[str]
 
 
 class _RecordFinder(HTMLParser):

@@ -36,5 +36,20 @@ class FailedRow:
     reason: str
 
 
+@dataclass(frozen=True)
+class Counts:
+    approved: int
+    rejected: int
+    waiting: int  # needs review
+
+    @property
+    def reviewed(self) -> int:
+        return self.approved + self.rejected
+
+
 def render_index_html(rows: list[IndexRow], failed: list[FailedRow]) -> str:
-    return render_page("index.html.j2", asset("index.js"), lang="en", title="Briefs", rows=rows, failed=failed)
+    reviews = [row.review for row in rows]
+    counts = Counts(reviews.count("approved"), reviews.count("rejected"), reviews.count("needs review"))
+    return render_page(
+        "index.html.j2", asset("index.js"), lang="en", title="Briefs", rows=rows, failed=failed, counts=counts
+    )

@@ -10,8 +10,8 @@ import json
 from dataclasses import asdict, fields
 from typing import Any
 
-from summarise.brief import REVIEW_DECISIONS, Brief, Check, Fact, Line, Review, SummarySentence, Usage
-from summarise.render.front_matter import front_matter
+from summarise.brief import REVIEW_DECISIONS, Brief, Check, Fact, Finding, Line, Review, SummarySentence, Usage
+from summarise.render.front_matter import fact_verdicts, front_matter
 
 
 def brief_record(brief: Brief) -> dict[str, Any]:
@@ -37,6 +37,19 @@ def _known(kind: type, data: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in data.items() if key in names}
 
 
+def _check(data: dict[str, Any]) -> Check:
+    findings = {
+        key: tuple(Finding(int(f["number"]), str(f["reason"])) for f in data.get(key, ())) for key in ("lines", "facts")
+    }
+    return Check(**_known(Check, data) | findings)
+
+
+def _review(data: dict[str, Any]) -> Review | None:
+    if data.get("decision") not in REVIEW_DECISIONS:
+        return None
+    return Review(**_known(Review, data) | {"facts": fact_verdicts(data.get("facts"))})
+
+
 def brief_from_record(data: dict[str, Any]) -> Brief:
     """The Brief back from `brief_record`. Raises ValueError if `data` is not such a record."""
     try:
@@ -48,7 +61,7 @@ def brief_from_record(data: dict[str, Any]) -> Brief:
             ),
             translation=tuple(data["translation"]),
             usage=Usage(**_known(Usage, data.get("usage", {}))),
-            checks=tuple(Check(**_known(Check, check)) for check in data.get("checks", [])),
+            checks=tuple(_check(check) for check in data.get("checks", [])),
             problems=tuple(data.get("problems", [])),
             metadata=dict(data.get("metadata", {})),
             dropped=tuple(data.get("dropped", [])),
@@ -56,7 +69,10 @@ def brief_from_record(data: dict[str, Any]) -> Brief:
             source_pages=int(data.get("source_pages", 0)),
             verbatim=tuple((int(after), str(text)) for after, text in data.get("verbatim", [])),
             source_languages={str(k): float(v) for k, v in data.get("source_languages", {}).items()},
-            lines=tuple(Line(**_known(Line, line)) for line in data.get("lines", [])),
+            lines=tuple(
+                Line(**_known(Line, line) | {"problems": tuple(line.get("problems", ()))})
+                for line in data.get("lines", [])
+            ),
             summary_sentences=tuple(
                 SummarySentence(
                     **_known(SummarySentence, s)
@@ -64,7 +80,7 @@ def brief_from_record(data: dict[str, Any]) -> Brief:
                 )
                 for s in data.get("summary_sentences", [])
             ),
-            review=Review(**_known(Review, review)) if review.get("decision") in REVIEW_DECISIONS else None,
+            review=_review(review),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ValueError(f"not a brief record ({type(exc).__name__}: {exc})") from exc

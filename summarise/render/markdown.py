@@ -6,6 +6,7 @@ import re
 
 from summarise.brief import Brief, Fact
 from summarise.render.front_matter import dump_front_matter
+from summarise.render.problems import fact_problems, line_problems
 from summarise.render.sanitise import clean_inline, clean_model_text
 
 
@@ -68,6 +69,7 @@ def _render_facts(brief: Brief) -> str:
     if not brief.facts:
         return "_No facts were extracted._"
     lines: list[str] = []
+    found = fact_problems(brief)
     for number, fact in enumerate(brief.facts, start=1):
         problems = fact.problems or ("evidence not found",)
         # The status on the fact itself, in words as well as a mark: a ✅ only where code saw it.
@@ -76,6 +78,9 @@ def _render_facts(brief: Brief) -> str:
             if fact.supported
             else " ⚠ **unsupported**: " + "; ".join(clean_inline(p) for p in problems)
         )
+        # What the other checks found in a fact: on the fact, as the page shows it.
+        others = [p for p in found.get(number, []) if fact.supported or p not in problems]
+        flag += " ⚠ **to check**: " + "; ".join(clean_inline(p) for p in others) if others else ""
         match = "" if fact.match in ("exact", "normalised") else f" ({fact.match} match)"
         match += f" ({clean_inline(fact.note)})" if fact.note else ""
         label = f"**{fact.category.capitalize()}:** " if fact.category else ""  # "line" facts have none
@@ -87,4 +92,11 @@ def _render_facts(brief: Brief) -> str:
 def _render_checks(brief: Brief) -> str:
     if not brief.checks:
         return "_No checks were run._"
-    return "\n".join(f"- {'✅' if c.passed else '⚠️'} **{c.name}:** {clean_inline(c.detail)}" for c in brief.checks)
+    checks = "\n".join(f"- {'✅' if c.passed else '⚠️'} **{c.name}:** {clean_inline(c.detail)}" for c in brief.checks)
+    paragraph = {line.number: line.paragraph for line in brief.lines}
+    on_line = [
+        f"- line {number}" + (f" (¶{paragraph[number]})" if number in paragraph else "") + ": " + clean_inline(reason)
+        for number, reasons in sorted(line_problems(brief).items())
+        for reason in reasons
+    ]
+    return checks + ("\n\n_Lines to check:_\n\n" + "\n".join(on_line) if on_line else "")

@@ -57,27 +57,28 @@ def _sha256(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
-def content_security_policy(style: str, script: str | None) -> str:
-    """Nothing may load; only this exact style (and script) may apply. frame-ancestors and
-    report-uri are ignored in a <meta>, so they are not pretended here."""
+def content_security_policy(style: str, script: str | None, forms: bool = False) -> str:
+    """Nothing may load; only this exact style (and script) may apply; forms post nowhere, or
+    (the review desk's pages, `forms`) only to the server that sent the page. frame-ancestors
+    and report-uri are ignored in a <meta>, so they are not pretended here."""
     directives = [
         "default-src 'none'",
         f"style-src {_sha256(style)}",
         f"script-src {_sha256(script)}" if script else "script-src 'none'",
         "base-uri 'none'",
-        "form-action 'none'",
+        "form-action 'self'" if forms else "form-action 'none'",
     ]
     return "; ".join(directives)
 
 
-def render_page(template: str, script: str | None, **values: Any) -> str:
+def render_page(template: str, script: str | None, forms: bool = False, **values: Any) -> str:
     """`template` filled in with `values`, under a policy that lets only its style (and `script`) apply."""
     style = asset("page.css")
     return (
         _environment()
         .get_template(template)
         .render(
-            csp=content_security_policy(style, script),
+            csp=content_security_policy(style, script, forms),
             style=Markup(style),  # our own file, hashed above
             script=Markup(script) if script else "",
             version=__version__,

@@ -1,0 +1,85 @@
+"""The review desk's pages (summarise/review_desk.py serves them): the queue, and a brief's
+page with approve / reject and a verdict per fact.
+
+A brief's desk page is its review page (html.py) with the decision form and the keys'
+script added. The script is allowed by its hash and forms may post only to the desk that
+sent the page; everything else is as strict as the files' own pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from summarise.brief import Brief
+from summarise.render.html import page_values
+from summarise.render.page import asset, model_words, render_page
+
+SCRIPT_DOES = "only its own review keys"
+# A browser sends "Origin: null" with a form posted under no-referrer; the desk checks the
+# Origin, so its pages tell the browser to name them to their own server (and no other).
+REFERRER = "same-origin"
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    brief: str  # the Markdown's path inside the folder, as the desk names it
+    title: str
+    review: str  # needs review | approved | rejected
+    reviewer: str
+    flagged: int
+    failed_checks: int
+
+
+@dataclass(frozen=True)
+class DeskView:
+    token: str
+    brief: str
+    action: str
+    queue: str
+    next: str  # the next brief that needs review, "" when none is left
+    progress: str  # "3 of 20 reviewed"
+    error: str = ""
+
+
+def desk_link(token: str, brief: str | None = None) -> str:
+    """A link inside the desk: every one carries the token, or the desk refuses it."""
+    if brief is None:
+        return "/?" + urlencode({"token": token})
+    return "/brief?" + urlencode({"path": brief, "token": token})
+
+
+def progress(rows: list[QueueRow]) -> str:
+    done = sum(row.review != "needs review" for row in rows)
+    return f"{done} of {len(rows)} reviewed"
+
+
+def render_queue(rows: list[QueueRow], token: str, folder: str) -> str:
+    """The briefs needing review first, then the decided ones; each opens its desk page."""
+    ordered = sorted(rows, key=lambda row: (row.review != "needs review", row.brief))
+    waiting = [row for row in ordered if row.review == "needs review"]
+    return render_page(
+        "desk_queue.html.j2",
+        asset("desk.js"),
+        forms=True,
+        lang="en",
+        title=f"Review desk: {folder}",
+        folder=folder,
+        rows=[(row, desk_link(token, row.brief)) for row in ordered],
+        progress=progress(rows),
+        next=desk_link(token, waiting[0].brief) if waiting else "",
+        script_does=SCRIPT_DOES,
+        referrer=REFERRER,
+    )
+
+
+def render_desk_brief(brief: Brief, desk: DeskView) -> str:
+    values = page_values(brief, desk.brief, None)
+    values.update(desk=desk, index_link=desk.queue, title=model_words(brief.title))
+    values.update(script_does=SCRIPT_DOES, referrer=REFERRER)
+    return render_page("brief.html.j2", asset("desk.js"), forms=True, **values)
+
+
+def render_message(title: str, message: str, queue: str) -> str:
+    """A page that only says something (a brief the desk cannot show, a refusal)."""
+    return render_page("desk_message.html.j2", None, lang="en", title=title, message=message, queue=queue)

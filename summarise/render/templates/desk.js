@@ -1,0 +1,93 @@
+"use strict";
+// The review desk's keys. Everything it does, a reviewer can also do with Tab and Enter:
+// the form posts without it. Keys are ignored while typing in a field.
+(function () {
+  const form = document.getElementById("decision");
+  const rows = Array.from(document.querySelectorAll("#queue tbody tr"));
+  const facts = Array.from(document.querySelectorAll("li.fact"));
+  let current = -1;
+
+  function typing(target) {
+    return target.closest("textarea, input[type=text], input:not([type])") !== null;
+  }
+
+  function focusItem(items, index) {
+    if (!items.length) return;
+    current = Math.max(0, Math.min(items.length - 1, index));
+    for (const item of items) item.classList.remove("current");
+    items[current].classList.add("current");
+    items[current].focus();
+    items[current].scrollIntoView({ block: "nearest" });
+  }
+
+  function mark(verdict) {
+    if (current < 0) focusItem(facts, 0);
+    const choice = facts[current].querySelector("input[type=radio][value=" + verdict + "]");
+    if (choice) choice.checked = true;
+    if (current < facts.length - 1) focusItem(facts, current + 1);
+    else document.getElementById("approve").focus();
+  }
+
+  function approve() {
+    const button = document.getElementById("approve");
+    const acknowledged = document.getElementById("acknowledged");
+    if (acknowledged && !acknowledged.checked) {
+      const count = button.dataset.problems;
+      if (!window.confirm("This brief has " + count + " failed check(s) or fact(s) with a problem. Approve it anyway, having seen them?")) return;
+      acknowledged.checked = true;
+    }
+    form.requestSubmit(button);
+  }
+
+  function reject() {
+    const reason = document.getElementById("reason");
+    if (!reason.value.trim()) {
+      reason.focus();
+      reason.setAttribute("placeholder", "Why? Then Enter to reject.");
+      return;
+    }
+    form.requestSubmit(document.getElementById("reject"));
+  }
+
+  if (form) {
+    const approveButton = document.getElementById("approve");
+    approveButton.addEventListener("click", function (event) {
+      const acknowledged = document.getElementById("acknowledged");
+      if (acknowledged && !acknowledged.checked) {
+        event.preventDefault();
+        approve();
+      }
+    });
+    document.getElementById("reason").addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && !event.shiftKey) {
+        event.preventDefault();
+        reject();
+      }
+    });
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+    const next = document.getElementById("next-link");
+    if (!form) {  // the queue
+      if (event.key === "j") focusItem(rows, current + 1);
+      else if (event.key === "k") focusItem(rows, current - 1);
+      else if (event.key === "Enter" && current >= 0) rows[current].querySelector("a").click();
+      else if (event.key === "]" && next) next.click();
+      else return;
+      event.preventDefault();
+      return;
+    }
+    if (event.key === "j") focusItem(facts, current + 1);
+    else if (event.key === "k") focusItem(facts, current - 1);
+    else if (event.key === "a") mark("right");
+    else if (event.key === "x") mark("wrong");
+    else if (event.key === " ") mark("unsure");
+    else if (event.key === "n" && current >= 0) facts[current].querySelector("input[type=text]").focus();
+    else if (event.key === "A") approve();
+    else if (event.key === "X") reject();
+    else if (event.key === "]" && next) next.click();
+    else return;
+    event.preventDefault();
+  });
+})();
