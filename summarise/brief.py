@@ -94,6 +94,7 @@ class Line:
     paragraph: int
     source: str
     translation: str  # "" when the brief was made before lines were kept one by one
+    problems: tuple[str, ...] = ()  # what code found wrong in this line's translation
 
 
 REVIEW_DECISIONS = ("approved", "rejected")

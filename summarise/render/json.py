@@ -56,7 +56,10 @@ def brief_from_record(data: dict[str, Any]) -> Brief:
             source_pages=int(data.get("source_pages", 0)),
             verbatim=tuple((int(after), str(text)) for after, text in data.get("verbatim", [])),
             source_languages={str(k): float(v) for k, v in data.get("source_languages", {}).items()},
-            lines=tuple(Line(**_known(Line, line)) for line in data.get("lines", [])),
+            lines=tuple(
+                Line(**_known(Line, line) | {"problems": tuple(line.get("problems", ()))})
+                for line in data.get("lines", [])
+            ),
             summary_sentences=tuple(
                 SummarySentence(str(s["text"]), tuple(s.get("lines", ())), tuple(s.get("problems", ())))
                 for s in data.get("summary_sentences", [])

@@ -2,7 +2,8 @@
 
 The model answers with numbered lines; code puts them back into the source's
 paragraphs. Lines it skipped, and lines where it left source-language words as they were
-("déraisonnable" in English), are asked for once more, by number, after the same document
+("déraisonnable" in English) or did not write a glossary term as the glossary says, are
+asked for once more, by number, naming the words and terms, after the same document
 (so the server reuses its prefill); a line that still has no translation keeps its source
 text, marked, so nothing silently disappears, and one that still has source words keeps
 its better version and is flagged in the brief's checks.
@@ -15,9 +16,11 @@ import re
 from summarise.chunking import TRANSLATION_EXPANSION, Chunk, count_tokens
 from summarise.documents import Sentence
 from summarise.errors import UnusableAnswer
+from summarise.glossary import Entry
+from summarise.grounding.glossary_checks import line_misses
 from summarise.grounding.vocabulary import untranslated_words
 from summarise.llm import Message
-from summarise.tasks.common import TaskContext, with_task
+from summarise.tasks.common import TaskContext, glossary_note, with_task
 
 _NUMBERED_LINE = re.compile(r"^\s*(?:\[(\d+)\]|\((\d+)\)|(\d+)[.):])\s*(.*)$")
 UNTRANSLATED_MARK = "[untranslated]"
@@ -84,18 +87,32 @@ def _ask(
 
 def translate_chunk(context: TaskContext, prefix: list[Message], chunk: Chunk) -> dict[int, str]:
     values = context.template_values()
-    task = context.prompts.render("translation", **values, first=chunk.first, last=chunk.last)
+    task = glossary_note(context, chunk.sentences) + context.prompts.render(
+        "translation", **values, first=chunk.first, last=chunk.last
+    )
     translated = _ask(context, prefix, task, chunk.sentences, chunk.tokens, f"translate chunk {chunk.index}")
 
     def kept_words(sentence: Sentence, text: str) -> list[str]:
         return untranslated_words(text, sentence.text, context.document.language, context.target.code)
+
+    def missed_terms(sentence: Sentence, text: str) -> list[Entry]:
+        glossary = context.options.glossary
+        return line_misses(glossary, sentence.text, text) if glossary else []
+
+    def faults(sentence: Sentence, text: str) -> int:
+        return len(kept_words(sentence, text)) + len(missed_terms(sentence, text))
 
     kept = {
         s.number: words
         for s in chunk.sentences
         if s.number in translated and (words := kept_words(s, translated[s.number]))
     }
-    again = tuple(s for s in chunk.sentences if s.number not in translated or s.number in kept)
+    missed = {
+        s.number: entries
+        for s in chunk.sentences
+        if s.number in translated and (entries := missed_terms(s, translated[s.number]))
+    }
+    again = tuple(s for s in chunk.sentences if s.number not in translated or s.number in kept or s.number in missed)
     if again:
         # Ask again for just those lines, after the same document: the server still holds
         # its prefill, so only this short task is new.
@@ -103,12 +120,17 @@ def translate_chunk(context: TaskContext, prefix: list[Message], chunk: Chunk) -
         if kept:
             listed = ", ".join(dict.fromkeys(w for ws in kept.values() for w in ws))
             repair += "\n" + context.prompts.render("translation_words", **values, words=listed)
+        if missed:
+            terms = ", ".join(dict.fromkeys(f"“{e.source}” as “{e.target}”" for es in missed.values() for e in es))
+            repair += "\n" + context.prompts.render("translation_glossary", **values, terms=terms)
+        repair = glossary_note(context, again) + repair
         tokens = sum(count_tokens(s.text) for s in again)
         answers = _ask(context, prefix, repair, again, tokens, f"translate chunk {chunk.index} (repair)")
         for sentence in again:  # a re-translated line replaces the first only if it is better
             text = answers.get(sentence.number)
             if text and (
-                sentence.number not in translated or len(kept_words(sentence, text)) < len(kept[sentence.number])
+                sentence.number not in translated
+                or faults(sentence, text) < faults(sentence, translated[sentence.number])
             ):
                 translated[sentence.number] = text
     untranslated = [s.number for s in chunk.sentences if s.number not in translated]
