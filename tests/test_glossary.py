@@ -62,6 +62,20 @@ def test_a_glossary_the_model_ignores_is_flagged_where_it_is_missed(runner, faul
     assert "[1] to [2]" in repair and "“PNUD” as “UNDP”, “ONU” as “UN”" in repair
 
 
+def test_the_repair_call_fixes_a_missed_term_where_it_can(runner, fault_stub) -> None:
+    fixed = (
+        "[1] UNDP has funded stabilization in Iraq since 2015.\n[2] UN representatives met in Geneva on 3 March 2024."
+    )
+    stub = fault_stub([Reply(task="translation"), Reply(content=fixed, task="translation")])
+    write("doc.txt", FRENCH)
+    write("terms.csv", GLOSSARY)
+    markdown, data = brief(runner, "--glossary", "terms.csv")
+    assert sum("Task: translate" in r.task for r in stub.requests) == 2  # the first answer, then the repair
+    assert [line["translation"] for line in data["lines"]] == fixed.replace("[1] ", "").split("\n[2] ")
+    assert all(not line["problems"] for line in data["lines"])
+    assert "line 1:" not in markdown.split("**Glossary terms as the glossary writes them:**")[1]
+
+
 def test_a_translation_that_follows_the_glossary_passes(runner, fault_stub) -> None:
     fault_stub()
     # The stub keeps capitalised words: a source already written with the glossary's terms
