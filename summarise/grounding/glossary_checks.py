@@ -4,8 +4,8 @@
   line's translation (as many times: "PNUD" twice needs "UNDP" twice).
 - A fact or a summary sentence about a line (its evidence; the lines it cites, or the whole
   document when it cites none) that names a term must use the target term: the source
-  term kept ("PNUD"), or another form of it ("Coalition for Daech": words of the term
-  without the term), is a miss. A fact that does not name the term at all is fine.
+  term kept ("PNUD"), or another form of it ("Coalition for Daech": two words of the term
+  without the whole), is a miss. A fact that does not name the term at all is fine.
 
 Misses are flagged where they are (the line, the fact, the sentence) and counted in one
 check; the translation's repair call asks again for lines with a miss (tasks/translation.py).
@@ -53,19 +53,18 @@ def _distinctive(term: str) -> set[str]:
 
 
 def other_form(text: str, entry: Entry) -> str:
-    """A part of `text` that names the term another way: a word only the source term has
-    ("Daech" when the glossary says "Daesh"), or two words of the term close together
-    without the whole ("Coalition for the Global War on Daech"). "" when there is none."""
-    source_words, target_words = _distinctive(entry.source), _distinctive(entry.target)
-    source_only = source_words - target_words
-    wanted = source_words | target_words
+    """A part of `text` that names the term another way: two words of the source or target
+    term close together without the whole ("Coalition for the Global War on Daech"). One
+    word is not enough: "the Coalition" is a short mention, and "Daech" alone is the
+    "Daech" entry's to flag, not "Coalition mondiale contre Daech"'s. "" when there is none."""
+    wanted = _distinctive(entry.source) | _distinctive(entry.target)
     found = [(key, start, end) for key, start, end in words(text) if key in wanted]
     window = max(len(entry.source_keys), len(entry.target_keys)) + 3
     all_words = words(text)
     positions = {start: index for index, (_, start, _) in enumerate(all_words)}
-    for i, (key, start, _) in enumerate(found):
+    for i, (_, start, _) in enumerate(found):
         near = [f for f in found[i:] if positions[f[1]] - positions[start] < window]
-        if key in source_only or len({f[0] for f in near}) >= 2:
+        if len({f[0] for f in near}) >= 2:
             return text[start : near[-1][2]]
     return ""
 

@@ -74,7 +74,9 @@ def forms_in(translation: str, name: str, count: int, lower: set[str]) -> list[s
         cluster = [i for i in marked if i - first < window]
         marked = marked[len(cluster) :]
         start = first
-        while start > 0 and _capitalised(word := tokens[start - 1].group()):
+        # A name of several words takes the capitalised words before it ("Global Coalition
+        # against Daesh"); one of a single word does not: "Daech" inside "Defeat Daech" is "Daech".
+        while len(_TOKEN.findall(name)) > 1 and start > 0 and _capitalised(word := tokens[start - 1].group()):
             at_sentence_start = start - 1 == 0 or bool(
                 re.search(r"[.!?:]\s*$", translation[: tokens[start - 1].start()])
             )
