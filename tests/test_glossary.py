@@ -48,7 +48,7 @@ def test_a_glossary_the_model_ignores_is_flagged_where_it_is_missed(runner, faul
     # The translation kept "PNUD" and "ONU": each line says so, and so do the Checks.
     assert data["lines"][0]["problems"] == ["glossary: “PNUD” not written “UNDP”"]
     assert data["lines"][1]["problems"] == ["glossary: “ONU” not written “UN”"]
-    assert "⚠️ **Glossary terms as the glossary writes them:** 4 flagged" in markdown
+    assert "**Glossary terms as the glossary writes them:** 4 flagged: line 1: “PNUD” not written “UNDP” ·" in markdown
     # The fact and the summary sentence that kept "PNUD" are flagged; the one that wrote "UN" is not.
     assert "glossary: “PNUD” is not “UNDP”" in data["facts"][0]["problems"] and not data["facts"][0]["supported"]
     sentences = data["summary_sentences"]

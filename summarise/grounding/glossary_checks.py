@@ -95,7 +95,7 @@ class GlossaryReview:
     active: bool = False  # a glossary was given
 
     def check(self) -> Check:
-        found = [f"line {n}: " + "; ".join(p) for n, p in sorted(self.lines.items())]
+        found = [f"line {n}: " + "; ".join(_own(p)) for n, p in sorted(self.lines.items())]
         found += [f"fact {n}: " + "; ".join(_own(f.problems)) for n, f in enumerate(self.facts, 1) if _own(f.problems)]
         found += [
             f"summary sentence {n}: " + "; ".join(_own(s.problems))
