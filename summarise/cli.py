@@ -15,7 +15,7 @@ from summarise.cli_cache import cache
 from summarise.cli_errors import OneLineErrors, reports_errors, say, warnings_only
 from summarise.config import Settings
 from summarise.errors import EXIT_PROBLEMS
-from summarise.options import FiniteFloat, endpoint_options, settings_from
+from summarise.options import FiniteFloat, endpoint_options, glossary_option, settings_from
 from summarise.terminal import shown
 
 
@@ -50,6 +50,7 @@ json_option = click.option("--json", "write_json", is_flag=True, help="Also writ
 @click.option("-q", "--quiet", is_flag=True, help="No progress; errors and warnings are still shown.")
 @json_option
 @click.option("--html", "write_html", is_flag=True, help="Also write an HTML review page beside the Markdown.")
+@glossary_option()
 @endpoint_options
 @reports_errors
 def brief(
@@ -65,6 +66,7 @@ def brief(
       summarise brief https://example.org/news/article  # -> outputs/article.md
       summarise brief inputs/report.txt --to German -o report.de.md
       summarise brief inputs/report.txt --html          # also outputs/report.html
+      summarise brief inputs/report.txt --glossary terms.csv   # house terms kept and checked
       cat notes.txt | summarise brief -                 # brief on standard output
       OPENAI_API_KEY=... summarise brief doc.txt --model gpt-4o-mini
     """
@@ -147,6 +149,7 @@ def brief(
 @click.option("--price-completion", envvar="SUMMARISE_PRICE_COMPLETION", show_envvar=True,
               type=FiniteFloat(min=0), help="USD per million completion tokens.")  # fmt: skip
 @json_option
+@glossary_option()
 @endpoint_options
 @reports_errors
 def batch(

@@ -12,6 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from summarise.errors import ConfigError
+from summarise.glossary import Glossary
 from summarise.languages import ENGLISH, Language
 
 DEFAULT_ENGINE_CONTEXT = 8192
@@ -50,6 +51,7 @@ class BriefOptions:
     facts_method: FactsMethod = FactsMethod.LINE
     workers: int = 1  # chunks of one document at once (worth it against remote endpoints)
     layout: Layout = Layout.TRANSLATION
+    glossary: Glossary | None = None  # house terms (summarise/glossary.py), read before any call
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class Settings:
     allow_private_urls: bool = False  # fetch URLs on this machine or a private network
     verbose: bool = False
     speculative: str = "off"  # embedded engine: auto | draft | ngram | off (engine.resolve_speculation)
+    glossary: Glossary | None = None  # --glossary FILE, already read and checked
 
     @property
     def uses_engine(self) -> bool:
@@ -87,7 +90,7 @@ class Settings:
         return DEFAULT_ENGINE_CONTEXT if self.uses_engine else DEFAULT_REMOTE_CONTEXT
 
     def brief_options(self, workers: int = 1) -> BriefOptions:
-        return BriefOptions(self.target, self.chunk_tokens, self.facts_method, workers, self.layout)
+        return BriefOptions(self.target, self.chunk_tokens, self.facts_method, workers, self.layout, self.glossary)
 
     def with_changes(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]

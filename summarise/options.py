@@ -25,6 +25,7 @@ from summarise.config import (
     default_cache_dir,
 )
 from summarise.errors import ConfigError
+from summarise.glossary import load_glossary
 from summarise.languages import ENGLISH, Language, parse_language
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -87,6 +88,16 @@ def cache_dir_option() -> Callable[[F], F]:
         envvar="SUMMARISE_CACHE_DIR",
         type=click.Path(path_type=Path, file_okay=False),
         help="Response cache (and assembled model) folder. [default: ~/.cache/summarise]",
+    )
+
+
+def glossary_option() -> Callable[[F], F]:
+    """brief and batch: house terms, kept in the prompts and checked in the brief (docs/glossary.md)."""
+    return _option(
+        "--glossary",
+        envvar="SUMMARISE_GLOSSARY",
+        type=click.Path(path_type=Path),
+        help="CSV/TSV of source term,target term: used in the prompts, checked in the brief.",
     )
 
 
@@ -162,5 +173,7 @@ def settings_from(options: dict[str, Any]) -> Settings:
             allow_private_urls=options["allow_private_urls"],
             verbose=options["verbose"],
             speculative=options["speculative"].lower(),
+            # Read and checked now: a bad glossary is one Error: line before any model call.
+            glossary=load_glossary(options["glossary"]) if options.get("glossary") else None,
         )
     )

@@ -17,13 +17,14 @@ from summarise.chunking import ESTIMATE_HEADROOM, Chunk, chunk_budget, count_tok
 from summarise.config import DEFAULT_ENGINE_CONTEXT, BriefOptions
 from summarise.documents import Document
 from summarise.grounding.facts import verify_facts
+from summarise.grounding.glossary_checks import review_glossary
 from summarise.grounding.report import cross_checks, problems_by_line
 from summarise.grounding.summary import ground_summary
 from summarise.language_detection import language_mix
 from summarise.languages import Language, language_name
 from summarise.llm import LLM
-from summarise.prompts import TEMPLATE_NAMES, Prompts
-from summarise.tasks.common import TaskContext
+from summarise.prompts import GLOSSARY_TEMPLATES, TEMPLATE_NAMES, Prompts
+from summarise.tasks.common import TaskContext, glossary_block
 from summarise.tasks.facts import FACTS_MAX_TOKENS, line_groups
 from summarise.tasks.layout import brief_chunk, translates
 from summarise.tasks.reduce import PART_LABEL_TOKENS, reduce_calls
@@ -52,8 +53,18 @@ def prompt_overhead(prompts: Prompts, target: Language) -> int:
     return count_tokens(fixed) + max(count_tokens(task) for task in tasks) + 32
 
 
+def glossary_tokens(document: Document, prompts: Prompts, options: BriefOptions) -> int:
+    """Tokens of the glossary entries the whole document uses: the most any of its requests carries."""
+    if options.glossary is None:
+        return 0
+    entries = options.glossary.for_languages(document.language, options.target.code).select(document.text)
+    values = {"target_language": options.target.name, "source_language": language_name(document.language)}
+    return count_tokens(glossary_block(prompts, values, entries))
+
+
 def plan(document: Document, llm: LLM, prompts: Prompts, options: BriefOptions) -> tuple[Document, list[Chunk]]:
-    budget = chunk_budget(llm.context_tokens, prompt_overhead(prompts, options.target), options.chunk_tokens)
+    overhead = prompt_overhead(prompts, options.target) + glossary_tokens(document, prompts, options)
+    budget = chunk_budget(llm.context_tokens, overhead, options.chunk_tokens)
     fitted = fit_sentences(document, budget)
     if not fitted.languages:  # which languages, paragraph by paragraph: decides what is translated
         fitted = replace(fitted, languages=tuple(language_mix(fitted).items()))
@@ -87,7 +98,7 @@ def planned_calls(
     counted. The reduce step is planned as it runs (tasks/reduce.py), in rounds within
     `context_tokens`, each summary at its ceiling.
     """
-    overhead = prompt_overhead(prompts, options.target)
+    overhead = prompt_overhead(prompts, options.target) + glossary_tokens(document, prompts, options)
     calls: list[PlannedCall] = []
     for chunk in chunks:
         prompt = overhead + chunk.tokens  # summary and facts read the chunk or its translation: about as long
@@ -138,6 +149,10 @@ def brief_key(document: Document, llm: LLM, prompts: Prompts, options: BriefOpti
         "schema": CACHE_SCHEMA,
         "version": __version__,
     }
+    if options.glossary is not None:  # only the entries this document uses: editing another changes nothing
+        entries = options.glossary.for_languages(document.language, options.target.code).select(document.text)
+        material["glossary"] = [[e.source, e.target] for e in entries]
+        material["glossary_templates"] = [prompts.text(name) for name in GLOSSARY_TEMPLATES]
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -159,6 +174,8 @@ def build_brief(document: Document, llm: LLM, prompts: Prompts, options: BriefOp
     target = options.target
     usage = UsageMeter()
     key = brief_key(document, llm, prompts, options)
+    if options.glossary is not None:  # only the entries for this document's language and the target
+        options = replace(options, glossary=options.glossary.for_languages(document.language, target.code))
     document, chunks = plan(document, llm, prompts, options)
     context = TaskContext(llm, prompts, document, options, usage)
     if options.workers > 1 and len(chunks) > 1:
@@ -173,6 +190,8 @@ def build_brief(document: Document, llm: LLM, prompts: Prompts, options: BriefOp
     summary = combine_summaries(context, summaries)
     facts = verify_facts(document, raw_facts, target, translated)
     sentences = ground_summary(summary.text, document, translated, target)
+    glossary = review_glossary(options.glossary, document, translated, facts, sentences)
+    facts, sentences = list(glossary.facts), list(glossary.sentences)
     # Problems the tasks and the one LLM call found in answers (cut off, untranslated, an echoed key).
     problems = [problem for result in results for problem in result.problems] + usage.problems
     checks = tuple(
@@ -184,9 +203,12 @@ def build_brief(document: Document, llm: LLM, prompts: Prompts, options: BriefOp
             facts=facts,
             translation=translation,
             translated=translated,
+            glossary=glossary,
         )
     )
     on_line = problems_by_line(checks)  # each line marked with what the checks found in it
+    for number, misses in glossary.lines.items():
+        on_line[number] = tuple(dict.fromkeys((*on_line.get(number, ()), *misses)))
     return Brief(
         title=title_for(document, translation),
         source=document.source,

@@ -20,6 +20,8 @@ TEMPLATE_NAMES = (
     "facts",
     "facts_quote",
 )
+# Used only with --glossary: part of a brief's key only then, so briefs made without one stay up to date.
+GLOSSARY_TEMPLATES = ("glossary", "translation_glossary")
 
 
 def default_prompts_dir() -> Path:

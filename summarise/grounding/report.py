@@ -8,6 +8,8 @@ from collections.abc import Mapping, Sequence
 from summarise.brief import Check, Fact, Finding, SummarySentence
 from summarise.documents import Document
 from summarise.grounding.claims import qualifier_problems
+from summarise.grounding.glossary_checks import GlossaryReview
+from summarise.grounding.name_forms import name_forms_check
 from summarise.grounding.names import extract_names, leftover_words, missing_names
 from summarise.grounding.quantities import missing_quantities
 from summarise.grounding.vocabulary import untranslated_words, word_lists_for
@@ -151,6 +153,7 @@ def cross_checks(
     facts: Sequence[Fact],
     translation: Sequence[str],
     translated: Mapping[int, str],
+    glossary: GlossaryReview | None = None,
 ) -> list[Check]:
     """The checks of a brief, from its parts: the brief itself is built once, with them."""
     results: list[Check] = []
@@ -205,6 +208,10 @@ def cross_checks(
         )
     )
     results.append(_names_check(document, translated, facts))
+    if document.language != target.code:
+        results.append(name_forms_check(document, translated))
+    if glossary is not None and glossary.active:
+        results.append(glossary.check())
     supported = sum(fact.supported for fact in facts)
     unsupported = len(facts) - supported
     results.append(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from summarise.chunking import Chunk
 from summarise.config import BriefOptions
 from summarise.documents import Document, Sentence
+from summarise.glossary import Entry, prompt_lines
 from summarise.languages import Language, language_name
 from summarise.llm import LLM, Message
 from summarise.prompts import Prompts
@@ -71,6 +73,21 @@ def chunk_prefix(context: TaskContext, chunk: Chunk, language: str | None = None
         {"role": "system", "content": context.prompts.render("system", **values)},
         {"role": "user", "content": document},
     ]
+
+
+def glossary_note(context: TaskContext, sentences: tuple[Sentence, ...] | list[Sentence]) -> str:
+    """The glossary entries whose source term occurs in these lines, to put before a task
+    (after the document, so the tasks on a chunk still share its prefix); "" when none
+    does (or there is no glossary), so such a request is byte for byte as without one."""
+    glossary = context.options.glossary
+    entries = glossary.select("\n".join(s.text for s in sentences)) if glossary else ()
+    return glossary_block(context.prompts, context.template_values(), entries)
+
+
+def glossary_block(prompts: Prompts, values: Mapping[str, object], entries: tuple[Entry, ...]) -> str:
+    if not entries:
+        return ""
+    return prompts.render("glossary", **values, entries=prompt_lines(entries)) + "\n\n"
 
 
 def with_task(prefix: list[Message], task: str) -> list[Message]:

@@ -22,7 +22,7 @@ from typing import Any
 from summarise.chunking import Chunk
 from summarise.errors import FactsUnreadable, FormatNotSupported, UnusableAnswer
 from summarise.llm import Message
-from summarise.tasks.common import TaskContext, with_task
+from summarise.tasks.common import TaskContext, glossary_note, with_task
 from summarise.tasks.fact_answers import MAX_FACTS_PER_CHUNK, RawFact, fact_key, facts_schema, parse_facts
 
 FACTS_MAX_TOKENS = 1200
@@ -102,7 +102,8 @@ def extract_group(context: TaskContext, prefix: list[Message], chunk: Chunk, lin
     key = fact_key(context.target.name)
     method = context.options.facts_method
     first, last = lines.first, lines.last
-    task = context.prompts.render(
+    asked = [s for s in chunk.sentences if first <= s.number <= last]
+    task = glossary_note(context, asked) + context.prompts.render(
         "facts" if method == "line" else "facts_quote",
         **context.template_values(),
         first=first,

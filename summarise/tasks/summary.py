@@ -16,7 +16,7 @@ from summarise.chunking import ESTIMATE_HEADROOM, Chunk, count_tokens
 from summarise.documents import split_sentences
 from summarise.llm import Message
 from summarise.prompts import Prompts
-from summarise.tasks.common import TaskContext, fence_code, with_task
+from summarise.tasks.common import TaskContext, fence_code, glossary_note, with_task
 from summarise.tasks.reduce import PART_LABEL_TOKENS, group_parts
 
 # Five sentences with their citations are ~200 tokens. Reading its own translation, the
@@ -140,7 +140,7 @@ def held_to_length(context: TaskContext, messages: list[Message], label: str) ->
 
 
 def summarise_chunk(context: TaskContext, prefix: list[Message], chunk: Chunk) -> Summary:
-    task = context.prompts.render("summary", **context.template_values())
+    task = glossary_note(context, chunk.sentences) + context.prompts.render("summary", **context.template_values())
     return held_to_length(context, with_task(prefix, task), f"summary   chunk {chunk.index}")
 
 
@@ -164,6 +164,8 @@ def combine_summaries(context: TaskContext, parts: list[Summary]) -> Summary:
     content = context.prompts.render(
         "summary_reduce", **context.template_values(), fence=fence_code(joined), summaries=joined
     )
+    if note := glossary_note(context, context.document.sentences):  # the parts cover the whole document
+        content += "\n\n" + note.strip()
     messages: list[Message] = [
         {"role": "system", "content": context.prompts.render("system", **context.template_values())},
         {"role": "user", "content": content},

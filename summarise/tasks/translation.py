@@ -2,12 +2,12 @@
 
 The model answers with numbered lines; code puts them back into the source's
 paragraphs. Lines it skipped, lines where it left source-language words as they were
-("déraisonnable" in English), and lines whose numbers or dates it dropped or changed
-("près de 90 millions" as "more than 90 million") are asked for once more, by number,
-naming the problem, after the same document (so the server reuses its prefill); a line
-that still has no translation keeps its source text, marked, so nothing silently
-disappears, and one that still has a problem keeps its better version and is flagged in
-the brief's checks.
+("déraisonnable" in English) or did not write a glossary term as the glossary says, and
+lines whose numbers or dates it dropped or changed ("près de 90 millions" as "more than 90
+million") are asked for once more, by number, naming the problem, after the same document
+(so the server reuses its prefill); a line that still has no translation keeps its source
+text, marked, so nothing silently disappears, and one that still has a problem keeps its
+better version and is flagged in the brief's checks.
 """
 
 from __future__ import annotations
@@ -18,10 +18,12 @@ from collections.abc import Callable
 from summarise.chunking import TRANSLATION_EXPANSION, Chunk, count_tokens
 from summarise.documents import Sentence
 from summarise.errors import UnusableAnswer
+from summarise.glossary import Entry
 from summarise.grounding.claims import translation_problems
+from summarise.grounding.glossary_checks import line_misses
 from summarise.grounding.vocabulary import untranslated_words
 from summarise.llm import Message
-from summarise.tasks.common import TaskContext, with_task
+from summarise.tasks.common import TaskContext, glossary_note, with_task
 
 _NUMBERED_LINE = re.compile(r"^\s*(?:\[(\d+)\]|\((\d+)\)|(\d+)[.):])\s*(.*)$")
 UNTRANSLATED_MARK = "[untranslated]"
@@ -88,24 +90,35 @@ def _ask(
 
 def translate_chunk(context: TaskContext, prefix: list[Message], chunk: Chunk) -> dict[int, str]:
     values = context.template_values()
-    task = context.prompts.render("translation", **values, first=chunk.first, last=chunk.last)
+    task = glossary_note(context, chunk.sentences) + context.prompts.render(
+        "translation", **values, first=chunk.first, last=chunk.last
+    )
     translated = _ask(context, prefix, task, chunk.sentences, chunk.tokens, f"translate chunk {chunk.index}")
 
     def kept_words(sentence: Sentence, text: str) -> list[str]:
         return untranslated_words(text, sentence.text, context.document.language, context.target.code)
 
+    def missed_terms(sentence: Sentence, text: str) -> list[Entry]:
+        glossary = context.options.glossary
+        return line_misses(glossary, sentence.text, text) if glossary else []
+
     def changed(sentence: Sentence, text: str) -> list[str]:
         return translation_problems(sentence.text, context.document.language, text, context.target.code)
 
-    def problems_of(sentence: Sentence, text: str) -> list[str]:
-        return kept_words(sentence, text) + changed(sentence, text)
+    def faults(sentence: Sentence, text: str) -> int:
+        return len(kept_words(sentence, text)) + len(missed_terms(sentence, text)) + len(changed(sentence, text))
 
     kept = {
         s.number: words
         for s in chunk.sentences
         if s.number in translated and (words := kept_words(s, translated[s.number]))
     }
-    again = tuple(s for s in chunk.sentences if s.number not in translated or s.number in kept)
+    missed = {
+        s.number: entries
+        for s in chunk.sentences
+        if s.number in translated and (entries := missed_terms(s, translated[s.number]))
+    }
+    again = tuple(s for s in chunk.sentences if s.number not in translated or s.number in kept or s.number in missed)
     if again:
         # Ask again for just those lines, after the same document: the server still holds
         # its prefill, so only this short task is new.
@@ -113,7 +126,11 @@ def translate_chunk(context: TaskContext, prefix: list[Message], chunk: Chunk) -
         if kept:
             listed = ", ".join(dict.fromkeys(w for ws in kept.values() for w in ws))
             repair += "\n" + context.prompts.render("translation_words", **values, words=listed)
-        _replace_better(context, prefix, chunk, repair, again, translated, problems_of)
+        if missed:
+            terms = ", ".join(dict.fromkeys(f"“{e.source}” as “{e.target}”" for es in missed.values() for e in es))
+            repair += "\n" + context.prompts.render("translation_glossary", **values, terms=terms)
+        repair = glossary_note(context, again) + repair
+        _replace_better(context, prefix, chunk, repair, again, translated, faults)
     # Numbers and dates a line dropped or changed: asked apart, after the lines above, since
     # listed with missing lines the bundled model answered the listed ones and skipped the rest.
     numbers = {
@@ -126,7 +143,8 @@ def translate_chunk(context: TaskContext, prefix: list[Message], chunk: Chunk) -
         repair = context.prompts.render("translation_repair", **values, lines=line_ranges(list(numbers)))
         listed = "; ".join(f"[{n}] " + ", ".join(problems) for n, problems in numbers.items())
         repair += "\n" + context.prompts.render("translation_numbers", **values, problems=listed)
-        _replace_better(context, prefix, chunk, repair, wrong, translated, problems_of)
+        repair = glossary_note(context, wrong) + repair
+        _replace_better(context, prefix, chunk, repair, wrong, translated, faults)
     untranslated = [s.number for s in chunk.sentences if s.number not in translated]
     if untranslated:  # the brief says so, and is not "complete": a re-run asks again
         context.usage.problem(f"translation: line(s) {line_ranges(untranslated)} left untranslated")
@@ -142,7 +160,7 @@ def _replace_better(
     task: str,
     lines: tuple[Sentence, ...],
     translated: dict[int, str],
-    problems_of: Callable[[Sentence, str], list[str]],
+    faults: Callable[[Sentence, str], int],
 ) -> None:
     """Ask for `lines` again; a new translation replaces the first only if it has fewer problems."""
     tokens = sum(count_tokens(s.text) for s in lines)
@@ -152,7 +170,7 @@ def _replace_better(
         if text is None:
             continue
         first = translated.get(sentence.number)
-        if first is None or len(problems_of(sentence, text)) < len(problems_of(sentence, first)):
+        if first is None or faults(sentence, text) < faults(sentence, first):
             translated[sentence.number] = text
 
 
