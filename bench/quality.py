@@ -2,7 +2,7 @@
 
     flock /tmp/summarise-engine.lock python bench/quality.py [--quick] [--variant NAME ...] [--articles A,B]
 
-For each French article of ../shared/quality/ntrex-dev (its English original is the
+For each French article of bench/ntrex-dev (its English original is the
 reference), summarise builds a brief and the same model is asked for a raw one-prompt
 translation ("Translate this French text into English"). Printed side by side:
 - corpus chrF (sacrebleu) of summarise's translation and of the raw one, and paragraphs dropped;

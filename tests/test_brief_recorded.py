@@ -149,7 +149,7 @@ def test_quote_method_flags_unsupported_facts_and_the_dropped_number(cassette, r
             assert not fact["supported"] and "the quote is not in the source" in fact["problems"]
         else:  # exact, normalised or fuzzy: what is shown is what the source says
             assert fact["evidence"] in source.text
-    # The bundled 1.5B model does not copy quotes faithfully (DESIGN.md: 0 of 9), and in
+    # The bundled 1.5B model does not copy quotes faithfully (0 of 9 in an early trial), and in
     # this recording it also dropped a number from its translation: the brief flags both.
     flagged = [fact for fact in data["facts"] if not fact["supported"]]
     flagged_count = read_front_matter(markdown)["facts"]["flagged"]
