@@ -13,8 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Self
 
-import openai
-
 from summarise.answers import answer_problem, cache_key, over_length, redact_message, redact_secret
 from summarise.cache import ResponseCache, open_cache
 from summarise.chunking import ESTIMATE_HEADROOM, count_tokens
@@ -29,6 +27,7 @@ from summarise.usage import UsageMeter
 
 if TYPE_CHECKING:
     import httpx2
+    import openai
 
 Message = dict[str, str]
 
@@ -37,23 +36,6 @@ Message = dict[str, str]
 class Completion:
     text: str
     finish_reason: str  # "length" when the answer was cut off (allowed only where asked for)
-
-
-class QuotaAwareOpenAI(openai.OpenAI):
-    """The SDK's client, except that an exhausted quota is not retried.
-
-    OpenAI sends `insufficient_quota` as a 429, which the SDK would retry like a rate
-    limit; waiting cannot fix an empty account, so fail at once.
-    """
-
-    def _should_retry(self, response: httpx2.Response) -> bool:
-        if response.status_code == 429:
-            try:
-                if "insufficient_quota" in response.read().decode("utf-8", "replace"):
-                    return False
-            except Exception:  # an unreadable body: let the SDK decide as usual
-                pass
-        return super()._should_retry(response)
 
 
 class LLM:
@@ -124,6 +106,11 @@ class LLM:
         )
 
     def _get_client(self) -> openai.OpenAI:
+        # The SDK (0.6 s to import) is loaded on the first real call: a cached re-run needs none.
+        import openai
+
+        from summarise.openai_client import QuotaAwareOpenAI
+
         with self._client_lock:
             if self._client is None:
                 if self.endpoint.engine is not None:
@@ -233,6 +220,8 @@ class LLM:
         self._get_client()
 
     def _send(self, messages: list[Message], params: dict[str, Any]) -> Any:
+        import openai
+
         client = self._get_client()
         secret = self.endpoint.api_key
         where = self.endpoint.label

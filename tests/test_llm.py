@@ -14,7 +14,8 @@ import pytest
 
 from summarise.endpoint import Endpoint
 from summarise.errors import EndpointError
-from summarise.llm import LLM, QuotaAwareOpenAI
+from summarise.llm import LLM
+from summarise.openai_client import QuotaAwareOpenAI
 from summarise.usage import UsageMeter
 
 MESSAGES = [{"role": "user", "content": "Bonjour."}]

@@ -18,7 +18,7 @@ TEXT = "Le conseil s'est réuni à Lyon le 4 mai 2024. Il a approuvé un nouveau
 # Runs the command, then says which of these modules it imported.
 PROBE = (
     "import sys\nfrom summarise.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
-    "print('loaded:', *sorted(m for m in ('py3langid', 'trafilatura') if m in sys.modules), file=sys.stderr)\n"
+    "print('loaded:', *sorted(m for m in ('openai', 'py3langid', 'trafilatura') if m in sys.modules), file=sys.stderr)\n"
 )
 
 
@@ -27,15 +27,15 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, env=env, timeout=120)
 
 
-def test_a_cached_rerun_does_not_load_the_language_identifier(fault_stub, tmp_path: Path) -> None:
+def test_a_cached_rerun_loads_neither_the_sdk_nor_the_language_identifier(fault_stub, tmp_path: Path) -> None:
     fault_stub()
     Path("doc.txt").write_text(TEXT, encoding="utf-8")
     first = _run("brief", "doc.txt")
-    assert "wrote outputs/doc.md" in first.stderr and "py3langid" in first.stderr, first.stderr
+    assert "wrote outputs/doc.md" in first.stderr and "openai py3langid" in first.stderr, first.stderr
     again = _run("brief", "doc.txt")
     assert "0 calls" in again.stderr, again.stderr
     loaded = next(line for line in again.stderr.splitlines() if line.startswith("loaded:"))
-    assert loaded == "loaded:", loaded  # neither the identifier nor the web-page reader
+    assert loaded == "loaded:", loaded  # neither the SDK, nor the identifier, nor the web-page reader
     assert again.stderr.count("language fr") == 1  # the same answer as the first run's
 
 
@@ -44,7 +44,7 @@ def test_without_the_cache_the_language_is_identified_each_time(fault_stub, tmp_
     Path("doc.txt").write_text(TEXT, encoding="utf-8")
     for _ in range(2):
         run = _run("brief", "doc.txt", "--no-cache")
-        assert "loaded: py3langid" in run.stderr and "language fr" in run.stderr, run.stderr
+        assert "py3langid" in run.stderr and "language fr" in run.stderr, run.stderr
 
 
 def test_off_a_terminal_the_first_line_comes_before_any_model_call(fault_stub, runner, tmp_path: Path) -> None:
