@@ -67,7 +67,6 @@ def page_values(brief: Brief, markdown_name: str = "NAME.md", index_link: str | 
         index_link=index_link,
         problems=[model_words(problem) for problem in brief.problems],
         summary=cited,
-        summary_named=any(sentence.named for sentence in cited),
         facts=fact_views(brief),
         paragraphs=paragraph_views(brief),
         source_language=language_name(brief.source_language),
