@@ -72,7 +72,7 @@ def brief_file(
     llm = open_llm(settings, log=log, warn=note, progress=progress)
     # The first line off a terminal, once input, output and model are known good (an error
     # before it stays the only line), not at the first model call: reading is no silence.
-    progress.stage(f"read {shown(name)}: {len(document.text):,} characters, language {document.language}")
+    progress.stage(f"read {shown(document.source)}: {len(document.text):,} characters, language {document.language}")
     try:
         brief = build_brief(document, llm, prompts, settings.brief_options(workers=jobs))
     finally:

@@ -60,10 +60,33 @@ def task_of(body: dict[str, Any]) -> str:
     return "translation" if "Task: translate" in text else "facts" if "key facts" in text else "summary"
 
 
+# The words of a number or a date, "translated", so a mechanical line keeps its figures as a
+# translation would ("le 4 mai 2024" -> "w 4 May 2024"): summarise re-asks lines that lose one.
+_NUMBER_WORDS = {
+    **dict(
+        zip(
+            "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(),
+            "January February March April May June July August September October November December".split(),
+            strict=True,
+        )
+    ),
+    "million": "million",
+    "millions": "million",
+    "milliard": "billion",
+    "milliards": "billion",
+    "mille": "thousand",
+}
+
+
 def mechanical_translation(text: str) -> str:
-    """A line "translated": its names, numbers and punctuation kept, every lower-case word
-    replaced, so no source-language word is left for summarise to re-ask (an echo would be)."""
-    return re.sub(r"[^\W\d_]+", lambda m: "w" if m.group().islower() else m.group(), text)
+    """A line "translated": its names, numbers, dates and punctuation kept, every other lower-case
+    word replaced, so no source-language word is left for summarise to re-ask (an echo would be)."""
+
+    def word(match: re.Match[str]) -> str:
+        found = match.group()
+        return _NUMBER_WORDS.get(found, "w" if found.islower() else found)
+
+    return re.sub(r"[^\W\d_]+", word, text)
 
 
 def mechanical_answer(body: dict[str, Any]) -> str:

@@ -51,8 +51,9 @@ def test_brief_of_a_french_press_release(cassette, runner) -> None:
     assert front["model"] == "qwen2.5-coder-1.5b-instruct-q4_k_m"
     assert front["endpoint"].startswith("http://127.0.0.1")
     assert front["source_sha256"] == load_document(seed(SHORT_SEED), 10**7).sha256
-    # translation, summary, facts in two groups of lines (1-6 and 7-11)
-    assert front["usage"]["llm_calls"] == 4 and front["usage"]["cache_hits"] == 0
+    # translation, its two repairs (line 8 kept a French word; line 4 dropped the "11"),
+    # summary, facts in two groups of lines (1-6 and 7-11)
+    assert front["usage"]["llm_calls"] == 6 and front["usage"]["cache_hits"] == 0
     assert planned(seed(SHORT_SEED)) == (4, 5)  # the dry run promised these 4, and at most 5 repairs
     assert front["usage"]["prompt_tokens"] > 0 and front["usage"]["completion_tokens"] > 0
     assert re.findall(r"^## (.+)$", markdown, re.MULTILINE) == SECTIONS
@@ -71,17 +72,21 @@ def test_brief_of_a_french_press_release(cassette, runner) -> None:
     # to 120 words and the cap is 300 tokens): no retry, nothing trimmed.
     checks = section(markdown, "Checks")
     assert "✅ **Summary of 3 to 5 sentences:** 5 sentences" in checks
-    # Each fact on a line of its own (a "[n] fact" string, n kept to its group of lines),
-    # its names found in the translation of that line.
-    assert len({fact["sentence"] for fact in data["facts"]}) == len(data["facts"]) == 7
+    # Each fact on a line of its own, the line that says it (the model cited the line after
+    # for three of them: code moved them and says so), its names found in that line's translation.
+    assert len({fact["sentence"] for fact in data["facts"]}) == len(data["facts"]) == 5
+    assert all(fact["supported"] and fact["status"] == "supported" for fact in data["facts"])
+    assert sum(fact["note"].startswith("re-anchored") for fact in data["facts"]) == 3
+    assert markdown.count("✅ seen on its line") == 5
     assert "✅ **Names in the facts found in the translation of their line:**" in checks
     assert len(data["summary_sentences"]) == 5 and front["status"] == "complete"
-    # Its translation dropped the "11" of "le 11 mai à Marrakech": the Checks section flags it.
+    # Its translation dropped the "11" of "le 11 mai à Marrakech", and asked again it dropped it
+    # again: the Checks section flags it, on its line.
     assert "11" in source.paragraphs()[3][0].text and "11" not in translation[3]
     assert "⚠️ **Numbers and dates kept in the translation:** missing: “11”" in section(markdown, "Checks")
 
 
-@pytest.mark.cassette("test_brief_recorded/test_brief_of_a_french_press_release")  # the same 4 requests
+@pytest.mark.cassette("test_brief_recorded/test_brief_of_a_french_press_release")  # the same 6 requests
 def test_second_run_asks_only_for_what_was_never_cached(cassette, runner) -> None:
     run_brief(runner, str(seed(SHORT_SEED)), "-o", "first.md")
     requests_after_first = len(cassette.requests) if RECORDING else cassette.play_count
@@ -90,7 +95,7 @@ def test_second_run_asks_only_for_what_was_never_cached(cassette, runner) -> Non
     # run sends nothing. (A cut-off answer is never cached: test_faults shows that one.)
     assert (len(cassette.requests) if RECORDING else cassette.play_count) == requests_after_first
     usage = read_front_matter(Path("second.md").read_text(encoding="utf-8"))["usage"]
-    assert usage["llm_calls"] == 0 and usage["cache_hits"] == 4
+    assert usage["llm_calls"] == 0 and usage["cache_hits"] == 6
     first, second = (section(Path(n).read_text(encoding="utf-8"), "Translation") for n in ("first.md", "second.md"))
     assert first == second
 

@@ -87,5 +87,5 @@ def test_brief_reads_standard_input_and_writes_standard_output(runner, fault_stu
     result = runner.invoke(main, ["brief", "-"], input=text.encode("utf-8"))
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("---\ntitle: Standard input\nsource: '-'")
-    assert "## Translation\n\n(en) Le w w'w w w 3 w 2024." in result.stdout
+    assert "## Translation\n\n(en) Le w w'w w w 3 March 2024." in result.stdout
     assert len(stub.requests) == 3 and not Path("outputs").exists()

@@ -63,16 +63,14 @@ def test_a_glossary_the_model_ignores_is_flagged_where_it_is_missed(runner, faul
 
 
 def test_the_repair_call_fixes_a_missed_term_where_it_can(runner, fault_stub) -> None:
-    fixed = (
-        "[1] UNDP has funded stabilization in Iraq since 2015.\n[2] UN representatives met in Geneva on 3 March 2024."
-    )
+    fixed = "[1] UNDP has funded stabilization in Iraq since 2015.\n[2] Representatives of the UN met in Geneva on 3 March 2024."
     stub = fault_stub([Reply(task="translation"), Reply(content=fixed, task="translation")])
     write("doc.txt", FRENCH)
     write("terms.csv", GLOSSARY)
     markdown, data = brief(runner, "--glossary", "terms.csv")
     assert sum("Task: translate" in r.task for r in stub.requests) == 2  # the first answer, then the repair
     assert [line["translation"] for line in data["lines"]] == fixed.replace("[1] ", "").split("\n[2] ")
-    assert all(not line["problems"] for line in data["lines"])
+    assert all(not line["problems"] for line in data["lines"]), [line["problems"] for line in data["lines"]]
     assert "line 1:" not in markdown.split("**Glossary terms as the glossary writes them:**")[1]
 
 
@@ -84,7 +82,7 @@ def test_a_translation_that_follows_the_glossary_passes(runner, fault_stub) -> N
     write("terms.csv", "UNDP,UNDP\nUN,UN\n")
     markdown, data = brief(runner, "--glossary", "terms.csv")
     assert "✅ **Glossary terms as the glossary writes them:** 2 occurrences of glossary terms checked" in markdown
-    assert all(not line["problems"] for line in data["lines"])
+    assert all(not line["problems"] for line in data["lines"]), [line["problems"] for line in data["lines"]]
 
 
 def test_a_glossary_whose_terms_a_chunk_lacks_changes_no_request(runner, fault_stub) -> None:

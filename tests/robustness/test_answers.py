@@ -57,7 +57,10 @@ def test_an_api_key_echoed_in_answers_reaches_no_brief_cache_or_log(runner, faul
         [
             Reply(content=f"The summary [1]. Key: {ECHOES[0]} and {ECHOES[3]} [1]. A third [2].", task="summary"),
             Reply(content=facts_answer, task="facts"),  # JSON fields
-            Reply(content=f"[1] (en) On 11 May 2022, Morocco {ECHOES[2]}.\n[2] (en) The Coalition has 84 members.", task="translation"),
+            Reply(
+                content=f"[1] (en) On 11 May 2022, Morocco {ECHOES[2]}.\n[2] (en) The Coalition has 84 members.",
+                task="translation",
+            ),
         ]
     )
     result = brief(runner, "--json", "-v")
