@@ -62,14 +62,12 @@ def task_of(body: dict[str, Any]) -> str:
 
 # The words of a number or a date, "translated", so a mechanical line keeps its figures as a
 # translation would ("le 4 mai 2024" -> "w 4 May 2024"): summarise re-asks lines that lose one.
+FRENCH_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre")
+FRENCH_MONTHS += ("novembre", "décembre")
+ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October")
+ENGLISH_MONTHS += ("November", "December")
 _NUMBER_WORDS = {
-    **dict(
-        zip(
-            "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(),
-            "January February March April May June July August September October November December".split(),
-            strict=True,
-        )
-    ),
+    **dict(zip(FRENCH_MONTHS, ENGLISH_MONTHS, strict=True)),
     "million": "million",
     "millions": "million",
     "milliard": "billion",

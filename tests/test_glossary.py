@@ -63,7 +63,10 @@ def test_a_glossary_the_model_ignores_is_flagged_where_it_is_missed(runner, faul
 
 
 def test_the_repair_call_fixes_a_missed_term_where_it_can(runner, fault_stub) -> None:
-    fixed = "[1] UNDP has funded stabilization in Iraq since 2015.\n[2] Representatives of the UN met in Geneva on 3 March 2024."
+    fixed = (
+        "[1] UNDP has funded stabilization in Iraq since 2015.\n"
+        "[2] Representatives of the UN met in Geneva on 3 March 2024."
+    )
     stub = fault_stub([Reply(task="translation"), Reply(content=fixed, task="translation")])
     write("doc.txt", FRENCH)
     write("terms.csv", GLOSSARY)

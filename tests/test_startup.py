@@ -18,7 +18,8 @@ TEXT = "Le conseil s'est réuni à Lyon le 4 mai 2024. Il a approuvé un nouveau
 # Runs the command, then says which of these modules it imported.
 PROBE = (
     "import sys\nfrom summarise.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
-    "print('loaded:', *sorted(m for m in ('openai', 'py3langid', 'trafilatura') if m in sys.modules), file=sys.stderr)\n"
+    "watched = ('openai', 'py3langid', 'trafilatura')\n"
+    "print('loaded:', *sorted(m for m in watched if m in sys.modules), file=sys.stderr)\n"
 )
 
 
