@@ -190,3 +190,22 @@ def test_brief_html_writes_the_page_beside_the_markdown(endpoint, runner) -> Non
         "supported": record.supported_facts,
         "flagged": len(record.facts) - record.supported_facts,
     }
+
+
+def test_the_page_links_each_summary_sentence_to_the_lines_the_brief_linked_it_to() -> None:
+    from summarise.brief import SummarySentence
+
+    # One path: the lines grounding linked (cited by the summary or found by code) are the
+    # page's links; a sentence no line says is shown as such, with its flag.
+    sentences = (
+        SummarySentence("Morocco hosts the meeting.", lines=(1,), named=True),
+        SummarySentence("It has 84 members.", lines=(2,), note="re-linked: the summary cited line 1"),
+        SummarySentence("The minister resigned.", problems=("not found in the source: no line says this",)),
+    )
+    page = render_html(make_brief(summary="x", summary_sentences=sentences))
+    summary = page.split('id="summary"', 1)[1].split("</section>", 1)[0]
+    assert re.findall(r'href="#L(\d+)" title="([^"]+)"', summary) == [
+        ("1", "cited by the summary"),
+        ("2", "found by code"),
+    ]
+    assert "[no source line says this]" in summary and "not found in the source: no line says this" in summary
