@@ -3,6 +3,7 @@ UTF-16 is read with or without a byte-order mark. Against the FaultInjectionStub
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from pathlib import Path
@@ -51,11 +52,12 @@ def test_the_size_limit_applies_to_a_pipe_given_by_name(runner, fault_stub, monk
 def test_utf16_without_a_byte_order_mark_is_read(runner, fault_stub, encoding: str) -> None:
     stub = fault_stub()
     Path("doc.txt").write_bytes(FRENCH.encode(encoding))
-    result = runner.invoke(main, ["brief", "doc.txt", "-o", "doc.md"])
+    result = runner.invoke(main, ["brief", "doc.txt", "-o", "doc.md", "--json"])
     assert result.exit_code == 0, result.output
     translate = next(r.task for r in stub.requests if "Task: translate" in r.task)
     assert "Le budget voté est de 12 millions d'euros." in translate
-    assert "12 millions d'euros" in Path("doc.md").read_text(encoding="utf-8")
+    lines = json.loads(Path("doc.json").read_text(encoding="utf-8"))["lines"]
+    assert "Le budget voté est de 12 millions d'euros." in [line["source"] for line in lines]
 
 
 def test_binary_with_zero_bytes_is_still_refused(runner, fault_stub) -> None:
