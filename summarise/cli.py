@@ -274,14 +274,8 @@ def review(
         return
     decision = None if clear else REVIEW_DECISIONS[0] if approve else REVIEW_DECISIONS[1]
     recorded = record_review(brief_path, decision, (by or "").strip() or reviewer(), (reject or "").strip())
-    what = "needs review" if recorded.review is None else f"{recorded.review.decision} by {recorded.review.by}"
-    say(f"{brief_path}: {what}")
-    if recorded.page:
-        say(f"redrew {recorded.page}")
-    if recorded.stale_page:
-        say(f"Warning: {recorded.stale_page} shows another version of this brief; run summarise batch to redraw it")
-    if recorded.index:
-        say(f"updated {recorded.index} and {recorded.index.with_suffix('.html')}")
+    for line in recorded.report(brief_path):
+        say(line)
 
 
 @main.command()

@@ -87,6 +87,20 @@ class Recorded:
     stale_page: Path | None  # an .html drawn from another version of the brief: left alone
     index: Path | None  # the folder index rewritten, if the brief is in a batch's folder
 
+    def report(self, path: Path) -> list[str]:
+        """What `summarise review` says it did, a line each."""
+        what = "needs review" if self.review is None else f"{self.review.decision} by {self.review.by}"
+        lines = [f"{path}: {what}"]
+        if self.page:
+            lines.append(f"redrew {self.page}")
+        if self.stale_page:
+            lines.append(
+                f"Warning: {self.stale_page} shows another version of this brief; run summarise batch to redraw it"
+            )
+        if self.index:
+            lines.append(f"updated {self.index} and {self.index.with_suffix('.html')}")
+        return lines
+
 
 def with_review(markdown: str, review: Review | None) -> str:
     """The same brief with its front matter's review replaced; the body byte for byte."""
