@@ -182,7 +182,27 @@ def segment(text: str, language: str) -> list[str]:
     parts: list[str] = []
     for window in _windows(text):
         parts += [part.strip() for part in _segmenter(language).segment(window) if part.strip()]
-    return parts or [text.strip()]
+    return _with_lone_marks_attached(text, parts) or [text.strip()]
+
+
+def _with_lone_marks_attached(text: str, parts: list[str]) -> list[str]:
+    """A part with no letter or digit ("»" after "relation.\u00a0", a lone "«") joins its
+    neighbour, as written: on a line of its own the model has nothing to translate and
+    writes the next line's translation there, and every line after it slides by one."""
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for part in parts:
+        start = text.find(part, cursor)
+        if start < 0:  # not found as written: leave the split as it is
+            return parts
+        cursor = start + len(part)
+        if spans and not re.search(r"\w", part):
+            spans[-1] = (spans[-1][0], cursor)
+        elif spans and not re.search(r"\w", text[spans[-1][0] : spans[-1][1]]):
+            spans[-1] = (spans[-1][0], cursor)  # a lone opening mark joins the sentence after it
+        else:
+            spans.append((start, cursor))
+    return [text[start:end] for start, end in spans]
 
 
 def _windows(text: str) -> list[str]:

@@ -17,6 +17,7 @@ TEMPLATE_NAMES = (
     "translation_repair",
     "translation_words",
     "translation_numbers",
+    "translation_slid",
     "facts",
     "facts_quote",
 )

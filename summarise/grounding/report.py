@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from summarise.brief import Check, Fact, Finding, SummarySentence
 from summarise.documents import Document
+from summarise.grounding.alignment import slid_lines
 from summarise.grounding.claims import qualifier_problems
 from summarise.grounding.glossary_checks import GlossaryReview
 from summarise.grounding.name_forms import name_forms_check
@@ -58,6 +59,8 @@ def _translation_checks(document: Document, target: Language, translated: Mappin
             lines=tuple(f for found in lost.values() for f in found) + tuple(changed),
         )
     ]
+    if document.language != target.code:
+        checks.append(_in_place(document, translated))
     if word_lists_for(document.language, target.code):  # a ✅ only where the word lists can tell
         source_name = language_name(document.language)
         kept = [
@@ -75,6 +78,18 @@ def _translation_checks(document: Document, target: Language, translated: Mappin
             )
         )
     return checks
+
+
+def _in_place(document: Document, translated: Mapping[int, str]) -> Check:
+    """Lines whose translation says a neighbouring line (still so after being asked again)."""
+    slid = slid_lines({s.number: s.text for s in document.sentences}, translated)
+    found = [Finding(n, f"its translation reads like line {other}'s") for n, other in sorted(slid.items())]
+    return Check(
+        "Every line translated in its place",
+        not found,
+        "; ".join(f"line {f.number}: {f.reason}" for f in found) or "each translation resembles its own line most",
+        lines=tuple(found),
+    )
 
 
 def problems_by_line(checks: Sequence[Check]) -> dict[int, tuple[str, ...]]:

@@ -44,7 +44,10 @@ def link_sentence(index: LineIndex, text: str, named: list[int], known: list[int
     found where it should be ("" when it was)."""
     cited = tuple(n for n in named if n in known)
     if cited and index.score(text, cited) >= SUPPORTED:
-        return SummarySentence(text, cited, named=True), ""
+        # Of many cited lines ("[2, 4, 7, 9-13]"), the few that say it: eight lines together
+        # say most sentences, and a reviewer cannot check a sentence against eight lines.
+        fewest, covered = best_lines(index, text, list(cited))
+        return SummarySentence(text, fewest if covered >= SUPPORTED else cited, named=True), ""
     found, covered = best_lines(index, text, known)
     if covered >= SUPPORTED:
         note = f"re-linked: the summary cited line{'s' if len(cited) > 1 else ''} {_list(cited)}" if cited else ""

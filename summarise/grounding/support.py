@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
+from summarise.grounding.alignment import slid_lines
 from summarise.grounding.quotes import strip_accents
 
 # A line supports a statement when it holds at least this share of the statement's content
@@ -45,8 +46,15 @@ class LineIndex:
     """The document's lines, by number, ready to be scored against statements."""
 
     def __init__(self, lines: Mapping[int, tuple[str, str]]) -> None:
-        """`lines`: number -> (source, translation); the translation may be ""."""
-        self.words = {n: content_words(source) | content_words(target) for n, (source, target) in lines.items()}
+        """`lines`: number -> (source, translation); the translation may be "".
+
+        A translation that says a neighbouring line (grounding/alignment.py) is left out:
+        its words would put that line's facts here."""
+        slid = slid_lines({n: source for n, (source, _) in lines.items()}, {n: t for n, (_, t) in lines.items()})
+        self.words = {
+            n: content_words(source) | (set() if n in slid else content_words(target))
+            for n, (source, target) in lines.items()
+        }
         frequency = Counter(word for words in self.words.values() for word in words)
         total = max(len(self.words), 1)
         # A word no line has (a paraphrase) weighs as much as the rarest word a line has.

@@ -5,7 +5,9 @@ paragraphs. Lines it skipped, lines where it left source-language words as they 
 ("déraisonnable" in English) or did not write a glossary term as the glossary says, and
 lines whose numbers or dates it dropped or changed ("près de 90 millions" as "more than 90
 million") are asked for once more, by number, naming the problem, after the same document
-(so the server reuses its prefill); a line that still has no translation keeps its source
+(so the server reuses its prefill). So are lines that hold a neighbour's translation (the
+model skipped a line and kept counting: grounding/alignment.py), each shown with its own
+source text. A line that still has no translation keeps its source
 text, marked, so nothing silently disappears, and one that still has a problem keeps its
 better version and is flagged in the brief's checks.
 """
@@ -14,11 +16,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from summarise.chunking import TRANSLATION_EXPANSION, Chunk, count_tokens
 from summarise.documents import Sentence
 from summarise.errors import UnusableAnswer
 from summarise.glossary import Entry
+from summarise.grounding.alignment import MARGIN, slid_lines, slide
 from summarise.grounding.claims import translation_problems
 from summarise.grounding.glossary_checks import line_misses
 from summarise.grounding.vocabulary import untranslated_words
@@ -131,6 +135,7 @@ def translate_chunk(context: TaskContext, prefix: list[Message], chunk: Chunk) -
             repair += "\n" + context.prompts.render("translation_glossary", **values, terms=terms)
         repair = glossary_note(context, again) + repair
         _replace_better(context, prefix, chunk, repair, again, translated, faults)
+    _repair_slid(context, prefix, chunk, translated, faults)
     # Numbers and dates a line dropped or changed: asked apart, after the lines above, since
     # listed with missing lines the bundled model answered the listed ones and skipped the rest.
     numbers = {
@@ -153,6 +158,35 @@ def translate_chunk(context: TaskContext, prefix: list[Message], chunk: Chunk) -
     return translated
 
 
+def _repair_slid(
+    context: TaskContext,
+    prefix: list[Message],
+    chunk: Chunk,
+    translated: dict[int, str],
+    faults: Callable[[Sentence, str], int],
+) -> None:
+    """Lines that hold a neighbour's translation (the model skipped a line and kept counting)
+    are asked apart, each with its own source text in the task: told "translate [19]", the
+    model that slid once slides again; shown line 19, it translates line 19."""
+    sources = {s.number: s.text for s in context.document.sentences}
+    own = {s.number for s in chunk.sentences}
+    slid = slid_lines(sources, {n: t for n, t in translated.items() if n in own})
+    if not slid:
+        return
+    values = context.template_values()
+    wrong = tuple(s for s in chunk.sentences if s.number in slid)
+    repair = context.prompts.render("translation_repair", **values, lines=line_ranges(list(slid)))
+    listed = "; ".join(f"[{n}] said what [{other}] says" for n, other in slid.items())
+    quoted = "\n".join(f"[{s.number}] {s.text}" for s in wrong)
+    repair += "\n" + context.prompts.render("translation_slid", **values, problems=listed, source_lines=quoted)
+    repair = glossary_note(context, wrong) + repair
+
+    def worse(sentence: Sentence, text: str) -> tuple[bool, int]:
+        return slide(sources, sentence.number, text)[1] >= MARGIN, faults(sentence, text)
+
+    _replace_better(context, prefix, chunk, repair, wrong, translated, worse)
+
+
 def _replace_better(
     context: TaskContext,
     prefix: list[Message],
@@ -160,9 +194,10 @@ def _replace_better(
     task: str,
     lines: tuple[Sentence, ...],
     translated: dict[int, str],
-    faults: Callable[[Sentence, str], int],
+    faults: Callable[[Sentence, str], Any],
 ) -> None:
-    """Ask for `lines` again; a new translation replaces the first only if it has fewer problems."""
+    """Ask for `lines` again; a new translation replaces the first only if it has fewer
+    problems (as `faults` counts or ranks them)."""
     tokens = sum(count_tokens(s.text) for s in lines)
     answers = _ask(context, prefix, task, lines, tokens, f"translate chunk {chunk.index} (repair)")
     for sentence in lines:
