@@ -12,6 +12,9 @@ from typing import Literal
 # How a fact's evidence was found in the source (summarise/grounding/quotes.py).
 MatchKind = Literal["exact", "normalised", "fuzzy", "absent"]
 
+# What a fact or summary sentence no line of the source says is flagged with.
+NOT_FOUND = "not found in the source: no line says this"
+
 
 @dataclass(frozen=True)
 class Fact:
@@ -33,7 +36,11 @@ class Fact:
 
     @property
     def status(self) -> str:
-        return "supported" if self.supported else "flagged"
+        """ "supported" (seen on its line), "not found" (no line of the source says it) or
+        "flagged" (on its line, but a number, qualifier or term there disagrees)."""
+        if self.supported:
+            return "supported"
+        return "not found" if self.match == "absent" or NOT_FOUND in self.problems else "flagged"
 
 
 @dataclass(frozen=True)

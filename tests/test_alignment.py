@@ -49,7 +49,10 @@ def test_a_closing_quote_after_a_no_break_space_stays_on_its_sentence() -> None:
         "« Nous avons maintenant une excellente relation.\u00a0»"
     ]
     text = "Il a dit\u00a0: «\u00a0Non.\u00a0»\n\nLa séance est levée."
-    assert [s.text for s in split_sentences(text, "fr")] == ["Il a dit\u00a0: «\u00a0Non.\u00a0»", "La séance est levée."]
+    assert [s.text for s in split_sentences(text, "fr")] == [
+        "Il a dit\u00a0: «\u00a0Non.\u00a0»",
+        "La séance est levée.",
+    ]
 
 
 def brief(runner) -> tuple[str, dict]:
@@ -61,7 +64,9 @@ def brief(runner) -> tuple[str, dict]:
 
 def test_slid_lines_are_asked_again_with_their_own_text(runner, fault_stub) -> None:
     slid = numbered([ENGLISH[0], ENGLISH[2], ENGLISH[3], ENGLISH[3]])
-    stub = fault_stub([Reply(content=slid, task="translation"), Reply(content=numbered(ENGLISH[1:3], 2), task="translation")])
+    stub = fault_stub(
+        [Reply(content=slid, task="translation"), Reply(content=numbered(ENGLISH[1:3], 2), task="translation")]
+    )
     markdown, data = brief(runner)
     repair = [r.task for r in stub.requests if "translate only these lines" in r.task]
     assert len(repair) == 1 and "[2] to [3]" in repair[0]

@@ -115,7 +115,7 @@ def test_a_fact_whose_content_is_on_another_line_moves_there_even_with_wrong_num
 def test_a_fact_no_line_says_is_flagged_not_supported_even_without_numbers() -> None:
     # No number to disagree with, so the old check passed it; no line says it, so it is flagged.
     (fact,) = _verify(RawFact(2, "what", "The president resigned after a scandal in parliament."))
-    assert not fact.supported and fact.status == "flagged"
+    assert not fact.supported and fact.status == "not found"
     assert fact.problems == ("not found in the source: no line says this",)
 
 

@@ -69,7 +69,7 @@ def test_brief_has_front_matter_and_sections_in_order() -> None:
     positions = [markdown.index(f"## {name}") for name in ("Summary", "Key facts", "Translation", "Checks")]
     assert positions == sorted(positions)
     assert "> Le 11 mai 2022, le Maroc accueille." in markdown
-    assert "⚠ **unsupported**: “90” is not in it" in markdown
+    assert "⚠ **flagged**: “90” is not in it" in markdown
 
 
 def test_model_text_cannot_add_images_links_html_or_sections() -> None:

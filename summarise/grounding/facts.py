@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from summarise.brief import Fact, MatchKind
+from summarise.brief import NOT_FOUND, Fact, MatchKind
 from summarise.documents import Document, Sentence
 from summarise.grounding.claims import qualifier_problems, unit_problems
 from summarise.grounding.quantities import extract_quantities, missing_quantities
@@ -32,7 +32,6 @@ HINT, STEP, DISTANCE = 0.05, 0.002, 0.1
 WINDOW = 100
 # A fact's numbers found in a line count this much beside its words.
 NUMBERS = 0.2
-NOT_FOUND = "not found in the source: no line says this"
 
 
 def distinct(raw_facts: list[RawFact]) -> list[RawFact]:

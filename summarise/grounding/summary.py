@@ -11,7 +11,7 @@ links: one path (grounding/citations.py reads them back).
 
 from __future__ import annotations
 
-from summarise.brief import SummarySentence
+from summarise.brief import NOT_FOUND, SummarySentence
 from summarise.documents import Document
 from summarise.grounding.claims import qualifier_problems, unit_problems
 from summarise.grounding.quantities import missing_quantities
@@ -21,7 +21,6 @@ from summarise.tasks.summary import cited_lines, strip_citations, summary_senten
 
 # A summary sentence is linked to at most this many lines, each adding this much of it.
 MAX_LINES, GAIN = 3, 0.1
-NOT_FOUND = "not found in the source: no line says this"
 
 
 def best_lines(index: LineIndex, statement: str, numbers: list[int]) -> tuple[tuple[int, ...], float]:

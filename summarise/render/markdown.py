@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from summarise.brief import Brief, Fact
+from summarise.brief import NOT_FOUND, Brief, Fact
 from summarise.render.front_matter import dump_front_matter
 from summarise.render.problems import fact_problems, line_problems
 from summarise.render.sanitise import clean_inline, clean_model_text
@@ -73,11 +73,13 @@ def _render_facts(brief: Brief) -> str:
     for number, fact in enumerate(brief.facts, start=1):
         problems = fact.problems or ("evidence not found",)
         # The status on the fact itself, in words as well as a mark: a ✅ only where code saw it.
-        flag = (
-            " ✅ seen on its line"
-            if fact.supported
-            else " ⚠ **unsupported**: " + "; ".join(clean_inline(p) for p in problems)
-        )
+        if fact.supported:
+            flag = " ✅ seen on its line"
+        elif fact.status == "not found":
+            rest = [clean_inline(p) for p in problems if p != NOT_FOUND]
+            flag = " ⚠ **not found in the source**" + (": " + "; ".join(rest) if rest else "")
+        else:
+            flag = " ⚠ **flagged**: " + "; ".join(clean_inline(p) for p in problems)
         # What the other checks found in a fact: on the fact, as the page shows it.
         others = [p for p in found.get(number, []) if fact.supported or p not in problems]
         flag += " ⚠ **to check**: " + "; ".join(clean_inline(p) for p in others) if others else ""

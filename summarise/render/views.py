@@ -86,7 +86,7 @@ class CheckView:
 
 def fact_status(fact: Fact) -> str:
     if not fact.supported:
-        return "flagged"
+        return fact.status.replace(" ", "-")  # a CSS class: "not-found", "flagged"
     return "re-anchored" if fact.note.startswith("re-anchored") else "supported"
 
 
