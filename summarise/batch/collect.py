@@ -43,6 +43,7 @@ class Request:
     body: dict[str, Any]  # model, messages and the sampling parameters, exactly as sent
     allow_truncated: bool  # a cut-off answer is usable for this task (translation)
     label: str
+    step: str = ""  # which step of the brief asks (tasks/steps.py)
 
     @property
     def custom_id(self) -> str:
@@ -77,7 +78,7 @@ class Collector:
             return hit
         key, body = self.llm.prepare(request)
         with self._lock:
-            self.requests[key] = Request(key, body, request.allow_truncated, request.label)
+            self.requests[key] = Request(key, body, request.allow_truncated, request.label, request.step)
             if refused is not None:  # in the cache, yet asked again: the stored answer failed its check
                 self.rejected[key] = refused
         return None
