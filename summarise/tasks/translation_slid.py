@@ -1,0 +1,62 @@
+"""The translation step for lines that hold a neighbour's translation.
+
+The bundled model sometimes skips a line and keeps counting: from there its line 19 says
+what source line 20 says (grounding/alignment.py finds such lines). Told "translate [19]"
+again, the model that slid once slides again; so each line is asked with its own source
+text in the task, after the lines repaired before it and before the numbers repair (a line
+that says another line's numbers is not a numbers problem).
+"""
+
+from __future__ import annotations
+
+from summarise.documents import Sentence
+from summarise.grounding.alignment import MARGIN, slid_lines, slide
+from summarise.tasks.common import Answer, Step, Work, after, glossary_note
+from summarise.tasks.translation import (
+    SLID,
+    TRANSLATE_AGAIN,
+    estimate_call,
+    keep_better,
+    line_faults,
+    line_ranges,
+    repair_asker,
+    translates,
+)
+
+
+def _slid(work: Work) -> tuple[tuple[Sentence, ...], str]:
+    """The chunk's lines that say a neighbouring line, and the task that shows each its own text."""
+    context, chunk = work.context, work.the_chunk
+    if not translates(context.document, context.target):
+        return (), ""
+    translated: dict[int, str] = work.result(TRANSLATE_AGAIN.name)
+    own = {s.number for s in chunk.sentences}
+    slid = slid_lines(_sources(work), {n: t for n, t in translated.items() if n in own})
+    if not slid:
+        return (), ""
+    wrong = tuple(s for s in chunk.sentences if s.number in slid)
+    values = context.template_values()
+    repair = context.prompts.render("translation_repair", **values, lines=line_ranges(list(slid)))
+    listed = "; ".join(f"[{n}] said what [{other}] says" for n, other in slid.items())
+    quoted = "\n".join(f"[{s.number}] {s.text}" for s in wrong)
+    repair += "\n" + context.prompts.render("translation_slid", **values, problems=listed, source_lines=quoted)
+    return wrong, glossary_note(context, wrong) + repair
+
+
+def _sources(work: Work) -> dict[int, str]:
+    return {s.number: s.text for s in work.context.document.sentences}
+
+
+def _read(work: Work, _item: None, answer: Answer) -> dict[int, str]:
+    """A line asked again replaces the first where it no longer slid, or has fewer problems."""
+    sources = _sources(work)
+
+    def worse(sentence: Sentence, text: str) -> tuple[bool, int]:
+        return slide(sources, sentence.number, text)[1] >= MARGIN, line_faults(work.context, sentence, text)
+
+    return keep_better(work, TRANSLATE_AGAIN.name, _slid, answer, worse)
+
+
+TRANSLATE_SLID = Step(
+    SLID, "translation", after(TRANSLATE_AGAIN.name), repair_asker(SLID, _slid), _read, estimate_call, repair=True
+)
