@@ -36,10 +36,11 @@ from _quality import leftover_words, load_keys, not_in, placement, recall, sente
 from summarise.brief import Brief
 from summarise.cli import settings_from_env
 from summarise.config import Layout, Settings
-from summarise.documents import Document, load_document
+from summarise.documents import Document
 from summarise.llm import LLM
 from summarise.pipeline import build_brief
 from summarise.prompts import Prompts
+from summarise.readers import load_document
 from summarise.tasks.translation import UNTRANSLATED_MARK
 from summarise.usage import UsageMeter
 

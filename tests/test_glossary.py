@@ -14,10 +14,10 @@ import pytest
 from stub_server import Reply
 
 from summarise.cli import main
-from summarise.documents import parse_document
 from summarise.glossary import Entry, Glossary
 from summarise.grounding.glossary_checks import line_misses, text_misses
 from summarise.grounding.name_forms import name_forms_check
+from summarise.readers.text import parse_document
 
 FRENCH = (
     "Le PNUD finance la stabilisation en Irak depuis 2015.\n\n"
