@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import re
 from dataclasses import asdict
 from typing import Any
@@ -9,7 +11,7 @@ from typing import Any
 import yaml
 
 from summarise import __version__
-from summarise.brief import FACT_VERDICTS, Brief, FactVerdict, Review
+from summarise.brief import FACT_VERDICTS, REVIEW_DECISIONS, Brief, FactVerdict, Review
 
 # libyaml's C emitter and parser when PyYAML has them (the usual wheels do): the same safe
 # subset and output, ~10x less CPU, which a batch of many briefs spends under the GIL.
@@ -126,3 +128,38 @@ def read_front_matter(markdown: str) -> dict[str, Any] | None:
     except yaml.YAMLError:
         return None
     return data if isinstance(data, dict) else None
+
+
+def split_markdown(markdown: str) -> tuple[str, str]:
+    """(front matter YAML, body). The body is everything after the closing `---` line."""
+    if not markdown.startswith("---\n"):
+        return "", markdown
+    end = markdown.find("\n---\n", 3)
+    if end < 0:
+        return "", markdown
+    return markdown[4 : end + 1], markdown[end + 5 :]
+
+
+def body_sha256(markdown: str) -> str:
+    return hashlib.sha256(split_markdown(markdown)[1].encode()).hexdigest()
+
+
+def review_from(front: dict[str, Any] | None) -> Review | None:
+    entry = (front or {}).get("review")
+    if not isinstance(entry, dict) or entry.get("decision") not in REVIEW_DECISIONS:
+        return None
+    fields = {f.name for f in dataclasses.fields(Review)} - {"facts"}
+    known = {key: str(value) for key, value in entry.items() if key in fields}
+    return Review(**known, facts=fact_verdicts(entry.get("facts")))
+
+
+def holding_review(markdown: str) -> Review | None:
+    """The decision recorded in a brief, only if it was made on the text now on disk.
+
+    An approval is of a text: after a hand edit (or anything else that changes a byte
+    below the front matter) the brief needs review again, wherever the decision is read.
+    """
+    review = review_from(read_front_matter(markdown))
+    if review is None or review.reviewed_sha256 != body_sha256(markdown):
+        return None
+    return review
