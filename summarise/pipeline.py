@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from summarise import __version__
 from summarise.answers import CACHE_SCHEMA
 from summarise.brief import Brief, Line
 from summarise.chunking import ESTIMATE_HEADROOM, Chunk, chunk_budget, count_tokens, fit_sentences, plan_chunks
@@ -37,6 +36,7 @@ from summarise.tasks.summary import (
 )
 from summarise.tasks.translation import UNTRANSLATED_MARK, assemble_paragraphs, translation_budget
 from summarise.usage import UsageMeter
+from summarise.version import __version__
 
 
 @lru_cache(maxsize=8)  # the same for every document of a run; rendering and counting it cost ~0.5 ms

@@ -10,8 +10,8 @@ from typing import Any
 
 import yaml
 
-from summarise import __version__
 from summarise.brief import FACT_VERDICTS, REVIEW_DECISIONS, Brief, FactVerdict, Review
+from summarise.version import __version__
 
 # libyaml's C emitter and parser when PyYAML has them (the usual wheels do): the same safe
 # subset and output, ~10x less CPU, which a batch of many briefs spends under the GIL.
