@@ -1,5 +1,8 @@
 """The records a brief is made of: Brief, Fact, SummarySentence, Check, Usage. Frozen: built once, then read.
 
+Also what the tasks read from an answer for grounding/ to check (RawFact, CitedSentence):
+records both layers share, so neither imports the other's.
+
 Rendering them (Markdown, JSON, front matter) is summarise/render/.
 """
 
@@ -11,6 +14,16 @@ from typing import Literal
 
 # How a fact's evidence was found in the source (summarise/grounding/quotes.py).
 MatchKind = Literal["exact", "normalised", "fuzzy", "absent"]
+
+
+@dataclass(frozen=True)
+class RawFact:
+    """A fact as the model gave it (tasks/fact_answers.py), before code finds it in the source."""
+
+    sentence: int  # the numbered source line ("line" method), 0 when the model quoted instead
+    category: str
+    statement: str
+    quote: str = ""  # the model's verbatim quote ("quote" method)
 
 
 @dataclass(frozen=True)
@@ -34,6 +47,15 @@ class Fact:
     @property
     def status(self) -> str:
         return "supported" if self.supported else "flagged"
+
+
+@dataclass(frozen=True)
+class CitedSentence:
+    """One sentence of the summary as the model wrote it: its words without the `[n]` markers,
+    and the lines those named (read once from the answer: grounding/summary.read_summary)."""
+
+    text: str
+    cited: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

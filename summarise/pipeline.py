@@ -189,7 +189,7 @@ def build_brief(document: Document, llm: LLM, prompts: Prompts, options: BriefOp
     translation = assemble_paragraphs(document.sentences, translated)
     summary = combine_summaries(context, summaries)
     facts = verify_facts(document, raw_facts, target, translated)
-    sentences = ground_summary(summary.text, document, translated, target)
+    sentences = ground_summary(summary.sentences, document, translated, target)
     glossary = review_glossary(options.glossary, document, translated, facts, sentences)
     facts, sentences = list(glossary.facts), list(glossary.sentences)
     # Problems the tasks and the one LLM call found in answers (cut off, untranslated, an echoed key).
