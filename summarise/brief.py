@@ -12,6 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+# How a line the model could not translate shows, before its source text, wherever the
+# translation is shown (Markdown, page, JSON). The state itself is Line.translated.
+UNTRANSLATED_MARK = "[untranslated]"
+
 # How a fact's evidence was found in the source (summarise/grounding/quotes.py).
 MatchKind = Literal["exact", "normalised", "fuzzy", "absent"]
 
@@ -135,6 +139,17 @@ class Line:
     source: str
     translation: str  # "" when the brief was made before lines were kept one by one
     problems: tuple[str, ...] = ()  # what code found wrong with this line's translation, in words
+    # False when the model gave no translation: `translation` is then the source line, shown marked
+    translated: bool = True
+
+    @property
+    def shown(self) -> str:
+        """The translation as a brief shows it: a line left untranslated marked as such."""
+        return self.translation if self.translated else shown_untranslated(self.translation)
+
+
+def shown_untranslated(source: str) -> str:
+    return f"{UNTRANSLATED_MARK} {source}"
 
 
 FACT_VERDICTS = ("right", "wrong", "unsure")

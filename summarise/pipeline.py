@@ -34,7 +34,7 @@ from summarise.tasks.summary import (
     reduce_budget,
     strip_citations,
 )
-from summarise.tasks.translation import UNTRANSLATED_MARK, assemble_paragraphs, translation_budget
+from summarise.tasks.translation import assemble_paragraphs, translation_budget
 from summarise.usage import UsageMeter
 from summarise.version import __version__
 
@@ -156,12 +156,12 @@ def brief_key(document: Document, llm: LLM, prompts: Prompts, options: BriefOpti
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def title_for(document: Document, translation: list[str]) -> str:
+def title_for(document: Document, translated: dict[int, str]) -> str:
     """The document's own heading (translated) when it opens with one, else its file name."""
     paragraphs = document.paragraphs()
     first = paragraphs[0] if paragraphs else []
     if len(first) == 1 and len(first[0].text) <= 120 and not first[0].text.endswith((".", "!", "?")):
-        candidate = translation[0].replace(UNTRANSLATED_MARK, "").strip()
+        candidate = translated.get(first[0].number, "").strip()
         if candidate:
             return candidate
     stem = Path(document.source).stem if document.source != "-" else "standard input"
@@ -187,6 +187,9 @@ def build_brief(document: Document, llm: LLM, prompts: Prompts, options: BriefOp
     raw_facts = [fact for result in results for fact in result.facts]
     translated = {number: text for result in results for number, text in result.translated.items()}
     translation = assemble_paragraphs(document.sentences, translated)
+    # A line the model could not translate is checked, and kept, with its source text in its place.
+    untranslated = frozenset(s.number for s in document.sentences if s.number not in translated)
+    translated = {s.number: translated.get(s.number, s.text) for s in document.sentences}
     summary = combine_summaries(context, summaries)
     facts = verify_facts(document, raw_facts, target, translated)
     sentences = ground_summary(summary.sentences, document, translated, target)
@@ -203,6 +206,7 @@ def build_brief(document: Document, llm: LLM, prompts: Prompts, options: BriefOp
             facts=facts,
             translation=translation,
             translated=translated,
+            untranslated=untranslated,
             glossary=glossary,
         )
     )
@@ -210,7 +214,7 @@ def build_brief(document: Document, llm: LLM, prompts: Prompts, options: BriefOp
     for number, misses in glossary.lines.items():
         on_line[number] = tuple(dict.fromkeys((*on_line.get(number, ()), *misses)))
     return Brief(
-        title=title_for(document, translation),
+        title=title_for(document, translated),
         source=document.source,
         source_sha256=document.sha256,
         source_language=document.language,
@@ -233,7 +237,14 @@ def build_brief(document: Document, llm: LLM, prompts: Prompts, options: BriefOp
         source_pages=document.pages,
         verbatim=document.verbatim,
         lines=tuple(
-            Line(s.number, s.paragraph, s.text, translated[s.number], on_line.get(s.number, ()))
+            Line(
+                s.number,
+                s.paragraph,
+                s.text,
+                translated[s.number],
+                on_line.get(s.number, ()),
+                s.number not in untranslated,
+            )
             for s in document.sentences
         ),
         summary_sentences=tuple(sentences),

@@ -24,7 +24,7 @@ from summarise.tasks.common import TaskContext, chunk_prefix
 from summarise.tasks.fact_answers import RawFact
 from summarise.tasks.facts import extract_facts
 from summarise.tasks.summary import Summary, summarise_chunk
-from summarise.tasks.translation import UNTRANSLATED_MARK, translate_chunk
+from summarise.tasks.translation import translate_chunk
 
 
 @dataclass
@@ -48,11 +48,8 @@ def translates_first(context: TaskContext) -> bool:
 
 def translation_prefix(context: TaskContext, chunk: Chunk, translated: dict[int, str]) -> list[Message]:
     """The chunk's prefix with its translation as the document: same line numbers, same
-    layout. A line left untranslated stays in the source language."""
-    lines = tuple(
-        replace(s, text=translated.get(s.number, "").replace(UNTRANSLATED_MARK, "").strip() or s.text)
-        for s in chunk.sentences
-    )
+    layout. A line left untranslated (missing from `translated`) stays in the source language."""
+    lines = tuple(replace(s, text=translated.get(s.number, "").strip() or s.text) for s in chunk.sentences)
     return chunk_prefix(context, replace(chunk, sentences=lines), language=context.target.name)
 
 
@@ -75,6 +72,6 @@ def brief_chunk(context: TaskContext, chunk: Chunk) -> ChunkResult:
     shared = tasks_prefix(context, prefix, chunk, translated)
     summary = summarise_chunk(context, shared, chunk)
     facts, problems = extract_facts(context, shared, chunk)
-    if not translated:
+    if translates(context.document, context.target) and not translates_first(context):
         translated = translate_chunk(context, prefix, chunk)
     return ChunkResult(summary, facts, translated, problems)

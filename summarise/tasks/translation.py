@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from summarise.brief import shown_untranslated
 from summarise.chunking import TRANSLATION_EXPANSION, Chunk, count_tokens
 from summarise.documents import Sentence
 from summarise.errors import UnusableAnswer
@@ -26,7 +27,6 @@ from summarise.llm import Message
 from summarise.tasks.common import TaskContext, glossary_note, with_task
 
 _NUMBERED_LINE = re.compile(r"^\s*(?:\[(\d+)\]|\((\d+)\)|(\d+)[.):])\s*(.*)$")
-UNTRANSLATED_MARK = "[untranslated]"
 
 
 def parse_numbered_lines(text: str, wanted: set[int]) -> tuple[dict[int, str], list[str]]:
@@ -148,9 +148,7 @@ def translate_chunk(context: TaskContext, prefix: list[Message], chunk: Chunk) -
     untranslated = [s.number for s in chunk.sentences if s.number not in translated]
     if untranslated:  # the brief says so, and is not "complete": a re-run asks again
         context.usage.problem(f"translation: line(s) {line_ranges(untranslated)} left untranslated")
-    for sentence in chunk.sentences:
-        translated.setdefault(sentence.number, f"{UNTRANSLATED_MARK} {sentence.text}")
-    return translated
+    return translated  # a line missing from it could not be translated (Line.translated)
 
 
 def _replace_better(
@@ -175,7 +173,8 @@ def _replace_better(
 
 
 def assemble_paragraphs(sentences: tuple[Sentence, ...], translated: dict[int, str]) -> list[str]:
-    """Put translated lines back into the source's paragraphs: same count, same order."""
+    """Put translated lines back into the source's paragraphs: same count, same order. A line
+    missing from `translated` is shown in the source language, marked untranslated."""
     paragraphs: list[str] = []
     current = ""
     previous = 0
@@ -184,7 +183,8 @@ def assemble_paragraphs(sentences: tuple[Sentence, ...], translated: dict[int, s
             if previous:
                 paragraphs.append(current)
             current, previous = "", sentence.paragraph
-        current += translated[sentence.number] + sentence.joiner
+        text = translated.get(sentence.number)
+        current += (shown_untranslated(sentence.text) if text is None else text) + sentence.joiner
     if previous:
         paragraphs.append(current)
     return [paragraph.strip() for paragraph in paragraphs]
