@@ -166,6 +166,11 @@ def clean_text(text: str, keep_indent: bool = False) -> str:
     return joined.strip("\n") if keep_indent else joined.strip()
 
 
+def strip_accents(text: str) -> str:
+    """ "Café" -> "Cafe": what the glossary and the checks compare words by."""
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
 _segmenters = threading.local()
 
 

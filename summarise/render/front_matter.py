@@ -11,12 +11,13 @@ from typing import Any
 import yaml
 
 from summarise.brief import FACT_VERDICTS, REVIEW_DECISIONS, Brief, FactVerdict, Review
+from summarise.files import read_front_matter
 from summarise.version import __version__
 
-# libyaml's C emitter and parser when PyYAML has them (the usual wheels do): the same safe
-# subset and output, ~10x less CPU, which a batch of many briefs spends under the GIL.
+# libyaml's C emitter when PyYAML has it (the usual wheels do): the same safe subset and
+# output, ~10x less CPU, which a batch of many briefs spends under the GIL. Its parser
+# reads the header back (files.read_front_matter: what is ours to replace is decided there).
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 # A viewer that does not know front matter renders it as a paragraph (GitHub makes it a
@@ -114,20 +115,6 @@ def fact_verdicts(value: object) -> tuple[FactVerdict, ...]:
 
 def dump_front_matter(brief: Brief) -> str:
     return f"---\n{dump_yaml(front_matter(brief))}---"
-
-
-def read_front_matter(markdown: str) -> dict[str, Any] | None:
-    """The YAML header of a brief we wrote, or None if there is none readable."""
-    if not markdown.startswith("---\n"):
-        return None
-    end = markdown.find("\n---", 4)
-    if end < 0:
-        return None
-    try:
-        data = yaml.load(markdown[4:end], Loader=_LOADER)
-    except yaml.YAMLError:
-        return None
-    return data if isinstance(data, dict) else None
 
 
 def split_markdown(markdown: str) -> tuple[str, str]:
