@@ -32,7 +32,6 @@ from summarise.tasks.summary import (
     SUMMARY_MAX_TOKENS,
     combine_summaries,
     reduce_budget,
-    strip_citations,
 )
 from summarise.tasks.translation import assemble_paragraphs, translation_budget
 from summarise.usage import UsageMeter
@@ -224,7 +223,7 @@ def build_brief(document: Document, llm: LLM, prompts: Prompts, options: BriefOp
         endpoint=llm.endpoint.label,
         created=datetime.now(UTC).replace(microsecond=0).isoformat(),
         brief_key=key,
-        summary=strip_citations(summary.text),
+        summary=summary.prose,
         facts=tuple(facts),
         translation=tuple(translation),
         usage=usage.snapshot(),

@@ -35,8 +35,9 @@ from summarise.render.desk_page import (
     render_message,
     render_queue,
 )
+from summarise.render.front_matter import body_sha256, review_from
 from summarise.render.problems import fact_problems
-from summarise.review import body_sha256, record_review, review_from
+from summarise.review import record_review
 
 MAX_FORM = 1_000_000  # bytes of a posted form: a decision and its notes, never more
 

@@ -19,11 +19,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from summarise.brief import RawFact
 from summarise.chunking import Chunk
 from summarise.errors import FactsUnreadable, FormatNotSupported, UnusableAnswer
 from summarise.llm import Message
 from summarise.tasks.common import TaskContext, glossary_note, with_task
-from summarise.tasks.fact_answers import MAX_FACTS_PER_CHUNK, RawFact, fact_key, facts_schema, parse_facts
+from summarise.tasks.fact_answers import MAX_FACTS_PER_CHUNK, fact_key, facts_schema, parse_facts
 
 FACTS_MAX_TOKENS = 1200
 

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from summarise.brief import RawFact
 from summarise.chunking import Chunk
 from summarise.config import Layout
 from summarise.documents import Document
 from summarise.languages import Language
 from summarise.llm import Message
 from summarise.tasks.common import TaskContext, chunk_prefix
-from summarise.tasks.fact_answers import RawFact
 from summarise.tasks.facts import extract_facts
 from summarise.tasks.summary import Summary, summarise_chunk
 from summarise.tasks.translation import translate_chunk

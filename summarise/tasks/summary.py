@@ -38,6 +38,11 @@ class Summary:
     # The same, read once: each sentence without its `[n]`, with the lines those named
     sentences: tuple[CitedSentence, ...] = ()
 
+    @property
+    def prose(self) -> str:
+        """As the brief shows it: without its `[n]`."""
+        return strip_citations(self.text)
+
 
 def _distinct(sentences: list[str]) -> list[str]:
     seen: set[str] = set()
