@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from summarise.batch.collect import CollectingLLM
+from summarise.batch.collect import Collector
 from summarise.batch.discover import DEFAULT_INCLUDE, INDEX_FILE, Item, discover
 from summarise.batch.jobs import VIA, quietly, render_rounds, run_rounds
 from summarise.batch.outcomes import BatchRun, Outcome, Status
@@ -102,8 +102,8 @@ def run_folder(
         return BatchRun([], report=report)
     started = time.monotonic()
     if rounds:
-        collecting = CollectingLLM.from_settings(settings, log=log, warn=note)
-        llm: LLM = collecting
+        llm: LLM = open_llm(settings, log=log, warn=note)
+        collecting = Collector(llm)
         run = run_rounds(
             items,
             collecting,
