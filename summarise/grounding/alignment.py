@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 from rapidfuzz import fuzz
 
-from summarise.grounding.quotes import strip_accents
+from summarise.documents import strip_accents
 
 # Neighbours looked at on each side: a slide is a line or two (a merged or skipped line).
 WINDOW = 3
