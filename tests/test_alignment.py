@@ -42,6 +42,29 @@ def test_a_translation_that_slid_a_line_is_found_and_one_on_its_line_is_not() ->
     assert slid_lines(sources, slid) == {2: 3, 3: 4}
 
 
+MORE = [
+    "Selon l’office statistique, le trafic du port de Bodø a baissé de 7 % en un an.",
+    "Les syndicats saluent une décision « attendue depuis trop longtemps ».",
+    "Un débat aura lieu au Storting avant l’été.",
+    "L’opposition réclame un audit indépendant des coûts.",
+]
+MORE_ENGLISH = [
+    "According to the statistics office, traffic at the port of Bodø fell by 7% in a year.",
+    "The unions welcome a decision “awaited for too long”.",
+    "A debate will take place in the Storting before the summer.",
+    "The opposition is calling for an independent audit of the costs.",
+]
+
+
+def test_a_line_that_repeats_a_far_line_s_translation_is_found() -> None:
+    sources = dict(enumerate(SOURCE + MORE, start=1))
+    english = ENGLISH + MORE_ENGLISH
+    assert slid_lines(sources, dict(enumerate(english, start=1))) == {}
+    # Line 8 holds line 1's translation again: too far for a neighbour, found as a repeat.
+    repeated = dict(enumerate([*english[:7], english[0]], start=1))
+    assert slid_lines(sources, repeated) == {8: 1}
+
+
 def test_a_closing_quote_after_a_no_break_space_stays_on_its_sentence() -> None:
     # pysbd splits "relation. »" (French typography: a no-break space before ») after the
     # full stop; on a line of its own, "»" got the next line's translation.

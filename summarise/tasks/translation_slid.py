@@ -1,7 +1,8 @@
 """The translation step for lines that hold a neighbour's translation.
 
 The bundled model sometimes skips a line and keeps counting: from there its line 19 says
-what source line 20 says (grounding/alignment.py finds such lines). Told "translate [19]"
+what source line 20 says; or it writes one line's translation on two lines
+(grounding/alignment.py finds both). Told "translate [19]"
 again, the model that slid once slides again; so each line is asked with its own source
 text in the task, after the lines repaired before it and before the numbers repair (a line
 that says another line's numbers is not a numbers problem).
@@ -10,7 +11,7 @@ that says another line's numbers is not a numbers problem).
 from __future__ import annotations
 
 from summarise.documents import Sentence
-from summarise.grounding.alignment import MARGIN, slid_lines, slide
+from summarise.grounding.alignment import says_another, slid_lines
 from summarise.tasks.common import Answer, Step, Work, after, glossary_note
 from summarise.tasks.translation import (
     SLID,
@@ -50,9 +51,10 @@ def _sources(work: Work) -> dict[int, str]:
 def _read(work: Work, _item: None, answer: Answer) -> dict[int, str]:
     """A line asked again replaces the first where it no longer slid, or has fewer problems."""
     sources = _sources(work)
+    before: dict[int, str] = work.result(TRANSLATE_AGAIN.name)
 
     def worse(sentence: Sentence, text: str) -> tuple[bool, int]:
-        return slide(sources, sentence.number, text)[1] >= MARGIN, line_faults(work.context, sentence, text)
+        return says_another(sources, before, sentence.number, text), line_faults(work.context, sentence, text)
 
     return keep_better(work, TRANSLATE_AGAIN.name, _slid, answer, worse)
 
