@@ -103,6 +103,7 @@ def test_unknown_or_regional_language_codes_fall_back_to_english_data(language: 
         ("11 mai 2022", "fr", "in 2022", "en"),  # a full date also covers its year...
         ("11 mai 2022", "fr", "in May 2022", "en"),  # ...and its month
         ("90 millions de dollars", "fr", "90 million", "en"),  # one side lacks the currency
+        ("le 11 mai", "fr", "May 11th, 2022", "en"),  # a day without its year is that day
     ],
 )
 def test_same_quantity_matches(left: str, left_lang: str, right: str, right_lang: str) -> None:
@@ -119,6 +120,7 @@ def test_same_quantity_matches(left: str, left_lang: str, right: str, right_lang
         ("11 mai 2022", "fr", "12 May 2022", "en"),
         ("en juin 2018", "fr", "in July 2018", "en"),
         ("11 mai 2022", "fr", "in 2021", "en"),
+        ("le 12 mai", "fr", "May 11th, 2022", "en"),
         ("25 %", "fr", "25", "en"),  # a percentage is not a bare number
         ("1,000", "en", "1,000", "fr"),  # "1,000" is one thousand in English, 1 in French
     ],

@@ -5,6 +5,7 @@ The browser tests (test_review_desk.py) drive the same pages and the desk live.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import replace
@@ -30,26 +31,29 @@ def _line(page: str, number: int) -> str:
     return match.group(0)
 
 
-def test_the_seed_brief_marks_the_line_that_dropped_a_date_with_the_reason(endpoint, runner) -> None:
-    """The recorded seed brief: its translation of line 4 left out "11" (le 11 mai)."""
+def test_the_seed_brief_marks_each_line_a_check_names_with_the_reason(endpoint, runner) -> None:
+    """The recorded seed brief: every line a failed check names carries the reason, in the
+    JSON, on the page (painted and linked from the check) and in the Markdown's list."""
     with replayed("test_brief_recorded/test_brief_of_a_french_press_release.yaml"):
         result = runner.invoke(main, ["brief", str(seed(SHORT_SEED)), "-o", "brief.md", "--json", "--html"])
     assert result.exit_code == 0, result.output
     data = json.loads(Path("brief.json").read_text(encoding="utf-8"))
-    line4 = data["lines"][3]
-    assert "11" in line4["source"] and "11" not in line4["translation"]
-    assert line4["problems"] == ["“11” is not in the translation"]
-    # Every line a failed check names carries a problem; no other line does.
     failed = [check for check in data["checks"] if not check["passed"]]
     named = {finding["number"] for check in failed for finding in check["lines"]}
-    assert named == {line["number"] for line in data["lines"] if line["problems"]} and 4 in named
+    # Every line a failed check names carries a problem; no other line does.
+    assert named and named == {line["number"] for line in data["lines"] if line["problems"]}
     page = Path("brief.html").read_text(encoding="utf-8")
-    assert "problem" in _line(page, 4).split('"')[1]  # its class: painted as a problem, not as evidence
-    assert "Problem, line 4:</strong> “11” is not in the translation" in _line(page, 4)
-    numbers = re.search(r'<li class="fail">.*?Numbers and dates.*?</li>', page).group(0)
-    assert 'href="#L4"' in numbers and "failed" in numbers
     markdown = Path("brief.md").read_text(encoding="utf-8")
-    assert "missing: “11” (line 4)" in markdown and "- line 4 (¶4): “11” is not in the translation" in markdown
+    for check in failed:
+        for finding in check["lines"]:
+            number, reason = finding["number"], finding["reason"]
+            line = data["lines"][number - 1]
+            assert reason in line["problems"]
+            assert "problem" in _line(page, number).split('"')[1]  # painted as a problem, not as evidence
+            assert f"Problem, line {number}:</strong> {html.escape(reason, quote=False)}" in _line(page, number)
+            item = re.search(rf'<li class="fail">(?:(?!</li>).)*?{re.escape(check["name"])}.*?</li>', page, re.S)
+            assert item and f'href="#L{number}"' in item.group(0)
+            assert f"- line {number} (¶{line['paragraph']}): " in markdown and reason in markdown
 
 
 def test_each_check_finding_lands_on_its_line_and_its_fact() -> None:

@@ -123,6 +123,9 @@ def same_quantity(a: Quantity, b: Quantity) -> bool:
     if a.value == b.value:
         return True  # also number "2018" vs year "2018"
     kinds = {a.kind, b.kind}
+    if kinds == {"number", "date"}:  # "le 11 mai" (no year: a number) is "May 11th, 2022"
+        number, date = (a, b) if a.kind == "number" else (b, a)
+        return len(date.value) == 10 and number.value.isdigit() and int(number.value) == int(date.value[8:])
     if kinds <= {"date", "year"}:
         shorter, longer = sorted((a.value, b.value), key=len)
         return longer.startswith(shorter + "-")  # "2022-05-11" covers "2022-05" and "2022"
