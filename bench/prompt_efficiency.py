@@ -35,6 +35,7 @@ from summarise.engine import shared_engine, stop_shared_engine
 from summarise.llm import LLM, Completion, Message
 from summarise.pipeline import build_brief
 from summarise.prompts import Prompts
+from summarise.reporter import Reporter
 
 GOAL = 0.4
 
@@ -96,7 +97,11 @@ def main() -> int:
                 if call:
                     repairs.append(int(call.group(1)) - int(call.group(2)))
 
-        llm = RecordingLLM(resolve_endpoint(settings), context_tokens=settings.effective_context, log=log)
+        llm = RecordingLLM(
+            resolve_endpoint(settings),
+            context_tokens=settings.effective_context,
+            reporter=Reporter(log, quiet=True, verbose=True),
+        )
         print(f"summarise's layout, fresh engine at {start_engine(llm)} ({llm.model}, context {llm.context_tokens})")
         for document in documents:
             started = time.perf_counter()

@@ -39,6 +39,7 @@ from summarise.engine import stop_shared_engine
 from summarise.llm import LLM
 from summarise.pipeline import plan
 from summarise.prompts import Prompts
+from summarise.reporter import Reporter
 from summarise.tasks.common import TaskContext, chunk_prefix
 from summarise.tasks.translation import assemble_paragraphs, translate_chunk
 from summarise.usage import UsageMeter
@@ -122,7 +123,7 @@ def translations(mode: str, documents: list[Path]) -> tuple[dict[str, str], Call
     stop_shared_engine()
     settings = Settings(cache_dir=Path(os.environ["SUMMARISE_CACHE_DIR"]), use_cache=False, speculative=mode)
     calls = Calls()
-    llm = LLM.from_settings(settings, cache=False, log=calls.add)
+    llm = LLM.from_settings(settings, cache=False, reporter=Reporter(calls.add, quiet=True, verbose=True))
     prompts = Prompts(None)
     options = settings.brief_options()
     texts: dict[str, str] = {}

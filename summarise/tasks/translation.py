@@ -84,7 +84,9 @@ def _ask(
         return {}  # every line is missing: asked again, then marked untranslated
     lines, dropped = parse_numbered_lines(completion.text, numbers)
     if dropped:
-        context.llm.log(f"dropped    {label}: {len(dropped)} unnumbered line(s): " + " | ".join(dropped)[:300])
+        context.llm.reporter.detail(
+            f"dropped    {label}: {len(dropped)} unnumbered line(s): " + " | ".join(dropped)[:300]
+        )
     return lines
 
 
