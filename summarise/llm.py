@@ -88,7 +88,7 @@ class LLM:
         endpoint = resolve_endpoint(settings, announce=reporter.progress.stage)
         if endpoint.engine is not None:
             reporter.detail(f"model      {endpoint.engine.model.path} verified ({time.monotonic() - started:.2f} s)")
-        store = open_cache(settings.cache_dir / "responses", reporter.warn) if cache and settings.use_cache else None
+        store = open_cache(settings.cache_dir / "responses", reporter) if cache and settings.use_cache else None
         return cls(
             endpoint,
             cache=store,
