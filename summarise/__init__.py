@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from summarise.batch import BatchRun, run_folder
+    from summarise.batch import BatchRun, FolderOptions, run_folder
     from summarise.brief import Brief, Check, Fact, Usage
     from summarise.config import BriefOptions, FactsMethod, Settings
     from summarise.documents import Document, load_document, parse_document
@@ -38,9 +38,11 @@ if TYPE_CHECKING:
     from summarise.pipeline import brief_key, build_brief, planned_calls
     from summarise.prompts import Prompts
     from summarise.render import read_front_matter, render_json, render_markdown
+    from summarise.reporter import Reporter
+    from summarise.single import BriefFileOptions, brief_file
 
 _EXPORTS = {
-    "summarise.batch": ["BatchRun", "run_folder"],
+    "summarise.batch": ["BatchRun", "FolderOptions", "run_folder"],
     "summarise.brief": ["Brief", "Check", "Fact", "Usage"],
     "summarise.config": ["BriefOptions", "FactsMethod", "Settings"],
     "summarise.documents": ["Document", "load_document", "parse_document"],
@@ -59,12 +61,15 @@ _EXPORTS = {
     "summarise.pipeline": ["brief_key", "build_brief", "planned_calls"],
     "summarise.prompts": ["Prompts"],
     "summarise.render": ["read_front_matter", "render_json", "render_markdown"],
+    "summarise.reporter": ["Reporter"],
+    "summarise.single": ["BriefFileOptions", "brief_file"],
 }
 _HOME = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = [
     "LLM",
     "BatchRun",
     "Brief",
+    "BriefFileOptions",
     "BriefOptions",
     "Check",
     "ConfigError",
@@ -74,15 +79,18 @@ __all__ = [
     "EngineError",
     "Fact",
     "FactsMethod",
+    "FolderOptions",
     "FormatNotSupported",
     "InputError",
     "Language",
     "Prompts",
+    "Reporter",
     "Settings",
     "SummariseError",
     "UnusableAnswer",
     "Usage",
     "__version__",
+    "brief_file",
     "brief_key",
     "build_brief",
     "load_document",
