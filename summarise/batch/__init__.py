@@ -122,7 +122,7 @@ def run_folder(
         )
     else:
         llm = open_llm(settings, reporter=reporter)  # its calls go unshown: the display is per document
-        with choose_progress(reporter.quiet, len(items), reporter.note) as progress:
+        with choose_progress(reporter, len(items)) as progress:
             run = run_batch(items, llm, prompts, documents, reporter.showing(progress))
     write_state(output_dir, items, run)
     write_index(output_dir)

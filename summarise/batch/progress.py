@@ -7,18 +7,18 @@ when a document begins and when it has finished; model calls and stages they lea
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 
 from summarise.batch.outcomes import Status
 from summarise.progress import Finished, Progress
+from summarise.reporter import Reporter
 from summarise.terminal import shown_markup
 
 
 class PlainLog(Progress):
-    """One line per finished document: what logs and pipes want instead of a redrawn bar."""
+    """One line per finished document (a note): what logs and pipes want instead of a redrawn bar."""
 
-    def __init__(self, total: int, echo: Callable[[str], None]) -> None:
-        self.total, self.echo, self.done = total, echo, 0
+    def __init__(self, total: int, reporter: Reporter) -> None:
+        self.total, self.reporter, self.done = total, reporter, 0
 
     def finished(self, outcome: Finished) -> None:
         self.done += 1
@@ -32,7 +32,7 @@ class PlainLog(Progress):
             line += f"; {outcome.detail}" if outcome.detail else ""
         elif outcome.detail:
             line += f": {outcome.detail}"
-        self.echo(line)
+        self.reporter.note(line)
 
 
 class BarProgress(Progress):
@@ -77,10 +77,10 @@ def at_terminal() -> bool:
     return sys.stderr.isatty()
 
 
-def choose_progress(quiet: bool, total: int, echo: Callable[[str], None]) -> Progress:
+def choose_progress(reporter: Reporter, total: int) -> Progress:
     """A bar for a person at a terminal, plain lines for logs and pipes, nothing with -q."""
-    if quiet:
+    if reporter.quiet:
         return Progress()
     if at_terminal():
         return BarProgress(total)
-    return PlainLog(total, echo)
+    return PlainLog(total, reporter)
