@@ -23,7 +23,6 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import openai
 from _common import SEEDS, fresh_cache_dir, load_now, machine, quiet_enough, verdict, workdir
@@ -32,24 +31,26 @@ from summarise.cli import settings_from_env
 from summarise.documents import load_document
 from summarise.endpoint import resolve_endpoint
 from summarise.engine import shared_engine, stop_shared_engine
-from summarise.llm import LLM, Completion, Message
+from summarise.llm import LLM
+from summarise.model import Completion, Message, Request
 from summarise.pipeline import build_brief
 from summarise.prompts import Prompts
 from summarise.reporter import Reporter
+from summarise.usage import UsageMeter
 
 GOAL = 0.4
 
 
-class RecordingLLM(LLM):
-    """summarise's own LLM seam, remembering the messages of every request it sends."""
+class Recording:
+    """summarise's own Model seam (the LLM), remembering the messages of every request it sends."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, llm: LLM) -> None:
+        self.llm = llm
         self.sent: list[tuple[str, list[Message]]] = []  # (label, messages)
 
-    def complete(self, messages: list[Message], **kwargs: Any) -> Completion:
-        self.sent.append((kwargs["label"], messages))
-        return super().complete(messages, **kwargs)
+    def answer(self, request: Request, usage: UsageMeter) -> Completion:
+        self.sent.append((request.label, request.messages))
+        return self.llm.answer(request, usage)
 
 
 def naive_layout(messages: list[Message]) -> list[Message]:
@@ -97,18 +98,19 @@ def main() -> int:
                 if call:
                     repairs.append(int(call.group(1)) - int(call.group(2)))
 
-        llm = RecordingLLM(
+        llm = LLM(
             resolve_endpoint(settings),
             context_tokens=settings.effective_context,
             reporter=Reporter(log, quiet=True, verbose=True),
         )
+        recording = Recording(llm)
         print(f"summarise's layout, fresh engine at {start_engine(llm)} ({llm.model}, context {llm.context_tokens})")
         for document in documents:
             started = time.perf_counter()
-            llm.sent.clear()
-            usage = build_brief(document, llm, prompts, settings.brief_options()).usage
+            recording.sent.clear()
+            usage = build_brief(document, llm, prompts, settings.brief_options(), model=recording).usage
             ours[document.source] = usage.prompt_tokens_processed
-            sent_by_document[document.source] = list(llm.sent)
+            sent_by_document[document.source] = list(recording.sent)
             print(
                 f"  {Path(document.source).name}: {usage.llm_calls} calls, {usage.prompt_tokens:,} prompt tokens "
                 f"sent, {usage.prompt_tokens_cached_by_server:,} reused by the server, "

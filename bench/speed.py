@@ -40,8 +40,9 @@ from summarise.llm import LLM
 from summarise.pipeline import plan
 from summarise.prompts import Prompts
 from summarise.reporter import Reporter
-from summarise.tasks.common import TaskContext, chunk_prefix
-from summarise.tasks.translation import assemble_paragraphs, translate_chunk
+from summarise.tasks.common import TaskContext, Work
+from summarise.tasks.steps import TRANSLATION, run
+from summarise.tasks.translation import TRANSLATE_NUMBERS, assemble_paragraphs
 from summarise.usage import UsageMeter
 
 SEED_2022 = INPUTS / "marrakech-coalition-meeting-2022.txt"
@@ -130,10 +131,12 @@ def translations(mode: str, documents: list[Path]) -> tuple[dict[str, str], Call
     for path in documents:
         document = load_document(path, settings.max_input_bytes)
         document, chunks = plan(document, llm, prompts, options)
-        context = TaskContext(llm, prompts, document, options, UsageMeter())
+        context = TaskContext(prompts, document, options, llm.context_tokens, UsageMeter(), llm.reporter.detail)
         translated: dict[int, str] = {}
-        for chunk in chunks:
-            translated |= translate_chunk(context, chunk_prefix(context, chunk), chunk)
+        for chunk in chunks:  # the translation steps alone (summarise/tasks/steps.py)
+            work = Work(context, chunk)
+            run(TRANSLATION, work, llm)
+            translated |= work.result(TRANSLATE_NUMBERS.name)
         texts[path.name] = "\n\n".join(assemble_paragraphs(document.sentences, translated))
     stop_shared_engine()
     return texts, calls

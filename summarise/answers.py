@@ -119,3 +119,13 @@ def cache_key(endpoint: str, model: str, messages: list[dict[str, str]], params:
         separators=(",", ":"),
     )
     return "chat:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def status_reason(exc: Any) -> str:
+    """What an endpoint's error (an openai.APIStatusError) says went wrong, at most 300 characters."""
+    body = exc.body
+    if isinstance(body, dict):
+        message = body.get("message") or (body.get("error") or {}).get("message")
+        if message:
+            return str(message)[:300]
+    return str(exc.message)[:300]

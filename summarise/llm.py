@@ -1,6 +1,6 @@
 """The one LLM call: cache lookup, the request (SDK retries, timeout), cache store, usage.
 
-Nothing else in summarise talks to a model endpoint.
+Nothing else in summarise talks to a model endpoint. LLM is the direct Model (model.py).
 """
 
 from __future__ import annotations
@@ -10,16 +10,17 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Self
 
-from summarise.answers import answer_problem, cache_key, over_length, redact_message, redact_secret
+from summarise.answers import answer_problem, cache_key, over_length, redact_message, redact_secret, status_reason
 from summarise.cache import ResponseCache, open_cache
 from summarise.chunking import ESTIMATE_HEADROOM, count_tokens
 from summarise.config import Settings
 from summarise.endpoint import Endpoint, resolve_endpoint
 from summarise.engine import server_timings, shared_engine
 from summarise.errors import EndpointError, FormatNotSupported, UnusableAnswer
+from summarise.model import Completion, Message, Request
 from summarise.progress import TokenSource, slots_token_source
 from summarise.ratelimit import RateLimitGate
 from summarise.reporter import WARNINGS_ON_STDERR, Reporter
@@ -28,14 +29,6 @@ from summarise.usage import UsageMeter
 if TYPE_CHECKING:
     import httpx2
     import openai
-
-Message = dict[str, str]
-
-
-@dataclass(frozen=True)
-class Completion:
-    text: str
-    finish_reason: str  # "length" when the answer was cut off (allowed only where asked for)
 
 
 class LLM:
@@ -55,8 +48,10 @@ class LLM:
         max_retries: int = 3,
         reporter: Reporter = WARNINGS_ON_STDERR,
         http_client: httpx2.Client | None = None,
+        offline: bool = False,
     ) -> None:
         self.endpoint = endpoint
+        self.offline = offline  # answers only from the cache: a miss is an error, nothing is sent
         self.cache = cache
         self.context_tokens = context_tokens
         self.timeout = timeout
@@ -99,7 +94,7 @@ class LLM:
             http_client=http_client,
         )
 
-    def _get_client(self) -> openai.OpenAI:
+    def client(self) -> openai.OpenAI:
         # The SDK (0.6 s to import) is loaded on the first real call: a cached re-run needs none.
         import openai
 
@@ -144,31 +139,67 @@ class LLM:
         allow_truncated: bool = False,
         validate: Callable[[str], object] | None = None,
     ) -> Completion:
-        """One chat completion, checked before anything else sees it.
+        """`answer` for a request written out as arguments (for callers outside the brief's steps)."""
+        return self.answer(
+            Request("", label, messages, max_tokens, response_format, (), allow_truncated, validate), usage
+        )
+
+    def answer(self, request: Request, usage: UsageMeter) -> Completion:
+        """One chat completion, checked before anything else sees it (the Model seam, model.py).
 
         The API key is redacted from the answer; an empty answer, one longer than
         `max_tokens` allows, or one `validate` rejects (by raising ValueError) raises
         UnusableAnswer (with the text, for a repair), and only an answer that passed every
         check is cached: a bad answer must not be served again once the server is fixed.
         A cut-off answer (allowed with `allow_truncated`) is returned unvalidated, never cached.
+        A response format the endpoint refuses is re-sent in the request's next `fallback`.
         """
-        max_tokens = self.room_for_answer(messages, max_tokens)
+        while True:
+            try:
+                return self._answer(request, usage)
+            except FormatNotSupported:
+                if not request.fallback:
+                    raise
+                request = replace(request, response_format=request.fallback[0], fallback=request.fallback[1:])
+
+    def prepare(self, request: Request) -> tuple[str, dict[str, Any]]:
+        """The request's cache key, and its body exactly as sent (model, messages, sampling)."""
+        max_tokens = self.room_for_answer(request.messages, request.max_tokens)
         params: dict[str, Any] = {"temperature": 0.0, "seed": 42, "max_tokens": max_tokens}
-        if response_format is not None:
-            params["response_format"] = response_format
-        key = cache_key(self.endpoint.identity, self.model, messages, params)
-        if self.cache is not None and (hit := self.cache.get(key)) is not None:
-            text, echoed = redact_secret(str(hit.get("text", "")), self.secret)
-            if not echoed and answer_problem(text, max_tokens, 0, validate) is None:
-                usage.record(hit=True)
-                self.reporter.detail(f"cache hit  {label}")
-                return Completion(text, str(hit.get("finish_reason", "stop")))
+        if request.response_format is not None:
+            params["response_format"] = request.response_format
+        key = cache_key(self.endpoint.identity, self.model, request.messages, params)
+        return key, {"model": self.model, "messages": request.messages, **params}
+
+    def stored(self, request: Request) -> tuple[Completion | None, str | None]:
+        """The cached answer if it passes today's checks; else None and, if one was stored, why it failed."""
+        key, body = self.prepare(request)
+        hit = self.cache.get(key) if self.cache is not None else None
+        if hit is None:
+            return None, None
+        text, echoed = redact_secret(str(hit.get("text", "")), self.secret)
+        problem = "it held the API key" if echoed else answer_problem(text, body["max_tokens"], 0, request.validate)
+        if problem is not None:
+            return None, problem
+        return Completion(text, str(hit.get("finish_reason", "stop"))), None
+
+    def _answer(self, request: Request, usage: UsageMeter) -> Completion:
+        label, (key, body) = request.label, self.prepare(request)
+        max_tokens = int(body["max_tokens"])
+        hit, refused = self.stored(request)
+        if hit is not None:
+            usage.record(hit=True)
+            self.reporter.detail(f"cache hit  {label}")
+            return hit
+        if refused is not None:
             self.reporter.detail(f"cache skip {label}: the stored answer no longer passes; asking again")
+        if self.offline:
+            raise EndpointError(f"{label}: no answer in the cache, and this run sends nothing")
 
         started = time.monotonic()
-        self._connect()
+        self.client()  # the client (and the engine) start before the call's progress: a stage of its own
         with self.reporter.progress.call(" ".join(label.split()), max_tokens, self._tokens):
-            response = self._send(messages, params)
+            response = self._send(body)
         choice = response.choices[0] if response.choices else None
         text = (choice.message.content or "") if choice else ""
         finish_reason = (choice.finish_reason or "stop") if choice else "error"
@@ -188,7 +219,7 @@ class LLM:
         if not text.strip():
             raise EndpointError(f"{label}: the model returned an empty answer (finish_reason={finish_reason})")
         if finish_reason == "length":
-            if not allow_truncated:
+            if not request.allow_truncated:
                 raise EndpointError(
                     f"{label}: the answer was cut off at {max_tokens} tokens; "
                     "lower --chunk-tokens or use a larger context"
@@ -196,7 +227,7 @@ class LLM:
             if (longer := over_length(text, max_tokens, completion)) is not None:
                 raise UnusableAnswer(f"{label}: refused an answer longer than asked ({longer})", text="")
             return Completion(text, finish_reason)
-        problem = answer_problem(text, max_tokens, completion, validate)
+        problem = answer_problem(text, max_tokens, completion, request.validate)
         if problem is not None:
             self.reporter.detail(f"unusable   {label}: {problem}")
             raise UnusableAnswer(f"{label}: {problem}", text=text)
@@ -209,18 +240,14 @@ class LLM:
         prompt = sum(count_tokens(message["content"]) + 4 for message in messages)
         return max(16, min(wanted, self.context_tokens - int(prompt * ESTIMATE_HEADROOM)))
 
-    def _connect(self) -> None:
-        """Start the client (and the engine) before the call's progress: starting is a stage of its own."""
-        self._get_client()
-
-    def _send(self, messages: list[Message], params: dict[str, Any]) -> Any:
+    def _send(self, body: dict[str, Any]) -> Any:
         import openai
 
-        client = self._get_client()
+        client = self.client()
         secret = self.endpoint.api_key
         where = self.endpoint.label
         try:
-            response = client.chat.completions.create(model=self.model, messages=messages, **params)  # type: ignore[arg-type]
+            response = client.chat.completions.create(**body)
         except json.JSONDecodeError as exc:  # a truncated JSON body (a proxy cut it off, say)
             raise EndpointError(
                 f"{where} sent a reply that is not valid JSON: is it an OpenAI-compatible API?"
@@ -239,15 +266,15 @@ class LLM:
                     f"{where}: the account has no quota left (insufficient_quota): check billing"
                 ) from exc
             raise EndpointError(
-                f"{where} kept rate-limiting (429) after retries: {redact_message(_reason(exc), secret)}"
+                f"{where} kept rate-limiting (429) after retries: {redact_message(status_reason(exc), secret)}"
             ) from exc
         except openai.BadRequestError as exc:
-            reason = redact_message(_reason(exc), secret)
-            if params.get("response_format") and re.search(r"response_format|json_schema|schema|grammar", reason, re.I):
+            reason = redact_message(status_reason(exc), secret)
+            if body.get("response_format") and re.search(r"response_format|json_schema|schema|grammar", reason, re.I):
                 raise FormatNotSupported(f"{where} does not support this response format: {reason}") from exc
             raise EndpointError(f"{where} refused the request (400): {reason}") from exc
         except openai.APIStatusError as exc:
-            reason = redact_message(_reason(exc), secret)
+            reason = redact_message(status_reason(exc), secret)
             raise EndpointError(f"{where} answered HTTP {exc.status_code}: {reason}") from exc
         except openai.OpenAIError as exc:
             raise EndpointError(f"{where}: {redact_message(str(exc), secret)}") from exc
@@ -256,15 +283,6 @@ class LLM:
         return response
 
 
-def _reason(exc: openai.APIStatusError) -> str:
-    body = exc.body
-    if isinstance(body, dict):
-        message = body.get("message") or (body.get("error") or {}).get("message") if isinstance(body, dict) else None
-        if message:
-            return str(message)[:300]
-    return str(exc.message)[:300]
-
-
 # The LLM the settings describe, with its response cache unless they (or `cache`) turn it off,
-# or it cannot be used (then `warn` is told, and the run goes on without it).
+# or it cannot be used (then the reporter is warned, and the run goes on without it).
 open_llm = LLM.from_settings

@@ -5,17 +5,19 @@ from __future__ import annotations
 import hashlib
 import json
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from summarise import __version__
 from summarise.answers import CACHE_SCHEMA
 from summarise.brief import Brief, Line
-from summarise.chunking import ESTIMATE_HEADROOM, Chunk, chunk_budget, count_tokens, fit_sentences, plan_chunks
+from summarise.chunking import Chunk, chunk_budget, count_tokens, fit_sentences, plan_chunks
 from summarise.config import DEFAULT_ENGINE_CONTEXT, BriefOptions
 from summarise.documents import Document
+from summarise.errors import EndpointError
 from summarise.grounding.facts import verify_facts
 from summarise.grounding.glossary_checks import review_glossary
 from summarise.grounding.report import cross_checks, problems_by_line
@@ -23,20 +25,16 @@ from summarise.grounding.summary import ground_summary
 from summarise.language_detection import language_mix
 from summarise.languages import Language, language_name
 from summarise.llm import LLM
+from summarise.model import Model, Request
 from summarise.prompts import GLOSSARY_TEMPLATES, TEMPLATE_NAMES, Prompts
 from summarise.tasks.common import TaskContext, glossary_block
-from summarise.tasks.facts import FACTS_MAX_TOKENS, line_groups
-from summarise.tasks.layout import brief_chunk, translates
-from summarise.tasks.reduce import PART_LABEL_TOKENS, reduce_calls
-from summarise.tasks.summary import (
-    RETRY_TOKENS,
-    SUMMARY_MAX_TOKENS,
-    combine_summaries,
-    reduce_budget,
-    strip_citations,
-)
-from summarise.tasks.translation import UNTRANSLATED_MARK, assemble_paragraphs, translation_budget
+from summarise.tasks.steps import PlannedCall, brief_chunk, combine
+from summarise.tasks.steps import plan as plan_steps
+from summarise.tasks.summary import strip_citations
+from summarise.tasks.translation import UNTRANSLATED_MARK, assemble_paragraphs
 from summarise.usage import UsageMeter
+
+T = TypeVar("T")
 
 
 @lru_cache(maxsize=8)  # the same for every document of a run; rendering and counting it cost ~0.5 ms
@@ -71,17 +69,6 @@ def plan(document: Document, llm: LLM, prompts: Prompts, options: BriefOptions) 
     return fitted, plan_chunks(fitted, budget)
 
 
-@dataclass(frozen=True)
-class PlannedCall:
-    """One request build_brief may send; `repair` ones only when the first answer falls short."""
-
-    task: str
-    chunk: int  # 0 for the reduce step
-    prompt_tokens: int  # estimated with cl100k: exact for OpenAI models, close for others
-    max_tokens: int  # the most the call may write: a ceiling
-    repair: bool = False
-
-
 def planned_calls(
     document: Document,
     chunks: list[Chunk],
@@ -89,48 +76,10 @@ def planned_calls(
     options: BriefOptions,
     context_tokens: int = DEFAULT_ENGINE_CONTEXT,
 ) -> list[PlannedCall]:
-    """The calls build_brief makes for a planned document (see `plan`), without making any.
-
-    Kept beside build_brief so the dry run and the run count the same tasks. Repairs are
-    listed as ceilings: facts are re-asked once when unreadable, translation lines once
-    when skipped, a summary once when its length is wrong. A response format the endpoint
-    refuses is re-sent in the next format; that costs a request, not tokens, and is not
-    counted. The reduce step is planned as it runs (tasks/reduce.py), in rounds within
-    `context_tokens`, each summary at its ceiling.
-    """
+    """The calls build_brief makes for a planned document (see `plan`), without making any:
+    the same steps (tasks/steps.py), each at its ceiling, every repair counted."""
     overhead = prompt_overhead(prompts, options.target) + glossary_tokens(document, prompts, options)
-    calls: list[PlannedCall] = []
-    for chunk in chunks:
-        prompt = overhead + chunk.tokens  # summary and facts read the chunk or its translation: about as long
-        if translates(document, options.target):
-            budget = translation_budget(chunk.tokens)
-            calls.append(PlannedCall("translation", chunk.index, prompt, budget))
-            # missing lines or kept words; then lines whose numbers or dates changed
-            calls.append(PlannedCall("translation", chunk.index, prompt, budget, repair=True))
-            calls.append(PlannedCall("translation", chunk.index, prompt, budget, repair=True))
-        calls += _summary_calls(chunk.index, prompt)
-        for _lines in line_groups(chunk, options.facts_method):
-            calls.append(PlannedCall("facts", chunk.index, prompt, FACTS_MAX_TOKENS))
-            # The repair carries the unreadable answer back to the model.
-            calls.append(PlannedCall("facts", chunk.index, prompt + FACTS_MAX_TOKENS, FACTS_MAX_TOKENS, repair=True))
-    values: dict[str, object] = {
-        "target_language": options.target.name,
-        "source_language": language_name(document.language),
-    }
-    budget = reduce_budget(prompts, values, context_tokens)
-    fixed = int(context_tokens / ESTIMATE_HEADROOM) - 2 * SUMMARY_MAX_TOKENS - RETRY_TOKENS - budget  # the template
-    part = SUMMARY_MAX_TOKENS + PART_LABEL_TOKENS
-    for parts in reduce_calls([part] * len(chunks), budget, SUMMARY_MAX_TOKENS):
-        calls += _summary_calls(0, fixed + parts)
-    return calls
-
-
-def _summary_calls(chunk: int, prompt: int) -> list[PlannedCall]:
-    """A summary, and its length retry (which carries the first answer back): a ceiling."""
-    return [
-        PlannedCall("summary", chunk, prompt, SUMMARY_MAX_TOKENS),
-        PlannedCall("summary", chunk, prompt + SUMMARY_MAX_TOKENS + RETRY_TOKENS, SUMMARY_MAX_TOKENS, repair=True),
-    ]
+    return plan_steps(TaskContext(prompts, document, options, context_tokens), chunks, overhead)
 
 
 def brief_key(document: Document, llm: LLM, prompts: Prompts, options: BriefOptions) -> str:
@@ -168,26 +117,40 @@ def title_for(document: Document, translation: list[str]) -> str:
     return stem.replace("-", " ").replace("_", " ").strip().capitalize() or "Brief"
 
 
-def build_brief(document: Document, llm: LLM, prompts: Prompts, options: BriefOptions | None = None) -> Brief:
-    """One document in, one Brief out. `options.workers` > 1 runs chunks concurrently."""
+def answered(result: T | None, missing: list[Request]) -> T:
+    """A result the model answered every step of: a model that leaves one unanswered (a collector
+    asked to build a brief it has not got every answer for) fails the brief, naming the first."""
+    if result is None:
+        first = missing[0].label if missing else "a step"
+        raise EndpointError(f"{first}: no answer yet ({len(missing)} request(s) unanswered)")
+    return result
+
+
+def build_brief(
+    document: Document, llm: LLM, prompts: Prompts, options: BriefOptions | None = None, model: Model | None = None
+) -> Brief:
+    """One document in, one Brief out. `options.workers` > 1 runs chunks concurrently.
+
+    The steps are asked of `model` (model.py), by default `llm` itself: the endpoint and its cache."""
     options = options or BriefOptions()
+    asked: Model = model or llm
     target = options.target
     usage = UsageMeter()
     key = brief_key(document, llm, prompts, options)
     if options.glossary is not None:  # only the entries for this document's language and the target
         options = replace(options, glossary=options.glossary.for_languages(document.language, target.code))
     document, chunks = plan(document, llm, prompts, options)
-    context = TaskContext(llm, prompts, document, options, usage)
+    context = TaskContext(prompts, document, options, llm.context_tokens, usage, llm.reporter.detail)
     if options.workers > 1 and len(chunks) > 1:
         with ThreadPoolExecutor(max_workers=options.workers, thread_name_prefix="chunk") as pool:
-            results = list(pool.map(lambda chunk: brief_chunk(context, chunk), chunks))
+            results = [answered(*done) for done in pool.map(lambda chunk: brief_chunk(context, asked, chunk), chunks)]
     else:
-        results = [brief_chunk(context, chunk) for chunk in chunks]
+        results = [answered(*brief_chunk(context, asked, chunk)) for chunk in chunks]
     summaries = [result.summary for result in results]
     raw_facts = [fact for result in results for fact in result.facts]
     translated = {number: text for result in results for number, text in result.translated.items()}
     translation = assemble_paragraphs(document.sentences, translated)
-    summary = combine_summaries(context, summaries)
+    summary = answered(*combine(context, asked, summaries))
     facts = verify_facts(document, raw_facts, target, translated)
     sentences = ground_summary(summary.text, document, translated, target)
     glossary = review_glossary(options.glossary, document, translated, facts, sentences)

@@ -22,13 +22,12 @@ from pathlib import Path
 
 import httpx2
 import pytest
-from conftest import RECORDING
+from conftest import RECORDING, recorder
 from stub_server import Reply
 
 from summarise import batch
 from summarise.batch import runner
 from summarise.cli import main
-from summarise.llm import LLM
 from summarise.ratelimit import retry_after
 from summarise.render import read_front_matter
 
@@ -137,27 +136,23 @@ def test_a_second_run_skips_finished_briefs_with_zero_model_calls(cassette, runn
     assert re.search(r"^total \(1 documents\)\s+-\s+0\s+0\s+0\s+0\s", plan.stdout, re.MULTILINE), plan.stdout
 
 
-@pytest.mark.cassette("test_batch/test_a_folder_with_bad_files_gives_mirrored_briefs_a_report_and_an_index")
-def test_an_interrupted_batch_resumes_without_redoing_finished_work(
-    cassette, runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_interrupted_batch_resumes_without_redoing_finished_work(endpoint, runner, tmp_path: Path) -> None:
     write(tmp_path / "in" / "1-lyon.txt", LYON)
     write(tmp_path / "in" / "2-nantes.txt", NANTES)
-    real_complete = LLM.complete
-    nantes_calls = 0
+    nantes: set[bytes] = set()
+    sending = threading.Event()  # vcrpy also shows this hook the recorded requests as it loads them
 
-    def ctrl_c_during_nantes(self: LLM, messages: list[dict[str, str]], **kwargs: object):
-        """Ctrl-C after the second document's first answer: Lyon finished, Nantes half done."""
-        nonlocal nantes_calls
-        if "Nantes" in messages[-1]["content"]:
-            nantes_calls += 1
-            if nantes_calls == 2:
+    def ctrl_c_during_nantes(request):
+        """Ctrl-C while the second document's second request is out: Lyon finished, Nantes half done."""
+        if sending.is_set() and b"Nantes" in request.body:
+            nantes.add(request.body)
+            if len(nantes) == 2:
                 raise KeyboardInterrupt
-        return real_complete(self, messages, **kwargs)
+        return request
 
-    monkeypatch.setattr(LLM, "complete", ctrl_c_during_nantes)
-    interrupted = runner.invoke(main, ["batch", "in", "--jobs", "1"])
-
+    with recorder.use_cassette(f"{BAD_FILES_CASSETTE}.yaml", before_record_request=ctrl_c_during_nantes) as cassette:
+        sending.set()
+        interrupted = runner.invoke(main, ["batch", "in", "--jobs", "1"])
     assert interrupted.exit_code == 130, interrupted.output
     assert "interrupted: run the same command again to resume" in interrupted.stdout
     assert requests_sent(cassette) == 3 + 1
@@ -166,9 +161,8 @@ def test_an_interrupted_batch_resumes_without_redoing_finished_work(
     finished = lyon.read_bytes()
     assert not Path("outputs/2-nantes.md").exists()
     assert not list(Path("outputs").rglob("*.tmp"))  # nothing half-written
-
-    monkeypatch.setattr(LLM, "complete", real_complete)
-    resumed = runner.invoke(main, ["batch", "in", "--jobs", "1"])
+    with recorder.use_cassette(f"{BAD_FILES_CASSETTE}.yaml") as resumed_cassette:
+        resumed = runner.invoke(main, ["batch", "in", "--jobs", "1"])
 
     assert resumed.exit_code == 0, resumed.output
     assert "1-lyon.txt: up to date" in resumed.stderr
@@ -176,7 +170,7 @@ def test_an_interrupted_batch_resumes_without_redoing_finished_work(
     # Nantes: its one answered request came from the cache, only the other two were sent.
     assert front(Path("outputs/2-nantes.md"))["usage"]["cache_hits"] == 1
     assert front(Path("outputs/2-nantes.md"))["usage"]["llm_calls"] == 2
-    assert requests_sent(cassette) == 3 + 1 + 2  # each recorded exchange played exactly once
+    assert requests_sent(resumed_cassette) == 2  # each recorded exchange played exactly once in all
 
 
 BAD_FILES_CASSETTE = "test_batch/test_a_folder_with_bad_files_gives_mirrored_briefs_a_report_and_an_index"
@@ -287,17 +281,11 @@ def test_discovery_follows_globs_recursion_and_mirrors_sub_folders(tmp_path: Pat
 
 
 def test_dry_run_shows_chunks_tokens_calls_and_cost_without_calling_a_model(
-    runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault_stub
 ) -> None:
-    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")  # nothing listens there
-    monkeypatch.setenv("SUMMARISE_MODEL", "some-model")
+    server = fault_stub()  # the endpoint: a dry run must send it nothing
     monkeypatch.setenv("SUMMARISE_PRICE_PROMPT", "0.15")
     monkeypatch.setenv("SUMMARISE_PRICE_COMPLETION", "0.60")
-
-    def no_model(*args: object, **kwargs: object) -> None:
-        raise AssertionError("a dry run must not reach a model")
-
-    monkeypatch.setattr(LLM, "_get_client", no_model)
     write(tmp_path / "in" / "lyon.txt", LYON)
     write(tmp_path / "in" / "long" / "report.txt", "\n\n".join([LYON.strip(), NANTES.strip()] * 6))
     write(tmp_path / "in" / "english.txt", "The council met in Leeds on 4 May 2024. It approved a new budget.")
@@ -326,7 +314,7 @@ def test_dry_run_shows_chunks_tokens_calls_and_cost_without_calling_a_model(
     prompt, completion = (int(value.strip("~").replace(",", "")) for value in total[8:10])
     assert calls == 3 + 2 + report_calls and repairs == 4 + 2 + report_calls + chunks
     assert cost == pytest.approx((prompt * 0.15 + completion * 0.60) / 1e6, abs=1e-4)
-    assert "no model was called" in result.stdout
+    assert "no model was called" in result.stdout and not server.requests
     assert not Path("outputs").exists()  # nothing written
 
 

@@ -11,13 +11,19 @@ import json
 from pathlib import Path
 
 import pytest
+from fake_model import FakeModel
 from stub_server import Reply
 
 from summarise.cli import main
+from summarise.config import BriefOptions
 from summarise.documents import parse_document
-from summarise.glossary import Entry, Glossary
+from summarise.endpoint import Endpoint
+from summarise.glossary import Entry, Glossary, load_glossary
 from summarise.grounding.glossary_checks import line_misses, text_misses
 from summarise.grounding.name_forms import name_forms_check
+from summarise.llm import LLM
+from summarise.pipeline import build_brief
+from summarise.prompts import Prompts
 
 FRENCH = (
     "Le PNUD finance la stabilisation en Irak depuis 2015.\n\n"
@@ -62,19 +68,31 @@ def test_a_glossary_the_model_ignores_is_flagged_where_it_is_missed(runner, faul
     assert "[1] to [2]" in repair and "“PNUD” as “UNDP”, “ONU” as “UN”" in repair
 
 
-def test_the_repair_call_fixes_a_missed_term_where_it_can(runner, fault_stub) -> None:
+def test_the_repair_call_fixes_a_missed_term_where_it_can(tmp_path: Path) -> None:
+    kept = (
+        "[1] PNUD has funded stabilization in Iraq since 2015.\n"
+        "[2] Representatives of the ONU met in Geneva on 3 March 2024."
+    )
     fixed = (
         "[1] UNDP has funded stabilization in Iraq since 2015.\n"
         "[2] Representatives of the UN met in Geneva on 3 March 2024."
     )
-    stub = fault_stub([Reply(task="translation"), Reply(content=fixed, task="translation")])
-    write("doc.txt", FRENCH)
-    write("terms.csv", GLOSSARY)
-    markdown, data = brief(runner, "--glossary", "terms.csv")
-    assert sum("Task: translate" in r.task for r in stub.requests) == 2  # the first answer, then the repair
-    assert [line["translation"] for line in data["lines"]] == fixed.replace("[1] ", "").split("\n[2] ")
-    assert all(not line["problems"] for line in data["lines"]), [line["problems"] for line in data["lines"]]
-    assert "line 1:" not in markdown.split("**Glossary terms as the glossary writes them:**")[1]
+    model = FakeModel().enqueue("translate", kept).enqueue("translate again", fixed)
+    model.enqueue("summary", "UNDP funds Iraq [1]. The UN met [2]. It met in Geneva [2].")
+    model.enqueue("facts", json.dumps({"facts": ["[1] UNDP has funded stabilization in Iraq since 2015."]}))
+    glossary = load_glossary(write(str(tmp_path / "terms.csv"), GLOSSARY))
+    endpoint = Endpoint("fake", "fake", "fake", "not-needed")
+    brief = build_brief(
+        parse_document(FRENCH.encode(), "doc.txt"),
+        LLM(endpoint, context_tokens=8192),
+        Prompts(),
+        BriefOptions(glossary=glossary),
+        model=model,
+    )
+    assert model.steps() == ["translate", "translate again", "summary", "facts"]  # the first answer, then the repair
+    assert "“PNUD” as “UNDP”, “ONU” as “UN”" in model.asked[1].messages[-1]["content"]
+    assert [line.translation for line in brief.lines] == fixed.replace("[1] ", "").split("\n[2] ")
+    assert all(not line.problems for line in brief.lines), [line.problems for line in brief.lines]
 
 
 def test_a_translation_that_follows_the_glossary_passes(runner, fault_stub) -> None:

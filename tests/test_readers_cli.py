@@ -15,7 +15,6 @@ from summarise import batch
 from summarise.brief import Fact
 from summarise.cli import main
 from summarise.errors import InputError
-from summarise.llm import LLM
 from summarise.render.markdown import location
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -35,14 +34,11 @@ def site() -> Iterator[str]:
 
 
 @pytest.fixture
-def no_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")  # nothing listens there
-    monkeypatch.setenv("SUMMARISE_MODEL", "some-model")
-
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("this must not reach a model")
-
-    monkeypatch.setattr(LLM, "_get_client", refuse)
+def no_model(fault_stub) -> Iterator[None]:
+    """The endpoint, which these commands must send nothing."""
+    server = fault_stub()
+    yield
+    assert not server.requests, "this must not reach a model"
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from summarise.batch.collect import CollectingLLM
+from summarise.batch.collect import Collector
 from summarise.batch.discover import DEFAULT_INCLUDE, INDEX_FILE, Item, discover
 from summarise.batch.jobs import VIA, render_rounds, run_rounds
 from summarise.batch.outcomes import BatchRun, Outcome, Status
@@ -107,8 +107,8 @@ def run_folder(
         return BatchRun([], report=report)
     started = time.monotonic()
     if options.rounds:
-        collecting = CollectingLLM.from_settings(settings, reporter=reporter)
-        llm: LLM = collecting
+        llm: LLM = open_llm(settings, reporter=reporter)
+        collecting = Collector(llm)
         run = run_rounds(
             items,
             collecting,

@@ -1,6 +1,6 @@
 """Past one machine: a folder summarised in rounds of provider batch jobs, joined in the cache.
 
-Each round runs the ordinary pipeline on every document with a `CollectingLLM`: finished
+Each round runs the ordinary pipeline on every document with a `Collector`: finished
 documents get their brief (every answer a cache hit), the others name the requests
 they still need. Those leave as one OpenAI batch file, either through the Batch API
 (`--via openai-batch`: upload, batches.create, poll, download) or as a file the user runs
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from summarise.batch.collect import CHAT_URL, CollectingLLM
+from summarise.batch.collect import CHAT_URL, Collector
 from summarise.batch.discover import Item
 from summarise.batch.jsonl import Imported, import_results, request_lines, unknown_ids
 from summarise.batch.ledger import TERMINAL, Job, Ledger
@@ -100,7 +100,7 @@ def _wait(client: Any, ledger: Ledger, job: Job, reporter: Reporter) -> Any:
         time.sleep(interval)
 
 
-def _finish(client: Any, ledger: Ledger, job: Job, llm: CollectingLLM, reporter: Reporter) -> Imported:
+def _finish(client: Any, ledger: Ledger, job: Job, llm: Collector, reporter: Reporter) -> Imported:
     if not job.id:
         _find_or_create(client, ledger, job)
     batch = _wait(client, ledger, job, reporter)
@@ -129,14 +129,9 @@ def _finish(client: Any, ledger: Ledger, job: Job, llm: CollectingLLM, reporter:
 
 
 def _via_api(
-    items: Sequence[Item],
-    llm: CollectingLLM,
-    prompts: Prompts,
-    options: BatchOptions,
-    ledger: Ledger,
-    reporter: Reporter,
+    items: Sequence[Item], llm: Collector, prompts: Prompts, options: BatchOptions, ledger: Ledger, reporter: Reporter
 ) -> BatchRun:
-    client = llm._get_client()
+    client = llm.client()
     found, paid = Round(), Imported()
     try:
         for _ in range(MAX_ROUNDS):
@@ -162,7 +157,7 @@ def _via_api(
 # --- files: --export-requests / --import-results ---------------------------------------------
 
 
-def _import_file(path: Path, ledger: Ledger, llm: CollectingLLM, reporter: Reporter) -> None:
+def _import_file(path: Path, ledger: Ledger, llm: Collector, reporter: Reporter) -> None:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -197,7 +192,7 @@ def _export_file(path: Path, ledger: Ledger, found: Round, reporter: Reporter) -
 
 def run_rounds(
     items: Sequence[Item],
-    llm: CollectingLLM,
+    llm: Collector,
     prompts: Prompts,
     options: BatchOptions,
     output_dir: Path,

@@ -13,13 +13,16 @@ from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
-from summarise.batch.collect import CollectingLLM, Pending, Request, collect_ready, custom_id
+from summarise.batch.collect import Collector, Request, collect_ready, custom_id
 from summarise.batch.discover import Item
 from summarise.batch.ledger import Ledger
 from summarise.batch.outcomes import Outcome, Status
 from summarise.batch.runner import BatchOptions, load, summarise_one
+from summarise.batch.state import is_up_to_date
 from summarise.documents import Document
 from summarise.errors import SummariseError
+from summarise.files import check_target
+from summarise.pipeline import brief_key
 from summarise.prompts import Prompts
 
 MAX_ATTEMPTS = 2  # a request left unanswered (or unusable) by two jobs fails its document
@@ -44,20 +47,21 @@ def _loaded(item: Item, max_bytes: int, allow_private_urls: bool) -> tuple[Futur
 
 
 def collect_round(
-    items: Sequence[Item], llm: CollectingLLM, prompts: Prompts, options: BatchOptions, ledger: Ledger
+    items: Sequence[Item], llm: Collector, prompts: Prompts, options: BatchOptions, ledger: Ledger
 ) -> Round:
     """Write every brief the cache can complete; gather the requests the others need next."""
     found = Round()
     for item in items:
         loading, document = _loaded(item, options.max_input_bytes, options.allow_private_urls)
-        try:
-            found.outcomes.append(summarise_one(item, llm, prompts, options, loading))
+        if document is None or not _to_write(item, document, llm, prompts, options):
+            found.outcomes.append(summarise_one(item, llm.llm, prompts, options, loading))  # it says why not
             continue
-        except Pending:
-            assert document is not None  # a document that failed to load raises nothing
         collect_ready(document, llm, prompts, options.brief)
         needed = llm.take_requests()
         _count_refused(llm, ledger)
+        if not needed:  # every answer is in the cache: the brief is built from it, nothing sent
+            found.outcomes.append(summarise_one(item, llm.llm, prompts, options, loading))
+            continue
         spent = [ledger.sent[r.custom_id] for r in needed.values() if r.custom_id in ledger.sent]
         spent = [entry for entry in spent if entry.attempts >= MAX_ATTEMPTS]
         if spent:
@@ -71,7 +75,17 @@ def collect_round(
     return found
 
 
-def _count_refused(llm: CollectingLLM, ledger: Ledger) -> None:
+def _to_write(item: Item, document: Document, llm: Collector, prompts: Prompts, options: BatchOptions) -> bool:
+    """A brief this round has to write: its outputs are ours to write, and it is not up to date."""
+    try:
+        for target in options.targets(item):
+            check_target(target, options.inputs)
+    except SummariseError:
+        return False
+    return not is_up_to_date(item, brief_key(document, llm.llm, prompts, options.brief), options.write_json)
+
+
+def _count_refused(llm: Collector, ledger: Ledger) -> None:
     """Imported answers that failed their check on reading back: each is a failed attempt, and
     leaves the cache (saved first, so a kill in between cannot lose the count)."""
     refused = {custom_id(key): why for key, why in llm.take_rejected().items() if custom_id(key) in ledger.sent}

@@ -3,26 +3,32 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 
 from summarise.chunking import Chunk
 from summarise.config import BriefOptions
 from summarise.documents import Document, Sentence
+from summarise.errors import UnusableAnswer
 from summarise.glossary import Entry, prompt_lines
 from summarise.languages import Language, language_name
-from summarise.llm import LLM, Message
+from summarise.model import Completion, Message, Request
 from summarise.prompts import Prompts
 from summarise.usage import UsageMeter
 
 
 @dataclass(frozen=True)
 class TaskContext:
-    llm: LLM
+    """What the steps of one brief share; the model that answers them is the runner's (tasks/steps.py)."""
+
     prompts: Prompts
     document: Document
     options: BriefOptions
-    usage: UsageMeter
+    context_tokens: int  # the endpoint's context: the reduce step's groups fit it
+    usage: UsageMeter = field(default_factory=UsageMeter)
+    log: Callable[[str], None] = lambda _message: None
 
     @property
     def target(self) -> Language:
@@ -94,3 +100,56 @@ def with_task(prefix: list[Message], task: str) -> list[Message]:
     """The task goes last, after the document, so the prefix is shared (and cached) across tasks."""
     *head, last = prefix
     return [*head, {"role": last["role"], "content": f"{last['content']}\n\n{task}"}]
+
+
+# --- a step of a brief: the record tasks/steps.py lists, and the work it reads and fills ---
+
+Answer = Completion | UnusableAnswer | None  # None: the step needed no call (ask gave None)
+
+
+@dataclass
+class Work:
+    """The steps' results on one chunk (or, for the reduce step, on the summaries it combines)."""
+
+    context: TaskContext
+    chunk: Chunk | None = None
+    parts: tuple[Any, ...] = ()  # the reduce step's summaries (tasks/summary.Summary)
+    results: dict[tuple[str, Hashable], Any] = field(default_factory=dict)
+
+    @property
+    def the_chunk(self) -> Chunk:
+        assert self.chunk is not None, "a chunk step run without a chunk"
+        return self.chunk
+
+    @cached_property
+    def prefix(self) -> list[Message]:
+        """The chunk's source prefix: system message, then the fenced document."""
+        return chunk_prefix(self.context, self.the_chunk)
+
+    def result(self, step: str, item: Hashable = None) -> Any:
+        return self.results[(step, item)]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One call of a brief: what it needs, how it asks, how it reads the answer, what it may cost.
+
+    `ask` gives None when no call is needed (a repair with nothing to repair); `read` is then
+    given None. `read` is given the UnusableAnswer when the answer cannot be used, and raises
+    it again where the brief cannot do without one. `each` makes one call per item (the facts
+    of each group of lines): its results are keyed by the item, and so are its needs on a step
+    with the same `each`."""
+
+    name: str
+    task: str  # what the dry run calls it: "translation", "summary" or "facts"
+    needs: Callable[[TaskContext], tuple[str, ...]]
+    ask: Callable[[Work, Any], Request | None]
+    read: Callable[[Work, Any, Answer], Any]
+    # (prompt tokens, most it may write) from the unit's planned prompt and source tokens; None: no call
+    estimate: Callable[[TaskContext, int, int], tuple[int, int] | None]
+    repair: bool = False  # asked only when an earlier answer falls short: a ceiling in the dry run
+    each: Callable[[TaskContext, Chunk], list[Any]] | None = None
+
+
+def after(*names: str) -> Callable[[TaskContext], tuple[str, ...]]:
+    return lambda _context: names

@@ -16,14 +16,16 @@ never dropped silently.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from summarise.chunking import Chunk
-from summarise.errors import FactsUnreadable, FormatNotSupported, UnusableAnswer
-from summarise.llm import Message
-from summarise.tasks.common import TaskContext, glossary_note, with_task
+from summarise.errors import FactsUnreadable, UnusableAnswer
+from summarise.model import Completion, Message, Request
+from summarise.tasks.common import Answer, Step, TaskContext, Work, after, glossary_note, with_task
 from summarise.tasks.fact_answers import MAX_FACTS_PER_CHUNK, RawFact, fact_key, facts_schema, parse_facts
+from summarise.tasks.translation import tasks_need, tasks_prefix
 
 FACTS_MAX_TOKENS = 1200
 
@@ -84,83 +86,112 @@ def one_per_line(facts: list[RawFact]) -> list[RawFact]:
     return kept
 
 
-def extract_facts(context: TaskContext, prefix: list[Message], chunk: Chunk) -> tuple[list[RawFact], list[str]]:
-    """The facts of a chunk, group by group (see line_groups), and a problem for the brief
-    for each group whose answer could not be read: the others still count."""
-    facts: list[RawFact] = []
-    problems: list[str] = []
-    for lines in line_groups(chunk, context.options.facts_method):
-        try:
-            facts += extract_group(context, prefix, chunk, lines)
-        except UnusableAnswer as exc:
-            problems.append(str(exc))
-    return one_per_line(facts), problems
-
-
-def extract_group(context: TaskContext, prefix: list[Message], chunk: Chunk, lines: LineRange) -> list[RawFact]:
-    """Raises UnusableAnswer (with a message for the brief) when no readable answer came back."""
-    key = fact_key(context.target.name)
-    method = context.options.facts_method
-    first, last = lines.first, lines.last
-    asked = [s for s in chunk.sentences if first <= s.number <= last]
+def _messages(work: Work, lines: LineRange) -> list[Message]:
+    context = work.context
+    asked = [s for s in work.the_chunk.sentences if lines.first <= s.number <= lines.last]
     task = glossary_note(context, asked) + context.prompts.render(
-        "facts" if method == "line" else "facts_quote",
+        "facts" if context.options.facts_method == "line" else "facts_quote",
         **context.template_values(),
-        first=first,
-        last=last,
+        first=lines.first,
+        last=lines.last,
         max_facts=lines.max_facts,
-        fact_key=key,
+        fact_key=fact_key(context.target.name),
     )
-    messages = with_task(prefix, task)
-    label = f"facts     chunk {chunk.index} lines {first}-{last}"
+    return with_task(tasks_prefix(work), task)
 
-    def readable(text: str) -> None:  # only an answer that parses is usable (and cached)
-        parse_facts(text, first, last)
 
-    problem: FactsUnreadable | UnusableAnswer
-    for response_format in _formats(lines, key, method):
-        try:
-            completion = context.llm.complete(
-                messages,
-                usage=context.usage,
-                label=label,
-                max_tokens=FACTS_MAX_TOKENS,
-                response_format=response_format,
-                allow_truncated=True,  # keep the facts that were complete before the cut
-                validate=readable,
-            )
-        except FormatNotSupported:
-            continue
-        except UnusableAnswer as unusable:
-            answer, problem = unusable.text, unusable
-            break
-        if completion.finish_reason == "length":
-            return cut_off_facts(context, completion.text, lines)
-        return parse_facts(completion.text, first, last)[: lines.max_facts]
-    else:  # the last format (plain text) is never refused as a format
-        raise UnusableAnswer(f"facts for lines {first}-{last}: the endpoint refused every format")
+def _label(work: Work, lines: LineRange) -> str:
+    return f"facts     chunk {work.the_chunk.index} lines {lines.first}-{lines.last}"
+
+
+def _readable(lines: LineRange) -> Callable[[str], object]:
+    return lambda text: parse_facts(text, lines.first, lines.last)  # only an answer that parses is usable (and cached)
+
+
+def _ask(work: Work, lines: LineRange) -> Request:
+    """Structured output as a JSON schema, falling back to JSON mode, then plain text."""
+    first, *fallback = _formats(lines, fact_key(work.context.target.name), work.context.options.facts_method)
+    return Request(
+        FACTS.name,
+        _label(work, lines),
+        _messages(work, lines),
+        FACTS_MAX_TOKENS,
+        first,
+        tuple(fallback),
+        allow_truncated=True,  # keep the facts that were complete before the cut
+        validate=_readable(lines),
+    )
+
+
+def _facts(context: TaskContext, completion: Completion, lines: LineRange) -> list[RawFact]:
+    if completion.finish_reason == "length":
+        return cut_off_facts(context, completion.text, lines)
+    return parse_facts(completion.text, lines.first, lines.last)[: lines.max_facts]
+
+
+def _read(work: Work, lines: LineRange, answer: Answer) -> GroupFacts:
+    if isinstance(answer, UnusableAnswer):  # asked again, with the answer and what was wrong with it
+        return GroupFacts([], answer)
+    assert answer is not None, "facts are always asked for"
+    return GroupFacts(_facts(work.context, answer, lines))
+
+
+def _ask_repair(work: Work, lines: LineRange) -> Request | None:
+    unusable = work.result(FACTS.name, lines).unusable
+    if unusable is None:
+        return None
     repair = [
-        *messages,
-        {"role": "assistant", "content": answer[:REPAIR_ECHO_CHARS]},
+        *_messages(work, lines),
+        {"role": "assistant", "content": unusable.text[:REPAIR_ECHO_CHARS]},
         {
             "role": "user",
-            "content": f"That answer was not usable: {_reason(problem)}. Answer again with only the JSON object.",
+            "content": f"That answer was not usable: {_reason(unusable)}. Answer again with only the JSON object.",
         },
     ]
-    try:
-        retry = context.llm.complete(
-            repair,
-            usage=context.usage,
-            label=f"{label} (repair)",
-            max_tokens=FACTS_MAX_TOKENS,
-            allow_truncated=True,
-            validate=readable,
-        )
-    except UnusableAnswer as again:
-        raise UnusableAnswer(f"facts for lines {first}-{last} could not be read: {_reason(again)}") from again
-    if retry.finish_reason == "length":
-        return cut_off_facts(context, retry.text, lines)
-    return parse_facts(retry.text, first, last)[: lines.max_facts]
+    label = f"{_label(work, lines)} (repair)"
+    return Request(FACTS_REPAIR.name, label, repair, FACTS_MAX_TOKENS, allow_truncated=True, validate=_readable(lines))
+
+
+def _read_repair(work: Work, lines: LineRange, answer: Answer) -> GroupFacts:
+    """The group's facts; or none, and a problem for the brief (the other groups still count)."""
+    if answer is None:
+        return work.result(FACTS.name, lines)  # type: ignore[no-any-return]
+    if isinstance(answer, UnusableAnswer):
+        why = _reason(answer)
+        return GroupFacts([], problem=f"facts for lines {lines.first}-{lines.last} could not be read: {why}")
+    return GroupFacts(_facts(work.context, answer, lines))
+
+
+@dataclass(frozen=True)
+class GroupFacts:
+    facts: list[RawFact]
+    unusable: UnusableAnswer | None = None  # the first answer, unusable: the repair carries it back
+    problem: str | None = None  # none came back readable: for the brief
+
+
+def _groups(context: TaskContext, chunk: Chunk) -> list[LineRange]:
+    return line_groups(chunk, context.options.facts_method)
+
+
+def _estimate(context: TaskContext, prompt: int, _source: int) -> tuple[int, int]:
+    return prompt, FACTS_MAX_TOKENS
+
+
+def _estimate_repair(context: TaskContext, prompt: int, _source: int) -> tuple[int, int]:
+    return prompt + FACTS_MAX_TOKENS, FACTS_MAX_TOKENS  # the repair carries the unreadable answer back
+
+
+FACTS = Step("facts", "facts", tasks_need, _ask, _read, _estimate, each=_groups)
+FACTS_REPAIR = Step(
+    "facts repair", "facts", after(FACTS.name), _ask_repair, _read_repair, _estimate_repair, repair=True, each=_groups
+)
+
+
+def chunk_facts(work: Work) -> tuple[list[RawFact], list[str]]:
+    """The facts of a chunk, group by group, and a problem for each group that could not be read."""
+    groups = [work.result(FACTS_REPAIR.name, lines) for lines in _groups(work.context, work.the_chunk)]
+    facts = [fact for group in groups for fact in group.facts]
+    return one_per_line(facts), [group.problem for group in groups if group.problem]
 
 
 # A bad answer goes back to the model with the repair request; an endless one is cut short.

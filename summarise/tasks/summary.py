@@ -12,12 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from summarise.chunking import ESTIMATE_HEADROOM, Chunk, count_tokens
+from summarise.chunking import ESTIMATE_HEADROOM, count_tokens
 from summarise.documents import split_sentences
-from summarise.llm import Message
+from summarise.errors import UnusableAnswer
+from summarise.model import Message, Request
 from summarise.prompts import Prompts
-from summarise.tasks.common import TaskContext, fence_code, glossary_note, with_task
+from summarise.tasks.common import Answer, Step, TaskContext, Work, after, fence_code, glossary_note, with_task
 from summarise.tasks.reduce import PART_LABEL_TOKENS, group_parts
+from summarise.tasks.translation import tasks_need, tasks_prefix
 
 # Five sentences with their citations are ~200 tokens. Reading its own translation, the
 # bundled model sometimes copies it line by line to the cap: 500 tokens cost 55-85 s of a
@@ -89,11 +91,18 @@ def repair_runaway(text: str, language: str) -> str:
     return " ".join(_distinct(sentences))
 
 
-def _ask(context: TaskContext, messages: list[Message], label: str) -> tuple[str, bool]:
-    completion = context.llm.complete(
-        messages, usage=context.usage, label=label, max_tokens=SUMMARY_MAX_TOKENS, allow_truncated=True
-    )
-    return completion.text.strip(), completion.finish_reason == "length"
+@dataclass(frozen=True)
+class Draft:
+    """A summary's first answer, its runaway repaired: what the length retry reads."""
+
+    text: str
+    count: int  # its sentences
+    notes: list[str]
+
+
+def _low(context: TaskContext) -> int:
+    low = SENTENCES[0]
+    return 1 if len(context.document.sentences) < low else low  # two lines need no three-sentence summary
 
 
 def _off_by(count: int, low: int, high: int) -> int:
@@ -101,47 +110,107 @@ def _off_by(count: int, low: int, high: int) -> int:
     return count - high if count > high else max(0, low - count)
 
 
-def held_to_length(context: TaskContext, messages: list[Message], label: str) -> Summary:
-    """Ask, repair a runaway answer, retry once with the count named, then trim and flag."""
+def _asked(answer: Answer) -> tuple[str, bool]:
+    if isinstance(answer, UnusableAnswer):
+        raise answer  # a summary the brief cannot do without: the brief fails with the reason
+    assert answer is not None, "a summary is always asked for"
+    return answer.text.strip(), answer.finish_reason == "length"
+
+
+def _draft(context: TaskContext, answer: Answer) -> Draft:
+    """The first answer, a looping or cut-off one repaired to its distinct complete sentences."""
     language = context.target.code
-    low, high = SENTENCES
-    if len(context.document.sentences) < low:  # a document of two lines needs no three-sentence summary
-        low = 1
-    text, cut = _ask(context, messages, label)
+    text, cut = _asked(answer)
     notes: list[str] = []
     count = len(summary_sentences(text, language))
     if cut or len(_distinct(summary_sentences(text, language))) < count:
         text = repair_runaway(text, language)
         notes.append(f"the model's summary ran on ({'cut off at the token cap' if cut else 'it repeated itself'})")
         count = len(summary_sentences(text, language))
-    if _off_by(count, low, high):
-        retry: list[Message] = [
-            *messages,
-            {"role": "assistant", "content": text},
-            {
-                "role": "user",
-                "content": f"That summary has {count} sentence{'' if count == 1 else 's'}. "
-                f"Write it again in {low} to {high} sentences, "
-                "each ending with the line numbers it comes from in square brackets. Write only the summary.",
-            },
-        ]
-        again, cut = _ask(context, retry, f"{label} (length)")
+    return Draft(text, count, notes)
+
+
+def _retry(context: TaskContext, step: str, label: str, messages: list[Message], draft: Draft) -> Request | None:
+    """The length retry, on the same prefix, naming the count: only for a summary of the wrong length."""
+    low, high = _low(context), SENTENCES[1]
+    if not _off_by(draft.count, low, high):
+        return None
+    count = draft.count
+    retry: list[Message] = [
+        *messages,
+        {"role": "assistant", "content": draft.text},
+        {
+            "role": "user",
+            "content": f"That summary has {count} sentence{'' if count == 1 else 's'}. "
+            f"Write it again in {low} to {high} sentences, "
+            "each ending with the line numbers it comes from in square brackets. Write only the summary.",
+        },
+    ]
+    return Request(step, f"{label} (length)", retry, SUMMARY_MAX_TOKENS, allow_truncated=True)
+
+
+def _held(context: TaskContext, draft: Draft, answer: Answer) -> Summary:
+    """The better of the first answer and its retry; one still too long is trimmed and flagged."""
+    language = context.target.code
+    low, high = _low(context), SENTENCES[1]
+    text, count, notes = draft.text, draft.count, list(draft.notes)
+    if answer is not None:
+        again, cut = _asked(answer)
         again = repair_runaway(again, language) if cut else again
         again_count = len(summary_sentences(again, language))
         if again_count and _off_by(again_count, low, high) < _off_by(count, low, high):
             text, count = again, again_count
-        if count > high:
-            text = " ".join(summary_sentences(text, language)[:high])
-            notes.append(f"trimmed from {count} to {high} sentences")
-            count = high
+    if count > high:
+        text = " ".join(summary_sentences(text, language)[:high])
+        notes.append(f"trimmed from {count} to {high} sentences")
+        count = high
     if count < low:
         notes.append(f"only {count} sentence(s)")
     return Summary(text, notes)
 
 
-def summarise_chunk(context: TaskContext, prefix: list[Message], chunk: Chunk) -> Summary:
-    task = glossary_note(context, chunk.sentences) + context.prompts.render("summary", **context.template_values())
-    return held_to_length(context, with_task(prefix, task), f"summary   chunk {chunk.index}")
+def _chunk_messages(work: Work) -> list[Message]:
+    context = work.context
+    task = glossary_note(context, work.the_chunk.sentences) + context.prompts.render(
+        "summary", **context.template_values()
+    )
+    return with_task(tasks_prefix(work), task)
+
+
+def _chunk_label(work: Work) -> str:
+    return f"summary   chunk {work.the_chunk.index}"
+
+
+def _ask_summary(work: Work, _item: None) -> Request:
+    return Request(SUMMARY.name, _chunk_label(work), _chunk_messages(work), SUMMARY_MAX_TOKENS, allow_truncated=True)
+
+
+def _ask_length(work: Work, _item: None) -> Request | None:
+    draft = work.result(SUMMARY.name)
+    return _retry(work.context, SUMMARY_LENGTH.name, _chunk_label(work), _chunk_messages(work), draft)
+
+
+def _estimate(context: TaskContext, prompt: int, _source: int) -> tuple[int, int]:
+    return prompt, SUMMARY_MAX_TOKENS
+
+
+def _estimate_retry(context: TaskContext, prompt: int, _source: int) -> tuple[int, int]:
+    """The retry carries the first answer back."""
+    return prompt + SUMMARY_MAX_TOKENS + RETRY_TOKENS, SUMMARY_MAX_TOKENS
+
+
+SUMMARY = Step(
+    "summary", "summary", tasks_need, _ask_summary, lambda work, _i, answer: _draft(work.context, answer), _estimate
+)
+SUMMARY_LENGTH = Step(
+    "summary length",
+    "summary",
+    after(SUMMARY.name),
+    _ask_length,
+    lambda work, _i, answer: _held(work.context, work.result(SUMMARY.name), answer),
+    _estimate_retry,
+    repair=True,
+)
 
 
 def reduce_budget(prompts: Prompts, values: dict[str, object], context_tokens: int) -> int:
@@ -153,22 +222,44 @@ def reduce_budget(prompts: Prompts, values: dict[str, object], context_tokens: i
     return int(context_tokens / ESTIMATE_HEADROOM) - count_tokens(fixed) - 2 * SUMMARY_MAX_TOKENS - RETRY_TOKENS
 
 
-def combine_summaries(context: TaskContext, parts: list[Summary]) -> Summary:
-    if len(parts) == 1:
-        return parts[0]
-    budget = reduce_budget(context.prompts, context.template_values(), context.llm.context_tokens)
-    groups = group_parts([count_tokens(part.text) + PART_LABEL_TOKENS for part in parts], budget)
-    if len(groups) > 1:  # too many for one prompt: combine each group, then what they gave (tasks/reduce.py)
-        return combine_summaries(context, [combine_summaries(context, [parts[i] for i in g]) for g in groups])
-    joined = "\n\n".join(f"Part {index}: {part.text}" for index, part in enumerate(parts, start=1))
+def reduce_groups(context: TaskContext, parts: list[Summary]) -> list[list[int]]:
+    """The parts' indices in groups each reduce prompt can hold (tasks/reduce.py)."""
+    budget = reduce_budget(context.prompts, context.template_values(), context.context_tokens)
+    return group_parts([count_tokens(part.text) + PART_LABEL_TOKENS for part in parts], budget)
+
+
+def _reduce_messages(work: Work) -> list[Message]:
+    context = work.context
+    joined = "\n\n".join(f"Part {index}: {part.text}" for index, part in enumerate(work.parts, start=1))
     content = context.prompts.render(
         "summary_reduce", **context.template_values(), fence=fence_code(joined), summaries=joined
     )
     if note := glossary_note(context, context.document.sentences):  # the parts cover the whole document
         content += "\n\n" + note.strip()
-    messages: list[Message] = [
+    return [
         {"role": "system", "content": context.prompts.render("system", **context.template_values())},
         {"role": "user", "content": content},
     ]
-    # Only the summary the reader sees is held to length: the parts' own notes are about text never shown.
-    return held_to_length(context, messages, "summary   reduce")
+
+
+REDUCE_LABEL = "summary   reduce"
+# Only the summary the reader sees is held to length: the parts' own notes are about text never shown.
+REDUCE = Step(
+    "reduce",
+    "summary",
+    after(),
+    lambda work, _i: Request("reduce", REDUCE_LABEL, _reduce_messages(work), SUMMARY_MAX_TOKENS, allow_truncated=True),
+    lambda work, _i, answer: _draft(work.context, answer),
+    _estimate,
+)
+REDUCE_LENGTH = Step(
+    "reduce length",
+    "summary",
+    after(REDUCE.name),
+    lambda work, _i: _retry(
+        work.context, "reduce length", REDUCE_LABEL, _reduce_messages(work), work.result(REDUCE.name)
+    ),
+    lambda work, _i, answer: _held(work.context, work.result(REDUCE.name), answer),
+    _estimate_retry,
+    repair=True,
+)

@@ -14,16 +14,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
 
-from summarise.chunking import TRANSLATION_EXPANSION, Chunk, count_tokens
-from summarise.documents import Sentence
-from summarise.errors import UnusableAnswer
+from summarise.chunking import TRANSLATION_EXPANSION, count_tokens
+from summarise.config import Layout
+from summarise.documents import Document, Sentence
 from summarise.glossary import Entry
 from summarise.grounding.claims import translation_problems
 from summarise.grounding.glossary_checks import line_misses
 from summarise.grounding.vocabulary import untranslated_words
-from summarise.llm import Message
-from summarise.tasks.common import TaskContext, glossary_note, with_task
+from summarise.languages import Language
+from summarise.model import Completion, Message, Request
+from summarise.tasks.common import Answer, Step, TaskContext, Work, after, chunk_prefix, glossary_note, with_task
 
 _NUMBERED_LINE = re.compile(r"^\s*(?:\[(\d+)\]|\((\d+)\)|(\d+)[.):])\s*(.*)$")
 UNTRANSLATED_MARK = "[untranslated]"
@@ -62,118 +65,220 @@ def line_ranges(numbers: list[int]) -> str:
     return ", ".join(f"[{a}]" if a == b else f"[{a}] to [{b}]" for a, b in spans)
 
 
-def _ask(
-    context: TaskContext, prefix: list[Message], task: str, wanted: tuple[Sentence, ...], source_tokens: int, label: str
-) -> dict[int, str]:
+def translates(document: Document, target: Language) -> bool:
+    """A document wholly in the target language is its own translation: no call. Any part in
+    another language, or a text too short to tell ("unknown"), is translated."""
+    languages = dict(document.languages) or {document.language: 1.0}
+    return document.language != target.code or any(code != target.code for code in languages)
+
+
+def translates_first(context: TaskContext) -> bool:
+    """The "translation" layout (Settings.layout): summary and facts are asked on the translation."""
+    return translates(context.document, context.target) and context.options.layout == Layout.TRANSLATION
+
+
+def tasks_need(context: TaskContext) -> tuple[str, ...]:
+    """What summary and facts wait for: the finished translation when they are asked on it."""
+    return (TRANSLATE_NUMBERS.name,) if translates_first(context) else ()
+
+
+def tasks_prefix(work: Work) -> list[Message]:
+    """The prefix summary and facts are asked on: the source's, or (translate first) the
+    translation's, with the same line numbers and layout (a line left untranslated stays in
+    the source language)."""
+    if not translates_first(work.context):
+        return work.prefix
+    translated = work.result(TRANSLATE_NUMBERS.name)
+    chunk = work.the_chunk
+    lines = tuple(
+        replace(s, text=translated.get(s.number, "").replace(UNTRANSLATED_MARK, "").strip() or s.text)
+        for s in chunk.sentences
+    )
+    return chunk_prefix(work.context, replace(chunk, sentences=lines), language=work.context.target.name)
+
+
+def _request(work: Work, step: str, task: str, wanted: tuple[Sentence, ...], tokens: int, label: str) -> Request:
     numbers = {s.number for s in wanted}
 
     def numbered(text: str) -> None:  # an answer with none of the lines asked for is unusable (not cached)
         if not parse_numbered_lines(text, numbers)[0]:
             raise ValueError("no numbered line of those asked for")
 
-    try:
-        completion = context.llm.complete(
-            with_task(prefix, task),
-            usage=context.usage,
-            label=label,
-            max_tokens=translation_budget(source_tokens),
-            allow_truncated=True,  # a cut-off answer still gives its complete lines; the rest is re-asked
-            validate=numbered,
-        )
-    except UnusableAnswer:
-        return {}  # every line is missing: asked again, then marked untranslated
-    lines, dropped = parse_numbered_lines(completion.text, numbers)
+    # allow_truncated: a cut-off answer still gives its complete lines; the rest is re-asked
+    messages = with_task(work.prefix, task)
+    return Request(step, label, messages, translation_budget(tokens), allow_truncated=True, validate=numbered)
+
+
+def _lines(work: Work, answer: Answer, wanted: tuple[Sentence, ...], label: str) -> dict[int, str]:
+    if not isinstance(answer, Completion):
+        return {}  # unusable: every line is missing, asked again, then marked untranslated
+    lines, dropped = parse_numbered_lines(answer.text, {s.number for s in wanted})
     if dropped:
-        context.llm.reporter.detail(
-            f"dropped    {label}: {len(dropped)} unnumbered line(s): " + " | ".join(dropped)[:300]
-        )
+        work.context.log(f"dropped    {label}: {len(dropped)} unnumbered line(s): " + " | ".join(dropped)[:300])
     return lines
 
 
-def translate_chunk(context: TaskContext, prefix: list[Message], chunk: Chunk) -> dict[int, str]:
-    values = context.template_values()
+def _kept_words(context: TaskContext, sentence: Sentence, text: str) -> list[str]:
+    return untranslated_words(text, sentence.text, context.document.language, context.target.code)
+
+
+def _missed_terms(context: TaskContext, sentence: Sentence, text: str) -> list[Entry]:
+    glossary = context.options.glossary
+    return line_misses(glossary, sentence.text, text) if glossary else []
+
+
+def _changed(context: TaskContext, sentence: Sentence, text: str) -> list[str]:
+    return translation_problems(sentence.text, context.document.language, text, context.target.code)
+
+
+def _faults(context: TaskContext, sentence: Sentence, text: str) -> int:
+    kept, missed = _kept_words(context, sentence, text), _missed_terms(context, sentence, text)
+    return len(kept) + len(missed) + len(_changed(context, sentence, text))
+
+
+def _label(work: Work, repair: bool = False) -> str:
+    return f"translate chunk {work.the_chunk.index}" + (" (repair)" if repair else "")
+
+
+def _ask_first(work: Work, _item: None) -> Request | None:
+    context, chunk = work.context, work.the_chunk
+    if not translates(context.document, context.target):
+        return None
     task = glossary_note(context, chunk.sentences) + context.prompts.render(
-        "translation", **values, first=chunk.first, last=chunk.last
+        "translation", **context.template_values(), first=chunk.first, last=chunk.last
     )
-    translated = _ask(context, prefix, task, chunk.sentences, chunk.tokens, f"translate chunk {chunk.index}")
+    return _request(work, TRANSLATE.name, task, chunk.sentences, chunk.tokens, _label(work))
 
-    def kept_words(sentence: Sentence, text: str) -> list[str]:
-        return untranslated_words(text, sentence.text, context.document.language, context.target.code)
 
-    def missed_terms(sentence: Sentence, text: str) -> list[Entry]:
-        glossary = context.options.glossary
-        return line_misses(glossary, sentence.text, text) if glossary else []
+def _read_first(work: Work, _item: None, answer: Answer) -> dict[int, str]:
+    chunk = work.the_chunk
+    if answer is None:  # not translated: a document in the target language is its own translation
+        return {s.number: s.text for s in chunk.sentences}
+    return _lines(work, answer, chunk.sentences, _label(work))
 
-    def changed(sentence: Sentence, text: str) -> list[str]:
-        return translation_problems(sentence.text, context.document.language, text, context.target.code)
 
-    def faults(sentence: Sentence, text: str) -> int:
-        return len(kept_words(sentence, text)) + len(missed_terms(sentence, text)) + len(changed(sentence, text))
-
+def _again(work: Work) -> tuple[tuple[Sentence, ...], str]:
+    """Lines skipped, that kept source-language words, or missed a glossary term; and the task
+    that asks for them again (after the same document: the server still holds its prefill)."""
+    context, chunk = work.context, work.the_chunk
+    translated: dict[int, str] = work.result(TRANSLATE.name)
+    if not translates(context.document, context.target):
+        return (), ""
     kept = {
         s.number: words
         for s in chunk.sentences
-        if s.number in translated and (words := kept_words(s, translated[s.number]))
+        if s.number in translated and (words := _kept_words(context, s, translated[s.number]))
     }
     missed = {
         s.number: entries
         for s in chunk.sentences
-        if s.number in translated and (entries := missed_terms(s, translated[s.number]))
+        if s.number in translated and (entries := _missed_terms(context, s, translated[s.number]))
     }
     again = tuple(s for s in chunk.sentences if s.number not in translated or s.number in kept or s.number in missed)
-    if again:
-        # Ask again for just those lines, after the same document: the server still holds
-        # its prefill, so only this short task is new.
-        repair = context.prompts.render("translation_repair", **values, lines=line_ranges([s.number for s in again]))
-        if kept:
-            listed = ", ".join(dict.fromkeys(w for ws in kept.values() for w in ws))
-            repair += "\n" + context.prompts.render("translation_words", **values, words=listed)
-        if missed:
-            terms = ", ".join(dict.fromkeys(f"“{e.source}” as “{e.target}”" for es in missed.values() for e in es))
-            repair += "\n" + context.prompts.render("translation_glossary", **values, terms=terms)
-        repair = glossary_note(context, again) + repair
-        _replace_better(context, prefix, chunk, repair, again, translated, faults)
-    # Numbers and dates a line dropped or changed: asked apart, after the lines above, since
-    # listed with missing lines the bundled model answered the listed ones and skipped the rest.
+    if not again:
+        return (), ""
+    values = context.template_values()
+    repair = context.prompts.render("translation_repair", **values, lines=line_ranges([s.number for s in again]))
+    if kept:
+        listed = ", ".join(dict.fromkeys(w for ws in kept.values() for w in ws))
+        repair += "\n" + context.prompts.render("translation_words", **values, words=listed)
+    if missed:
+        terms = ", ".join(dict.fromkeys(f"“{e.source}” as “{e.target}”" for es in missed.values() for e in es))
+        repair += "\n" + context.prompts.render("translation_glossary", **values, terms=terms)
+    return again, glossary_note(context, again) + repair
+
+
+def _numbers(work: Work) -> tuple[tuple[Sentence, ...], str]:
+    """Lines whose numbers or dates were dropped or changed: asked apart, after the lines above,
+    since listed with missing lines the bundled model answered the listed ones and skipped the rest."""
+    context, chunk = work.context, work.the_chunk
+    translated: dict[int, str] = work.result(TRANSLATE_AGAIN.name)
+    if not translates(context.document, context.target):
+        return (), ""
     numbers = {
         s.number: problems
         for s in chunk.sentences
-        if s.number in translated and (problems := changed(s, translated[s.number]))
+        if s.number in translated and (problems := _changed(context, s, translated[s.number]))
     }
-    if numbers:
-        wrong = tuple(s for s in chunk.sentences if s.number in numbers)
-        repair = context.prompts.render("translation_repair", **values, lines=line_ranges(list(numbers)))
-        listed = "; ".join(f"[{n}] " + ", ".join(problems) for n, problems in numbers.items())
-        repair += "\n" + context.prompts.render("translation_numbers", **values, problems=listed)
-        repair = glossary_note(context, wrong) + repair
-        _replace_better(context, prefix, chunk, repair, wrong, translated, faults)
+    if not numbers:
+        return (), ""
+    wrong = tuple(s for s in chunk.sentences if s.number in numbers)
+    values = context.template_values()
+    repair = context.prompts.render("translation_repair", **values, lines=line_ranges(list(numbers)))
+    listed = "; ".join(f"[{n}] " + ", ".join(problems) for n, problems in numbers.items())
+    repair += "\n" + context.prompts.render("translation_numbers", **values, problems=listed)
+    return wrong, glossary_note(context, wrong) + repair
+
+
+# Which lines a repair asks for again, and its task.
+Asked = Callable[[Work], tuple[tuple[Sentence, ...], str]]
+
+
+def _repair_asker(name: str, lines: Asked) -> Callable[..., Any]:
+    def ask(work: Work, _item: None) -> Request | None:
+        wanted, task = lines(work)
+        if not wanted:
+            return None
+        tokens = sum(count_tokens(s.text) for s in wanted)
+        return _request(work, name, task, wanted, tokens, _label(work, repair=True))
+
+    return ask
+
+
+def _better(work: Work, before: str, lines: Asked, answer: Answer) -> dict[int, str]:
+    """The lines asked again replace the first translation only where they have fewer problems."""
+    translated = dict(work.result(before))
+    if answer is None:
+        return translated
+    wanted = lines(work)[0]
+    answers = _lines(work, answer, wanted, _label(work, repair=True))
+    for sentence in wanted:
+        text = answers.get(sentence.number)
+        if text is None:
+            continue
+        first = translated.get(sentence.number)
+        if first is None or _faults(work.context, sentence, text) < _faults(work.context, sentence, first):
+            translated[sentence.number] = text
+    return translated
+
+
+def _read_numbers(work: Work, _item: None, answer: Answer) -> dict[int, str]:
+    """The chunk's translation, finished: a line that still has none keeps its source text, marked."""
+    translated = _better(work, TRANSLATE_AGAIN.name, _numbers, answer)
+    chunk = work.the_chunk
     untranslated = [s.number for s in chunk.sentences if s.number not in translated]
     if untranslated:  # the brief says so, and is not "complete": a re-run asks again
-        context.usage.problem(f"translation: line(s) {line_ranges(untranslated)} left untranslated")
+        work.context.usage.problem(f"translation: line(s) {line_ranges(untranslated)} left untranslated")
     for sentence in chunk.sentences:
         translated.setdefault(sentence.number, f"{UNTRANSLATED_MARK} {sentence.text}")
     return translated
 
 
-def _replace_better(
-    context: TaskContext,
-    prefix: list[Message],
-    chunk: Chunk,
-    task: str,
-    lines: tuple[Sentence, ...],
-    translated: dict[int, str],
-    faults: Callable[[Sentence, str], int],
-) -> None:
-    """Ask for `lines` again; a new translation replaces the first only if it has fewer problems."""
-    tokens = sum(count_tokens(s.text) for s in lines)
-    answers = _ask(context, prefix, task, lines, tokens, f"translate chunk {chunk.index} (repair)")
-    for sentence in lines:
-        text = answers.get(sentence.number)
-        if text is None:
-            continue
-        first = translated.get(sentence.number)
-        if first is None or faults(sentence, text) < faults(sentence, first):
-            translated[sentence.number] = text
+def _estimate(context: TaskContext, prompt: int, source: int) -> tuple[int, int] | None:
+    """Each translation call at the chunk's size (a repair asks for fewer lines: a ceiling)."""
+    return (prompt, translation_budget(source)) if translates(context.document, context.target) else None
+
+
+TRANSLATE = Step("translate", "translation", after(), _ask_first, _read_first, _estimate)
+# missing lines, kept words or glossary terms; then lines whose numbers or dates changed
+TRANSLATE_AGAIN = Step(
+    "translate again",
+    "translation",
+    after(TRANSLATE.name),
+    _repair_asker("translate again", _again),
+    lambda work, _item, answer: _better(work, TRANSLATE.name, _again, answer),
+    _estimate,
+    repair=True,
+)
+TRANSLATE_NUMBERS = Step(
+    "translate numbers",
+    "translation",
+    after(TRANSLATE_AGAIN.name),
+    _repair_asker("translate numbers", _numbers),
+    _read_numbers,
+    _estimate,
+    repair=True,
+)
 
 
 def assemble_paragraphs(sentences: tuple[Sentence, ...], translated: dict[int, str]) -> list[str]:

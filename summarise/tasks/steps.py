@@ -1,0 +1,179 @@
+"""The steps of a brief, listed once: the run, the dry run's plan and the provider rounds all walk this list.
+
+Each step (a `Step`, tasks/common.py) names what it needs, builds its request and reads
+its answer; the steps are declared beside their task (translation.py, summary.py, facts.py).
+On a chunk they run in one of two swappable layouts (Settings.layout):
+
+- "translation": translate the chunk first, then write the summary and the facts from the
+  line-numbered translation. A small model does better in one language than across two:
+  fewer source words left in English text, and the facts' names and numbers are already
+  in the target language. Line numbers are the source's, so evidence still maps to the
+  source line. Summary and facts share the translation's prefix; reading the
+  translation once more is the price.
+- "source": summary and facts on the source chunk, then its translation, one shared prefix.
+  Cheapest in prompt tokens; the right choice for a strong endpoint that works across languages.
+bench/quality.py measures the two side by side (docs/quality.md).
+
+The chunk summaries are then combined by the reduce steps, in groups that fit the context
+(tasks/reduce.py). `run` asks a Model (model.py) for each step whose needs are met: the
+direct client answers them all; the provider rounds' collector answers from the cache and
+leaves the others "not answered yet", and with them every step that needs them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import groupby
+
+from summarise.chunking import ESTIMATE_HEADROOM, Chunk
+from summarise.errors import UnusableAnswer
+from summarise.model import Model, Request
+from summarise.tasks.common import Answer, Step, TaskContext, Work
+from summarise.tasks.fact_answers import RawFact
+from summarise.tasks.facts import FACTS, FACTS_REPAIR, chunk_facts
+from summarise.tasks.reduce import PART_LABEL_TOKENS, reduce_calls
+from summarise.tasks.summary import (
+    REDUCE,
+    REDUCE_LENGTH,
+    RETRY_TOKENS,
+    SUMMARY,
+    SUMMARY_LENGTH,
+    SUMMARY_MAX_TOKENS,
+    Summary,
+    reduce_budget,
+    reduce_groups,
+)
+from summarise.tasks.translation import TRANSLATE, TRANSLATE_AGAIN, TRANSLATE_NUMBERS, translates_first
+
+TRANSLATION = (TRANSLATE, TRANSLATE_AGAIN, TRANSLATE_NUMBERS)
+TASKS = (SUMMARY, SUMMARY_LENGTH, FACTS, FACTS_REPAIR)
+COMBINE = (REDUCE, REDUCE_LENGTH)
+STEPS = TRANSLATION + TASKS + COMBINE  # every step of a brief, once
+
+
+def chunk_steps(context: TaskContext) -> tuple[Step, ...]:
+    """A chunk's steps in the order they are asked: the tasks that share a prefix one after
+    another, so the server prefills it once."""
+    return TRANSLATION + TASKS if translates_first(context) else TASKS + TRANSLATION
+
+
+def _items(step: Step, work: Work) -> list[object]:
+    return step.each(work.context, work.the_chunk) if step.each else [None]
+
+
+def run(steps: Sequence[Step], work: Work, model: Model, *, collect: bool = False) -> list[Request]:
+    """Ask `model` for each step whose needs are met, in order; the requests left unanswered.
+
+    Consecutive steps with the same `each` run item by item (a group's facts, then its
+    repair). A step left unanswered, or (when collecting) one whose answer could not be
+    used, leaves out every step that needs it; a run that is not collecting raises that
+    UnusableAnswer, as a brief cannot do without it."""
+    missing: list[Request] = []
+    per_item = {step.name for step in STEPS if step.each}  # results keyed by their item
+    for _each, grouped in groupby(steps, key=lambda step: step.each):
+        together = list(grouped)
+        for item in _items(together[0], work):
+            for step in together:
+                keys = [(need, item if need in per_item else None) for need in step.needs(work.context)]
+                if any(key not in work.results for key in keys):
+                    continue
+                request = step.ask(work, item)
+                answer: Answer = None
+                if request is not None:
+                    try:
+                        answer = model.answer(request, work.context.usage)
+                    except UnusableAnswer as unusable:
+                        answer = unusable
+                    if answer is None:
+                        missing.append(request)
+                        continue
+                try:
+                    work.results[(step.name, item)] = step.read(work, item, answer)
+                except UnusableAnswer:
+                    if not collect:
+                        raise
+    return missing
+
+
+@dataclass
+class ChunkResult:
+    summary: Summary
+    facts: list[RawFact]
+    translated: dict[int, str]
+    problems: list[str]
+
+
+def brief_chunk(
+    context: TaskContext, model: Model, chunk: Chunk, *, collect: bool = False
+) -> tuple[ChunkResult | None, list[Request]]:
+    """A chunk's steps; its result, or None while a step is unanswered (or unusable when collecting)."""
+    work = Work(context, chunk)
+    missing = run(chunk_steps(context), work, model, collect=collect)
+    finished = [SUMMARY_LENGTH.name, TRANSLATE_NUMBERS.name]
+    groups = [(FACTS_REPAIR.name, lines) for lines in FACTS_REPAIR.each(context, chunk)] if FACTS_REPAIR.each else []
+    if any((name, None) not in work.results for name in finished) or any(k not in work.results for k in groups):
+        return None, missing
+    facts, problems = chunk_facts(work)
+    return ChunkResult(work.result(SUMMARY_LENGTH.name), facts, work.result(TRANSLATE_NUMBERS.name), problems), missing
+
+
+def combine(
+    context: TaskContext, model: Model, parts: list[Summary], *, collect: bool = False
+) -> tuple[Summary | None, list[Request]]:
+    """The chunk summaries combined into one: each group that fits a prompt, then what they gave."""
+    if len(parts) == 1:
+        return parts[0], []
+    groups = reduce_groups(context, parts)
+    if len(groups) > 1:  # too many for one prompt (tasks/reduce.py); every group is asked in the same round
+        combined = [combine(context, model, [parts[i] for i in group], collect=collect) for group in groups]
+        missing = [request for _summary, requests in combined for request in requests]
+        summaries = [summary for summary, _requests in combined if summary is not None]
+        if len(summaries) < len(combined):
+            return None, missing
+        return combine(context, model, summaries, collect=collect)
+    work = Work(context, parts=tuple(parts))
+    missing = run(COMBINE, work, model, collect=collect)
+    return work.results.get((REDUCE_LENGTH.name, None)), missing
+
+
+@dataclass(frozen=True)
+class PlannedCall:
+    """One request the run may send; `repair` ones only when the first answer falls short."""
+
+    task: str
+    chunk: int  # 0 for the reduce step
+    prompt_tokens: int  # estimated with cl100k: exact for OpenAI models, close for others
+    max_tokens: int  # the most the call may write: a ceiling
+    repair: bool = False
+    step: str = ""
+    request: Request | None = None  # what is asked, where it is known before any answer
+
+
+def plan(context: TaskContext, chunks: list[Chunk], overhead: int) -> list[PlannedCall]:
+    """The calls of every step, without making any: each at its ceiling, every repair counted.
+
+    A chunk's steps are planned at the chunk's prompt (summary and facts read the chunk or
+    its translation: about as long); a request that needs no answer is built as it will be
+    sent. The reduce steps are planned as they run (tasks/reduce.py), in rounds within the
+    context, each summary at its ceiling. A response format the endpoint refuses is re-sent
+    in the next format; that costs a request, not tokens, and is not counted."""
+    calls: list[PlannedCall] = []
+    for chunk in chunks:
+        work = Work(context, chunk)
+        for step in chunk_steps(context):
+            for item in _items(step, work):
+                estimate = step.estimate(context, overhead + chunk.tokens, chunk.tokens)
+                if estimate is not None:
+                    known = not step.needs(context) and not step.repair
+                    request = step.ask(work, item) if known else None
+                    calls.append(PlannedCall(step.task, chunk.index, *estimate, step.repair, step.name, request))
+    budget = reduce_budget(context.prompts, context.template_values(), context.context_tokens)
+    fixed = int(context.context_tokens / ESTIMATE_HEADROOM) - 2 * SUMMARY_MAX_TOKENS - RETRY_TOKENS - budget
+    part = SUMMARY_MAX_TOKENS + PART_LABEL_TOKENS
+    for parts in reduce_calls([part] * len(chunks), budget, SUMMARY_MAX_TOKENS):
+        for step in COMBINE:
+            estimate = step.estimate(context, fixed + parts, 0)
+            if estimate is not None:
+                calls.append(PlannedCall(step.task, 0, *estimate, step.repair, step.name))
+    return calls

@@ -1,0 +1,41 @@
+"""FakeModel: a Model (summarise/model.py) for tests, given its answers step by step.
+
+It reads nothing of the prompts: a test enqueues what each step answers, in the order the
+step is asked (as `llm`'s MockModel or httpx's MockTransport), and the fake returns them,
+checked as the direct client checks them. A step with nothing left enqueued is "not
+answered yet" (None), as a provider round's collector answers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from summarise.errors import UnusableAnswer
+from summarise.model import Completion, Request
+from summarise.usage import UsageMeter
+
+
+class FakeModel:
+    def __init__(self) -> None:
+        self.queued: dict[str, list[Completion]] = defaultdict(list)
+        self.asked: list[Request] = []  # every request, in order
+
+    def enqueue(self, step: str, *texts: str, finish_reason: str = "stop") -> FakeModel:
+        self.queued[step] += [Completion(text, finish_reason) for text in texts]
+        return self
+
+    def answer(self, request: Request, usage: UsageMeter) -> Completion | None:
+        self.asked.append(request)
+        if not self.queued[request.step]:
+            return None
+        completion = self.queued[request.step].pop(0)
+        usage.record(hit=False)
+        if request.validate is not None and completion.finish_reason != "length":
+            try:
+                request.validate(completion.text)
+            except ValueError as exc:
+                raise UnusableAnswer(f"{request.label}: {exc}", text=completion.text) from exc
+        return completion
+
+    def steps(self) -> list[str]:
+        return [request.step for request in self.asked]
