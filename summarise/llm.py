@@ -80,7 +80,7 @@ class LLM:
         http_client: httpx2.Client | None = None,
     ) -> Self:
         started = time.monotonic()
-        endpoint = resolve_endpoint(settings, announce=reporter.progress.stage)
+        endpoint = resolve_endpoint(settings, reporter)
         if endpoint.engine is not None:
             reporter.detail(f"model      {endpoint.engine.model.path} verified ({time.monotonic() - started:.2f} s)")
         store = open_cache(settings.cache_dir / "responses", reporter) if cache and settings.use_cache else None
