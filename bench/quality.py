@@ -33,14 +33,14 @@ import sacrebleu
 from _common import fresh_cache_dir, load_now, machine, quiet_enough, verdict, workdir
 from _quality import leftover_words, load_keys, not_in, placement, recall, sentences_of, shared_lines
 
-from summarise.brief import Brief
+from summarise.brief import UNTRANSLATED_MARK, Brief
 from summarise.cli import settings_from_env
 from summarise.config import Layout, Settings
-from summarise.documents import Document, load_document
+from summarise.documents import Document
 from summarise.llm import LLM
 from summarise.pipeline import build_brief
 from summarise.prompts import Prompts
-from summarise.tasks.translation import UNTRANSLATED_MARK
+from summarise.readers import load_document
 from summarise.usage import UsageMeter
 
 # The dev set: 12 French news articles with their English originals (bench/ntrex-dev/README.md).

@@ -34,11 +34,11 @@ import sacrebleu
 from _common import INPUTS, SEEDS, SUMMARISE, fresh_cache_dir, load_now, machine, quiet_enough, verdict, workdir
 
 from summarise.config import Settings
-from summarise.documents import load_document
 from summarise.engine import stop_shared_engine
 from summarise.llm import LLM
 from summarise.pipeline import plan
 from summarise.prompts import Prompts
+from summarise.readers import load_document
 from summarise.reporter import Reporter
 from summarise.tasks.common import TaskContext, Work
 from summarise.tasks.steps import TRANSLATION, run

@@ -16,13 +16,13 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from summarise.version import __version__
 
 if TYPE_CHECKING:
     from summarise.batch import BatchRun, FolderOptions, run_folder
     from summarise.brief import Brief, Check, Fact, Usage
     from summarise.config import BriefOptions, FactsMethod, Settings
-    from summarise.documents import Document, load_document, parse_document
+    from summarise.documents import Document
     from summarise.endpoint import Endpoint, resolve_endpoint
     from summarise.errors import (
         ConfigError,
@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from summarise.llm import LLM, open_llm
     from summarise.pipeline import brief_key, build_brief, planned_calls
     from summarise.prompts import Prompts
+    from summarise.readers import load_document
+    from summarise.readers.text import parse_document
     from summarise.render import read_front_matter, render_json, render_markdown
     from summarise.reporter import Reporter
     from summarise.single import BriefFileOptions, brief_file
@@ -45,7 +47,7 @@ _EXPORTS = {
     "summarise.batch": ["BatchRun", "FolderOptions", "run_folder"],
     "summarise.brief": ["Brief", "Check", "Fact", "Usage"],
     "summarise.config": ["BriefOptions", "FactsMethod", "Settings"],
-    "summarise.documents": ["Document", "load_document", "parse_document"],
+    "summarise.documents": ["Document"],
     "summarise.endpoint": ["Endpoint", "resolve_endpoint"],
     "summarise.errors": [
         "ConfigError",
@@ -60,6 +62,8 @@ _EXPORTS = {
     "summarise.llm": ["LLM", "open_llm"],
     "summarise.pipeline": ["brief_key", "build_brief", "planned_calls"],
     "summarise.prompts": ["Prompts"],
+    "summarise.readers": ["load_document"],
+    "summarise.readers.text": ["parse_document"],
     "summarise.render": ["read_front_matter", "render_json", "render_markdown"],
     "summarise.reporter": ["Reporter"],
     "summarise.single": ["BriefFileOptions", "brief_file"],

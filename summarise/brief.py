@@ -1,5 +1,8 @@
 """The records a brief is made of: Brief, Fact, SummarySentence, Check, Usage. Frozen: built once, then read.
 
+Also what the tasks read from an answer for grounding/ to check (RawFact, CitedSentence):
+records both layers share, so neither imports the other's.
+
 Rendering them (Markdown, JSON, front matter) is summarise/render/.
 """
 
@@ -9,8 +12,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+# How a line the model could not translate shows, before its source text, wherever the
+# translation is shown (Markdown, page, JSON). The state itself is Line.translated.
+UNTRANSLATED_MARK = "[untranslated]"
+
 # How a fact's evidence was found in the source (summarise/grounding/quotes.py).
 MatchKind = Literal["exact", "normalised", "fuzzy", "absent"]
+
+
+@dataclass(frozen=True)
+class RawFact:
+    """A fact as the model gave it (tasks/fact_answers.py), before code finds it in the source."""
+
+    sentence: int  # the numbered source line ("line" method), 0 when the model quoted instead
+    category: str
+    statement: str
+    quote: str = ""  # the model's verbatim quote ("quote" method)
 
 
 @dataclass(frozen=True)
@@ -34,6 +51,15 @@ class Fact:
     @property
     def status(self) -> str:
         return "supported" if self.supported else "flagged"
+
+
+@dataclass(frozen=True)
+class CitedSentence:
+    """One sentence of the summary as the model wrote it: its words without the `[n]` markers,
+    and the lines those named (read once from the answer: grounding/summary.read_summary)."""
+
+    text: str
+    cited: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,6 +139,17 @@ class Line:
     source: str
     translation: str  # "" when the brief was made before lines were kept one by one
     problems: tuple[str, ...] = ()  # what code found wrong with this line's translation, in words
+    # False when the model gave no translation: `translation` is then the source line, shown marked
+    translated: bool = True
+
+    @property
+    def shown(self) -> str:
+        """The translation as a brief shows it: a line left untranslated marked as such."""
+        return self.translation if self.translated else shown_untranslated(self.translation)
+
+
+def shown_untranslated(source: str) -> str:
+    return f"{UNTRANSLATED_MARK} {source}"
 
 
 FACT_VERDICTS = ("right", "wrong", "unsure")

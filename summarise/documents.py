@@ -1,24 +1,26 @@
-"""Load a document: bytes -> clean text, language, numbered paragraphs and sentences."""
+"""What a document is once read: clean text, language, numbered paragraphs and sentences.
+
+The records (Document, Sentence) and the text primitives every reader uses (clean, split,
+read within a limit). Reading a format and building its Document is summarise/readers/:
+readers build on this module, never the other way round.
+"""
 
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import re
 import stat
 import threading
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 import pysbd
 
-from summarise.decoding import decode
 from summarise.errors import InputError, too_large
-from summarise.furniture import strip_furniture
-from summarise.language_detection import detect_language
 
 # Terminal escape sequences and other control characters must never reach a prompt or a brief.
 _ANSI_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
@@ -164,6 +166,11 @@ def clean_text(text: str, keep_indent: bool = False) -> str:
     return joined.strip("\n") if keep_indent else joined.strip()
 
 
+def strip_accents(text: str) -> str:
+    """ "Café" -> "Cafe": what the glossary and the checks compare words by."""
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
 _segmenters = threading.local()
 
 
@@ -202,44 +209,28 @@ def _windows(text: str) -> list[str]:
     return windows
 
 
+def paragraphs_of(text: str) -> list[list[str]]:
+    """Plain text's paragraphs (separated by blank lines), each as its non-blank lines."""
+    blocks = [block for block in re.split(r"\n\s*\n", text) if block.strip()]
+    return [[line for line in block.split("\n") if line.strip()] for block in blocks]
+
+
+def line_sentences(lines: Sequence[str], language: str) -> list[tuple[str, str]]:
+    """One paragraph's sentences, each with what follows it inside the paragraph: a line
+    break after the last sentence of a line (but the last line), else a space."""
+    sentences: list[tuple[str, str]] = []
+    for line_index, line in enumerate(lines):
+        parts = segment(line, language)
+        for part_index, part in enumerate(parts):
+            last_in_line = part_index == len(parts) - 1
+            sentences.append((part, "\n" if last_in_line and line_index < len(lines) - 1 else " "))
+    return sentences
+
+
 def split_sentences(text: str, language: str) -> tuple[Sentence, ...]:
     """Paragraphs are separated by blank lines; each line of a paragraph is split into sentences."""
     sentences: list[Sentence] = []
-    paragraphs = [block for block in re.split(r"\n\s*\n", text) if block.strip()]
-    for paragraph_index, block in enumerate(paragraphs, start=1):
-        lines = [line for line in block.split("\n") if line.strip()]
-        for line_index, line in enumerate(lines):
-            parts = segment(line, language)
-            for part_index, part in enumerate(parts):
-                last_in_line = part_index == len(parts) - 1
-                joiner = "\n" if last_in_line and line_index < len(lines) - 1 else " "
-                sentences.append(Sentence(len(sentences) + 1, paragraph_index, part, joiner))
+    for paragraph_index, lines in enumerate(paragraphs_of(text), start=1):
+        for part, joiner in line_sentences(lines, language):
+            sentences.append(Sentence(len(sentences) + 1, paragraph_index, part, joiner))
     return tuple(sentences)
-
-
-def parse_document(data: bytes, source: str) -> Document:
-    text = clean_text(decode(data, source))
-    if not text:
-        raise InputError(f"{source}: the file is empty (or only whitespace); nothing to summarise")
-    if not re.search(r"\w", text):
-        raise InputError(f"{source}: no words to summarise, only symbols, emoji or punctuation")
-    body, dropped, metadata = strip_furniture(text)
-    if not re.search(r"\w", body):
-        raise InputError(f"{source}: no text left to summarise once page navigation is removed")
-    language = detect_language(body)
-    return Document(
-        source=source,
-        text=body,
-        language=language,
-        sha256=hashlib.sha256(data).hexdigest(),
-        sentences=split_sentences(body, language),
-        metadata=metadata,
-        dropped=tuple(dropped),
-    )
-
-
-def load_document(path: Path, max_bytes: int) -> Document:
-    """Any format the readers know (PDF, Word, HTML, Markdown, text), chosen by content."""
-    from summarise import readers  # readers build on this module
-
-    return readers.read(read_source(path, max_bytes), str(path), max_chars=max_bytes)

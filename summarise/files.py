@@ -17,6 +17,7 @@ import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from summarise.errors import InputError, OutputError
 
@@ -39,10 +40,25 @@ def identities(paths: Iterable[Path]) -> frozenset[Identity]:
     return frozenset(found for path in paths if (found := identity(path)) is not None)
 
 
+def read_front_matter(markdown: str) -> dict[str, Any] | None:
+    """The YAML header of a brief we wrote, or None if there is none readable."""
+    if not markdown.startswith("---\n"):
+        return None
+    end = markdown.find("\n---", 4)
+    if end < 0:
+        return None
+    import yaml  # on first use: `summarise --help` stays quick
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser where PyYAML has it
+    try:
+        data = yaml.load(markdown[4:end], Loader=loader)
+    except yaml.YAMLError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
 def is_ours(path: Path) -> bool:
     """A brief (front matter with a brief_key), its JSON or page, or our index: what we may replace."""
-    from summarise.render.front_matter import read_front_matter  # it imports nothing of files.py
-
     try:
         with path.open("rb") as handle:
             head = handle.read(_SNIFF_BYTES).decode("utf-8", errors="replace")

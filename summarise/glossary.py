@@ -20,8 +20,8 @@ from functools import cached_property
 from pathlib import Path
 
 from summarise.decoding import decode
+from summarise.documents import strip_accents
 from summarise.errors import ConfigError
-from summarise.grounding.quotes import strip_accents
 from summarise.languages import parse_language
 
 # Words split at apostrophes and hyphens, so "l'ONU" is "l" + "onu" and "CEN-SAD" two words.

@@ -11,7 +11,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
-from summarise import __version__
 from summarise.answers import CACHE_SCHEMA
 from summarise.brief import Brief, Line
 from summarise.chunking import Chunk, chunk_budget, count_tokens, fit_sentences, plan_chunks
@@ -30,9 +29,9 @@ from summarise.prompts import GLOSSARY_TEMPLATES, TEMPLATE_NAMES, Prompts
 from summarise.tasks.common import TaskContext, glossary_block
 from summarise.tasks.steps import PlannedCall, brief_chunk, combine
 from summarise.tasks.steps import plan as plan_steps
-from summarise.tasks.summary import strip_citations
-from summarise.tasks.translation import UNTRANSLATED_MARK, assemble_paragraphs
+from summarise.tasks.translation import assemble_paragraphs
 from summarise.usage import UsageMeter
+from summarise.version import __version__
 
 T = TypeVar("T")
 
@@ -105,12 +104,12 @@ def brief_key(document: Document, llm: LLM, prompts: Prompts, options: BriefOpti
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def title_for(document: Document, translation: list[str]) -> str:
+def title_for(document: Document, translated: dict[int, str]) -> str:
     """The document's own heading (translated) when it opens with one, else its file name."""
     paragraphs = document.paragraphs()
     first = paragraphs[0] if paragraphs else []
     if len(first) == 1 and len(first[0].text) <= 120 and not first[0].text.endswith((".", "!", "?")):
-        candidate = translation[0].replace(UNTRANSLATED_MARK, "").strip()
+        candidate = translated.get(first[0].number, "").strip()
         if candidate:
             return candidate
     stem = Path(document.source).stem if document.source != "-" else "standard input"
@@ -150,9 +149,12 @@ def build_brief(
     raw_facts = [fact for result in results for fact in result.facts]
     translated = {number: text for result in results for number, text in result.translated.items()}
     translation = assemble_paragraphs(document.sentences, translated)
+    # A line the model could not translate is checked, and kept, with its source text in its place.
+    untranslated = frozenset(s.number for s in document.sentences if s.number not in translated)
+    translated = {s.number: translated.get(s.number, s.text) for s in document.sentences}
     summary = answered(*combine(context, asked, summaries))
     facts = verify_facts(document, raw_facts, target, translated)
-    sentences = ground_summary(summary.text, document, translated, target)
+    sentences = ground_summary(summary.sentences, document, translated, target)
     glossary = review_glossary(options.glossary, document, translated, facts, sentences)
     facts, sentences = list(glossary.facts), list(glossary.sentences)
     # Problems the tasks and the one LLM call found in answers (cut off, untranslated, an echoed key).
@@ -166,6 +168,7 @@ def build_brief(
             facts=facts,
             translation=translation,
             translated=translated,
+            untranslated=untranslated,
             glossary=glossary,
         )
     )
@@ -173,7 +176,7 @@ def build_brief(
     for number, misses in glossary.lines.items():
         on_line[number] = tuple(dict.fromkeys((*on_line.get(number, ()), *misses)))
     return Brief(
-        title=title_for(document, translation),
+        title=title_for(document, translated),
         source=document.source,
         source_sha256=document.sha256,
         source_language=document.language,
@@ -183,7 +186,7 @@ def build_brief(
         endpoint=llm.endpoint.label,
         created=datetime.now(UTC).replace(microsecond=0).isoformat(),
         brief_key=key,
-        summary=strip_citations(summary.text),
+        summary=summary.prose,
         facts=tuple(facts),
         translation=tuple(translation),
         usage=usage.snapshot(),
@@ -196,7 +199,14 @@ def build_brief(
         source_pages=document.pages,
         verbatim=document.verbatim,
         lines=tuple(
-            Line(s.number, s.paragraph, s.text, translated[s.number], on_line.get(s.number, ()))
+            Line(
+                s.number,
+                s.paragraph,
+                s.text,
+                translated[s.number],
+                on_line.get(s.number, ()),
+                s.number not in untranslated,
+            )
             for s in document.sentences
         ),
         summary_sentences=tuple(sentences),

@@ -7,12 +7,13 @@ exactly the same.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from summarise.brief import Brief
 from summarise.files import Identity, write_ours
-from summarise.render import render_json, render_markdown
-from summarise.review import carry_review, shown_name
+from summarise.render import read_front_matter, render_json, render_markdown
+from summarise.render.front_matter import body_sha256, review_from
 
 
 def write_brief(
@@ -40,3 +41,19 @@ def write_brief(
     # so a run killed in between leaves the brief to be redone, never a brief without its page.
     write_ours(path, render_markdown(brief), inputs)
     return brief
+
+
+def carry_review(previous_markdown: str | None, brief: Brief) -> Brief:
+    """`brief` with the earlier decision if it reads exactly as the brief that was reviewed."""
+    review = review_from(read_front_matter(previous_markdown)) if previous_markdown else None
+    if review is None or review.reviewed_sha256 != body_sha256(render_markdown(brief)):
+        return dataclasses.replace(brief, review=None)
+    return dataclasses.replace(brief, review=review)
+
+
+def shown_name(path: Path) -> str:
+    """The path as a user would type it from here: relative when it is under the current folder."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)

@@ -4,69 +4,35 @@
 front matter, with the sha256 of the brief's text below it. A later run that writes the
 same text keeps the decision; one that changes a word sets the brief back to "needs
 review". The body of the Markdown is never touched here, so the hash stays true.
+
+Reading a decision back (render/front_matter.py) and carrying it over a rewritten brief
+(publish.py) sit below: batch and publish use them without importing this command.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import getpass
-import hashlib
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import yaml
 
-from summarise.brief import REVIEW_DECISIONS, Brief, FactVerdict, Review
+from summarise.brief import FactVerdict, Review
 from summarise.errors import InputError
 from summarise.files import write_ours
+from summarise.publish import shown_name
 from summarise.render import read_front_matter, render_markdown
-from summarise.render.front_matter import dump_yaml, fact_verdicts, review_front_matter
-
-
-def split_markdown(markdown: str) -> tuple[str, str]:
-    """(front matter YAML, body). The body is everything after the closing `---` line."""
-    if not markdown.startswith("---\n"):
-        return "", markdown
-    end = markdown.find("\n---\n", 3)
-    if end < 0:
-        return "", markdown
-    return markdown[4 : end + 1], markdown[end + 5 :]
-
-
-def body_sha256(markdown: str) -> str:
-    return hashlib.sha256(split_markdown(markdown)[1].encode()).hexdigest()
-
-
-def review_from(front: dict[str, Any] | None) -> Review | None:
-    entry = (front or {}).get("review")
-    if not isinstance(entry, dict) or entry.get("decision") not in REVIEW_DECISIONS:
-        return None
-    fields = {f.name for f in dataclasses.fields(Review)} - {"facts"}
-    known = {key: str(value) for key, value in entry.items() if key in fields}
-    return Review(**known, facts=fact_verdicts(entry.get("facts")))
-
-
-def holding_review(markdown: str) -> Review | None:
-    """The decision recorded in a brief, only if it was made on the text now on disk.
-
-    An approval is of a text: after a hand edit (or anything else that changes a byte
-    below the front matter) the brief needs review again, wherever the decision is read.
-    """
-    review = review_from(read_front_matter(markdown))
-    if review is None or review.reviewed_sha256 != body_sha256(markdown):
-        return None
-    return review
-
-
-def carry_review(previous_markdown: str | None, brief: Brief) -> Brief:
-    """`brief` with the earlier decision if it reads exactly as the brief that was reviewed."""
-    review = review_from(read_front_matter(previous_markdown)) if previous_markdown else None
-    if review is None or review.reviewed_sha256 != body_sha256(render_markdown(brief)):
-        return dataclasses.replace(brief, review=None)
-    return dataclasses.replace(brief, review=review)
+from summarise.render.front_matter import (
+    body_sha256,
+    dump_yaml,
+    holding_review,
+    review_from,
+    review_front_matter,
+    split_markdown,
+)
 
 
 def reviewer() -> str:
@@ -127,14 +93,6 @@ def index_link(page: Path, root: Path | None) -> str | None:
         return None
     depth = len(page.resolve().relative_to(root).parts) - 1
     return "../" * depth + "index.html"
-
-
-def shown_name(path: Path) -> str:
-    """The path as a user would type it from here: relative when it is under the current folder."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def record_review(

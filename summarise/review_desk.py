@@ -35,8 +35,9 @@ from summarise.render.desk_page import (
     render_message,
     render_queue,
 )
+from summarise.render.front_matter import body_sha256, review_from
 from summarise.render.problems import fact_problems
-from summarise.review import body_sha256, record_review, review_from
+from summarise.review import record_review
 
 MAX_FORM = 1_000_000  # bytes of a posted form: a decision and its notes, never more
 
@@ -136,7 +137,7 @@ class Desk:
         if body_sha256(render_markdown(brief)) != body_sha256(markdown):
             text = f"{name}.html shows another version of this brief; run summarise batch to redraw it."
             return self._message(HTTPStatus.CONFLICT, "This page is out of date", text)
-        from summarise.review import carry_review
+        from summarise.publish import carry_review
 
         brief = carry_review(markdown, brief)
         nxt = self._next(rows, name)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from summarise.brief import Brief, Check, Fact, Line, Usage
-from summarise.documents import Document, parse_document
+from summarise.documents import Document
+from summarise.readers.text import parse_document
 
 # 12 paragraphs, 3 lines each: long enough that a late line is off-screen when a page opens.
 SOURCE = "\n\n".join(

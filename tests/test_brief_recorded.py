@@ -10,10 +10,10 @@ import pytest
 from conftest import RECORDING, SHORT_SEED, seed
 
 from summarise.cli import main, settings_from_env
-from summarise.documents import load_document
 from summarise.llm import open_llm
 from summarise.pipeline import plan, planned_calls
 from summarise.prompts import Prompts
+from summarise.readers import load_document
 from summarise.render import read_front_matter
 
 SECTIONS = ["Summary", "Key facts", "Translation", "Checks"]

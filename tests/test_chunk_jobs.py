@@ -9,7 +9,7 @@ from conftest import LONG_SEED, seed
 from stub_server import mechanical_translation
 
 from summarise.cli import main
-from summarise.documents import load_document
+from summarise.readers import load_document
 from summarise.render import read_front_matter
 
 

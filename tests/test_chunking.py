@@ -8,7 +8,8 @@ import socket
 from conftest import LONG_SEED, SHORT_SEED, seed
 
 from summarise.chunking import chunk_budget, count_tokens, fit_sentences, plan_chunks
-from summarise.documents import load_document, parse_document
+from summarise.readers import load_document
+from summarise.readers.text import parse_document
 
 
 def test_token_counting_needs_no_network() -> None:

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from conftest import LONG_SEED, SHORT_SEED, seed
 
-from summarise.documents import load_document, parse_document
 from summarise.errors import InputError
+from summarise.readers import load_document
+from summarise.readers.text import parse_document
 
 FRENCH = (
     "Le 11 mai 2022, le Maroc accueille à Marrakech la réunion de la Coalition. Les délégués arrivent à l’aéroport."

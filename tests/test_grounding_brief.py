@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from summarise.brief import Check
-from summarise.documents import parse_document
 from summarise.grounding.facts import verify_facts
 from summarise.grounding.report import cross_checks
-from summarise.grounding.summary import ground_summary
+from summarise.grounding.summary import ground_summary, read_summary
 from summarise.languages import Language
+from summarise.readers.text import parse_document
 from summarise.tasks.fact_answers import RawFact
 
 SOURCE = (
@@ -30,7 +30,7 @@ def test_each_summary_sentence_is_checked_against_the_lines_it_cites() -> None:
         "The coalition has released more than 7.7 million Daech fighters [2]. "
         "Partners gave nearly 90 million dollars [3]. Partners gave over 90 million dollars [3]."
     )
-    first, second, third, fourth = ground_summary(summary, DOCUMENT, TRANSLATED, ENGLISH)
+    first, second, third, fourth = ground_summary(read_summary(summary, "en"), DOCUMENT, TRANSLATED, ENGLISH)
     assert (first.text, first.lines, first.problems) == ("Morocco hosted the Global Coalition against Daech.", (1,), ())
     assert first.named and not first.note
     assert second.problems == ("“7.7 million Daech”: its line says “7.7 million people”",)
@@ -40,7 +40,7 @@ def test_each_summary_sentence_is_checked_against_the_lines_it_cites() -> None:
 
 def test_a_citation_is_a_hint_a_sentence_moves_to_the_lines_that_say_it() -> None:
     summary = "Partners gave nearly 90 million dollars [1]. The Coalition freed more than 7.7 million people."
-    cited_wrong, uncited = ground_summary(summary, DOCUMENT, TRANSLATED, ENGLISH)
+    cited_wrong, uncited = ground_summary(read_summary(summary, "en"), DOCUMENT, TRANSLATED, ENGLISH)
     assert (cited_wrong.lines, cited_wrong.problems) == ((3,), ())
     assert cited_wrong.note == "re-linked: the summary cited line 1" and not cited_wrong.named
     assert (uncited.lines, uncited.problems, uncited.named) == ((2,), (), False)
@@ -48,7 +48,7 @@ def test_a_citation_is_a_hint_a_sentence_moves_to_the_lines_that_say_it() -> Non
 
 def test_a_sentence_no_line_says_is_flagged_on_the_line_it_cited() -> None:
     summary = "Morocco hosted the meeting [1]. The finance minister resigned over 90 million dollars [1]."
-    _, sentence = ground_summary(summary, DOCUMENT, TRANSLATED, ENGLISH)
+    _, sentence = ground_summary(read_summary(summary, "en"), DOCUMENT, TRANSLATED, ENGLISH)
     assert sentence.problems[0] == "not found in the source: no line says this"
     assert sentence.lines == (1,) and sentence.named
     assert sentence.problems[1] == "“90 million dollars” is not in the lines it is linked to"
@@ -59,7 +59,7 @@ def _checks(summary: str, facts: list[RawFact]) -> dict[str, Check]:
     checks = cross_checks(
         DOCUMENT,
         ENGLISH,
-        summary=ground_summary(summary, DOCUMENT, TRANSLATED, ENGLISH),
+        summary=ground_summary(read_summary(summary, "en"), DOCUMENT, TRANSLATED, ENGLISH),
         summary_notes=[],
         facts=verified,
         translation=list(TRANSLATED.values()),
@@ -96,7 +96,7 @@ def test_french_words_the_translation_kept_are_flagged_in_it_and_in_the_summary(
     checks = cross_checks(
         DOCUMENT,
         ENGLISH,
-        summary=ground_summary(summary, DOCUMENT, translated, ENGLISH),
+        summary=ground_summary(read_summary(summary, "en"), DOCUMENT, translated, ENGLISH),
         summary_notes=[],
         facts=[],
         translation=list(translated.values()),
@@ -118,7 +118,7 @@ def test_no_word_list_check_is_shown_where_the_word_lists_cannot_tell() -> None:
     checks = cross_checks(
         japanese,
         ENGLISH,
-        summary=ground_summary("A meeting was held in Tokyo [1].", japanese, translated, ENGLISH),
+        summary=ground_summary(read_summary("A meeting was held in Tokyo [1].", "en"), japanese, translated, ENGLISH),
         summary_notes=[],
         facts=[],
         translation=list(translated.values()),

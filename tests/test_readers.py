@@ -153,7 +153,7 @@ def test_the_content_decides_the_reader_not_the_extension(name: str, as_name: st
 
 
 def test_plain_text_is_read_as_it_always_was() -> None:
-    from summarise.documents import parse_document
+    from summarise.readers.text import parse_document
 
     data = b"rss\nTitre\n\nPremier paragraphe de texte.\nSuite du paragraphe."
     assert readers.sniff(data, "x.txt") == "text"

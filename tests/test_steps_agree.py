@@ -18,12 +18,12 @@ from summarise import readers
 from summarise.batch.collect import Collector, collect_ready
 from summarise.cache import open_cache
 from summarise.cli import settings_from_env
-from summarise.documents import parse_document
 from summarise.glossary import load_glossary
 from summarise.llm import LLM, open_llm
 from summarise.model import Completion, Request
 from summarise.pipeline import build_brief, plan, planned_calls
 from summarise.prompts import Prompts
+from summarise.readers.text import parse_document
 from summarise.usage import UsageMeter
 
 HOSTILE = __import__("robustness.test_hostile", fromlist=["HOSTILE"]).HOSTILE

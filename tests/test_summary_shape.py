@@ -1,6 +1,7 @@
 """The summary's shape, decided by code: sentences, their cited lines, a runaway repaired."""
 
-from summarise.tasks.summary import cited_lines, repair_runaway, strip_citations, summary_sentences
+from summarise.grounding.summary import cited_lines, strip_citations, summary_sentences
+from summarise.tasks.summary import repair_runaway
 
 
 def test_citations_are_read_per_sentence_and_stripped_for_reading() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from summarise.documents import parse_document
+from summarise.readers.text import parse_document
 
 
 def test_sentence_splitting_is_safe_across_threads() -> None:

@@ -18,9 +18,8 @@ from summarise.llm import LLM
 from summarise.pipeline import brief_key, plan, planned_calls
 from summarise.prompts import Prompts
 from summarise.render import read_front_matter
-from summarise.render.front_matter import review_front_matter
+from summarise.render.front_matter import holding_review, review_from, review_front_matter
 from summarise.render.sanitise import clean_inline, escape_markdown
-from summarise.review import holding_review, review_from
 from summarise.terminal import shown
 
 # --- index -----------------------------------------------------------------------------

@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from summarise.brief import Brief
-from summarise.grounding.summary import link_sentence
+from summarise.grounding.summary import link_sentence, read_summary
 from summarise.grounding.support import LineIndex
-from summarise.tasks.summary import cited_lines, strip_citations, summary_sentences
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,7 @@ def cite_summary(brief: Brief) -> list[Cited]:
     index = LineIndex({line.number: (line.source, line.translation) for line in brief.lines})
     known = [line.number for line in brief.lines]
     cited: list[Cited] = []
-    for raw in summary_sentences(brief.summary, brief.target_language):
-        linked, _problem = link_sentence(index, strip_citations(raw), cited_lines(raw), known)
+    for written in read_summary(brief.summary, brief.target_language):
+        linked, _problem = link_sentence(index, written.text, list(written.cited), known)
         cited.append(Cited(linked.text, linked.lines, linked.named))
     return cited

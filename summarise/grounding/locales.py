@@ -19,7 +19,7 @@ from babel.dates import get_month_names
 from babel.numbers import get_currency_symbol, get_decimal_symbol, get_group_symbol
 from babel.units import format_unit
 
-from summarise.grounding.quotes import strip_accents
+from summarise.documents import strip_accents
 
 # Currency words are not in CLDR in a usable form (only full names such as
 # "dollars des États-Unis"), so the common ones are listed here. "dollars" is

@@ -7,7 +7,8 @@ from functools import lru_cache
 
 from babel.dates import get_day_names, get_month_names
 
-from summarise.grounding.quotes import normalise_text, strip_accents
+from summarise.documents import strip_accents
+from summarise.grounding.quotes import normalise_text
 
 
 @lru_cache(maxsize=4096)

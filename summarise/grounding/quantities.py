@@ -14,8 +14,8 @@ from decimal import Decimal
 from functools import lru_cache, partial
 from typing import Literal
 
+from summarise.documents import strip_accents
 from summarise.grounding.locales import LanguagePatterns, patterns_for
-from summarise.grounding.quotes import strip_accents
 
 QuantityKind = Literal["number", "percent", "money", "date", "year"]
 

@@ -24,10 +24,6 @@ class QuoteMatch:
     end: int
 
 
-def strip_accents(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-
-
 # Typographic variants that carry no meaning for a quote check. All quote marks
 # collapse to one character because translators and LLMs swap styles freely.
 _CHAR_MAP = str.maketrans(

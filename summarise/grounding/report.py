@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from summarise.brief import Check, Fact, Finding, SummarySentence
 from summarise.documents import Document
@@ -15,7 +15,6 @@ from summarise.grounding.quantities import missing_quantities
 from summarise.grounding.vocabulary import untranslated_words, word_lists_for
 from summarise.language_detection import MIX_CONFIDENCE, MIX_LETTERS, identify
 from summarise.languages import Language, language_name
-from summarise.tasks.translation import UNTRANSLATED_MARK
 
 
 def in_language(text: str, code: str) -> bool:
@@ -153,32 +152,35 @@ def cross_checks(
     facts: Sequence[Fact],
     translation: Sequence[str],
     translated: Mapping[int, str],
+    untranslated: Collection[int] = frozenset(),
     glossary: GlossaryReview | None = None,
 ) -> list[Check]:
-    """The checks of a brief, from its parts: the brief itself is built once, with them."""
+    """The checks of a brief, from its parts: the brief itself is built once, with them.
+    `untranslated`: the lines the model could not translate (`translated` holds their source)."""
     results: list[Check] = []
     languages = dict(document.languages) or {document.language: 1.0}
     if set(languages) == {target.code}:  # wholly in the target language, not just mostly
         results.append(Check("Translation", True, f"the source is already in {language_name(target.code)}"))
-    joined = "\n\n".join(translation)
     same_count = len(translation) == document.paragraph_count
-    untranslated = joined.count(UNTRANSLATED_MARK)
     # A line the model "translated" by copying it, still in another language, is not translated.
-    foreign = [p for p in translation if UNTRANSLATED_MARK not in p and not in_language(p, target.code)]
-    foreign_numbers = {n for n, p in enumerate(translation, start=1) if p in foreign}
+    marked = {s.paragraph for s in document.sentences if s.number in untranslated}
+    foreign_numbers = {
+        n for n, p in enumerate(translation, start=1) if n not in marked and not in_language(p, target.code)
+    }
+    foreign = [p for n, p in enumerate(translation, start=1) if n in foreign_numbers]
     not_done = [
         Finding(s.number, "left untranslated")
-        if translated.get(s.number, "").startswith(UNTRANSLATED_MARK)
+        if s.number in untranslated
         else Finding(s.number, f"its paragraph is not in {target.name}")
         for s in document.sentences
-        if translated.get(s.number, "").startswith(UNTRANSLATED_MARK) or s.paragraph in foreign_numbers
+        if s.number in untranslated or s.paragraph in foreign_numbers
     ]
     results.append(
         Check(
             "Translation complete",
             same_count and not untranslated and not foreign,
             f"{len(translation)} of {document.paragraph_count} paragraphs"
-            + (f"; {untranslated} line(s) left untranslated" if untranslated else "")
+            + (f"; {len(untranslated)} line(s) left untranslated" if untranslated else "")
             + (f"; {len(foreign)} paragraph(s) not in {target.name}" if foreign else "")
             + ("" if untranslated or foreign else "; every line translated"),
             lines=tuple(not_done),

@@ -7,17 +7,67 @@ so; a sentence no line says is flagged. Then its numbers must be in those lines 
 qualifier ("nearly" is not "more than") and count what the lines count ("7.7 million
 people" is not "7.7 million fighters"). The Markdown and the review page both show these
 links: one path (grounding/citations.py reads them back).
+
+The `[n]` reader is here too (read_summary): tasks/summary.py reads the answer with it,
+once, and hands over typed sentences; grounding imports nothing of tasks/.
 """
 
 from __future__ import annotations
 
-from summarise.brief import SummarySentence
-from summarise.documents import Document
+import re
+from collections.abc import Sequence
+
+from summarise.brief import CitedSentence, SummarySentence
+from summarise.documents import Document, split_sentences
 from summarise.grounding.claims import qualifier_problems, unit_problems
 from summarise.grounding.quantities import missing_quantities
 from summarise.grounding.support import SUPPORTED, LineIndex
 from summarise.languages import Language
-from summarise.tasks.summary import cited_lines, strip_citations, summary_sentences
+
+CITATION = re.compile(r"\s*\[(\d+(?:\s*(?:[-–,]|and)\s*\d+)*)\]")
+
+
+def strip_citations(text: str) -> str:
+    return re.sub(r"\s+([.,;:!?])", r"\1", CITATION.sub("", text)).strip()
+
+
+def cited_lines(sentence: str) -> list[int]:
+    """[3], [3, 5], [3-5], [3 and 5] -> the line numbers a summary sentence names, each once.
+
+    A range ([3-5]) spans fewer than 50 lines; a wider or backward one ([12-120], [7-3]) is read
+    as its two ends."""
+    lines: list[int] = []
+    for group in CITATION.findall(sentence):
+        for part in re.split(r"\s*(?:,|and)\s*", group):
+            bounds = [int(n) for n in re.split(r"\s*[-–]\s*", part) if n.strip()]
+            if len(bounds) == 2 and 0 < bounds[1] - bounds[0] < 50:
+                lines.extend(range(bounds[0], bounds[1] + 1))
+            else:
+                lines.extend(bounds)
+    return list(dict.fromkeys(lines))
+
+
+def read_summary(text: str, language: str) -> tuple[CitedSentence, ...]:
+    """The summary as the model wrote it -> its sentences, each without its `[n]` and with the
+    lines those named: read once, where the answer is read (tasks/summary.py)."""
+    return tuple(
+        CitedSentence(strip_citations(raw), tuple(cited_lines(raw))) for raw in summary_sentences(text, language)
+    )
+
+
+def summary_sentences(text: str, language: str) -> list[str]:
+    """The sentences of a summary, each with the citations that follow it."""
+    sentences = [s.text for s in split_sentences(text.strip(), language)]
+    merged: list[str] = []
+    for sentence in sentences:  # a citation after the full stop belongs to the sentence before
+        lead = re.match(r"(?:\s*\[[^\]]*\d\])+", sentence)
+        if merged and lead and cited_lines(lead.group()):
+            merged[-1] += " " + lead.group().strip()
+            sentence = sentence[lead.end() :].strip()
+        if re.search(r"\w", sentence):  # not the full stop left after "It happened. [3]."
+            merged.append(sentence)
+    return merged
+
 
 # A summary sentence is linked to at most this many lines, each adding this much of it.
 MAX_LINES, GAIN = 3, 0.1
@@ -57,13 +107,13 @@ def _list(numbers: tuple[int, ...]) -> str:
 
 
 def ground_summary(
-    summary: str, document: Document, translated: dict[int, str], target: Language
+    summary: Sequence[CitedSentence], document: Document, translated: dict[int, str], target: Language
 ) -> list[SummarySentence]:
     index = LineIndex({s.number: (s.text, translated.get(s.number, "")) for s in document.sentences})
     known = [s.number for s in document.sentences]
     sentences: list[SummarySentence] = []
-    for raw in summary_sentences(summary, target.code):
-        linked, problem = link_sentence(index, strip_citations(raw), cited_lines(raw), known)
+    for written in summary:
+        linked, problem = link_sentence(index, written.text, list(written.cited), known)
         problems = [problem] if problem else []
         lines = linked.lines
         source = "\n".join(document.sentences[n - 1].text for n in lines) or document.text

@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from summarise.grounding.quotes import strip_accents
+from summarise.documents import strip_accents
 
 # A line supports a statement when it holds at least this share of the statement's content
 # (weighted as above). Measured on the dev set's facts against their English originals

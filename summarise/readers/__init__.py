@@ -51,6 +51,11 @@ def read(data: bytes, source: str, content_type: str = "", *, max_chars: int = D
     return document
 
 
+def load_document(path: Path, max_bytes: int) -> Document:
+    """A file in any format the readers know (PDF, Word, HTML, Markdown, text), chosen by content."""
+    return read(read_source(path, max_bytes), str(path), max_chars=max_bytes)
+
+
 def load(source: str, max_bytes: int, *, allow_private_urls: bool = False) -> Document:
     """A path, "-" for standard input, or an http(s) URL -> its Document (source as given)."""
     from summarise.fetch import fetch, looks_like_url

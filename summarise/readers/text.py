@@ -1,8 +1,28 @@
-"""Plain text: today's reader, unchanged (encoding detection, page furniture of pasted web pages)."""
+"""Plain text: encoding detection, page furniture of pasted web pages, paragraphs at blank lines."""
 
 from __future__ import annotations
 
-from summarise.documents import Document, TextBudget, parse_document
+import re
+
+from summarise.decoding import decode
+from summarise.documents import Document, TextBudget, clean_text, paragraphs_of
+from summarise.errors import InputError
+from summarise.furniture import strip_furniture
+from summarise.readers.base import Block, Extracted, build_document
+
+
+def parse_document(data: bytes, source: str) -> Document:
+    """Plain text (any encoding) -> its Document."""
+    text = clean_text(decode(data, source))
+    if not text:
+        raise InputError(f"{source}: the file is empty (or only whitespace); nothing to summarise")
+    if not re.search(r"\w", text):
+        raise InputError(f"{source}: no words to summarise, only symbols, emoji or punctuation")
+    body, dropped, metadata = strip_furniture(text)
+    if not re.search(r"\w", body):
+        raise InputError(f"{source}: no text left to summarise once page navigation is removed")
+    blocks = [Block("\n".join(lines), kind="lines") for lines in paragraphs_of(body)]
+    return build_document(Extracted(blocks, "text", metadata, dropped, text=body), data, source)
 
 
 def read(data: bytes, source: str, budget: TextBudget) -> Document:

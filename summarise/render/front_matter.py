@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import re
 from dataclasses import asdict
 from typing import Any
 
 import yaml
 
-from summarise import __version__
-from summarise.brief import FACT_VERDICTS, Brief, FactVerdict, Review
+from summarise.brief import FACT_VERDICTS, REVIEW_DECISIONS, Brief, FactVerdict, Review
+from summarise.files import read_front_matter
+from summarise.version import __version__
 
-# libyaml's C emitter and parser when PyYAML has them (the usual wheels do): the same safe
-# subset and output, ~10x less CPU, which a batch of many briefs spends under the GIL.
+# libyaml's C emitter when PyYAML has it (the usual wheels do): the same safe subset and
+# output, ~10x less CPU, which a batch of many briefs spends under the GIL. Its parser
+# reads the header back (files.read_front_matter: what is ours to replace is decided there).
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 # A viewer that does not know front matter renders it as a paragraph (GitHub makes it a
@@ -114,15 +117,36 @@ def dump_front_matter(brief: Brief) -> str:
     return f"---\n{dump_yaml(front_matter(brief))}---"
 
 
-def read_front_matter(markdown: str) -> dict[str, Any] | None:
-    """The YAML header of a brief we wrote, or None if there is none readable."""
+def split_markdown(markdown: str) -> tuple[str, str]:
+    """(front matter YAML, body). The body is everything after the closing `---` line."""
     if not markdown.startswith("---\n"):
-        return None
-    end = markdown.find("\n---", 4)
+        return "", markdown
+    end = markdown.find("\n---\n", 3)
     if end < 0:
+        return "", markdown
+    return markdown[4 : end + 1], markdown[end + 5 :]
+
+
+def body_sha256(markdown: str) -> str:
+    return hashlib.sha256(split_markdown(markdown)[1].encode()).hexdigest()
+
+
+def review_from(front: dict[str, Any] | None) -> Review | None:
+    entry = (front or {}).get("review")
+    if not isinstance(entry, dict) or entry.get("decision") not in REVIEW_DECISIONS:
         return None
-    try:
-        data = yaml.load(markdown[4:end], Loader=_LOADER)
-    except yaml.YAMLError:
+    fields = {f.name for f in dataclasses.fields(Review)} - {"facts"}
+    known = {key: str(value) for key, value in entry.items() if key in fields}
+    return Review(**known, facts=fact_verdicts(entry.get("facts")))
+
+
+def holding_review(markdown: str) -> Review | None:
+    """The decision recorded in a brief, only if it was made on the text now on disk.
+
+    An approval is of a text: after a hand edit (or anything else that changes a byte
+    below the front matter) the brief needs review again, wherever the decision is read.
+    """
+    review = review_from(read_front_matter(markdown))
+    if review is None or review.reviewed_sha256 != body_sha256(markdown):
         return None
-    return data if isinstance(data, dict) else None
+    return review

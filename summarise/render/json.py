@@ -10,7 +10,18 @@ import json
 from dataclasses import asdict, fields
 from typing import Any
 
-from summarise.brief import REVIEW_DECISIONS, Brief, Check, Fact, Finding, Line, Review, SummarySentence, Usage
+from summarise.brief import (
+    REVIEW_DECISIONS,
+    UNTRANSLATED_MARK,
+    Brief,
+    Check,
+    Fact,
+    Finding,
+    Line,
+    Review,
+    SummarySentence,
+    Usage,
+)
 from summarise.render.front_matter import fact_verdicts, front_matter
 
 
@@ -19,6 +30,17 @@ def brief_record(brief: Brief) -> dict[str, Any]:
     parts = {k: v for k, v in asdict(brief).items() if k not in ("usage", "title", "review")}
     data: dict[str, Any] = {**front_matter(brief), **parts, "metadata": dict(brief.metadata)}
     data["facts"] = [{**asdict(fact), "supported": fact.supported, "status": fact.status} for fact in brief.facts]
+    # A line left untranslated is written as the brief shows it: its source, marked (read back by _line).
+    data["lines"] = [
+        {
+            "number": x.number,
+            "paragraph": x.paragraph,
+            "source": x.source,
+            "translation": x.shown,
+            "problems": x.problems,
+        }
+        for x in brief.lines
+    ]
     return data
 
 
@@ -50,6 +72,16 @@ def _review(data: dict[str, Any]) -> Review | None:
     return Review(**_known(Review, data) | {"facts": fact_verdicts(data.get("facts"))})
 
 
+def _line(data: dict[str, Any]) -> Line:
+    """A line back from its written form: the untranslated mark is where the record keeps that state."""
+    translation = str(data.get("translation", ""))
+    translated = not translation.startswith(UNTRANSLATED_MARK)
+    if not translated:
+        translation = translation.removeprefix(UNTRANSLATED_MARK).strip()
+    fields = _known(Line, data) | {"translation": translation, "problems": tuple(data.get("problems", ()))}
+    return Line(**fields | {"translated": translated})
+
+
 def brief_from_record(data: dict[str, Any]) -> Brief:
     """The Brief back from `brief_record`. Raises ValueError if `data` is not such a record."""
     try:
@@ -69,10 +101,7 @@ def brief_from_record(data: dict[str, Any]) -> Brief:
             source_pages=int(data.get("source_pages", 0)),
             verbatim=tuple((int(after), str(text)) for after, text in data.get("verbatim", [])),
             source_languages={str(k): float(v) for k, v in data.get("source_languages", {}).items()},
-            lines=tuple(
-                Line(**_known(Line, line) | {"problems": tuple(line.get("problems", ()))})
-                for line in data.get("lines", [])
-            ),
+            lines=tuple(_line(line) for line in data.get("lines", [])),
             summary_sentences=tuple(
                 SummarySentence(
                     **_known(SummarySentence, s)

@@ -13,7 +13,6 @@ from summarise.brief import Brief, Check, Fact, FactVerdict
 from summarise.render.markdown import location
 from summarise.render.page import model_words
 from summarise.render.problems import fact_problems, line_problems
-from summarise.tasks.translation import UNTRANSLATED_MARK
 
 
 @dataclass(frozen=True)
@@ -102,7 +101,7 @@ def _note(note: str) -> list[NotePart]:
 
 def _translation_of(brief: Brief, number: int) -> str:
     line = next((line for line in brief.lines if line.number == number), None)
-    return model_words(line.translation.removeprefix(UNTRANSLATED_MARK).strip()) if line else ""
+    return model_words(line.translation.strip()) if line else ""
 
 
 def fact_views(brief: Brief) -> list[FactView]:
@@ -137,10 +136,9 @@ def paragraph_views(brief: Brief) -> list[ParagraphView]:
     by_paragraph: dict[int, list[LineView]] = {}
     whole: dict[int, bool] = {}
     for line in brief.lines:
-        untranslated = line.translation.startswith(UNTRANSLATED_MARK)
-        text = line.translation.removeprefix(UNTRANSLATED_MARK).strip()
         reasons = [model_words(p) for p in on_line.get(line.number, [])]
-        view = LineView(line.number, line.source, model_words(text), untranslated, reasons, marks.get(line.number, []))
+        text = model_words(line.translation.strip())
+        view = LineView(line.number, line.source, text, not line.translated, reasons, marks.get(line.number, []))
         by_paragraph.setdefault(line.paragraph, []).append(view)
         whole[line.paragraph] = whole.get(line.paragraph, False) or not line.translation
     views: list[ParagraphView] = []

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from typing import Any
 
+from summarise.brief import RawFact
 from summarise.errors import FactsUnreadable
 
 CATEGORIES = ("who", "what", "when", "where", "number", "other")
@@ -18,14 +18,6 @@ MAX_FACTS_PER_CHUNK = 8
 # release), every word generated at ~10 tokens/s. Characters, not words: bounded in
 # words, the model glued the words after the last one together.
 MAX_FACT_CHARS = 220
-
-
-@dataclass(frozen=True)
-class RawFact:
-    sentence: int  # the numbered source line ("line" method), 0 when the model quoted instead
-    category: str
-    statement: str
-    quote: str = ""  # the model's verbatim quote ("quote" method)
 
 
 def fact_key(target_language: str) -> str:

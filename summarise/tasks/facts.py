@@ -20,11 +20,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from summarise.brief import RawFact
 from summarise.chunking import Chunk
 from summarise.errors import FactsUnreadable, UnusableAnswer
 from summarise.model import Completion, Message, Request
 from summarise.tasks.common import Answer, Step, TaskContext, Work, after, glossary_note, with_task
-from summarise.tasks.fact_answers import MAX_FACTS_PER_CHUNK, RawFact, fact_key, facts_schema, parse_facts
+from summarise.tasks.fact_answers import MAX_FACTS_PER_CHUNK, fact_key, facts_schema, parse_facts
 from summarise.tasks.translation import tasks_need, tasks_prefix
 
 FACTS_MAX_TOKENS = 1200

@@ -26,11 +26,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
+from summarise.brief import RawFact
 from summarise.chunking import ESTIMATE_HEADROOM, Chunk
 from summarise.errors import UnusableAnswer
 from summarise.model import Model, Request
 from summarise.tasks.common import Answer, Step, TaskContext, Work
-from summarise.tasks.fact_answers import RawFact
 from summarise.tasks.facts import FACTS, FACTS_REPAIR, chunk_facts
 from summarise.tasks.reduce import PART_LABEL_TOKENS, reduce_calls
 from summarise.tasks.summary import (

@@ -5,6 +5,9 @@ stripped when shown). A summary of the wrong length gets one retry that names it
 on the same prefix; one still too long is trimmed and flagged. A summary that loops or is
 cut off at the token cap keeps its complete, distinct sentences and is flagged: a long
 summary is a quality problem to report, never a reason to lose the brief.
+
+The answer is read once, here: `Summary.sentences` carries each sentence with the lines it
+cites (the `[n]` reader is grounding/summary.py's, which links them to the source).
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from summarise.brief import CitedSentence
 from summarise.chunking import ESTIMATE_HEADROOM, count_tokens
-from summarise.documents import split_sentences
 from summarise.errors import UnusableAnswer
+from summarise.grounding.summary import read_summary, strip_citations, summary_sentences
 from summarise.model import Message, Request
 from summarise.prompts import Prompts
 from summarise.tasks.common import Answer, Step, TaskContext, Work, after, fence_code, glossary_note, with_task
@@ -33,43 +37,13 @@ RETRY_TOKENS = 64  # the length retry's request, beyond the answer it carries ba
 class Summary:
     text: str  # prose with its `[n]` citations
     notes: list[str] = field(default_factory=list)  # what was repaired: for the reader, as a check
+    # The same, read once: each sentence without its `[n]`, with the lines those named
+    sentences: tuple[CitedSentence, ...] = ()
 
-
-CITATION = re.compile(r"\s*\[(\d+(?:\s*(?:[-–,]|and)\s*\d+)*)\]")
-
-
-def strip_citations(text: str) -> str:
-    return re.sub(r"\s+([.,;:!?])", r"\1", CITATION.sub("", text)).strip()
-
-
-def cited_lines(sentence: str) -> list[int]:
-    """[3], [3, 5], [3-5], [3 and 5] -> the line numbers a summary sentence names, each once.
-
-    A range ([3-5]) spans fewer than 50 lines; a wider or backward one ([12-120], [7-3]) is read
-    as its two ends."""
-    lines: list[int] = []
-    for group in CITATION.findall(sentence):
-        for part in re.split(r"\s*(?:,|and)\s*", group):
-            bounds = [int(n) for n in re.split(r"\s*[-–]\s*", part) if n.strip()]
-            if len(bounds) == 2 and 0 < bounds[1] - bounds[0] < 50:
-                lines.extend(range(bounds[0], bounds[1] + 1))
-            else:
-                lines.extend(bounds)
-    return list(dict.fromkeys(lines))
-
-
-def summary_sentences(text: str, language: str) -> list[str]:
-    """The sentences of a summary, each with the citations that follow it."""
-    sentences = [s.text for s in split_sentences(text.strip(), language)]
-    merged: list[str] = []
-    for sentence in sentences:  # a citation after the full stop belongs to the sentence before
-        lead = re.match(r"(?:\s*\[[^\]]*\d\])+", sentence)
-        if merged and lead and cited_lines(lead.group()):
-            merged[-1] += " " + lead.group().strip()
-            sentence = sentence[lead.end() :].strip()
-        if re.search(r"\w", sentence):  # not the full stop left after "It happened. [3]."
-            merged.append(sentence)
-    return merged
+    @property
+    def prose(self) -> str:
+        """As the brief shows it: without its `[n]`."""
+        return strip_citations(self.text)
 
 
 def _distinct(sentences: list[str]) -> list[str]:
@@ -166,7 +140,7 @@ def _held(context: TaskContext, draft: Draft, answer: Answer) -> Summary:
         count = high
     if count < low:
         notes.append(f"only {count} sentence(s)")
-    return Summary(text, notes)
+    return Summary(text, notes, read_summary(text, language))
 
 
 def _chunk_messages(work: Work) -> list[Message]:

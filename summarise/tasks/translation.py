@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from summarise.brief import shown_untranslated
 from summarise.chunking import TRANSLATION_EXPANSION, count_tokens
 from summarise.config import Layout
 from summarise.documents import Document, Sentence
@@ -29,7 +30,6 @@ from summarise.model import Completion, Message, Request
 from summarise.tasks.common import Answer, Step, TaskContext, Work, after, chunk_prefix, glossary_note, with_task
 
 _NUMBERED_LINE = re.compile(r"^\s*(?:\[(\d+)\]|\((\d+)\)|(\d+)[.):])\s*(.*)$")
-UNTRANSLATED_MARK = "[untranslated]"
 
 
 def parse_numbered_lines(text: str, wanted: set[int]) -> tuple[dict[int, str], list[str]]:
@@ -90,10 +90,7 @@ def tasks_prefix(work: Work) -> list[Message]:
         return work.prefix
     translated = work.result(TRANSLATE_NUMBERS.name)
     chunk = work.the_chunk
-    lines = tuple(
-        replace(s, text=translated.get(s.number, "").replace(UNTRANSLATED_MARK, "").strip() or s.text)
-        for s in chunk.sentences
-    )
+    lines = tuple(replace(s, text=translated.get(s.number, "").strip() or s.text) for s in chunk.sentences)
     return chunk_prefix(work.context, replace(chunk, sentences=lines), language=work.context.target.name)
 
 
@@ -243,15 +240,13 @@ def _better(work: Work, before: str, lines: Asked, answer: Answer) -> dict[int, 
 
 
 def _read_numbers(work: Work, _item: None, answer: Answer) -> dict[int, str]:
-    """The chunk's translation, finished: a line that still has none keeps its source text, marked."""
+    """The chunk's translation, finished: a line that still has none is left out (Line.translated)."""
     translated = _better(work, TRANSLATE_AGAIN.name, _numbers, answer)
     chunk = work.the_chunk
     untranslated = [s.number for s in chunk.sentences if s.number not in translated]
     if untranslated:  # the brief says so, and is not "complete": a re-run asks again
         work.context.usage.problem(f"translation: line(s) {line_ranges(untranslated)} left untranslated")
-    for sentence in chunk.sentences:
-        translated.setdefault(sentence.number, f"{UNTRANSLATED_MARK} {sentence.text}")
-    return translated
+    return translated  # a line missing from it could not be translated (Line.translated)
 
 
 def _estimate(context: TaskContext, prompt: int, source: int) -> tuple[int, int] | None:
@@ -282,7 +277,8 @@ TRANSLATE_NUMBERS = Step(
 
 
 def assemble_paragraphs(sentences: tuple[Sentence, ...], translated: dict[int, str]) -> list[str]:
-    """Put translated lines back into the source's paragraphs: same count, same order."""
+    """Put translated lines back into the source's paragraphs: same count, same order. A line
+    missing from `translated` is shown in the source language, marked untranslated."""
     paragraphs: list[str] = []
     current = ""
     previous = 0
@@ -291,7 +287,8 @@ def assemble_paragraphs(sentences: tuple[Sentence, ...], translated: dict[int, s
             if previous:
                 paragraphs.append(current)
             current, previous = "", sentence.paragraph
-        current += translated[sentence.number] + sentence.joiner
+        text = translated.get(sentence.number)
+        current += (shown_untranslated(sentence.text) if text is None else text) + sentence.joiner
     if previous:
         paragraphs.append(current)
     return [paragraph.strip() for paragraph in paragraphs]

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from summarise.cli import main
-from summarise.documents import parse_document
+from summarise.readers.text import parse_document
 from summarise.render import read_front_matter
 from summarise.tasks.common import fence_code
 

@@ -16,10 +16,10 @@ from stub_server import FaultInjectionStub
 
 from summarise.chunking import ESTIMATE_HEADROOM, count_tokens
 from summarise.cli import main, settings_from_env
-from summarise.documents import parse_document
 from summarise.llm import open_llm
 from summarise.pipeline import plan, planned_calls
 from summarise.prompts import Prompts
+from summarise.readers.text import parse_document
 from summarise.render import read_front_matter
 
 CONTEXT = 4096
