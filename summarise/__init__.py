@@ -35,13 +35,13 @@ if TYPE_CHECKING:
     )
     from summarise.languages import Language, parse_language
     from summarise.llm import LLM, open_llm
+    from summarise.one_document import BriefFileOptions, brief_file
     from summarise.pipeline import brief_key, build_brief, planned_calls
     from summarise.prompts import Prompts
     from summarise.readers import load_document
     from summarise.readers.text import parse_document
     from summarise.render import read_front_matter, render_json, render_markdown
     from summarise.reporter import Reporter
-    from summarise.single import BriefFileOptions, brief_file
 
 _EXPORTS = {
     "summarise.batch": ["BatchRun", "FolderOptions", "run_folder"],
@@ -66,7 +66,7 @@ _EXPORTS = {
     "summarise.readers.text": ["parse_document"],
     "summarise.render": ["read_front_matter", "render_json", "render_markdown"],
     "summarise.reporter": ["Reporter"],
-    "summarise.single": ["BriefFileOptions", "brief_file"],
+    "summarise.one_document": ["BriefFileOptions", "brief_file"],
 }
 _HOME = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = [

@@ -21,7 +21,7 @@ from typing import Any
 import diskcache
 
 from summarise.errors import CacheUnusable, ConfigError
-from summarise.files import aside_name, private_folder
+from summarise.output_files import aside_name, private_folder
 from summarise.reporter import WARNINGS_ON_STDERR, Reporter
 
 # What a broken or unusable sqlite file raises: the damaged ones, then the unopenable ones.

@@ -79,7 +79,7 @@ def brief(
     progress = for_output(quiet, interactive=not settings.verbose)
     # Shown before the heavy imports below (the SDK, the readers): the status line comes at once.
     progress.begin(f"reading {'standard input' if str(source) == '-' else shown(str(source))}")
-    from summarise.single import STDIO, BriefFileOptions, brief_file
+    from summarise.one_document import STDIO, BriefFileOptions, brief_file
 
     reporter = Reporter(say, quiet=quiet, verbose=settings.verbose, progress=progress)
     try:

@@ -15,16 +15,16 @@ from pathlib import Path
 
 from summarise.batch.collect import Collector
 from summarise.batch.discover import DEFAULT_INCLUDE, INDEX_FILE, Item, discover
-from summarise.batch.jobs import VIA, render_rounds, run_rounds
 from summarise.batch.outcomes import BatchRun, Outcome, Status
 from summarise.batch.progress import choose_progress
+from summarise.batch.provider_rounds import VIA, render_rounds, run_rounds
 from summarise.batch.reports import Prices, plan_document, render_plan, render_report, write_index
 from summarise.batch.runner import BatchOptions, run_batch
 from summarise.batch.state import LOCKS, check_state, failed_last_time, write_state
 from summarise.config import Settings
-from summarise.files import check_output_folder, check_target, identities
 from summarise.language_detection import remember_in as remember_languages_in
 from summarise.llm import LLM, open_llm
+from summarise.output_files import check_output_folder, check_target, identities
 from summarise.prompts import Prompts
 from summarise.reporter import SILENT, Reporter
 
@@ -45,7 +45,7 @@ class FolderOptions:
     dry_run: bool = False  # the plan (documents, chunks, tokens, calls, cost); no model called
     write_json: bool = False
     prices: Prices | None = None  # for the dry run's cost
-    # Send the calls out in rounds of batch jobs instead (see batch/jobs.py); the answers
+    # Send the calls out in rounds of batch jobs instead (see batch/provider_rounds.py); the answers
     # come back through the response cache.
     via: str | None = None
     export_requests: Path | None = None

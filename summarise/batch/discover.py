@@ -13,7 +13,7 @@ from pathlib import Path
 from summarise.documents import read_bounded
 from summarise.errors import ConfigError, InputError, too_large
 from summarise.fetch import bad_authority, looks_like_url, url_path, without_credentials
-from summarise.files import safe_output_path
+from summarise.output_files import safe_output_path
 from summarise.reporter import SILENT, Reporter
 
 DEFAULT_INCLUDE = ("*.txt", "*.md", "*.pdf", "*.docx", "*.html", "*.htm")

@@ -25,8 +25,8 @@ from summarise.batch.state import CLAIMED, is_up_to_date
 from summarise.config import BriefOptions
 from summarise.documents import Document
 from summarise.errors import SummariseError
-from summarise.files import Identity, check_target
 from summarise.llm import LLM
+from summarise.output_files import Identity, check_target
 from summarise.pipeline import brief_key, build_brief
 from summarise.prompts import Prompts
 from summarise.publish import write_brief

@@ -19,7 +19,7 @@ from filelock import FileLock, Timeout
 from summarise.batch.discover import Item
 from summarise.batch.outcomes import BatchRun, Outcome, Status
 from summarise.errors import ConfigError
-from summarise.files import aside_name, atomic_write
+from summarise.output_files import aside_name, atomic_write
 from summarise.render import read_front_matter
 from summarise.reporter import Reporter
 

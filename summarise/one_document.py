@@ -10,8 +10,8 @@ from summarise import readers
 from summarise.brief import Brief
 from summarise.config import Settings
 from summarise.fetch import looks_like_url, url_name
-from summarise.files import check_brief_targets, identities, stdin_identity
 from summarise.language_detection import remember_in as remember_languages_in
+from summarise.output_files import check_brief_targets, identities, stdin_identity
 from summarise.prompts import Prompts
 from summarise.publish import write_brief
 from summarise.render import render_markdown

@@ -26,7 +26,7 @@ from summarise.batch.reports import DocumentPlan, Prices
 from summarise.batch.rounds import Round, collect_round, describe
 from summarise.batch.runner import BatchOptions
 from summarise.errors import ConfigError, EndpointError, InputError
-from summarise.files import atomic_write
+from summarise.output_files import atomic_write
 from summarise.prompts import Prompts
 from summarise.reporter import Reporter
 
