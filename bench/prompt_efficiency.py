@@ -35,6 +35,7 @@ from summarise.model import Completion, Message, Request
 from summarise.pipeline import build_brief
 from summarise.prompts import Prompts
 from summarise.readers import load_document
+from summarise.reporter import Reporter
 from summarise.usage import UsageMeter
 
 GOAL = 0.4
@@ -97,7 +98,11 @@ def main() -> int:
                 if call:
                     repairs.append(int(call.group(1)) - int(call.group(2)))
 
-        llm = LLM(resolve_endpoint(settings), context_tokens=settings.effective_context, log=log)
+        llm = LLM(
+            resolve_endpoint(settings),
+            context_tokens=settings.effective_context,
+            reporter=Reporter(log, quiet=True, verbose=True),
+        )
         recording = Recording(llm)
         print(f"summarise's layout, fresh engine at {start_engine(llm)} ({llm.model}, context {llm.context_tokens})")
         for document in documents:

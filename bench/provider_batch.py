@@ -32,7 +32,7 @@ from typing import Any
 from _common import ROOT, SEEDS, machine, workdir
 
 from summarise.batch.discover import discover
-from summarise.batch.jobs import BATCH_DISCOUNT
+from summarise.batch.provider_rounds import BATCH_DISCOUNT
 from summarise.batch.runner import load
 from summarise.config import Settings
 from summarise.llm import open_llm

@@ -10,7 +10,7 @@ plain text. Two tables, each figure the best of `--repeat` runs:
   1. each reader, bytes -> Document (sentences split, language found): MB/s of input
      (and the size of the text found: a .docx is zipped) and pages/s;
   2. the PDF libraries (pypdfium2, the one summarise uses; pypdf; pdfminer.six), each
-     giving positioned lines to the same layout rules (summarise/readers/layout.py):
+     giving positioned lines to the same layout rules (summarise/readers/reading_order.py):
      pages/s for the lines alone, and paragraph quality: how many of the source's
      paragraphs come back exactly, and how many running headers or page numbers leak.
 """
@@ -34,9 +34,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 from fixtures import make_fixtures as made
 
 from summarise import readers
-from summarise.readers import layout
-from summarise.readers.layout import Line, Page
+from summarise.readers import reading_order
 from summarise.readers.pdf import pages_of
+from summarise.readers.reading_order import Line, Page
 
 HEADER = "Rapport annuel — document de travail"
 
@@ -185,7 +185,7 @@ def main() -> None:
     expected = [" ".join(text.split()) for text in placed]
     for library, extract in (("pypdfium2", pdfium_lines), ("pypdf", pypdf_lines), ("pdfminer.six", pdfminer_lines)):
         seconds = best(lambda extract=extract: extract(pdf), args.repeat)
-        blocks, _dropped = layout.paragraphs(extract(pdf))
+        blocks, _dropped = reading_order.paragraphs(extract(pdf))
         found = [block.text for block in blocks]
         exact = sum(text in found for text in set(expected))
         leaked = sum(bool(re.search(rf"{re.escape(HEADER)}|- \d+ -", text)) for text in found)

@@ -39,6 +39,7 @@ from summarise.llm import LLM
 from summarise.pipeline import plan
 from summarise.prompts import Prompts
 from summarise.readers import load_document
+from summarise.reporter import Reporter
 from summarise.tasks.common import TaskContext, Work
 from summarise.tasks.steps import TRANSLATION, run
 from summarise.tasks.translation import TRANSLATE_NUMBERS, assemble_paragraphs
@@ -123,14 +124,14 @@ def translations(mode: str, documents: list[Path]) -> tuple[dict[str, str], Call
     stop_shared_engine()
     settings = Settings(cache_dir=Path(os.environ["SUMMARISE_CACHE_DIR"]), use_cache=False, speculative=mode)
     calls = Calls()
-    llm = LLM.from_settings(settings, cache=False, log=calls.add)
+    llm = LLM.from_settings(settings, cache=False, reporter=Reporter(calls.add, quiet=True, verbose=True))
     prompts = Prompts(None)
     options = settings.brief_options()
     texts: dict[str, str] = {}
     for path in documents:
         document = load_document(path, settings.max_input_bytes)
         document, chunks = plan(document, llm, prompts, options)
-        context = TaskContext(prompts, document, options, llm.context_tokens, UsageMeter(), llm.log)
+        context = TaskContext(prompts, document, options, llm.context_tokens, UsageMeter(), llm.reporter.detail)
         translated: dict[int, str] = {}
         for chunk in chunks:  # the translation steps alone (summarise/tasks/steps.py)
             work = Work(context, chunk)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from summarise.version import __version__
 
 if TYPE_CHECKING:
-    from summarise.batch import BatchRun, run_folder
+    from summarise.batch import BatchRun, FolderOptions, run_folder
     from summarise.brief import Brief, Check, Fact, Usage
     from summarise.config import BriefOptions, FactsMethod, Settings
     from summarise.documents import Document
@@ -35,14 +35,16 @@ if TYPE_CHECKING:
     )
     from summarise.languages import Language, parse_language
     from summarise.llm import LLM, open_llm
+    from summarise.one_document import BriefFileOptions, brief_file
     from summarise.pipeline import brief_key, build_brief, planned_calls
     from summarise.prompts import Prompts
     from summarise.readers import load_document
     from summarise.readers.text import parse_document
     from summarise.render import read_front_matter, render_json, render_markdown
+    from summarise.reporter import Reporter
 
 _EXPORTS = {
-    "summarise.batch": ["BatchRun", "run_folder"],
+    "summarise.batch": ["BatchRun", "FolderOptions", "run_folder"],
     "summarise.brief": ["Brief", "Check", "Fact", "Usage"],
     "summarise.config": ["BriefOptions", "FactsMethod", "Settings"],
     "summarise.documents": ["Document"],
@@ -63,12 +65,15 @@ _EXPORTS = {
     "summarise.readers": ["load_document"],
     "summarise.readers.text": ["parse_document"],
     "summarise.render": ["read_front_matter", "render_json", "render_markdown"],
+    "summarise.reporter": ["Reporter"],
+    "summarise.one_document": ["BriefFileOptions", "brief_file"],
 }
 _HOME = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = [
     "LLM",
     "BatchRun",
     "Brief",
+    "BriefFileOptions",
     "BriefOptions",
     "Check",
     "ConfigError",
@@ -78,15 +83,18 @@ __all__ = [
     "EngineError",
     "Fact",
     "FactsMethod",
+    "FolderOptions",
     "FormatNotSupported",
     "InputError",
     "Language",
     "Prompts",
+    "Reporter",
     "Settings",
     "SummariseError",
     "UnusableAnswer",
     "Usage",
     "__version__",
+    "brief_file",
     "brief_key",
     "build_brief",
     "load_document",

@@ -15,15 +15,14 @@ import json
 import os
 import shutil
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import diskcache
 
 from summarise.errors import CacheUnusable, ConfigError
-from summarise.files import aside_name, private_folder
-from summarise.terminal import warn_on_stderr
+from summarise.output_files import aside_name, private_folder
+from summarise.reporter import WARNINGS_ON_STDERR, Reporter
 
 # What a broken or unusable sqlite file raises: the damaged ones, then the unopenable ones.
 _DAMAGED = (sqlite3.DatabaseError,)
@@ -31,9 +30,9 @@ _UNUSABLE = (sqlite3.OperationalError, OSError, diskcache.Timeout)
 
 
 class ResponseCache:
-    def __init__(self, directory: Path, warn: Callable[[str], None] = warn_on_stderr) -> None:
+    def __init__(self, directory: Path, reporter: Reporter = WARNINGS_ON_STDERR) -> None:
         self.directory = directory
-        self._warn = warn
+        self._warn = reporter.warn
         try:
             private_folder(directory)
             os.chmod(directory, 0o700)
@@ -124,18 +123,18 @@ class ResponseCache:
             store.close()
 
 
-def open_cache(directory: Path, warn: Callable[[str], None] = warn_on_stderr) -> ResponseCache | None:
+def open_cache(directory: Path, reporter: Reporter = WARNINGS_ON_STDERR) -> ResponseCache | None:
     """The cache, or None (and a warning) when its folder cannot be used: the run goes on without it."""
     try:
-        return ResponseCache(directory, warn)
+        return ResponseCache(directory, reporter)
     except CacheUnusable as exc:
-        warn(f"Warning: {exc}; running without the response cache")
+        reporter.warn(f"Warning: {exc}; running without the response cache")
         return None
 
 
-def cache_for_command(directory: Path, warn: Callable[[str], None]) -> ResponseCache:
+def cache_for_command(directory: Path, reporter: Reporter) -> ResponseCache:
     """`summarise cache stats/clear`: there is nothing to go on without, so an unusable cache is an error."""
     try:
-        return ResponseCache(directory, warn)
+        return ResponseCache(directory, reporter)
     except CacheUnusable as exc:
         raise ConfigError(f"{exc}; set SUMMARISE_CACHE_DIR to a folder you can write") from exc

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import click
 
 from summarise import __version__
 from summarise.cli_cache import cache
-from summarise.cli_errors import OneLineErrors, reports_errors, say, warnings_only
+from summarise.cli_errors import OneLineErrors, reports_errors, say
 from summarise.config import Settings
 from summarise.errors import EXIT_PROBLEMS
 from summarise.options import FiniteFloat, endpoint_options, glossary_option, settings_from
@@ -71,28 +72,18 @@ def brief(
       OPENAI_API_KEY=... summarise brief doc.txt --model gpt-4o-mini
     """
     from summarise.progress import for_output
+    from summarise.reporter import Reporter
 
     settings = settings_from(options)
     # -v writes its own lines: a redrawn status line would tear them, so -v shows plain progress lines.
     progress = for_output(quiet, interactive=not settings.verbose)
     # Shown before the heavy imports below (the SDK, the readers): the status line comes at once.
     progress.begin(f"reading {'standard input' if str(source) == '-' else shown(str(source))}")
-    from summarise.single import STDIO, brief_file
+    from summarise.one_document import STDIO, BriefFileOptions, brief_file
 
-    log = say if settings.verbose else None
-    note = say if not quiet else warnings_only
+    reporter = Reporter(say, quiet=quiet, verbose=settings.verbose, progress=progress)
     try:
-        run = brief_file(
-            source,
-            settings,
-            output=output,
-            jobs=jobs,
-            write_json=write_json,
-            write_html=write_html,
-            note=note,
-            log=log,
-            progress=progress,
-        )
+        run = brief_file(source, settings, BriefFileOptions(output, jobs, write_json, write_html), reporter)
     finally:
         progress.close()
     if run.output == STDIO:
@@ -152,24 +143,7 @@ def brief(
 @glossary_option()
 @endpoint_options
 @reports_errors
-def batch(
-    folder: Path,
-    output_dir: Path,
-    include: tuple[str, ...],
-    exclude: tuple[str, ...],
-    recursive: bool,
-    jobs: int | None,
-    retry_failed: bool,
-    dry_run: bool,
-    quiet: bool,
-    price_prompt: float | None,
-    price_completion: float | None,
-    write_json: bool,
-    via: str | None,
-    export_requests: Path | None,
-    import_results: Path | None,
-    **options: Any,
-) -> None:
+def batch(folder: Path, quiet: bool, price_prompt: float | None, price_completion: float | None, **params: Any) -> None:
     """Write a brief of every document in FOLDER, and an index of them. FOLDER may also be
     a text file of URLs, one a line (# starts a comment).
 
@@ -187,30 +161,17 @@ def batch(
       summarise batch inputs/ --export-requests r1.jsonl   # run it anywhere (vllm run_batch), then
       summarise batch inputs/ --import-results out1.jsonl --export-requests r2.jsonl
     """
-    from summarise.batch import run_folder
+    from summarise.batch import FolderOptions, run_folder
     from summarise.batch.reports import Prices
+    from summarise.reporter import Reporter
 
-    settings = settings_from(options)
+    settings = settings_from(params)
     priced = price_prompt is not None or price_completion is not None
-    run = run_folder(
-        folder,
-        output_dir,
-        settings,
-        include=include,
-        exclude=exclude,
-        recursive=recursive,
-        jobs=jobs,
-        retry_failed=retry_failed,
-        dry_run=dry_run,
-        quiet=quiet,
-        write_json=write_json,
-        prices=Prices(price_prompt or 0.0, price_completion or 0.0) if priced else None,
-        via=via,
-        export_requests=export_requests,
-        import_results=import_results,
-        note=say,
-        log=say if settings.verbose else None,
-    )
+    prices = Prices(price_prompt or 0.0, price_completion or 0.0) if priced else None
+    # Built once: the options named as FolderOptions' fields are its own, the rest are the endpoint's.
+    own = {field.name: params[field.name] for field in fields(FolderOptions) if field.name in params}
+    options = FolderOptions(prices=prices, **own)
+    run = run_folder(folder, settings, options, Reporter(say, quiet=quiet, verbose=settings.verbose))
     click.echo(shown(run.report, keep_newlines=True), nl=False)
     if run.abandoned:
         # Python would join the worker threads still in flight before exiting: don't.

@@ -9,6 +9,7 @@ import click
 from summarise.cli_errors import reports_errors, say
 from summarise.config import default_cache_dir
 from summarise.options import cache_dir_option
+from summarise.reporter import Reporter
 from summarise.terminal import shown
 
 
@@ -41,7 +42,7 @@ def cache_stats(cache_dir: Path | None) -> None:
     """Entries and size of the response cache. Example: summarise cache stats"""
     from summarise.cache import cache_for_command
 
-    store = cache_for_command(_cache_folder(cache_dir) / "responses", say)
+    store = cache_for_command(_cache_folder(cache_dir) / "responses", Reporter(say))
     stats = store.stats()
     click.echo(f"{shown(store.directory)}: {stats['entries']} responses, {stats['bytes'] / 1e6:.1f} MB")
 
@@ -53,5 +54,5 @@ def cache_clear(cache_dir: Path | None) -> None:
     """Delete every cached response (the model file stays). Example: summarise cache clear"""
     from summarise.cache import cache_for_command
 
-    removed = cache_for_command(_cache_folder(cache_dir) / "responses", say).clear()
+    removed = cache_for_command(_cache_folder(cache_dir) / "responses", Reporter(say)).clear()
     click.echo(f"removed {removed} cached responses")

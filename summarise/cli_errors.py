@@ -15,12 +15,6 @@ from summarise.terminal import shown
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def warnings_only(message: str) -> None:
-    """-q: the closing line goes, warnings stay."""
-    if message.startswith("Warning"):
-        say(message)
-
-
 def say(message: str) -> None:
     """One line on standard error; control characters in it (from a file name) are shown, not obeyed."""
     click.echo(shown(message), err=True)

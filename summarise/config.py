@@ -31,7 +31,7 @@ class FactsMethod(StrEnum):
 
 
 class Layout(StrEnum):
-    """Which text the summary and the facts are written from (see summarise/tasks/layout.py)."""
+    """Which text the summary and the facts are written from (see summarise/tasks/steps.py)."""
 
     TRANSLATION = "translation"  # translate first, then work on the translation: best for small models
     SOURCE = "source"  # all three tasks on the source: cheapest, for strong endpoints

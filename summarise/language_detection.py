@@ -40,10 +40,11 @@ def remember_in(directory: Path | None) -> None:
     """Keep identifications in `directory` (in the cache folder), or, with None, nowhere."""
     from summarise.cache import ResponseCache
     from summarise.errors import CacheUnusable
+    from summarise.reporter import SILENT
 
     global _memo
     try:
-        _memo = ResponseCache(directory, warn=lambda _message: None) if directory is not None else None
+        _memo = ResponseCache(directory, SILENT) if directory is not None else None
     except CacheUnusable:  # a read-only cache folder: identify each time, as without a cache
         _memo = None
 

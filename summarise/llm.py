@@ -21,9 +21,9 @@ from summarise.endpoint import Endpoint, resolve_endpoint
 from summarise.engine import server_timings, shared_engine
 from summarise.errors import EndpointError, FormatNotSupported, UnusableAnswer
 from summarise.model import Completion, Message, Request
-from summarise.progress import Progress, TokenSource, slots_token_source
+from summarise.progress import TokenSource, slots_token_source
 from summarise.ratelimit import RateLimitGate
-from summarise.terminal import warn_on_stderr
+from summarise.reporter import WARNINGS_ON_STDERR, Reporter
 from summarise.usage import UsageMeter
 
 if TYPE_CHECKING:
@@ -46,9 +46,8 @@ class LLM:
         context_tokens: int,
         timeout: float = 600.0,
         max_retries: int = 3,
-        log: Callable[[str], None] | None = None,
+        reporter: Reporter = WARNINGS_ON_STDERR,
         http_client: httpx2.Client | None = None,
-        progress: Progress | None = None,
         offline: bool = False,
     ) -> None:
         self.endpoint = endpoint
@@ -57,13 +56,12 @@ class LLM:
         self.context_tokens = context_tokens
         self.timeout = timeout
         self.max_retries = max_retries
-        self.log = log or (lambda _message: None)
+        self.reporter = reporter  # -v details of each call, and the display of its progress
         self.gate = RateLimitGate()
         self.model = endpoint.model
         self._http_client = http_client
         self._client: openai.OpenAI | None = None
         self._client_lock = threading.Lock()
-        self.progress = progress or Progress()
         self._tokens: TokenSource | None = None  # the embedded engine's running token count
 
     @property
@@ -78,26 +76,22 @@ class LLM:
         settings: Settings,
         *,
         cache: bool = True,
-        log: Callable[[str], None] | None = None,
-        warn: Callable[[str], None] = warn_on_stderr,
+        reporter: Reporter = WARNINGS_ON_STDERR,
         http_client: httpx2.Client | None = None,
-        progress: Progress | None = None,
     ) -> Self:
-        progress = progress or Progress()
         started = time.monotonic()
-        endpoint = resolve_endpoint(settings, announce=progress.stage)
-        if endpoint.engine is not None and log is not None:
-            log(f"model      {endpoint.engine.model.path} verified ({time.monotonic() - started:.2f} s)")
-        store = open_cache(settings.cache_dir / "responses", warn) if cache and settings.use_cache else None
+        endpoint = resolve_endpoint(settings, reporter)
+        if endpoint.engine is not None:
+            reporter.detail(f"model      {endpoint.engine.model.path} verified ({time.monotonic() - started:.2f} s)")
+        store = open_cache(settings.cache_dir / "responses", reporter) if cache and settings.use_cache else None
         return cls(
             endpoint,
             cache=store,
             context_tokens=settings.effective_context,
             timeout=settings.timeout,
             max_retries=settings.max_retries,
-            log=log,
+            reporter=reporter,
             http_client=http_client,
-            progress=progress,
         )
 
     def client(self) -> openai.OpenAI:
@@ -109,11 +103,11 @@ class LLM:
         with self._client_lock:
             if self._client is None:
                 if self.endpoint.engine is not None:
-                    self.progress.stage("starting the embedded engine")
+                    self.reporter.progress.stage("starting the embedded engine")
                 base_url = self.endpoint.base_url()  # starts the embedded engine, if that is the endpoint
                 if self.endpoint.engine is not None:
                     engine = shared_engine(self.endpoint.engine)
-                    self.log(
+                    self.reporter.detail(
                         f"engine     ready at {base_url} ({self.model}, speculative decoding: "
                         f"{engine.config.speculation.label}), started in {engine.start_seconds:.1f} s"
                     )
@@ -195,16 +189,16 @@ class LLM:
         hit, refused = self.stored(request)
         if hit is not None:
             usage.record(hit=True)
-            self.log(f"cache hit  {label}")
+            self.reporter.detail(f"cache hit  {label}")
             return hit
         if refused is not None:
-            self.log(f"cache skip {label}: the stored answer no longer passes; asking again")
+            self.reporter.detail(f"cache skip {label}: the stored answer no longer passes; asking again")
         if self.offline:
             raise EndpointError(f"{label}: no answer in the cache, and this run sends nothing")
 
         started = time.monotonic()
         self.client()  # the client (and the engine) start before the call's progress: a stage of its own
-        with self.progress.call(" ".join(label.split()), max_tokens, self._tokens):
+        with self.reporter.progress.call(" ".join(label.split()), max_tokens, self._tokens):
             response = self._send(body)
         choice = response.choices[0] if response.choices else None
         text = (choice.message.content or "") if choice else ""
@@ -214,7 +208,7 @@ class LLM:
         details = response.usage.prompt_tokens_details if response.usage else None
         cached = (details.cached_tokens or 0) if details else 0
         usage.record(hit=False, prompt=prompt, completion=completion, cached=cached)
-        self.log(
+        self.reporter.detail(
             f"call       {label}: {prompt} prompt tokens ({cached} reused by the server), "
             f"{completion} completion tokens, {time.monotonic() - started:.1f} s{server_timings(response)}, "
             f"finish={finish_reason}"
@@ -235,7 +229,7 @@ class LLM:
             return Completion(text, finish_reason)
         problem = answer_problem(text, max_tokens, completion, request.validate)
         if problem is not None:
-            self.log(f"unusable   {label}: {problem}")
+            self.reporter.detail(f"unusable   {label}: {problem}")
             raise UnusableAnswer(f"{label}: {problem}", text=text)
         if self.cache is not None and not echoed:
             self.cache.set(key, {"text": text, "finish_reason": finish_reason, "usage": [prompt, completion, cached]})
@@ -290,5 +284,5 @@ class LLM:
 
 
 # The LLM the settings describe, with its response cache unless they (or `cache`) turn it off,
-# or it cannot be used (then `warn` is told, and the run goes on without it).
+# or it cannot be used (then the reporter is warned, and the run goes on without it).
 open_llm = LLM.from_settings

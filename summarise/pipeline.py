@@ -139,7 +139,7 @@ def build_brief(
     if options.glossary is not None:  # only the entries for this document's language and the target
         options = replace(options, glossary=options.glossary.for_languages(document.language, target.code))
     document, chunks = plan(document, llm, prompts, options)
-    context = TaskContext(prompts, document, options, llm.context_tokens, usage, llm.log)
+    context = TaskContext(prompts, document, options, llm.context_tokens, usage, llm.reporter.detail)
     if options.workers > 1 and len(chunks) > 1:
         with ThreadPoolExecutor(max_workers=options.workers, thread_name_prefix="chunk") as pool:
             results = [answered(*done) for done in pool.map(lambda chunk: brief_chunk(context, asked, chunk), chunks)]

@@ -1,4 +1,4 @@
-"""What a brief is doing while it waits on the model: never a silent wait.
+"""What a run is doing while it waits on the model: never a silent wait.
 
 At a terminal one status line is redrawn: the stage (assembling the model, starting the
 engine) or the task with its tokens so far, tokens/s and an estimate of the time left.
@@ -7,6 +7,9 @@ Off a terminal (logs, pipes) each stage gets one plain line on stderr; `-q` show
 Token counts come from the embedded engine's own `/slots` endpoint, polled while a call
 runs, so request bodies (and the recorded cassettes) stay exactly as they are. A remote
 endpoint shows the elapsed time of each call instead.
+
+`Progress` is the one family of displays: these for one brief, and a batch's (a bar, or
+one line per document) in batch/progress.py. The run's `Reporter` holds the display.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
+
+from summarise.brief import Usage
 
 POLL_SECONDS = 0.5
 TokenSource = Callable[[], int | None]  # tokens generated so far by the running call, None if unknown
@@ -46,12 +51,35 @@ def decoded(slot: dict[str, Any]) -> int:
     return sum(int(entry.get("n_decoded", 0)) for entry in entries if isinstance(entry, dict))
 
 
+class Finished(Protocol):
+    """A document of a batch that has finished, as a display shows it (batch/outcomes.Outcome)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def detail(self) -> str: ...
+    @property
+    def output(self) -> str: ...
+    @property
+    def usage(self) -> Usage: ...
+    @property
+    def seconds(self) -> float: ...
+
+
 class Progress:
     """Silent: the base for `-q`, and what the library uses when nobody is watching."""
 
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def begin(self, text: str) -> None:
-        """What a command does before any model stage (reading its input). Only a status
-        line shows it: in a log the first model stage, or the error, follows at once."""
+        """What starts now: reading a command's input, or one document of a batch (from its
+        worker thread). Only a status line or a bar shows it: in a log what follows says it."""
 
     def stage(self, text: str) -> None:
         """A step that is not a model call: assembling a model, starting the engine."""
@@ -60,6 +88,9 @@ class Progress:
     def call(self, label: str, expected_tokens: int, tokens: TokenSource | None) -> Iterator[None]:
         """One model call: `expected_tokens` is the call's budget, an upper bound for the ETA."""
         yield
+
+    def finished(self, outcome: Finished) -> None:
+        """One document of a batch has finished (told from the main thread)."""
 
     def close(self) -> None:
         pass

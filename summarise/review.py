@@ -22,7 +22,7 @@ import yaml
 
 from summarise.brief import FactVerdict, Review
 from summarise.errors import InputError
-from summarise.files import write_ours
+from summarise.output_files import write_ours
 from summarise.publish import shown_name
 from summarise.render import read_front_matter, render_markdown
 from summarise.render.front_matter import (

@@ -11,7 +11,7 @@ from fixtures import make_fixtures as made
 
 from summarise import readers
 from summarise.errors import InputError
-from summarise.readers.layout import Line, Page, join_lines, paragraphs
+from summarise.readers.reading_order import Line, Page, join_lines, paragraphs
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -10,82 +10,84 @@ cached responses where it can.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from summarise.batch.collect import Collector
 from summarise.batch.discover import DEFAULT_INCLUDE, INDEX_FILE, Item, discover
-from summarise.batch.jobs import VIA, quietly, render_rounds, run_rounds
 from summarise.batch.outcomes import BatchRun, Outcome, Status
 from summarise.batch.progress import choose_progress
+from summarise.batch.provider_rounds import VIA, render_rounds, run_rounds
 from summarise.batch.reports import Prices, plan_document, render_plan, render_report, write_index
 from summarise.batch.runner import BatchOptions, run_batch
 from summarise.batch.state import LOCKS, check_state, failed_last_time, write_state
 from summarise.config import Settings
-from summarise.files import check_output_folder, check_target, identities
 from summarise.language_detection import remember_in as remember_languages_in
 from summarise.llm import LLM, open_llm
+from summarise.output_files import check_output_folder, check_target, identities
 from summarise.prompts import Prompts
+from summarise.reporter import SILENT, Reporter
 
-__all__ = ["DEFAULT_INCLUDE", "VIA", "BatchRun", "Item", "Outcome", "Status", "discover", "run_folder"]
+__all__ = ["DEFAULT_INCLUDE", "VIA", "BatchRun", "FolderOptions", "Item", "Outcome", "Status", "discover", "run_folder"]
 
 
-def _nowhere(_message: str) -> None:
-    pass
+@dataclass(frozen=True)
+class FolderOptions:
+    """What `summarise batch` asks of a folder, apart from the endpoint (Settings); each field
+    but `prices` is the command's option of the same name."""
+
+    output_dir: Path = Path("outputs")
+    include: tuple[str, ...] = ()  # file-name globs; none: DEFAULT_INCLUDE
+    exclude: tuple[str, ...] = ()
+    recursive: bool = True
+    jobs: int | None = None  # documents at once; None: 1 with the embedded engine (no gain on few cores), else 4
+    retry_failed: bool = False  # only the documents that failed last time
+    dry_run: bool = False  # the plan (documents, chunks, tokens, calls, cost); no model called
+    write_json: bool = False
+    prices: Prices | None = None  # for the dry run's cost
+    # Send the calls out in rounds of batch jobs instead (see batch/provider_rounds.py); the answers
+    # come back through the response cache.
+    via: str | None = None
+    export_requests: Path | None = None
+    import_results: Path | None = None
+
+    @property
+    def rounds(self) -> bool:
+        return bool(self.via or self.export_requests or self.import_results)
 
 
 def run_folder(
-    folder: Path,
-    output_dir: Path,
-    settings: Settings,
-    *,
-    include: Sequence[str] = (),
-    exclude: Sequence[str] = (),
-    recursive: bool = True,
-    jobs: int | None = None,
-    retry_failed: bool = False,
-    dry_run: bool = False,
-    quiet: bool = False,
-    write_json: bool = False,
-    prices: Prices | None = None,
-    via: str | None = None,
-    export_requests: Path | None = None,
-    import_results: Path | None = None,
-    note: Callable[[str], None] = _nowhere,
-    log: Callable[[str], None] | None = None,
+    folder: Path, settings: Settings, options: FolderOptions = FolderOptions(), reporter: Reporter = SILENT
 ) -> BatchRun:
-    """Brief every matching document under `folder` into `output_dir`, then write the index.
+    """Brief every matching document under `folder` into `options.output_dir`, then write the index.
 
-    `note` gets what a person watching should see (progress lines, failures, Ctrl-C);
+    `reporter` is told what a person watching should see (progress, failures, Ctrl-C);
     `BatchRun.report` holds the closing table (or, with `dry_run`, the plan) for stdout.
-    `jobs` defaults to 1 with the embedded engine (no gain on few cores), else 4.
-    `via`, `export_requests` and `import_results` send the calls out in rounds of batch
-    jobs instead (see batch/jobs.py); the answers come back through the response cache.
     """
-    rounds = bool(via or export_requests or import_results)
-    jobs = jobs or (1 if settings.uses_engine else 4)
+    output_dir, retry_failed, dry_run = options.output_dir, options.retry_failed, options.dry_run
+    jobs = options.jobs or (1 if settings.uses_engine else 4)
     if settings.uses_engine:
         # One engine per process; its parallel slots serve the concurrent documents.
         settings = settings.with_changes(engine_parallel=min(jobs, 4))
     prompts = Prompts(settings.prompts_dir)
-    patterns = tuple(include) or DEFAULT_INCLUDE
-    items = discover(folder, output_dir, patterns, exclude, recursive, note=note)
+    patterns = options.include or DEFAULT_INCLUDE
+    items = discover(folder, output_dir, patterns, options.exclude, options.recursive, reporter)
     inputs = identities(item.source for item in items)
     # Before any model call: a batch that could not write its briefs must cost nothing.
     check_output_folder(output_dir)
     check_target(output_dir / INDEX_FILE, inputs)
     # A bad state file is set aside now, with a warning, not found out after the whole run.
-    state_was_bad = check_state(output_dir, note, dry_run=dry_run)
+    state_was_bad = check_state(output_dir, reporter, dry_run=dry_run)
     if retry_failed and state_was_bad:
-        note("--retry-failed: no usable record of the last run, so every document not up to date runs")
+        reporter.warn("--retry-failed: no usable record of the last run, so every document not up to date runs")
     elif retry_failed:
         items = failed_last_time(items, output_dir)
     # Chunks of a long document run concurrently too (each one keeps its tasks in turn).
     brief_options = settings.brief_options(workers=jobs)
-    options = BatchOptions(
+    documents = BatchOptions(
         brief_options,
         settings.max_input_bytes,
-        write_json,
+        options.write_json,
         jobs,
         inputs=inputs,
         locks=output_dir / LOCKS,
@@ -93,38 +95,41 @@ def run_folder(
     )
     remember_languages_in(settings.cache_dir / "languages" if settings.use_cache else None)
     if not items:
-        note("nothing failed last time" if retry_failed else f"no documents in {folder} match {', '.join(patterns)}")
+        reporter.warn(
+            "nothing failed last time" if retry_failed else f"no documents in {folder} match {', '.join(patterns)}"
+        )
         return BatchRun([])
     if dry_run:
         planner = open_llm(settings, cache=False)  # for the context size and the resume key; it sends nothing
-        plans = [plan_document(item, planner, prompts, options) for item in items]
-        report = render_plan(plans, prices) + (render_rounds(plans, prices) if rounds else "")
+        plans = [plan_document(item, planner, prompts, documents) for item in items]
+        prices = options.prices
+        report = render_plan(plans, prices) + (render_rounds(plans, prices) if options.rounds else "")
         return BatchRun([], report=report)
     started = time.monotonic()
-    if rounds:
-        llm: LLM = open_llm(settings, log=log, warn=note)
+    if options.rounds:
+        llm: LLM = open_llm(settings, reporter=reporter)
         collecting = Collector(llm)
         run = run_rounds(
             items,
             collecting,
             prompts,
-            options,
+            documents,
             output_dir,
-            via=via,
-            export_requests=export_requests,
-            import_results_from=import_results,
-            note=quietly(note) if quiet else note,
+            via=options.via,
+            export_requests=options.export_requests,
+            import_results_from=options.import_results,
+            reporter=reporter,
         )
     else:
-        llm = open_llm(settings, log=log, warn=note)
-        with choose_progress(quiet, len(items), note) as progress:
-            run = run_batch(items, llm, prompts, options, progress, note=note)
+        llm = open_llm(settings, reporter=reporter)  # its calls go unshown: the display is per document
+        with choose_progress(reporter, len(items)) as progress:
+            run = run_batch(items, llm, prompts, documents, reporter.showing(progress))
     write_state(output_dir, items, run)
     write_index(output_dir)
-    if quiet:
+    if reporter.quiet:
         for outcome in run.outcomes:
             if outcome.status == Status.FAILED:
-                note(f"failed: {outcome.name}: {outcome.detail}")
+                reporter.warn(f"failed: {outcome.name}: {outcome.detail}")
     else:
         gate = llm.gate
         run.report = render_report(run, output_dir, time.monotonic() - started, gate.rate_limited, gate.waited)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
@@ -13,7 +13,8 @@ from pathlib import Path
 from summarise.documents import read_bounded
 from summarise.errors import ConfigError, InputError, too_large
 from summarise.fetch import bad_authority, looks_like_url, url_path, without_credentials
-from summarise.files import safe_output_path
+from summarise.output_files import safe_output_path
+from summarise.reporter import SILENT, Reporter
 
 DEFAULT_INCLUDE = ("*.txt", "*.md", "*.pdf", "*.docx", "*.html", "*.htm")
 INDEX_FILE = "index.md"
@@ -71,7 +72,7 @@ def discover(
     include: Sequence[str] = DEFAULT_INCLUDE,
     exclude: Sequence[str] = (),
     recursive: bool = True,
-    note: Callable[[str], None] = lambda _message: None,
+    reporter: Reporter = SILENT,
 ) -> list[Item]:
     """The documents under `root`, sorted, each with its mirrored brief path under `output_dir`.
 
@@ -95,7 +96,7 @@ def discover(
         here = Path(folder)
         # Hidden folders (.git, .venv) and our own outputs are never inputs.
         if recursive and any(_real(here / name) == outputs for name in dirnames):
-            note(f"not reading {here / output_dir.name} as input: it is the output folder")
+            reporter.warn(f"not reading {here / output_dir.name} as input: it is the output folder")
         kept = [name for name in dirnames if not name.startswith(".") and _real(here / name) != outputs]
         dirnames[:] = kept if recursive else []
         for name in filenames:
@@ -103,7 +104,7 @@ def discover(
             if name.startswith(".") or not _matches(relative, include) or _matches(relative, exclude):
                 continue
             if _real(here / name).is_relative_to(outputs):
-                note(f"not reading {relative} as input: it leads into the output folder")
+                reporter.warn(f"not reading {relative} as input: it leads into the output folder")
                 continue
             found.append(relative)
     items: list[Item] = []

@@ -17,7 +17,7 @@ from typing import Any
 
 from summarise.batch.collect import Request
 from summarise.errors import ConfigError
-from summarise.files import atomic_write
+from summarise.output_files import atomic_write
 
 LEDGER_FILE = ".summarise-batch-jobs.json"
 LEDGER_VERSION = 1

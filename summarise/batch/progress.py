@@ -1,38 +1,28 @@
-"""How a batch shows its progress: a bar at a terminal, plain lines for logs, nothing with -q."""
+"""How a batch shows its progress: a bar at a terminal, plain lines for logs, nothing with -q.
+
+Both are displays of the one `Progress` family (summarise/progress.py): a batch tells them
+when a document begins and when it has finished; model calls and stages they leave unsaid.
+"""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 
-from summarise.batch.discover import Item
-from summarise.batch.outcomes import Outcome, Status
+from summarise.batch.outcomes import Status
+from summarise.progress import Finished, Progress
+from summarise.reporter import Reporter
 from summarise.terminal import shown_markup
 
 
-class Silent:
-    def __enter__(self) -> Silent:
-        return self
+class PlainLog(Progress):
+    """One line per finished document (a note): what logs and pipes want instead of a redrawn bar."""
 
-    def __exit__(self, *exc_info: object) -> None:
-        pass
+    def __init__(self, total: int, reporter: Reporter) -> None:
+        self.total, self.reporter, self.done = total, reporter, 0
 
-    def begin(self, item: Item) -> None:
-        pass
-
-    def end(self, outcome: Outcome) -> None:
-        pass
-
-
-class PlainLog(Silent):
-    """One line per finished document: what logs and pipes want instead of a redrawn bar."""
-
-    def __init__(self, total: int, echo: Callable[[str], None]) -> None:
-        self.total, self.echo, self.finished = total, echo, 0
-
-    def end(self, outcome: Outcome) -> None:
-        self.finished += 1
-        line = f"[{self.finished}/{self.total}] {outcome.status:<10} {outcome.name}"
+    def finished(self, outcome: Finished) -> None:
+        self.done += 1
+        line = f"[{self.done}/{self.total}] {outcome.status:<10} {outcome.name}"
         if outcome.status in (Status.DONE, Status.INCOMPLETE):
             usage = outcome.usage
             line += (
@@ -42,17 +32,18 @@ class PlainLog(Silent):
             line += f"; {outcome.detail}" if outcome.detail else ""
         elif outcome.detail:
             line += f": {outcome.detail}"
-        self.echo(line)
+        self.reporter.note(line)
 
 
-class BarProgress:
+class BarProgress(Progress):
     """A rich progress bar on standard error: done/total, current file, tokens, cache hits, ETA."""
 
     def __init__(self, total: int) -> None:
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+        from rich.progress import Progress as Bar
 
-        self._bar = Progress(
+        self._bar = Bar(
             TextColumn("[bold]summarising"),
             BarColumn(),
             MofNCompleteColumn(),
@@ -68,28 +59,28 @@ class BarProgress:
         self._bar.start()
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
-        self._bar.stop()
+    def begin(self, text: str) -> None:
+        self._bar.update(self._task, current=shown_markup(text))
 
-    def begin(self, item: Item) -> None:
-        self._bar.update(self._task, current=shown_markup(item.name))
-
-    def end(self, outcome: Outcome) -> None:
+    def finished(self, outcome: Finished) -> None:
         self._tokens += outcome.usage.tokens
         self._hits += outcome.usage.cache_hits
         self._bar.update(self._task, advance=1, tokens=self._tokens, hits=self._hits)
         if outcome.status == Status.FAILED:  # printed above the bar, so it stays on screen
             self._bar.console.print(f"[red]failed[/red] {shown_markup(outcome.name)}: {shown_markup(outcome.detail)}")
 
+    def close(self) -> None:
+        self._bar.stop()
+
 
 def at_terminal() -> bool:
     return sys.stderr.isatty()
 
 
-def choose_progress(quiet: bool, total: int, echo: Callable[[str], None]) -> Silent | PlainLog | BarProgress:
+def choose_progress(reporter: Reporter, total: int) -> Progress:
     """A bar for a person at a terminal, plain lines for logs and pipes, nothing with -q."""
-    if quiet:
-        return Silent()
+    if reporter.quiet:
+        return Progress()
     if at_terminal():
         return BarProgress(total)
-    return PlainLog(total, echo)
+    return PlainLog(total, reporter)

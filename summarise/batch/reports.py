@@ -13,8 +13,8 @@ from summarise.batch.outcomes import BatchRun, Status
 from summarise.batch.runner import BatchOptions, load
 from summarise.batch.state import is_up_to_date, read_state
 from summarise.errors import SummariseError
-from summarise.files import INDEX_MARK, check_target, write_ours
 from summarise.llm import LLM
+from summarise.output_files import INDEX_MARK, check_target, write_ours
 from summarise.pipeline import brief_key, plan, planned_calls
 from summarise.prompts import Prompts
 from summarise.render import read_front_matter

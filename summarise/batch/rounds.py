@@ -21,7 +21,7 @@ from summarise.batch.runner import BatchOptions, load, summarise_one
 from summarise.batch.state import is_up_to_date
 from summarise.documents import Document
 from summarise.errors import SummariseError
-from summarise.files import check_target
+from summarise.output_files import check_target
 from summarise.pipeline import brief_key
 from summarise.prompts import Prompts
 

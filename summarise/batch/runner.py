@@ -11,11 +11,10 @@ import hashlib
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from filelock import FileLock, Timeout
 
@@ -26,11 +25,12 @@ from summarise.batch.state import CLAIMED, is_up_to_date
 from summarise.config import BriefOptions
 from summarise.documents import Document
 from summarise.errors import SummariseError
-from summarise.files import Identity, check_target
 from summarise.llm import LLM
+from summarise.output_files import Identity, check_target
 from summarise.pipeline import brief_key, build_brief
 from summarise.prompts import Prompts
 from summarise.publish import write_brief
+from summarise.reporter import Reporter
 
 
 @dataclass(frozen=True)
@@ -45,13 +45,6 @@ class BatchOptions:
 
     def targets(self, item: Item) -> list[Path]:
         return [item.output, item.output.with_suffix(".json")] if self.write_json else [item.output]
-
-
-class Progress(Protocol):
-    """Told when a document starts (from its worker thread) and when it ends (from the main thread)."""
-
-    def begin(self, item: Item) -> None: ...
-    def end(self, outcome: Outcome) -> None: ...
 
 
 def load(item: Item, max_bytes: int, allow_private_urls: bool = False) -> Document:
@@ -149,7 +142,7 @@ def _summarise(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions, lo
     except SummariseError as exc:
         return Outcome(item.name, Status.FAILED, reason(exc, item), seconds=time.monotonic() - started)
     except Exception as exc:  # a bug of ours must not stop the other documents either
-        llm.log(traceback.format_exc())  # shown with -v
+        llm.reporter.detail(traceback.format_exc())  # shown with -v
         detail = f"unexpected {type(exc).__name__}: {exc}"
         return Outcome(item.name, Status.FAILED, detail, seconds=time.monotonic() - started)
     status = Status.INCOMPLETE if result.problems else Status.DONE
@@ -161,10 +154,10 @@ def run_batch(
     llm: LLM,
     prompts: Prompts,
     options: BatchOptions,
-    progress: Progress,
-    note: Callable[[str], None] = lambda _message: None,
+    reporter: Reporter,
 ) -> BatchRun:
-    """Documents run concurrently on one shared LLM; outcomes are reported as they finish.
+    """Documents run concurrently on one shared LLM; `reporter.progress` is told of each
+    document as it begins and as it finishes.
 
     First Ctrl-C: documents not yet started are dropped; those in flight finish and are
     recorded, since their work is nearly paid for. Second Ctrl-C: stop waiting, and
@@ -176,7 +169,7 @@ def run_batch(
 
     def work(index: int) -> Outcome:
         item = items[index]
-        progress.begin(item)
+        reporter.progress.begin(item.name)
         return summarise_one(item, llm, prompts, options, loader.take(index))
 
     outcomes: list[Outcome] = []
@@ -185,7 +178,7 @@ def run_batch(
         for future in as_completed(pending):
             outcome = future.result()
             outcomes.append(outcome)
-            progress.end(outcome)
+            reporter.progress.finished(outcome)
 
     executor = ThreadPoolExecutor(max_workers=options.jobs, thread_name_prefix="summarise-batch")
     futures: list[Future[Outcome]] = [executor.submit(work, index) for index in range(len(items))]
@@ -196,7 +189,9 @@ def run_batch(
         loader.close()
         in_flight = [future for future in futures if not future.done()]
         if in_flight:
-            note(f"stopping: finishing {len(in_flight)} document(s) in progress; press Ctrl-C again to stop now")
+            reporter.warn(
+                f"stopping: finishing {len(in_flight)} document(s) in progress; press Ctrl-C again to stop now"
+            )
             try:
                 collect(in_flight)
             except KeyboardInterrupt:

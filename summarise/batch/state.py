@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -19,8 +19,9 @@ from filelock import FileLock, Timeout
 from summarise.batch.discover import Item
 from summarise.batch.outcomes import BatchRun, Outcome, Status
 from summarise.errors import ConfigError
-from summarise.files import aside_name, atomic_write
+from summarise.output_files import aside_name, atomic_write
 from summarise.render import read_front_matter
+from summarise.reporter import Reporter
 
 STATE_FILE = ".summarise-batch.json"
 STATE_VERSION = 1
@@ -73,21 +74,21 @@ def _load(path: Path) -> tuple[dict[str, dict[str, Any]], str | None]:
     return ({}, problem) if problem else (data["documents"], None)
 
 
-def check_state(output_dir: Path, warn: Callable[[str], None], *, dry_run: bool = False) -> bool:
+def check_state(output_dir: Path, reporter: Reporter, *, dry_run: bool = False) -> bool:
     """Before the batch: a bad state file is set aside with a warning. True if it was bad."""
     path = output_dir / STATE_FILE
     _documents, problem = _load(path)
     if problem is None:
         return False
     if dry_run:
-        warn(f"Warning: {path} is damaged ({problem}); a real run will set it aside")
+        reporter.warn(f"Warning: {path} is damaged ({problem}); a real run will set it aside")
         return True
     aside = aside_name(path, "bad")
     try:
         path.rename(aside)
     except OSError as exc:
         raise ConfigError(f"{path} is damaged ({problem}) and cannot be moved aside ({exc.strerror})") from exc
-    warn(f"Warning: {path} is damaged ({problem}); moved it to {aside.name} and started a new record")
+    reporter.warn(f"Warning: {path} is damaged ({problem}); moved it to {aside.name} and started a new record")
     return True
 
 

@@ -2,7 +2,7 @@
 
 PDFium was the fastest of the three candidates measured (bench/readers.py, figures in
 docs/benchmarks.md) and it marks the hyphens it finds at line ends, which the layout
-rules use. Its text rectangles are whole lines of one column, which is what layout.py
+rules use. Its text rectangles are whole lines of one column, which is what reading_order.py
 needs. A scanned page, an encrypted file and a damaged one each get one clear line.
 """
 
@@ -17,7 +17,7 @@ import pypdfium2.raw as pdfium_c
 from summarise.documents import Document, TextBudget
 from summarise.errors import InputError
 from summarise.readers.base import Extracted, build_document
-from summarise.readers.layout import Line, Page, paragraphs
+from summarise.readers.reading_order import Line, Page, paragraphs
 
 # PDFium is not thread-safe; a batch may load documents while a brief is being read.
 _PDFIUM = threading.Lock()

@@ -6,7 +6,7 @@ pages are html.py (a brief's) and index_page.py (the folder's), on page.py (impo
 is written: it needs Jinja2 and its templates/).
 """
 
-from summarise.files import read_front_matter
+from summarise.output_files import read_front_matter
 from summarise.render.json import render_json
 from summarise.render.markdown import render_markdown
 from summarise.render.sanitise import clean_model_text

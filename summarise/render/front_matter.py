@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from summarise.brief import FACT_VERDICTS, REVIEW_DECISIONS, Brief, FactVerdict, Review
-from summarise.files import read_front_matter
+from summarise.output_files import read_front_matter
 from summarise.version import __version__
 
 # libyaml's C emitter when PyYAML has it (the usual wheels do): the same safe subset and

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,15 +10,25 @@ from summarise import readers
 from summarise.brief import Brief
 from summarise.config import Settings
 from summarise.fetch import looks_like_url, url_name
-from summarise.files import check_brief_targets, identities, stdin_identity
 from summarise.language_detection import remember_in as remember_languages_in
-from summarise.progress import Progress
+from summarise.output_files import check_brief_targets, identities, stdin_identity
 from summarise.prompts import Prompts
 from summarise.publish import write_brief
 from summarise.render import render_markdown
+from summarise.reporter import SILENT, Reporter
 from summarise.terminal import shown
 
 STDIO = Path("-")
+
+
+@dataclass(frozen=True)
+class BriefFileOptions:
+    """What `summarise brief` asks of one document, apart from the endpoint (Settings)."""
+
+    output: Path | None = None  # default: outputs/<stem>.md (the URL's last part; STDIO for stdin)
+    jobs: int = 1  # chunks at once
+    write_json: bool = False
+    write_html: bool = False
 
 
 @dataclass(frozen=True)
@@ -29,27 +38,14 @@ class BriefRun:
     output: Path  # STDIO: the caller prints `markdown`
 
 
-def _nowhere(_message: str) -> None:
-    pass
-
-
 def brief_file(
-    source: Path | str,
-    settings: Settings,
-    *,
-    output: Path | None = None,
-    jobs: int = 1,
-    write_json: bool = False,
-    write_html: bool = False,
-    note: Callable[[str], None] = _nowhere,
-    log: Callable[[str], None] | None = None,
-    progress: Progress | None = None,
+    source: Path | str, settings: Settings, options: BriefFileOptions = BriefFileOptions(), reporter: Reporter = SILENT
 ) -> BriefRun:
-    """`source`: a path, an http(s) URL, or STDIO for standard input; `output` defaults to
-    outputs/<stem>.md (the URL's last part for a URL; STDIO for stdin)."""
+    """`source`: a path, an http(s) URL, or STDIO for standard input."""
+    output, jobs = options.output, options.jobs
     if jobs > 1:  # one engine slot per concurrent chunk keeps each chunk's prefix cached
         settings = settings.with_changes(engine_parallel=min(jobs, 4))
-    progress = progress or Progress()
+    progress = reporter.progress
     prompts = Prompts(settings.prompts_dir)
     name = str(source)
     if name == str(STDIO):
@@ -64,12 +60,12 @@ def brief_file(
     remember_languages_in(settings.cache_dir / "languages" if settings.use_cache else None)
     document = readers.load(name, settings.max_input_bytes, allow_private_urls=settings.allow_private_urls)
     if output != STDIO:  # before any model call: a refused output must cost nothing
-        check_brief_targets(output, write_json, inputs, write_html)
+        check_brief_targets(output, options.write_json, inputs, options.write_html)
     from summarise.llm import open_llm  # the SDK: imported once the input is known good
     from summarise.pipeline import build_brief
 
     started = time.monotonic()
-    llm = open_llm(settings, log=log, warn=note, progress=progress)
+    llm = open_llm(settings, reporter=reporter)
     # The first line off a terminal, once input, output and model are known good (an error
     # before it stays the only line), not at the first model call: reading is no silence.
     progress.stage(f"read {shown(document.source)}: {len(document.text):,} characters, language {document.language}")
@@ -83,11 +79,11 @@ def brief_file(
     progress.close()  # before the closing lines: a redrawn status line must not tear them
     if output != STDIO:
         index = "index.html" if (output.parent / "index.html").is_file() else None
-        brief = write_brief(output, brief, json=write_json, html=write_html, index=index, inputs=inputs)
-        note(
+        brief = write_brief(output, brief, json=options.write_json, html=options.write_html, index=index, inputs=inputs)
+        reporter.note(
             f"wrote {output} ({len(brief.facts)} facts, {brief.supported_facts} supported; "
             f"{brief.usage.llm_calls} calls, {brief.usage.cache_hits} cache hits, {time.monotonic() - started:.0f} s)"
         )
     if brief.problems:
-        note("Warning: " + "; ".join(brief.problems))
+        reporter.warn("Warning: " + "; ".join(brief.problems))
     return BriefRun(brief, render_markdown(brief), output)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,18 +26,14 @@ from summarise.batch.reports import DocumentPlan, Prices
 from summarise.batch.rounds import Round, collect_round, describe
 from summarise.batch.runner import BatchOptions
 from summarise.errors import ConfigError, EndpointError, InputError
-from summarise.files import atomic_write
+from summarise.output_files import atomic_write
 from summarise.prompts import Prompts
+from summarise.reporter import Reporter
 
 VIA = ("openai-batch",)
 MAX_ROUNDS = 8  # a brief needs two; the rest is room for retried lines
 DEFAULT_POLL_SECONDS = 30.0
 BATCH_DISCOUNT = 0.5  # the OpenAI Batch API's price against the same calls made directly
-
-
-def quietly(note: Callable[[str], None]) -> Callable[[str], None]:
-    """For -q: drop the round and poll lines, keep what needs the user (warnings, a stop)."""
-    return lambda message: note(message) if message.startswith(("Warning:", "stopped:")) else None
 
 
 def poll_seconds() -> float:
@@ -51,7 +47,7 @@ def poll_seconds() -> float:
 # --- the Batch API -----------------------------------------------------------------------
 
 
-def _submit(client: Any, ledger: Ledger, found: Round, note: Callable[[str], None]) -> Job:
+def _submit(client: Any, ledger: Ledger, found: Round, reporter: Reporter) -> Job:
     ledger.round += 1
     ledger.record(found.requests, found.documents)
     data = request_lines(found.requests.values()).encode()
@@ -60,7 +56,7 @@ def _submit(client: Any, ledger: Ledger, found: Round, note: Callable[[str], Non
     ledger.jobs.append(job)
     ledger.save()  # before batches.create: a kill from here on finds the upload and looks for its job
     _create(client, ledger, job)
-    note(f"round {job.round}: submitted job {job.id} with {job.requests} request(s)")
+    reporter.note(f"round {job.round}: submitted job {job.id} with {job.requests} request(s)")
     return job
 
 
@@ -85,7 +81,7 @@ def _find_or_create(client: Any, ledger: Ledger, job: Job) -> None:
     _create(client, ledger, job)
 
 
-def _wait(client: Any, ledger: Ledger, job: Job, note: Callable[[str], None]) -> Any:
+def _wait(client: Any, ledger: Ledger, job: Job, reporter: Reporter) -> Any:
     interval, started, shown = poll_seconds(), time.monotonic(), None
     while True:
         batch = client.batches.retrieve(job.id)
@@ -95,7 +91,7 @@ def _wait(client: Any, ledger: Ledger, job: Job, note: Callable[[str], None]) ->
             shown = (batch.status, done, failed)
             elapsed = time.monotonic() - started
             progress = f"{done}/{total} answered, {failed} failed, {elapsed:.0f} s"
-            note(f"round {job.round}: job {job.id} {batch.status}: {progress}")
+            reporter.note(f"round {job.round}: job {job.id} {batch.status}: {progress}")
         if batch.status in TERMINAL:
             return batch
         if batch.status != job.status:
@@ -104,10 +100,10 @@ def _wait(client: Any, ledger: Ledger, job: Job, note: Callable[[str], None]) ->
         time.sleep(interval)
 
 
-def _finish(client: Any, ledger: Ledger, job: Job, llm: Collector, note: Callable[[str], None]) -> Imported:
+def _finish(client: Any, ledger: Ledger, job: Job, llm: Collector, reporter: Reporter) -> Imported:
     if not job.id:
         _find_or_create(client, ledger, job)
-    batch = _wait(client, ledger, job, note)
+    batch = _wait(client, ledger, job, reporter)
     text = "".join(
         client.files.content(file_id).text + "\n" for file_id in (batch.output_file_id, batch.error_file_id) if file_id
     )
@@ -118,9 +114,13 @@ def _finish(client: Any, ledger: Ledger, job: Job, llm: Collector, note: Callabl
     ledger.failed(report.failed)
     job.status, job.imported = batch.status, True
     ledger.save()
-    note(f"round {job.round}: imported {len(report.answered)} answer(s); {len(report.failed)} request(s) to retry")
+    reporter.note(
+        f"round {job.round}: imported {len(report.answered)} answer(s); {len(report.failed)} request(s) to retry"
+    )
     if report.refused:
-        note(f"Warning: refused {len(report.refused)} result line(s) answering no request of ours: {report.refused[0]}")
+        reporter.warn(
+            f"Warning: refused {len(report.refused)} result line(s) answering no request of ours: {report.refused[0]}"
+        )
     if batch.status == "failed":
         errors = getattr(batch.errors, "data", None) or []
         reason = "; ".join(str(error.message) for error in errors[:3]) or "no reason given"
@@ -129,7 +129,7 @@ def _finish(client: Any, ledger: Ledger, job: Job, llm: Collector, note: Callabl
 
 
 def _via_api(
-    items: Sequence[Item], llm: Collector, prompts: Prompts, options: BatchOptions, ledger: Ledger, note: Any
+    items: Sequence[Item], llm: Collector, prompts: Prompts, options: BatchOptions, ledger: Ledger, reporter: Reporter
 ) -> BatchRun:
     client = llm.client()
     found, paid = Round(), Imported()
@@ -137,19 +137,19 @@ def _via_api(
         for _ in range(MAX_ROUNDS):
             job = ledger.running()
             if job is not None:  # a job of an earlier, killed run, or this run's last round
-                paid.add(_finish(client, ledger, job, llm, note))
+                paid.add(_finish(client, ledger, job, llm, reporter))
             found = collect_round(items, llm, prompts, options, ledger)
             if not found.requests:
                 # The briefs' own usage shows cache hits only: say what the jobs answered.
-                note(
+                reporter.note(
                     f"batch jobs: {len(paid.answered)} answer(s) imported, {paid.prompt_tokens:,} prompt and "
                     f"{paid.completion_tokens:,} completion tokens, billed at the batch price"
                 )
                 return BatchRun(found.outcomes)
-            note(describe(found))
-            _submit(client, ledger, found, note)
+            reporter.note(describe(found))
+            _submit(client, ledger, found, reporter)
     except KeyboardInterrupt:
-        note("stopped: the job keeps running at the provider; run the same command again to pick it up")
+        reporter.warn("stopped: the job keeps running at the provider; run the same command again to pick it up")
         return BatchRun(found.outcomes, interrupted=True)
     raise EndpointError(f"answers still missing after {MAX_ROUNDS} rounds of batch jobs; run again to continue")
 
@@ -157,7 +157,7 @@ def _via_api(
 # --- files: --export-requests / --import-results ---------------------------------------------
 
 
-def _import_file(path: Path, ledger: Ledger, llm: Collector, note: Callable[[str], None]) -> None:
+def _import_file(path: Path, ledger: Ledger, llm: Collector, reporter: Reporter) -> None:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -173,19 +173,21 @@ def _import_file(path: Path, ledger: Ledger, llm: Collector, note: Callable[[str
     report = import_results(text, expected, llm.cache, llm.secret)
     ledger.failed(report.failed)
     ledger.save()
-    note(
+    reporter.note(
         f"imported {len(report.answered)} answer(s) from {path}; {len(report.failed)} unusable, asked again next round"
     )
 
 
-def _export_file(path: Path, ledger: Ledger, found: Round, note: Callable[[str], None]) -> None:
+def _export_file(path: Path, ledger: Ledger, found: Round, reporter: Reporter) -> None:
     if path.exists():
         raise InputError(f"{path} already exists; choose a new file name for round {ledger.round + 1}")
     ledger.round += 1
     ledger.record(found.requests, found.documents)
     atomic_write(path, request_lines(found.requests.values()))
     ledger.save()
-    note(f"round {ledger.round}: wrote {len(found.requests)} request(s) to {path}; run them, then --import-results")
+    reporter.note(
+        f"round {ledger.round}: wrote {len(found.requests)} request(s) to {path}; run them, then --import-results"
+    )
 
 
 def run_rounds(
@@ -198,7 +200,7 @@ def run_rounds(
     via: str | None,
     export_requests: Path | None,
     import_results_from: Path | None,
-    note: Callable[[str], None],
+    reporter: Reporter,
 ) -> BatchRun:
     if llm.cache is None:
         raise ConfigError("batch jobs bring their answers back through the response cache: drop --no-cache")
@@ -206,18 +208,18 @@ def run_rounds(
         raise ConfigError("--via sends the rounds itself: use it, or --export-requests/--import-results, not both")
     ledger = Ledger.load(output_dir)
     if import_results_from is not None:
-        _import_file(import_results_from, ledger, llm, note)
+        _import_file(import_results_from, ledger, llm, reporter)
     if via is not None:
         if llm.endpoint.engine is not None:
             raise ConfigError("--via openai-batch needs the Batch API: set OPENAI_API_KEY (and OPENAI_BASE_URL)")
-        return _via_api(items, llm, prompts, options, ledger, note)
+        return _via_api(items, llm, prompts, options, ledger, reporter)
     found = collect_round(items, llm, prompts, options, ledger)
     if found.requests:
-        note(describe(found))
+        reporter.note(describe(found))
         if export_requests is not None:
-            _export_file(export_requests, ledger, found, note)
+            _export_file(export_requests, ledger, found, reporter)
         else:
-            note("export the next round with --export-requests FILE.jsonl")
+            reporter.note("export the next round with --export-requests FILE.jsonl")
     return BatchRun(found.outcomes)
 
 
