@@ -56,6 +56,13 @@ MORE_ENGLISH = [
 ]
 
 
+def test_short_lines_are_not_judged_as_slid() -> None:
+    # As characters, "No." and "Thank you very much." resemble any short line as much as their own.
+    dialogue = ["« Oui.", "Non.", "Merci beaucoup.", "Peut-être demain.", "Bonjour à tous.", "Au revoir. »"]
+    english = ['"Yes.', "No.", "Thank you very much.", "Maybe tomorrow.", "Hello everyone.", 'Goodbye."']
+    assert slid_lines(dict(enumerate(dialogue, start=1)), dict(enumerate(english, start=1))) == {}
+
+
 def test_a_line_that_repeats_a_far_line_s_translation_is_found() -> None:
     sources = dict(enumerate(SOURCE + MORE, start=1))
     english = ENGLISH + MORE_ENGLISH

@@ -32,6 +32,9 @@ MARGIN = 0.05
 REPEAT, REPEAT_GAP = 0.8, 0.2
 # Repeats are looked for this many lines apart at most (a chunk is ~50 lines).
 REPEAT_WINDOW = 40
+# A translation shorter than this is not judged: "No." and "Thank you." resemble any short
+# line as characters (a dialogue of short lines looked slid throughout).
+MIN_CHARS = 30
 
 
 def _fold(text: str) -> str:
@@ -60,7 +63,7 @@ def slid_lines(sources: Mapping[int, str], translated: Mapping[int, str]) -> dic
     """Line -> the line its translation says instead, for lines that slid."""
     found: dict[int, int] = {}
     for number, translation in translated.items():
-        if number in sources and translation:
+        if number in sources and len(translation) >= MIN_CHARS:
             other, gap = slide(sources, number, translation)
             if gap >= MARGIN:
                 found[number] = other
@@ -70,7 +73,7 @@ def slid_lines(sources: Mapping[int, str], translated: Mapping[int, str]) -> dic
 def _repeats(sources: Mapping[int, str], translated: Mapping[int, str]) -> dict[int, int]:
     """Of two lines whose translations are nearly one while their sources differ, the one less
     like its own source (both when neither is), with the line it repeats."""
-    numbers = sorted(n for n, text in translated.items() if n in sources and text)
+    numbers = sorted(n for n, text in translated.items() if n in sources and len(text) >= MIN_CHARS)
     folded = {n: _fold(translated[n]) for n in numbers}
     found: dict[int, int] = {}
     for index, first in enumerate(numbers):
