@@ -2,10 +2,10 @@
 
 The bundled model sometimes skips a line and keeps counting: from there its line 19 says
 what source line 20 says; or it writes one line's translation on two lines
-(grounding/alignment.py finds both). Told "translate [19]"
-again, the model that slid once slides again; so each line is asked with its own source
-text in the task, after the lines repaired before it and before the numbers repair (a line
-that says another line's numbers is not a numbers problem).
+(grounding/alignment.py finds both). Told "translate [19]" again, the model that slid once
+slides again; so each line is asked with its own source text in the task, after the lines
+repaired before it and before the numbers repair (a line that says another line's numbers
+is not a numbers problem).
 """
 
 from __future__ import annotations
