@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 
@@ -54,10 +55,37 @@ def asked_lines(tail: str) -> set[int]:
     return numbers
 
 
+PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
+
+
+def _opening(name: str) -> str:
+    """The words a prompt template starts with, up to its first placeholder. The stub tells
+    tasks apart by these, read from the templates, so rewording a prompt does not break it."""
+    first = (PROMPTS / f"{name}.md").read_text(encoding="utf-8").splitlines()[0]
+    return first.split("$", 1)[0].strip()
+
+
+OPENINGS = {
+    "translation repair": (_opening("translation_repair"),),
+    "translation": (_opening("translation"),),
+    "facts": (_opening("facts"), _opening("facts_quote")),
+}
+
+
+def step_of(body: dict[str, Any]) -> str:
+    """Which request this is: "translation", "translation repair", "facts" or "summary". A
+    follow-up (the facts' repair, the summary's retry) belongs to the task it follows."""
+    messages = [str(m["content"]) for m in body.get("messages", [])]
+    for text in (messages[-1:], messages):
+        found = [step for step, openings in OPENINGS.items() if any(o in part for o in openings for part in text)]
+        if found:
+            return found[0]
+    return "summary"
+
+
 def task_of(body: dict[str, Any]) -> str:
     """Which task a request is for: summary, facts or translation (a repair counts as its task)."""
-    text = " ".join(str(m["content"]) for m in body.get("messages", []))
-    return "translation" if "Task: translate" in text else "facts" if "key facts" in text else "summary"
+    return step_of(body).removesuffix(" repair")
 
 
 # The words of a number or a date, "translated", so a mechanical line keeps its figures as a
@@ -90,12 +118,12 @@ def mechanical_translation(text: str) -> str:
 def mechanical_answer(body: dict[str, Any]) -> str:
     """Translate the numbered lines asked for mechanically; one fact; a fixed summary."""
     task = body["messages"][-1]["content"]
-    if "Task: translate" in task:
+    if task_of(body) == "translation":
         document, tail = task.split("\n\n<<<", 1)[1].rsplit(">>>", 1)
         wanted = asked_lines(tail)
         lines = re.findall(r"^\[(\d+)\] (.*)$", document, re.MULTILINE)
         return "\n".join(f"[{n}] (en) {mechanical_translation(text)}" for n, text in lines if int(n) in wanted)
-    if '"facts"' in task:
+    if task_of(body) == "facts":
         first = re.search(r"^\[(\d+)\]", task, re.MULTILINE)
         line = int(first.group(1)) if first else 1
         return json.dumps(

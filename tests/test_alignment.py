@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from stub_server import Reply
+from stub_server import Reply, step_of
 
 from summarise.cli import main
 from summarise.documents import segment, split_sentences
@@ -98,7 +98,7 @@ def test_slid_lines_are_asked_again_with_their_own_text(runner, fault_stub) -> N
         [Reply(content=slid, task="translation"), Reply(content=numbered(ENGLISH[1:3], 2), task="translation")]
     )
     markdown, data = brief(runner)
-    repair = [r.task for r in stub.requests if "translate only these lines" in r.task]
+    repair = [r.task for r in stub.requests if step_of(r.body) == "translation repair"]
     assert len(repair) == 1 and "[2] to [3]" in repair[0]
     assert "[2] said what [3] says" in repair[0] and f"[2] {SOURCE[1]}" in repair[0] and f"[3] {SOURCE[2]}" in repair[0]
     assert [line["translation"] for line in data["lines"]] == ENGLISH

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from fake_model import FakeModel
-from stub_server import Reply
+from stub_server import Reply, step_of
 
 from summarise.cli import main
 from summarise.config import BriefOptions
@@ -64,7 +64,7 @@ def test_a_glossary_the_model_ignores_is_flagged_where_it_is_missed(runner, faul
     first = stub.requests[0].task
     assert "- PNUD → UNDP" in first and "- ONU → UN" in first
     assert all("Banque mondiale" not in request.task for request in stub.requests)
-    repair = next(r.task for r in stub.requests if "translate only these lines" in r.task)
+    repair = next(r.task for r in stub.requests if step_of(r.body) == "translation repair")
     assert "[1] to [2]" in repair and "“PNUD” as “UNDP”, “ONU” as “UN”" in repair
 
 

@@ -21,6 +21,7 @@ import httpx2
 import pytest
 from conftest import CASSETTES, RECORDED_CONTEXT, RECORDED_MODEL, REPLAY_BASE_URL, SHORT_SEED, recorder, seed
 from provider_stub import BatchAPIStandIn, Script, recorded_answers
+from stub_server import step_of
 from test_batch import LYON, NANTES, front, write
 
 from summarise.cli import main
@@ -87,7 +88,7 @@ def test_requests_go_out_as_a_file_and_the_results_give_the_direct_runs_briefs(
         assert all(set(line) == {"custom_id", "method", "url", "body"} for line in lines)
         assert all(re.fullmatch(r"chat-[0-9a-f]{64}", line["custom_id"]) for line in lines)
         if round_number == 1:
-            assert all("Task: translate" in line["body"]["messages"][-1]["content"] for line in lines)
+            assert all(step_of(line["body"]) == "translation" for line in lines)
             # The same command again does not overwrite the file it wrote (nor any other).
             again = runner.invoke(main, ["batch", "in", "-o", "viafile", "--export-requests", str(requests)])
             assert again.exit_code == 2 and "already exists" in again.stderr
@@ -185,7 +186,7 @@ def test_rounds_of_jobs_brief_a_long_document_with_the_direct_runs_calls_and_ret
     # failed, which were not cached and so were asked again.
     first, *later = (job_input(stand_in, batch_id) for batch_id in stand_in.created)
     assert len(first) == data["chunks"]
-    assert all("Task: translate" in line["body"]["messages"][-1]["content"] for line in first)
+    assert all(step_of(line["body"]) == "translation" for line in first)
     failed = {line["custom_id"] for line in first[:2]}
     assert failed <= {line["custom_id"] for line in later[0]}
     # The reduce step waits for every chunk summary, one of which the provider failed at first.

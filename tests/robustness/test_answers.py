@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
-from stub_server import Reply, task_of
+from stub_server import Reply, step_of, task_of
 
 from summarise.cli import main
 from summarise.render import read_front_matter
@@ -84,7 +84,7 @@ def test_an_api_key_echoed_in_answers_reaches_no_brief_cache_or_log(runner, faul
     [
         (["Here are the facts: none.", "Still no JSON."], "facts"),
         (["Sure! Here it is.", "Done."], "translation"),
-        (['{"facts": [{"line": 1, "fact_in_English": "x", "categ'], "facts"),
+        (['{"facts": [{"line": 1, "fact_in_English": "x", "categ', '{"facts": ['], "facts"),  # and its repair
     ],
     ids=["facts-not-json", "translation-without-numbered-lines", "facts-broken-json"],
 )
@@ -179,7 +179,7 @@ def test_french_words_left_in_a_translation_are_asked_again_and_the_better_line_
     kept = "[1] (en) On 11 May 2022, Morocco accueille the réunion.\n[2] (en) The Coalition has 84 members."
     stub = fault_stub([Reply(content=kept, task="translation")])
     assert brief(runner).exit_code == 0
-    (repair,) = [r.task for r in stub.requests if "translate only these lines" in r.task]
+    (repair,) = [r.task for r in stub.requests if step_of(r.body) == "translation repair"]
     # Only the line with French words is asked again, and the words are named.
     assert "these lines of the document above into English: [1]." in repair
     assert "these French words were left as they were: accueille, réunion." in repair

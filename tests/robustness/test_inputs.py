@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from stub_server import step_of
 
 from summarise.cli import main
 
@@ -54,7 +55,7 @@ def test_utf16_without_a_byte_order_mark_is_read(runner, fault_stub, encoding: s
     Path("doc.txt").write_bytes(FRENCH.encode(encoding))
     result = runner.invoke(main, ["brief", "doc.txt", "-o", "doc.md", "--json"])
     assert result.exit_code == 0, result.output
-    translate = next(r.task for r in stub.requests if "Task: translate" in r.task)
+    translate = next(r.task for r in stub.requests if step_of(r.body) == "translation")
     assert "Le budget voté est de 12 millions d'euros." in translate
     lines = json.loads(Path("doc.json").read_text(encoding="utf-8"))["lines"]
     assert "Le budget voté est de 12 millions d'euros." in [line["source"] for line in lines]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from stub_server import mechanical_translation
+from stub_server import mechanical_translation, step_of
 
 from summarise.cli import main
 from summarise.render import read_front_matter
@@ -65,7 +65,7 @@ def test_a_text_too_short_to_tell_is_unknown_and_translated(runner, fault_stub, 
     front = brief(runner, text)
     assert front["source_language"] == "unknown"
     assert "translation" in stub.tasks()
-    translate = next(r.task for r in stub.requests if "Task: translate" in r.task)
+    translate = next(r.task for r in stub.requests if step_of(r.body) == "translation")
     assert "Document in an undetermined language" in translate
 
 

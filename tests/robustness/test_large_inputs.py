@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import stub_server
-from stub_server import FaultInjectionStub
+from stub_server import FaultInjectionStub, task_of
 
 from summarise.chunking import ESTIMATE_HEADROOM, count_tokens
 from summarise.cli import main, settings_from_env
@@ -60,13 +60,13 @@ def test_a_sentence_or_word_over_the_budget_is_split_by_tokens(runner, fault_stu
     front = read_front_matter(Path("long.md").read_text(encoding="utf-8"))
     assert front["chunks"] > 1 and front["status"] == "complete"
     # Nothing was lost on the way: the pieces the model saw put together give the source back.
-    translated = [request for request in stub.requests if "Task: translate" in request.task]
+    translated = [request for request in stub.requests if task_of(request.body) == "translation"]
     assert translated and sum(count_tokens(r.task) for r in translated) >= count_tokens(text)
 
 
 def long_summaries(body: dict) -> str:
     """The stub, answering summaries of ~300 tokens, so 40 of them cannot share one prompt."""
-    if "Task: translate" in body["messages"][-1]["content"] or '"facts"' in body["messages"][-1]["content"]:
+    if task_of(body) in ("translation", "facts"):
         return REAL_ANSWER(body)
     # Four long sentences: the 3-5 summarise asks for, so none is retried or trimmed.
     detail = "its members and its budget in some detail, " * 8
