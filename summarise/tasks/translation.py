@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from summarise.brief import shown_untranslated
 from summarise.chunking import TRANSLATION_EXPANSION, count_tokens
@@ -31,6 +31,7 @@ from summarise.model import Completion, Message, Request
 from summarise.tasks.common import Answer, Step, TaskContext, Work, after, chunk_prefix, glossary_note, with_task
 
 _NUMBERED_LINE = re.compile(r"^\s*(?:\[(\d+)\]|\((\d+)\)|(\d+)[.):])\s*(.*)$")
+T = TypeVar("T")
 
 
 def parse_numbered_lines(text: str, wanted: set[int]) -> tuple[dict[int, str], list[str]]:
@@ -155,6 +156,17 @@ def _read_first(work: Work, _item: None, answer: Answer) -> dict[int, str]:
     return _lines(work, answer, chunk.sentences, _label(work))
 
 
+def _found(
+    work: Work, translated: dict[int, str], find: Callable[[TaskContext, Sentence, str], list[T]]
+) -> dict[int, list[T]]:
+    """What `find` finds in each translated line of the chunk, for the lines where it finds something."""
+    found: dict[int, list[T]] = {}
+    for sentence in work.the_chunk.sentences:
+        if sentence.number in translated and (what := find(work.context, sentence, translated[sentence.number])):
+            found[sentence.number] = what
+    return found
+
+
 def _again(work: Work) -> tuple[tuple[Sentence, ...], str]:
     """Lines skipped, that kept source-language words, or missed a glossary term; and the task
     that asks for them again (after the same document: the server still holds its prefill)."""
@@ -162,16 +174,8 @@ def _again(work: Work) -> tuple[tuple[Sentence, ...], str]:
     translated: dict[int, str] = work.result(TRANSLATE.name)
     if not translates(context.document, context.target):
         return (), ""
-    kept = {
-        s.number: words
-        for s in chunk.sentences
-        if s.number in translated and (words := _kept_words(context, s, translated[s.number]))
-    }
-    missed = {
-        s.number: entries
-        for s in chunk.sentences
-        if s.number in translated and (entries := _missed_terms(context, s, translated[s.number]))
-    }
+    kept = _found(work, translated, _kept_words)
+    missed = _found(work, translated, _missed_terms)
     again = tuple(s for s in chunk.sentences if s.number not in translated or s.number in kept or s.number in missed)
     if not again:
         return (), ""
@@ -193,11 +197,7 @@ def _numbers(work: Work) -> tuple[tuple[Sentence, ...], str]:
     translated: dict[int, str] = work.result(SLID)
     if not translates(context.document, context.target):
         return (), ""
-    numbers = {
-        s.number: problems
-        for s in chunk.sentences
-        if s.number in translated and (problems := _changed(context, s, translated[s.number]))
-    }
+    numbers = _found(work, translated, _changed)
     if not numbers:
         return (), ""
     wrong = tuple(s for s in chunk.sentences if s.number in numbers)
