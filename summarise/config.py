@@ -26,7 +26,8 @@ DEFAULT_REMOTE_MODEL = "gpt-4o-mini"  # what a bare OPENAI_API_KEY gets
 class FactsMethod(StrEnum):
     """How facts point at their evidence (see summarise/tasks/facts.py)."""
 
-    LINE = "line"  # a numbered source line: best for small models
+    CHOSEN = "chosen"  # code picks the lines, figures first; each fact is its line's translation
+    LINE = "line"  # the model writes each fact and names its numbered source line
     QUOTE = "quote"  # a verbatim quote: for strong endpoints
 
 
@@ -48,7 +49,7 @@ class BriefOptions:
 
     target: Language = ENGLISH
     chunk_tokens: int | None = None  # cap on document tokens per chunk
-    facts_method: FactsMethod = FactsMethod.LINE
+    facts_method: FactsMethod = FactsMethod.CHOSEN
     workers: int = 1  # chunks of one document at once (worth it against remote endpoints)
     layout: Layout = Layout.TRANSLATION
     glossary: Glossary | None = None  # house terms (summarise/glossary.py), read before any call
@@ -68,7 +69,7 @@ class Settings:
     max_retries: int = 3
     context_tokens: int | None = None  # the model's context window; None = known default
     chunk_tokens: int | None = None  # cap on document tokens per chunk
-    facts_method: FactsMethod = FactsMethod.LINE
+    facts_method: FactsMethod = FactsMethod.CHOSEN
     layout: Layout = Layout.TRANSLATION
     engine_threads: int = field(default_factory=lambda: os.cpu_count() or 2)
     engine_parallel: int = 1

@@ -27,6 +27,7 @@ from summarise.llm import LLM
 from summarise.model import Model, Request
 from summarise.prompts import GLOSSARY_TEMPLATES, TEMPLATE_NAMES, Prompts
 from summarise.tasks.common import TaskContext, glossary_block
+from summarise.tasks.facts import one_fact_a_line
 from summarise.tasks.steps import PlannedCall, brief_chunk, combine
 from summarise.tasks.steps import plan as plan_steps
 from summarise.tasks.translation import assemble_paragraphs
@@ -44,7 +45,7 @@ def prompt_overhead(prompts: Prompts, target: Language) -> int:
         "document", **values, fence="DOC-" + "0" * 16, document=""
     )
     tasks = [
-        prompts.render(name, **values, max_facts=8, fact_key="fact_in_English")
+        prompts.render(name, **values, max_facts=8, fact_key="fact_in_English", figures=" (lines [9997] and [9998])")
         for name in ("summary", "translation", "facts")
     ]
     return count_tokens(fixed) + max(count_tokens(task) for task in tasks) + 32
@@ -153,7 +154,7 @@ def build_brief(
     untranslated = frozenset(s.number for s in document.sentences if s.number not in translated)
     translated = {s.number: translated.get(s.number, s.text) for s in document.sentences}
     summary = answered(*combine(context, asked, summaries))
-    facts = verify_facts(document, raw_facts, target, translated)
+    facts = one_fact_a_line(verify_facts(document, raw_facts, target, translated), context.log)
     sentences = ground_summary(summary.sentences, document, translated, target)
     glossary = review_glossary(options.glossary, document, translated, facts, sentences)
     facts, sentences = list(glossary.facts), list(glossary.sentences)
