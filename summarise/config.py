@@ -49,7 +49,7 @@ class BriefOptions:
 
     target: Language = ENGLISH
     chunk_tokens: int | None = None  # cap on document tokens per chunk
-    facts_method: FactsMethod = FactsMethod.CHOSEN
+    facts_method: FactsMethod = FactsMethod.LINE
     workers: int = 1  # chunks of one document at once (worth it against remote endpoints)
     layout: Layout = Layout.TRANSLATION
     glossary: Glossary | None = None  # house terms (summarise/glossary.py), read before any call
@@ -69,7 +69,7 @@ class Settings:
     max_retries: int = 3
     context_tokens: int | None = None  # the model's context window; None = known default
     chunk_tokens: int | None = None  # cap on document tokens per chunk
-    facts_method: FactsMethod = FactsMethod.CHOSEN
+    facts_method: FactsMethod = FactsMethod.LINE
     layout: Layout = Layout.TRANSLATION
     engine_threads: int = field(default_factory=lambda: os.cpu_count() or 2)
     engine_parallel: int = 1
