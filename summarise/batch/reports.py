@@ -186,6 +186,8 @@ class Prices:
 
 def plan_document(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions) -> DocumentPlan:
     """The calls build_brief would make for this document, without making any."""
+    if item.problem:
+        return DocumentPlan(item.name, "unreadable", item.problem)
     try:
         for target in options.targets(item):
             check_target(target, options.inputs)
