@@ -11,9 +11,9 @@ import re
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from summarise.brief_header import BadHeader, load_yaml
-from summarise.decoding import decode
+from summarise.brief.header import BadHeader, load_yaml
 from summarise.documents import Document, TextBudget, clean_text
+from summarise.documents.decoding import decode
 from summarise.errors import InputError
 from summarise.readers.base import Block, Extracted, build_document
 

@@ -11,9 +11,9 @@ from typing import Any
 import yaml
 
 from summarise.brief import FACT_VERDICTS, REVIEW_DECISIONS, Brief, FactVerdict, Review
-from summarise.brief_header import MAX_HEADER_CHARS, split_header
-from summarise.output_files import read_front_matter
-from summarise.version import __version__
+from summarise.brief.files import read_front_matter
+from summarise.brief.header import MAX_HEADER_CHARS, split_header
+from summarise.brief.version import __version__
 
 # libyaml's C emitter when PyYAML has it (the usual wheels do): the same safe subset and
 # output, ~10x less CPU, which a batch of many briefs spends under the GIL. Its parser
@@ -63,7 +63,7 @@ SOURCE_METADATA = ("title", "author", "date", "site")
 
 
 # Every free text the front matter takes is bounded, so that what summarise writes it always
-# reads back (brief_header.MAX_HEADER_CHARS): a model's title, a document's own metadata, a
+# reads back (brief/header.py: MAX_HEADER_CHARS): a model's title, a document's own metadata, a
 # URL are cut here; a reviewer's words are refused over their bound (review.py), never cut.
 MAX_FIELD_CHARS = 1000
 # A decision's words (reason, name, notes) may fill at most this much of the header: the rest

@@ -118,7 +118,7 @@ def test_a_hostile_front_matter_fails_alone_with_one_line(fault_stub, runner, tm
     failed = [line for line in rerun.output.splitlines() if line.startswith("failed ")]
     assert rerun.exit_code == 1 and len(failed) == 1 and "bad.txt" in failed[0] and why in failed[0], rerun.output
 
-    from summarise.review_desk import Desk
+    from summarise.review.desk import Desk
 
     desk = Desk(Path("outputs"), "Alice")
     try:

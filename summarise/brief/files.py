@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from summarise.brief_header import (
+from summarise.brief.header import (
     MAX_HEADER_CHARS,
     BadHeader,
     claims_to_be_a_brief,
@@ -51,7 +51,7 @@ def identities(paths: Iterable[Path]) -> frozenset[Identity]:
 
 
 def read_front_matter(markdown: str) -> dict[str, Any] | None:
-    """The checked YAML header of a brief we wrote, or None if there is none readable (brief_header.py)."""
+    """The checked YAML header of a brief we wrote, or None if there is none readable (brief/header.py)."""
     return read_header(markdown)
 
 

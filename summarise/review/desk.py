@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from summarise.brief import FACT_VERDICTS, REVIEW_DECISIONS, Brief, FactVerdict
-from summarise.brief_header import read_brief
+from summarise.brief.header import read_brief
 from summarise.errors import SummariseError
 from summarise.render import render_markdown
 from summarise.render.desk_page import (
@@ -148,7 +148,7 @@ class Desk:
             page = PurePosixPath(name).with_suffix(".html").as_posix()
             text = f"{page} shows another version of this brief; run summarise batch to redraw it."
             return self._message(HTTPStatus.CONFLICT, "This page is out of date", text)
-        from summarise.publish import carry_review
+        from summarise.render.publish import carry_review
 
         brief = carry_review(markdown, brief)
         nxt = self._next(rows, name)
