@@ -8,13 +8,13 @@ import json
 from fake_model import FakeModel
 
 from summarise.config import BriefOptions, FactsMethod
-from summarise.endpoint import Endpoint
-from summarise.llm import LLM
+from summarise.model.endpoint import Endpoint
+from summarise.model.llm import LLM
 from summarise.pipeline import build_brief
-from summarise.prompts import Prompts
 from summarise.readers.text import parse_document
 from summarise.tasks.chosen_facts import Group, choose_lines, shorten
 from summarise.tasks.fact_answers import MAX_FACT_CHARS, parse_facts
+from summarise.tasks.prompts import Prompts
 
 # A press release: a heading, lines of events, and lines with figures late in each paragraph.
 SOURCE = (

@@ -52,11 +52,11 @@ ENGLISH = (
 def _brief(*summaries: str, finish_reason: str = "stop"):
     from fake_model import FakeModel
 
-    from summarise.endpoint import Endpoint
-    from summarise.llm import LLM
+    from summarise.model.endpoint import Endpoint
+    from summarise.model.llm import LLM
     from summarise.pipeline import build_brief
-    from summarise.prompts import Prompts
     from summarise.readers.text import parse_document
+    from summarise.tasks.prompts import Prompts
 
     model = FakeModel().enqueue("translate", ENGLISH)
     model.enqueue("summary", summaries[0], finish_reason=finish_reason)
