@@ -52,6 +52,7 @@ ENGLISH = (
 def _brief(*summaries: str, finish_reason: str = "stop"):
     from fake_model import FakeModel
 
+    from summarise.config import BriefOptions, FactsMethod
     from summarise.model.endpoint import Endpoint
     from summarise.model.llm import LLM
     from summarise.pipeline import build_brief
@@ -62,9 +63,9 @@ def _brief(*summaries: str, finish_reason: str = "stop"):
     model.enqueue("summary", summaries[0], finish_reason=finish_reason)
     model.enqueue("summary length", *summaries[1:])
     document = parse_document(SOURCE.encode(), "doc.txt")
-    brief = build_brief(
-        document, LLM(Endpoint("fake", "fake", "fake", "x"), context_tokens=8192), Prompts(), model=model
-    )
+    llm = LLM(Endpoint("fake", "fake", "fake", "x"), context_tokens=8192)
+    # Facts chosen by code: no facts call to answer, the summary is what is tested here.
+    brief = build_brief(document, llm, Prompts(), BriefOptions(facts_method=FactsMethod.CHOSEN), model=model)
     length = next(c for c in brief.checks if c.name.startswith("Summary of"))
     return brief, model.steps(), length
 

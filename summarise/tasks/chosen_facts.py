@@ -1,4 +1,4 @@
-"""Facts chosen, not rewritten (the "chosen" facts method, the default).
+"""Facts chosen, not rewritten (`--facts-method chosen`).
 
 Code picks the lines of a chunk that state key facts, the lines with figures (numbers,
 amounts, dates) first, and each fact is that line's translation, shortened at a clause

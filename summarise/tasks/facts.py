@@ -1,17 +1,17 @@
 """Facts with evidence, by one of three swappable methods.
 
-- "chosen" (default): code picks the lines that state key facts, figures first, and each
+- "chosen": code picks the lines that state key facts, figures first, and each
   fact is its line's translation, shortened at a clause boundary (tasks/chosen_facts.py):
   no model call, every fact on its line by construction.
-- "line": the model names the numbered line that states each fact. Asked to
+- "line" (default): the model names the numbered line that states each fact. Asked to
   copy verbatim quotes, the bundled 1.5B model copied 0 of 9 correctly; asked for a line
   number, the evidence is exact by construction and code checks the rest.
 - "quote": the model copies a verbatim quote; code finds it in the source (exact,
   normalised or fuzzy) and flags it when absent. For strong endpoints.
 
-With "line" (and "chosen"), facts are taken per group of about 6 lines (split at paragraph ends), up to
-4 per group and at most one per line, so they cover the whole document instead of bunching
-on its first lines. Structured output is requested as a JSON schema (llama.cpp turns it
+With "line" (and "chosen"), facts are taken per group of about 6 lines (split at paragraph
+ends), up to 4 per group and at most one per line, so they cover the whole document instead
+of bunching on its first lines. Structured output is requested as a JSON schema (llama.cpp turns it
 into a grammar), falling back to JSON mode, then to plain text parsed tolerantly; an
 unreadable answer gets one repair attempt, then that group's facts are reported missing,
 never dropped silently.
