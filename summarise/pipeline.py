@@ -19,6 +19,7 @@ from summarise.documents import Document
 from summarise.errors import EndpointError
 from summarise.grounding.facts import verify_facts
 from summarise.grounding.glossary_checks import review_glossary
+from summarise.grounding.glossary_terms import set_line_terms, set_statement_terms
 from summarise.grounding.report import cross_checks, problems_by_line
 from summarise.grounding.summary import ground_summary
 from summarise.language_detection import language_mix
@@ -148,14 +149,19 @@ def build_brief(
     summaries = [result.summary for result in results]
     raw_facts = [fact for result in results for fact in result.facts]
     translated = {number: text for result in results for number, text in result.translated.items()}
-    translation = assemble_paragraphs(document.sentences, translated)
     # A line the model could not translate is checked, and kept, with its source text in its place.
     untranslated = frozenset(s.number for s in document.sentences if s.number not in translated)
+    # Glossary terms the model left as the source writes them are set by code, before any check reads the lines.
+    translated, terms_set = set_line_terms(options.glossary, document, translated, untranslated, target.code)
+    translation = assemble_paragraphs(document.sentences, translated)
     translated = {s.number: translated.get(s.number, s.text) for s in document.sentences}
     summary = answered(*combine(context, asked, summaries))
     facts = verify_facts(document, raw_facts, target, translated)
     sentences = ground_summary(summary.sentences, document, translated, target)
-    glossary = review_glossary(options.glossary, document, translated, facts, sentences)
+    statements = set_statement_terms(options.glossary, document, facts, sentences, summary.prose, target.code)
+    facts, sentences = statements.facts, statements.sentences
+    set_here = [f"line {n}: {note.split(': ', 1)[1]}" for n, notes in terms_set.items() for note in notes]
+    glossary = review_glossary(options.glossary, document, translated, facts, sentences, set_here + statements.where)
     facts, sentences = list(glossary.facts), list(glossary.sentences)
     # Problems the tasks and the one LLM call found in answers (cut off, untranslated, an echoed key).
     problems = [problem for result in results for problem in result.problems] + usage.problems
@@ -186,7 +192,7 @@ def build_brief(
         endpoint=llm.endpoint.label,
         created=datetime.now(UTC).replace(microsecond=0).isoformat(),
         brief_key=key,
-        summary=summary.prose,
+        summary=statements.prose,
         facts=tuple(facts),
         translation=tuple(translation),
         usage=usage.snapshot(),
@@ -206,6 +212,7 @@ def build_brief(
                 translated[s.number],
                 on_line.get(s.number, ()),
                 s.number not in untranslated,
+                terms_set.get(s.number, ()),
             )
             for s in document.sentences
         ),
