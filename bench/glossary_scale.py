@@ -25,11 +25,11 @@ sys.path.insert(0, str(ROOT / "tests"))
 from stub_server import FaultInjectionStub
 
 from summarise.config import Settings
-from summarise.glossary import load_glossary
-from summarise.llm import open_llm
+from summarise.config.glossary import load_glossary
+from summarise.model.llm import open_llm
 from summarise.pipeline import build_brief
-from summarise.prompts import Prompts
 from summarise.readers import load_document
+from summarise.tasks.prompts import Prompts
 
 WORDS = ("conseil", "régional", "programme", "fonds", "agence", "nationale", "comité", "mission", "bureau")
 
@@ -72,7 +72,9 @@ def main() -> None:
                 brief_seconds(document, glossary_file, stub.url, folder) for _ in range(args.repeat)
             )
             verdict = "within" if with_it <= 1.5 * without else "NOT within"
-            print(f"{document.name:42} {without:>10.2f} s {with_it:>14.2f} s {with_it / without:>5.2f}x ({verdict} 1.5x)")
+            print(
+                f"{document.name:42} {without:>10.2f} s {with_it:>14.2f} s {with_it / without:>5.2f}x ({verdict} 1.5x)"
+            )
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import INPUTS
 from fake_model import FakeModel
-from stub_server import Reply, step_of
+from stub_server import Reply
 
 from summarise.cli import main
 from summarise.config import BriefOptions
@@ -61,9 +61,9 @@ def test_terms_the_model_left_as_the_source_writes_them_are_set_by_code_and_said
     assert first["notes"] == ["term set by the glossary: “PNUD” → “UNDP”"] and not first["problems"]
     assert second["notes"] == ["term set by the glossary: “ONU” → “UN”"] and not second["problems"]
     assert "- line 1 (¶1): term set by the glossary: “PNUD” → “UNDP”" in markdown
-    assert "Changed by code, line 1:</strong> term set by the glossary: “PNUD” → “UNDP”" in Path(
-        "doc.html"
-    ).read_text(encoding="utf-8")
+    assert "Changed by code, line 1:</strong> term set by the glossary: “PNUD” → “UNDP”" in Path("doc.html").read_text(
+        encoding="utf-8"
+    )
     # The fact and the summary sentence about line 1 say "UNDP" too, at a sentence's start as
     # inside one, and so does the summary a reader sees; the Checks count what code set.
     fact = data["facts"][0]
@@ -109,7 +109,9 @@ def test_near_forms_of_a_term_are_set_with_the_grammar_around_them() -> None:
     glossary = load_glossary(INPUTS / "glossary.csv")
     coalition = "La Coalition mondiale contre Daech se réunit avec le PNUD."
     cases = {
-        "The Global Coalition to Defeat Daech/ISIS meets UNDP.": "The Global Coalition to Defeat Daesh/ISIS meets UNDP.",
+        "The Global Coalition to Defeat Daech/ISIS meets UNDP.": (
+            "The Global Coalition to Defeat Daesh/ISIS meets UNDP."
+        ),
         "Members of the Global Coalition against Daech meet UNDP.": (
             "Members of the Global Coalition to Defeat Daesh/ISIS meet UNDP."
         ),
