@@ -11,8 +11,9 @@ so it writes the glossary's term there instead of only flagging it:
   stretch the names check takes for the same name (name_forms.forms_in) that holds two of
   the term's own words ("Global Coalition against Daech"): one word ("the Coalition") is a
   short mention and is left alone;
-- in a line, only as many times as the target term is missing there ("PNUD" twice in the
-  source and "UNDP" once in the translation: one is set);
+- only as many times as the target term is missing ("PNUD" twice in the source line and
+  "UNDP" once in its translation: one is set; a fact that says "PNUD" twice about a line that
+  says it once: one is set, the other flagged);
 - keeping the grammar around it: "the", "'s" and the rest of the sentence stay, a term at a
   sentence's start takes a capital, "a"/"an" follows the new word (English).
 
@@ -53,12 +54,10 @@ class TermsSet:
         return tuple(f"{SET_NOTE}: {_change(change)}" for change in self.changes)
 
 
-def set_terms(
-    glossary: Glossary, source: str, text: str, *, only_missing: bool = True, english: bool = True
-) -> TermsSet:
+def set_terms(glossary: Glossary, source: str, text: str, *, english: bool = True) -> TermsSet:
     """`text` with the glossary's target term written over the forms of source terms that
-    `source` holds (see the module's docstring). `only_missing`: set no more than the source
-    has occurrences the text lacks (a line); else every such form (a fact, a summary sentence)."""
+    `source` holds (see the module's docstring): no more often than `source` holds a term
+    and `text` lacks its target."""
     found = glossary.find(source)
     if not found or not text:
         return TermsSet(text)
@@ -72,7 +71,7 @@ def set_terms(
     for entry in sorted(wanted, key=lambda e: -len(e.source_keys)):
         if entry.source_keys == entry.target_keys:
             continue  # the glossary keeps the term as it is: any form is the model's choice
-        room = max(0, wanted[entry] - written[entry.target_keys]) if only_missing else len(text)
+        room = max(0, wanted[entry] - written[entry.target_keys])
         for start, end in _forms(text, entry, lower):
             if room <= 0:
                 break
@@ -104,7 +103,9 @@ def _forms(text: str, entry: Entry, lower: set[str]) -> list[tuple[int, int]]:
             continue
         start, end = _trimmed(text, start, start + len(form), entry)
         end = _absorb_target_tail(text, end, entry)
-        held = {key for key in own if any(fuzz.ratio(word, key) >= COGNATE for word, _, _ in words(text[start:end]))}
+        # Two words of the form must be the term's own: "Daech" alone is like both "Daech" and
+        # "Daesh", but one word is the "Daech" entry's, not the coalition's.
+        held = [word for word, _, _ in words(text[start:end]) if _of_term(word, own)]
         if len(held) >= 2:
             spans.append((start, end))
     return sorted(spans)
@@ -216,7 +217,7 @@ def set_statement_terms(
     where: list[str] = []
     new_facts = []
     for number, fact in enumerate(facts, start=1):
-        terms = set_terms(glossary, fact.evidence, fact.statement, only_missing=False, english=english)
+        terms = set_terms(glossary, fact.evidence, fact.statement, english=english)
         if terms.changes:
             fact = replace(fact, statement=terms.text, note=_noted(fact.note, terms))
             where += [f"fact {number}: {_change(change)}" for change in terms.changes]
@@ -224,7 +225,7 @@ def set_statement_terms(
     new_sentences = []
     for number, sentence in enumerate(sentences, start=1):
         about = "\n".join(s.text for n in sentence.lines if (s := document.sentence(n)) is not None)
-        terms = set_terms(glossary, about or document.text, sentence.text, only_missing=False, english=english)
+        terms = set_terms(glossary, about or document.text, sentence.text, english=english)
         if terms.changes:
             prose = prose.replace(sentence.text, terms.text, 1)
             sentence = replace(sentence, text=terms.text, note=_noted(sentence.note, terms))
