@@ -8,6 +8,7 @@ which is exactly the model these tests need."""
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from stub_server import Reply
 
 from summarise.cli import main
 from summarise.config import BriefOptions
-from summarise.config.glossary import Entry, Glossary, load_glossary
+from summarise.config.glossary import Entry, Glossary, TermIndex, load_glossary
 from summarise.grounding.glossary_checks import line_misses, text_misses
 from summarise.grounding.glossary_terms import set_terms
 from summarise.grounding.name_forms import name_forms_check
@@ -204,6 +205,49 @@ def test_5000_entries_send_the_requests_of_the_entries_used(runner, fault_stub) 
     stub.requests.clear()
     brief(runner, "--no-cache", "--glossary", "used.csv")
     assert [request.body for request in stub.requests] == big  # the same prompt tokens, not within 5%: equal
+
+
+def test_a_large_glossary_is_indexed_once_per_brief_however_many_lines(runner, fault_stub, monkeypatch) -> None:
+    # Built per line, a 100,000-entry glossary made a brief 100 times slower (issue 36); the
+    # time itself is bench/glossary_scale.py's to measure.
+    fault_stub()
+    sizes: list[int] = []
+    build = TermIndex.__init__
+
+    def counted(self: TermIndex, *args: object, **kwargs: object) -> None:
+        build(self, *args, **kwargs)  # type: ignore[arg-type]
+        sizes.append(self.size)
+
+    monkeypatch.setattr(TermIndex, "__init__", counted)
+    unused = "".join(f"Terme inutilisé numéro {n},Unused term number {n}\n" for n in range(4998))
+    write("big.csv", "PNUD,UNDP\n" + unused + "ONU,UN\n")
+    whole_glossary = []
+    for paragraphs in (2, 40):
+        write("doc.txt", "\n\n".join([FRENCH] * (paragraphs // 2)))
+        sizes.clear()
+        brief(runner, "--no-cache", "--glossary", "big.csv")
+        whole_glossary.append(sum(size >= 5000 for size in sizes))
+    assert whole_glossary == [1, 1], whole_glossary  # the source terms', once: no more for 40 lines than for 2
+
+
+def test_terms_with_punctuation_match_only_as_written() -> None:
+    glossary = Glossary("t", (Entry("C++", "C++"), Entry("C#", "C sharp"), Entry("AT&T", "AT&T"), Entry("U.S.", "US")))
+    line = "C'est en C++ et en C# qu'AT&T écrit aux U.S. depuis 1990."
+    assert [line[m.start : m.end] for m in glossary.find(line)] == ["C++", "C#", "AT&T", "U.S."]
+    # "C'est" is no "C#" or "C++": no line of a French text is flagged for it; nor "AT T" or "US".
+    assert not glossary.find("C'est C, AT T ou US, c'était le C-SPAN.")
+    assert line_misses(glossary, "C'est un langage.", "It is a language.") == []
+    assert line_misses(glossary, "Le C# est un langage.", "C sharp is a language.") == []
+
+
+def test_a_glossary_saved_in_nfd_matches_like_one_in_nfc(tmp_path: Path) -> None:
+    text = "source,target\nDépartement d’État des États-Unis,U.S. Department of State\nSécurité,Security\n"
+    path = tmp_path / "terms.csv"
+    path.write_text(unicodedata.normalize("NFD", text), encoding="utf-8")  # as macOS may save it
+    glossary = load_glossary(path)
+    line = "Le Département d’État des États-Unis parle de sécurité."  # documents are read as NFC
+    assert [entry.target for entry in glossary.select(line)] == ["U.S. Department of State", "Security"]
+    assert glossary.entries[0].source == unicodedata.normalize("NFC", "Département d’État des États-Unis")
 
 
 def test_batch_applies_one_glossary_to_a_folder(runner, fault_stub) -> None:

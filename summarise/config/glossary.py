@@ -136,12 +136,11 @@ class TermIndex:
     """Terms (as word keys, with their punctuation) by their first word, longest first: built
     once, then each text is matched with one look-up per word."""
 
-    builds = 0  # how many indexes were built in this process (a glossary builds one per side)
-
     def __init__(self, entries: Iterable[Entry], side: str = "source") -> None:
-        TermIndex.builds += 1
         by_first: dict[str, list[_Term]] = {}
+        self.size = 0
         for entry in entries:
+            self.size += 1
             keys, marks = entry.keys_and_shape(side)
             if keys:
                 by_first.setdefault(keys[0], []).append((keys, marks, entry))
