@@ -15,6 +15,7 @@ from summarise.brief import Brief, Line
 from summarise.brief.version import __version__
 from summarise.chunking import Chunk, chunk_budget, count_tokens, fit_sentences, plan_chunks
 from summarise.config import DEFAULT_ENGINE_CONTEXT, BriefOptions
+from summarise.config.place_names import below, place_names
 from summarise.documents import Document
 from summarise.documents.languages import Language, language_name
 from summarise.errors import EndpointError
@@ -152,13 +153,15 @@ def build_brief(
     # A line the model could not translate is checked, and kept, with its source text in its place.
     untranslated = frozenset(s.number for s in document.sentences if s.number not in translated)
     # Glossary terms the model left as the source writes them are set by code, before any check reads the lines.
-    translated, terms_set = set_line_terms(options.glossary, document, translated, untranslated, target.code)
+    # The user's glossary first, then the country names CLDR knows in both languages (theirs win).
+    glossaries = (options.glossary, below(options.glossary, place_names(document.language, target.code)))
+    translated, terms_set = set_line_terms(glossaries, document, translated, untranslated, target.code)
     translation = assemble_paragraphs(document.sentences, translated)
     translated = {s.number: translated.get(s.number, s.text) for s in document.sentences}
     summary = answered(*combine(context, asked, summaries))
     facts = verify_facts(document, raw_facts, target, translated)
     sentences = ground_summary(summary.sentences, document, translated, target)
-    statements = set_statement_terms(options.glossary, document, facts, sentences, summary.prose, target.code)
+    statements = set_statement_terms(glossaries, document, facts, sentences, summary.prose, target.code)
     facts, sentences = statements.facts, statements.sentences
     set_here = [f"line {n}: {note.split(': ', 1)[1]}" for n, notes in terms_set.items() for note in notes]
     glossary = review_glossary(options.glossary, document, translated, facts, sentences, set_here + statements.where)

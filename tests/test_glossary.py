@@ -16,6 +16,7 @@ from conftest import INPUTS
 from fake_model import FakeModel
 from stub_server import Reply
 
+from summarise.brief import Brief
 from summarise.cli import main
 from summarise.config import BriefOptions
 from summarise.config.glossary import Entry, Glossary, TermIndex, load_glossary
@@ -26,6 +27,7 @@ from summarise.model.endpoint import Endpoint
 from summarise.model.llm import LLM
 from summarise.pipeline import build_brief
 from summarise.readers.text import parse_document
+from summarise.render.markdown import render_markdown
 from summarise.tasks.prompts import Prompts
 
 FRENCH = (
@@ -205,6 +207,53 @@ def test_5000_entries_send_the_requests_of_the_entries_used(runner, fault_stub) 
     stub.requests.clear()
     brief(runner, "--no-cache", "--glossary", "used.csv")
     assert [request.body for request in stub.requests] == big  # the same prompt tokens, not within 5%: equal
+
+
+def _brief_of(text: str, translation: str, fact: str, glossary: Glossary | None = None) -> Brief:
+    model = FakeModel().enqueue("translate", translation)
+    if glossary is not None:  # a term missed is asked for again; the model repeats itself
+        model.enqueue("translate again", translation)
+    model.enqueue("summary", "The partners met [1]. They will meet again [2]. They met in Iraq [1].")
+    model.enqueue("facts", json.dumps({"facts": [fact]}))
+    return build_brief(
+        parse_document(text.encode(), "doc.txt"),
+        LLM(Endpoint("fake", "fake", "fake", "not-needed"), context_tokens=8192),
+        Prompts(),
+        BriefOptions(glossary=glossary),
+        model=model,
+    )
+
+
+def test_country_names_left_in_the_source_language_are_written_as_cldr_does_without_a_glossary() -> None:
+    french = "Les partenaires se sont réunis en Irak.\n\nIls se retrouveront au Koweït en décembre, avec le Maroc."
+    brief = _brief_of(
+        french,
+        "[1] The partners met in Irak.\n[2] They will meet again in Koweït in December, with the Moroccan authorities.",
+        "[2] The partners will meet in Koweït in December.",
+    )
+    first, second = brief.lines
+    assert first.translation == "The partners met in Iraq." and first.notes == (
+        "term set by the glossary: “Irak” → “Iraq”",
+    )
+    assert second.translation == "They will meet again in Kuwait in December, with the Moroccan authorities."
+    assert not second.problems  # "Moroccan" for "du Maroc" is a translation, not a miss: never flagged
+    assert brief.facts[0].statement == "The partners will meet in Kuwait in December."
+    assert "- line 2 (¶2): term set by the glossary: “Koweït” → “Kuwait”" in render_markdown(brief)
+
+
+def test_the_users_glossary_wins_over_the_built_in_names(tmp_path: Path) -> None:
+    glossary = load_glossary(write(str(tmp_path / "terms.csv"), "Koweït,State of Kuwait\n"))
+    brief = _brief_of(
+        "Les partenaires se sont réunis en Irak.\n\nIls se retrouveront au Koweït en décembre.",
+        "[1] The partners met in Irak.\n[2] They will meet again in Koweït in December.",
+        "[2] The partners will meet in Koweït in December.",
+        glossary,
+    )
+    assert [line.translation for line in brief.lines] == [
+        "The partners met in Iraq.",
+        "They will meet again in State of Kuwait in December.",
+    ]
+    assert brief.facts[0].statement == "The partners will meet in State of Kuwait in December."
 
 
 def test_a_large_glossary_is_indexed_once_per_brief_however_many_lines(runner, fault_stub, monkeypatch) -> None:

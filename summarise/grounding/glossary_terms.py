@@ -169,23 +169,33 @@ def _english(language: str) -> bool:
     return language.split("-")[0].casefold() == "en"
 
 
+def _set_each(glossaries: Sequence[Glossary | None], source: str, text: str, english: bool) -> TermsSet:
+    """The terms of each glossary set in turn: the user's first, so theirs win over the built-in names."""
+    changes: list[tuple[str, str]] = []
+    for glossary in glossaries:
+        if glossary is not None:
+            terms = set_terms(glossary, source, text, english=english)
+            text, changes = terms.text, changes + list(terms.changes)
+    return TermsSet(text, tuple(changes))
+
+
 def set_line_terms(
-    glossary: Glossary | None,
+    glossaries: Sequence[Glossary | None],
     document: Document,
     translated: Mapping[int, str],
     untranslated: frozenset[int],
     target_language: str,
 ) -> tuple[dict[int, str], dict[int, tuple[str, ...]]]:
-    """Each translated line with the glossary's terms set (about its source line), and what was
+    """Each translated line with the glossaries' terms set (about its source line), and what was
     set on which line. A line left untranslated is its source: setting one term would half-translate it."""
     fixed: dict[int, str] = dict(translated)
     notes: dict[int, tuple[str, ...]] = {}
-    if glossary is None:
+    if not any(glossaries):
         return fixed, notes
     for sentence in document.sentences:
         if sentence.number in untranslated or sentence.number not in fixed:
             continue
-        terms = set_terms(glossary, sentence.text, fixed[sentence.number], english=_english(target_language))
+        terms = _set_each(glossaries, sentence.text, fixed[sentence.number], _english(target_language))
         if terms.changes:
             fixed[sentence.number], notes[sentence.number] = terms.text, terms.notes
     return fixed, notes
@@ -202,7 +212,7 @@ class StatementTerms:
 
 
 def set_statement_terms(
-    glossary: Glossary | None,
+    glossaries: Sequence[Glossary | None],
     document: Document,
     facts: Sequence[Fact],
     sentences: Sequence[SummarySentence],
@@ -211,13 +221,13 @@ def set_statement_terms(
 ) -> StatementTerms:
     """Each fact with the terms of its evidence line set; each summary sentence with those of
     the lines it rests on (the whole document when it rests on none), and the prose with it."""
-    if glossary is None:
+    if not any(glossaries):
         return StatementTerms(list(facts), list(sentences), prose)
     english = _english(target_language)
     where: list[str] = []
     new_facts = []
     for number, fact in enumerate(facts, start=1):
-        terms = set_terms(glossary, fact.evidence, fact.statement, english=english)
+        terms = _set_each(glossaries, fact.evidence, fact.statement, english)
         if terms.changes:
             fact = replace(fact, statement=terms.text, note=_noted(fact.note, terms))
             where += [f"fact {number}: {_change(change)}" for change in terms.changes]
@@ -225,7 +235,7 @@ def set_statement_terms(
     new_sentences = []
     for number, sentence in enumerate(sentences, start=1):
         about = "\n".join(s.text for n in sentence.lines if (s := document.sentence(n)) is not None)
-        terms = set_terms(glossary, about or document.text, sentence.text, english=english)
+        terms = _set_each(glossaries, about or document.text, sentence.text, english)
         if terms.changes:
             prose = prose.replace(sentence.text, terms.text, 1)
             sentence = replace(sentence, text=terms.text, note=_noted(sentence.note, terms))
