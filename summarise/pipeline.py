@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from summarise.brief import Brief, Line
 from summarise.brief.version import __version__
-from summarise.chunking import Chunk, chunk_budget, count_tokens, fit_sentences, plan_chunks
+from summarise.chunking import Chunk, chunk_budget, count_tokens, fit_sentences, plan_chunks, remember_counts_in
 from summarise.config import DEFAULT_ENGINE_CONTEXT, BriefOptions
 from summarise.config.place_names import below, place_names
 from summarise.documents import Document
@@ -24,8 +24,10 @@ from summarise.grounding.glossary_checks import review_glossary
 from summarise.grounding.glossary_terms import set_line_terms, set_statement_terms
 from summarise.grounding.report import cross_checks, problems_by_line
 from summarise.grounding.summary import ground_summary
+from summarise.grounding.vocabulary import remember_in as remember_words_in
 from summarise.model import Model, Request
 from summarise.model.answers import CACHE_SCHEMA
+from summarise.model.cache import ResponseCache
 from summarise.model.llm import LLM
 from summarise.model.usage import UsageMeter
 from summarise.readers.language_detection import language_mix
@@ -36,6 +38,21 @@ from summarise.tasks.steps import plan as plan_steps
 from summarise.tasks.translation import assemble_paragraphs
 
 T = TypeVar("T")
+
+
+def remember_in(folder: Path | None) -> None:
+    """Keep token counts and word verdicts in `folder` (in the cache folder), or, with None,
+    nowhere: a re-run whose answers are all cached then loads neither the encoding nor the
+    word lists (~1.3 s of start-up)."""
+    from summarise.errors import CacheUnusable
+    from summarise.reporting import SILENT
+
+    try:
+        memo = ResponseCache(folder, SILENT) if folder is not None else None
+    except CacheUnusable:  # a read-only cache folder: count and judge each time, as without a cache
+        memo = None
+    remember_counts_in(memo)
+    remember_words_in(memo)
 
 
 @lru_cache(maxsize=8)  # the same for every document of a run; rendering and counting it cost ~0.5 ms

@@ -58,6 +58,9 @@ def brief_file(
         inputs = identities([Path(name)])
         output = output or Path("outputs") / f"{Path(name).stem}.md"
     remember_languages_in(settings.cache_dir / "languages" if settings.use_cache else None)
+    from summarise.pipeline import remember_in
+
+    remember_in(settings.cache_dir / "counts" if settings.use_cache else None)  # token counts, word verdicts
     document = readers.load(name, settings.max_input_bytes, allow_private_urls=settings.allow_private_urls)
     if output != STDIO:  # before any model call: a refused output must cost nothing
         check_brief_targets(output, options.write_json, inputs, options.write_html)
