@@ -58,20 +58,18 @@ def brief_file(
         inputs = identities([Path(name)])
         output = output or Path("outputs") / f"{Path(name).stem}.md"
     remember_languages_in(settings.cache_dir / "languages" if settings.use_cache else None)
-    from summarise.pipeline import remember_in
-
-    remember_in(settings.cache_dir / "counts" if settings.use_cache else None)  # token counts, word verdicts
     document = readers.load(name, settings.max_input_bytes, allow_private_urls=settings.allow_private_urls)
     if output != STDIO:  # before any model call: a refused output must cost nothing
         check_brief_targets(output, options.write_json, inputs, options.write_html)
     from summarise.model.llm import open_llm  # the SDK: imported once the input is known good
-    from summarise.pipeline import build_brief
+    from summarise.pipeline import build_brief, remember_in
 
     started = time.monotonic()
     llm = open_llm(settings, reporter=reporter)
     # The first line off a terminal, once input, output and model are known good (an error
     # before it stays the only line), not at the first model call: reading is no silence.
     progress.stage(f"read {shown(document.source)}: {len(document.text):,} characters, language {document.language}")
+    remember_in(settings.cache_dir / "counts" if settings.use_cache else None)  # token counts, word verdicts
     try:
         brief = build_brief(document, llm, prompts, settings.brief_options(workers=jobs))
     finally:
