@@ -12,7 +12,7 @@ On a chunk they run in one of two swappable layouts (Settings.layout):
   translation once more is the price.
 - "source": summary and facts on the source chunk, then its translation, one shared prefix.
   Cheapest in prompt tokens; the right choice for a strong endpoint that works across languages.
-bench/quality.py measures the two side by side (docs/quality.md).
+bench/quality.py measures the two side by side (docs/history/quality.md).
 
 The chunk summaries are then combined by the reduce steps, in groups that fit the context
 (tasks/reduce.py). `run` asks a Model (summarise/model) for each step whose needs are met: the
