@@ -22,11 +22,11 @@ from summarise.grounding.facts import verify_facts
 from summarise.grounding.glossary_checks import review_glossary
 from summarise.grounding.report import cross_checks, problems_by_line
 from summarise.grounding.summary import ground_summary
-from summarise.model import Model, Request
+from summarise.model import Described, Model, Request
 from summarise.model.answers import CACHE_SCHEMA
-from summarise.model.llm import LLM
 from summarise.model.usage import UsageMeter
 from summarise.readers.language_detection import language_mix
+from summarise.reporting import SILENT, Reporter
 from summarise.tasks.common import TaskContext, glossary_block
 from summarise.tasks.prompts import GLOSSARY_TEMPLATES, TEMPLATE_NAMES, Prompts
 from summarise.tasks.steps import PlannedCall, brief_chunk, combine
@@ -59,9 +59,9 @@ def glossary_tokens(document: Document, prompts: Prompts, options: BriefOptions)
     return count_tokens(glossary_block(prompts, values, entries))
 
 
-def plan(document: Document, llm: LLM, prompts: Prompts, options: BriefOptions) -> tuple[Document, list[Chunk]]:
+def plan(document: Document, model: Described, prompts: Prompts, options: BriefOptions) -> tuple[Document, list[Chunk]]:
     overhead = prompt_overhead(prompts, options.target) + glossary_tokens(document, prompts, options)
-    budget = chunk_budget(llm.context_tokens, overhead, options.chunk_tokens)
+    budget = chunk_budget(model.context_tokens, overhead, options.chunk_tokens)
     fitted = fit_sentences(document, budget)
     if not fitted.languages:  # which languages, paragraph by paragraph: decides what is translated
         fitted = replace(fitted, languages=tuple(language_mix(fitted).items()))
@@ -81,16 +81,16 @@ def planned_calls(
     return plan_steps(TaskContext(prompts, document, options, context_tokens), chunks, overhead)
 
 
-def brief_key(document: Document, llm: LLM, prompts: Prompts, options: BriefOptions) -> str:
+def brief_key(document: Document, model: Described, prompts: Prompts, options: BriefOptions) -> str:
     """Source hash plus every setting that shapes the brief: equal keys mean the brief is up to date."""
     templates = {name: prompts.text(name) for name in TEMPLATE_NAMES}
     material = {
         "source": document.sha256,
-        "endpoint": llm.endpoint.identity,
-        "model": llm.model,
+        "endpoint": model.identity,
+        "model": model.name,
         "target": options.target.code,
         "templates": templates,
-        "context": llm.context_tokens,
+        "context": model.context_tokens,
         "chunk_tokens": options.chunk_tokens,
         "facts_method": str(options.facts_method),
         "layout": str(options.layout),
@@ -126,11 +126,18 @@ def answered(result: T | None, missing: list[Request]) -> T:
 
 
 def build_brief(
-    document: Document, llm: LLM, prompts: Prompts, options: BriefOptions | None = None, model: Model | None = None
+    document: Document,
+    llm: Model,
+    prompts: Prompts,
+    options: BriefOptions | None = None,
+    model: Model | None = None,
+    *,
+    reporter: Reporter = SILENT,
 ) -> Brief:
     """One document in, one Brief out. `options.workers` > 1 runs chunks concurrently.
 
-    The steps are asked of `model` (summarise/model), by default `llm` itself: the endpoint and its cache."""
+    `llm` is the Model (summarise/model) the brief is of: its identity, name and context size;
+    the steps are asked of `model`, by default `llm` itself. `reporter.detail` gets the -v lines."""
     options = options or BriefOptions()
     asked: Model = model or llm
     target = options.target
@@ -139,7 +146,7 @@ def build_brief(
     if options.glossary is not None:  # only the entries for this document's language and the target
         options = replace(options, glossary=options.glossary.for_languages(document.language, target.code))
     document, chunks = plan(document, llm, prompts, options)
-    context = TaskContext(prompts, document, options, llm.context_tokens, usage, llm.reporter.detail)
+    context = TaskContext(prompts, document, options, llm.context_tokens, usage, reporter.detail)
     if options.workers > 1 and len(chunks) > 1:
         with ThreadPoolExecutor(max_workers=options.workers, thread_name_prefix="chunk") as pool:
             results = [answered(*done) for done in pool.map(lambda chunk: brief_chunk(context, asked, chunk), chunks)]
@@ -182,8 +189,8 @@ def build_brief(
         source_language=document.language,
         source_languages=dict(document.languages),
         target_language=target.code,
-        model=llm.model,
-        endpoint=llm.endpoint.label,
+        model=llm.name,
+        endpoint=llm.label,
         created=datetime.now(UTC).replace(microsecond=0).isoformat(),
         brief_key=key,
         summary=summary.prose,

@@ -280,6 +280,22 @@ def test_discovery_follows_globs_recursion_and_mirrors_sub_folders(tmp_path: Pat
     assert all(item.output == outputs.resolve() / item.brief for item in batch.discover(root, outputs))
 
 
+def test_a_dry_run_needs_no_bundled_model(runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A machine without the bundled model (no `[local]` extra), and no endpoint: the dry run plans the
+    folder all the same. It used to open the model for the context size and the resume key, and
+    failed with "the model ... is not installed"."""
+    monkeypatch.setattr("summarise.model.bundled.part_paths", lambda spec: None)  # no model part installed
+    write(tmp_path / "in" / "lyon.txt", LYON)
+
+    result = runner.invoke(main, ["batch", "in", "--dry-run"])
+
+    assert result.exit_code == 0, result.output
+    assert "not installed" not in result.output
+    rows = {line.split()[0]: line.split() for line in result.stdout.splitlines() if line.split()}
+    assert rows["lyon.txt"][1] == "fr" and int(rows["lyon.txt"][5]) >= 3  # planned: a translation, summary, facts
+    assert not list((tmp_path / "cache").rglob("*.gguf"))  # nothing assembled
+
+
 def test_dry_run_shows_chunks_tokens_calls_and_cost_without_calling_a_model(
     runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault_stub
 ) -> None:

@@ -378,6 +378,23 @@ def test_the_dry_run_counts_rounds_and_the_batch_price(replayed: str, runner, tm
     assert batch == pytest.approx(direct / 2, abs=1e-4) and direct > 0
 
 
+def test_via_the_batch_api_without_an_endpoint_is_refused_before_the_model_is_opened(
+    runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 38.9: on a machine without the bundled model, `--via openai-batch` with no endpoint said
+    "the model ... is not installed" (exit 3): the options were checked after the model was opened.
+    They are checked together first: a usage error that names the fix, and nothing opened."""
+    monkeypatch.setattr("summarise.model.bundled.part_paths", lambda spec: None)  # no model part installed
+    write(tmp_path / "in" / "nantes.txt", NANTES)
+
+    result = runner.invoke(main, ["batch", "in", "--via", "openai-batch"])
+
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("Error: --via openai-batch needs the Batch API of an endpoint"), result.stderr
+    assert "OPENAI_API_KEY" in result.stderr and "not installed" not in result.stderr
+    assert not Path("outputs/nantes.md").exists() and not Path("outputs").exists()  # nothing listed nor written
+
+
 def test_via_the_batch_api_needs_an_endpoint(runner, tmp_path: Path) -> None:
     write(tmp_path / "in" / "nantes.txt", NANTES)
     result = runner.invoke(main, ["batch", "in", "--via", "openai-batch"])

@@ -23,6 +23,8 @@ from summarise.batch.runner import BatchOptions, run_batch
 from summarise.batch.state import LOCKS, check_state, failed_last_time, write_state
 from summarise.brief.files import check_output_folder, check_target, identities
 from summarise.config import Settings
+from summarise.errors import ConfigError
+from summarise.model.endpoint import describe
 from summarise.model.llm import LLM, open_llm
 from summarise.readers.language_detection import remember_in as remember_languages_in
 from summarise.reporting import SILENT, Reporter
@@ -56,6 +58,20 @@ class FolderOptions:
         return bool(self.via or self.export_requests or self.import_results)
 
 
+def check_options(settings: Settings, options: FolderOptions) -> None:
+    """Every rule that ties a folder option to another option or to the endpoint, in one place, checked
+    before anything expensive opens (the bundled model assembled, an engine started, the cache, the folder)."""
+    if options.via is not None and (options.export_requests or options.import_results):
+        raise ConfigError("--via sends the rounds itself: use it, or --export-requests/--import-results, not both")
+    if options.rounds and not settings.use_cache:
+        raise ConfigError("batch jobs bring their answers back through the response cache: drop --no-cache")
+    if options.via is not None and settings.uses_engine:
+        raise ConfigError(
+            f"--via {options.via} needs the Batch API of an endpoint, not the embedded engine: "
+            "set OPENAI_API_KEY (and OPENAI_BASE_URL)"
+        )
+
+
 def run_folder(
     folder: Path, settings: Settings, options: FolderOptions = FolderOptions(), reporter: Reporter = SILENT
 ) -> BatchRun:
@@ -64,6 +80,7 @@ def run_folder(
     `reporter` is told what a person watching should see (progress, failures, Ctrl-C);
     `BatchRun.report` holds the closing table (or, with `dry_run`, the plan) for stdout.
     """
+    check_options(settings, options)  # before anything opens: a model, an engine, the cache, the folder
     output_dir, retry_failed, dry_run = options.output_dir, options.retry_failed, options.dry_run
     jobs = options.jobs or (1 if settings.uses_engine else 4)
     if settings.uses_engine:
@@ -100,7 +117,7 @@ def run_folder(
         )
         return BatchRun([])
     if dry_run:
-        planner = open_llm(settings, cache=False)  # for the context size and the resume key; it sends nothing
+        planner = describe(settings)  # the context size and the resume key: no model opened, none needed
         plans = [plan_document(item, planner, prompts, documents) for item in items]
         prices = options.prices
         report = render_plan(plans, prices) + (render_rounds(plans, prices) if options.rounds else "")

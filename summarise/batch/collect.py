@@ -93,6 +93,23 @@ class Collector:
     def secret(self) -> str | None:
         return self.llm.secret
 
+    # What the Model seam says of the model (summarise/model: Described): the LLM's own.
+    @property
+    def identity(self) -> str:
+        return self.llm.identity
+
+    @property
+    def name(self) -> str:
+        return self.llm.name
+
+    @property
+    def label(self) -> str:
+        return self.llm.label
+
+    @property
+    def context_tokens(self) -> int:
+        return self.llm.context_tokens
+
     @property
     def endpoint(self) -> Endpoint:
         return self.llm.endpoint

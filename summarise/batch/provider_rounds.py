@@ -202,16 +202,12 @@ def run_rounds(
     import_results_from: Path | None,
     reporter: Reporter,
 ) -> BatchRun:
-    if llm.cache is None:
+    if llm.cache is None:  # checked with the other options before anything opened (batch.check_options)
         raise ConfigError("batch jobs bring their answers back through the response cache: drop --no-cache")
-    if via is not None and (export_requests or import_results_from):
-        raise ConfigError("--via sends the rounds itself: use it, or --export-requests/--import-results, not both")
     ledger = Ledger.load(output_dir)
     if import_results_from is not None:
         _import_file(import_results_from, ledger, llm, reporter)
-    if via is not None:
-        if llm.endpoint.engine is not None:
-            raise ConfigError("--via openai-batch needs the Batch API: set OPENAI_API_KEY (and OPENAI_BASE_URL)")
+    if via is not None:  # an endpoint, not the embedded engine: checked before anything opened (batch.check_options)
         return _via_api(items, llm, prompts, options, ledger, reporter)
     found = collect_round(items, llm, prompts, options, ledger)
     if found.requests:

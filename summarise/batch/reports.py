@@ -14,7 +14,7 @@ from summarise.batch.runner import BatchOptions, load
 from summarise.batch.state import is_up_to_date, read_state
 from summarise.brief.files import INDEX_MARK, check_target, write_ours
 from summarise.errors import SummariseError
-from summarise.model.llm import LLM
+from summarise.model import Described
 from summarise.pipeline import brief_key, plan, planned_calls
 from summarise.render import read_front_matter
 from summarise.render.front_matter import holding_review, review_from, review_front_matter
@@ -166,7 +166,7 @@ class Prices:
         return (prompt_tokens * self.prompt + completion_tokens * self.completion) / 1e6
 
 
-def plan_document(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions) -> DocumentPlan:
+def plan_document(item: Item, model: Described, prompts: Prompts, options: BatchOptions) -> DocumentPlan:
     """The calls build_brief would make for this document, without making any."""
     try:
         for target in options.targets(item):
@@ -177,12 +177,12 @@ def plan_document(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions)
         document = load(item, options.max_input_bytes, options.allow_private_urls)
     except SummariseError as exc:
         return DocumentPlan(item.name, "unreadable", reason(exc, item))
-    if is_up_to_date(item, brief_key(document, llm, prompts, options.brief), options.write_json):
+    if is_up_to_date(item, brief_key(document, model, prompts, options.brief), options.write_json):
         return DocumentPlan(
             item.name, "up to date", language=document.language, pages=document.pages, characters=len(document.text)
         )
-    fitted, chunks = plan(document, llm, prompts, options.brief)
-    calls = planned_calls(fitted, chunks, prompts, options.brief, llm.context_tokens)
+    fitted, chunks = plan(document, model, prompts, options.brief)
+    calls = planned_calls(fitted, chunks, prompts, options.brief, model.context_tokens)
     return DocumentPlan(
         item.name,
         "planned",

@@ -135,7 +135,7 @@ def _summarise(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions, lo
         # Checked before any request: a finished brief costs no call and starts no engine.
         if is_up_to_date(item, key, options.write_json):
             return Outcome(item.name, Status.SKIPPED, "up to date", item.brief)
-        result = build_brief(document, llm, prompts, options.brief)
+        result = build_brief(document, llm, prompts, options.brief, reporter=llm.reporter)
         write_brief(
             item.output, result, json=options.write_json, html=True, index=item.index_link, inputs=options.inputs
         )

@@ -70,7 +70,7 @@ def brief_file(
     # before it stays the only line), not at the first model call: reading is no silence.
     progress.stage(f"read {shown(document.source)}: {len(document.text):,} characters, language {document.language}")
     try:
-        brief = build_brief(document, llm, prompts, settings.brief_options(workers=jobs))
+        brief = build_brief(document, llm, prompts, settings.brief_options(workers=jobs), reporter=reporter)
     finally:
         # Closed here, not whenever the garbage collector gets to it: a lingering sqlite
         # connection would write into a cache file that something else has since replaced.

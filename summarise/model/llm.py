@@ -64,6 +64,19 @@ class LLM:
         self._client_lock = threading.Lock()
         self._tokens: TokenSource | None = None  # the embedded engine's running token count
 
+    # What the Model seam says of a model (summarise/model: Described): the pipeline reads these, not the endpoint.
+    @property
+    def identity(self) -> str:
+        return self.endpoint.identity
+
+    @property
+    def name(self) -> str:
+        return self.model
+
+    @property
+    def label(self) -> str:
+        return self.endpoint.label
+
     @property
     def secret(self) -> str | None:
         """The API key to keep out of answers; None for the placeholders sent when there is none."""
