@@ -12,7 +12,7 @@ from summarise.batch.discover import INDEX_FILE, INDEX_PAGE, Item, reason
 from summarise.batch.outcomes import BatchRun, Status
 from summarise.batch.runner import BatchOptions, load
 from summarise.batch.state import is_up_to_date, read_state
-from summarise.brief.files import INDEX_MARK, check_target, write_ours
+from summarise.brief.files import INDEX_MARK, write_ours
 from summarise.errors import SummariseError
 from summarise.model import Described
 from summarise.pipeline import brief_key, plan, planned_calls
@@ -169,15 +169,14 @@ class Prices:
 def plan_document(item: Item, model: Described, prompts: Prompts, options: BatchOptions) -> DocumentPlan:
     """The calls build_brief would make for this document, without making any."""
     try:
-        for target in options.targets(item):
-            check_target(target, options.inputs)
+        options.files(item).check(options.inputs)
     except SummariseError as exc:
         return DocumentPlan(item.name, "refused", reason(exc, item))
     try:
         document = load(item, options.max_input_bytes, options.allow_private_urls)
     except SummariseError as exc:
         return DocumentPlan(item.name, "unreadable", reason(exc, item))
-    if is_up_to_date(item, brief_key(document, model, prompts, options.brief), options.write_json):
+    if is_up_to_date(options.files(item), brief_key(document, model, prompts, options.brief)):
         return DocumentPlan(
             item.name, "up to date", language=document.language, pages=document.pages, characters=len(document.text)
         )

@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 
 from summarise.brief import FactVerdict, Review
-from summarise.brief.files import write_ours
+from summarise.brief.files import BriefFiles, write_ours
 from summarise.errors import InputError
 from summarise.render import read_front_matter, render_markdown
 from summarise.render.front_matter import (
@@ -120,7 +120,7 @@ def record_review(
     except InputError as exc:
         raise InputError(f"{path}: {exc}") from exc
     write_ours(path, updated)
-    page = path.with_suffix(".html")
+    page = BriefFiles(path, html=True).page
     root = batch_root(path)
     redrawn = stale = None
     if page.is_file():
