@@ -28,8 +28,8 @@ from summarise.model.usage import UsageMeter
 from summarise.readers.language_detection import language_mix
 from summarise.reporting import SILENT, Reporter
 from summarise.tasks.common import TaskContext, glossary_block
-from summarise.tasks.prompts import GLOSSARY_TEMPLATES, TEMPLATE_NAMES, Prompts
-from summarise.tasks.steps import PlannedCall, brief_chunk, combine
+from summarise.tasks.prompts import GLOSSARY_TEMPLATES, Prompts
+from summarise.tasks.steps import PlannedCall, brief_chunk, combine, task_templates, template_names
 from summarise.tasks.steps import plan as plan_steps
 from summarise.tasks.translation import assemble_paragraphs
 
@@ -43,10 +43,7 @@ def prompt_overhead(prompts: Prompts, target: Language) -> int:
     fixed = prompts.render("system", **values) + prompts.render(
         "document", **values, fence="DOC-" + "0" * 16, document=""
     )
-    tasks = [
-        prompts.render(name, **values, max_facts=8, fact_key="fact_in_English")
-        for name in ("summary", "translation", "facts")
-    ]
+    tasks = [prompts.render(name, **values, max_facts=8, fact_key="fact_in_English") for name in task_templates()]
     return count_tokens(fixed) + max(count_tokens(task) for task in tasks) + 32
 
 
@@ -83,7 +80,7 @@ def planned_calls(
 
 def brief_key(document: Document, model: Described, prompts: Prompts, options: BriefOptions) -> str:
     """Source hash plus every setting that shapes the brief: equal keys mean the brief is up to date."""
-    templates = {name: prompts.text(name) for name in TEMPLATE_NAMES}
+    templates = {name: prompts.text(name) for name in template_names()}
     material = {
         "source": document.sha256,
         "endpoint": model.identity,

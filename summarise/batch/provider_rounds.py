@@ -225,12 +225,17 @@ def run_rounds(
 def render_rounds(plans: Sequence[DocumentPlan], prices: Prices | None) -> str:
     """Rounds and the batch price, under the dry-run table (same planned calls, same ceilings)."""
     planned = [entry for entry in plans if entry.status == "planned"]
-    first = sum(entry.calls + entry.repairs - entry.second_round for entry in planned)
-    second = sum(entry.second_round for entry in planned)
-    rounds = (1 if first else 0) + (1 if second else 0)
+    first = sum(entry.first_round for entry in planned)
+    later = sum(entry.calls + entry.repairs - entry.first_round for entry in planned)
+    rounds = max((entry.rounds for entry in planned), default=0)  # the documents' rounds go out together
     lines = [
         f"As batch jobs: {rounds} round(s) at most: round 1 sends {first} request(s); "
-        + (f"round 2 at most {second} (reduce steps and repairs, only those needed)." if second else "no round 2.")
+        + (
+            f"rounds 2 to {rounds} at most {later} (each waits for an answer: repairs, steps written from "
+            "the translation, reduce steps; only those needed)."
+            if later
+            else "no round 2."
+        )
     ]
     if prices:
         prompt = sum(entry.prompt_tokens for entry in planned)

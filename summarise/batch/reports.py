@@ -154,7 +154,8 @@ class DocumentPlan:
     repairs: int = 0  # calls made only if an answer falls short: counted in the token ceilings
     prompt_tokens: int = 0  # estimated with cl100k: exact for OpenAI models, close for others
     completion_tokens: int = 0  # the most the calls may write (their max_tokens): a ceiling
-    second_round: int = 0  # calls that wait on another answer (reduce step, repairs): a batch's round 2
+    first_round: int = 0  # calls that wait on no other answer: a batch's round 1
+    rounds: int = 0  # provider rounds at most: the longest chain of calls, each waiting on the one before
 
 
 @dataclass(frozen=True)
@@ -193,7 +194,8 @@ def plan_document(item: Item, model: Described, prompts: Prompts, options: Batch
         repairs=sum(call.repair for call in calls),
         prompt_tokens=sum(call.prompt_tokens for call in calls),
         completion_tokens=sum(call.max_tokens for call in calls),
-        second_round=sum(call.repair or call.chunk == 0 for call in calls),
+        first_round=sum(call.round == 1 for call in calls),
+        rounds=max((call.round for call in calls), default=0),
     )
 
 

@@ -149,6 +149,12 @@ class Step:
     estimate: Callable[[TaskContext, int, int], tuple[int, int] | None]
     repair: bool = False  # asked only when an earlier answer falls short: a ceiling in the dry run
     each: Callable[[TaskContext, Chunk], list[Any]] | None = None
+    # The prompts/ templates its requests are written from (the first: its task's own), beside the
+    # frame every request has (FRAME_TEMPLATES): a brief is out of date when one of them changes.
+    templates: tuple[str, ...] = ()
+
+
+FRAME_TEMPLATES = ("system", "document")  # every request: the system message, then the fenced document
 
 
 def after(*names: str) -> Callable[[TaskContext], tuple[str, ...]]:

@@ -259,7 +259,9 @@ def estimate_call(context: TaskContext, prompt: int, source: int) -> tuple[int, 
     return (prompt, translation_budget(source)) if translates(context.document, context.target) else None
 
 
-TRANSLATE = Step("translate", "translation", after(), _ask_first, _read_first, estimate_call)
+TRANSLATE = Step(
+    "translate", "translation", after(), _ask_first, _read_first, estimate_call, templates=("translation",)
+)
 # missing lines, kept words or glossary terms; then lines whose numbers or dates changed
 TRANSLATE_AGAIN = Step(
     "translate again",
@@ -269,6 +271,7 @@ TRANSLATE_AGAIN = Step(
     lambda work, _item, answer: keep_better(work, TRANSLATE.name, _again, answer),
     estimate_call,
     repair=True,
+    templates=("translation_repair", "translation_words"),
 )
 SLID = "translate slid"  # between the two: tasks/translation_slid.py
 TRANSLATE_NUMBERS = Step(
@@ -279,6 +282,7 @@ TRANSLATE_NUMBERS = Step(
     _read_numbers,
     estimate_call,
     repair=True,
+    templates=("translation_repair", "translation_numbers"),
 )
 
 
