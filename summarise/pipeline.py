@@ -27,11 +27,10 @@ from summarise.model.answers import CACHE_SCHEMA
 from summarise.model.usage import UsageMeter
 from summarise.readers.language_detection import language_mix
 from summarise.reporting import SILENT, Reporter
-from summarise.tasks.common import TaskContext, glossary_block
+from summarise.tasks.common import TaskContext, assemble_paragraphs, glossary_block
 from summarise.tasks.prompts import GLOSSARY_TEMPLATES, Prompts
 from summarise.tasks.steps import PlannedCall, brief_chunk, combine, task_templates, template_names
 from summarise.tasks.steps import plan as plan_steps
-from summarise.tasks.translation import assemble_paragraphs
 
 T = TypeVar("T")
 

@@ -25,7 +25,7 @@ from summarise.brief.files import check_output_folder, check_target, identities
 from summarise.config import Settings
 from summarise.errors import ConfigError
 from summarise.model.endpoint import describe
-from summarise.model.llm import LLM, open_llm
+from summarise.model.llm import open_llm
 from summarise.readers.language_detection import remember_in as remember_languages_in
 from summarise.reporting import SILENT, Reporter
 from summarise.tasks.prompts import Prompts
@@ -123,24 +123,27 @@ def run_folder(
         report = render_plan(plans, prices) + (render_rounds(plans, prices) if options.rounds else "")
         return BatchRun([], report=report)
     started = time.monotonic()
-    if options.rounds:
-        llm: LLM = open_llm(settings, reporter=reporter)
-        collecting = Collector(llm)
-        run = run_rounds(
-            items,
-            collecting,
-            prompts,
-            documents,
-            output_dir,
-            via=options.via,
-            export_requests=options.export_requests,
-            import_results_from=options.import_results,
-            reporter=reporter,
-        )
-    else:
-        llm = open_llm(settings, reporter=reporter)  # its calls go unshown: the display is per document
-        with choose_progress(reporter, len(items)) as progress:
-            run = run_batch(items, llm, prompts, documents, reporter.showing(progress))
+    llm = open_llm(settings, reporter=reporter)  # its calls go unshown: the display is per document
+    run: BatchRun | None = None
+    try:
+        if options.rounds:
+            run = run_rounds(
+                items,
+                Collector(llm),
+                prompts,
+                documents,
+                output_dir,
+                via=options.via,
+                export_requests=options.export_requests,
+                import_results_from=options.import_results,
+                reporter=reporter,
+            )
+        else:
+            with choose_progress(reporter, len(items)) as progress:
+                run = run_batch(items, llm, prompts, documents, reporter.showing(progress))
+    finally:
+        if run is None or not run.abandoned:  # an abandoned run's threads may still be writing to the cache
+            llm.close()
     write_state(output_dir, items, run)
     write_index(output_dir)
     if reporter.quiet:

@@ -66,17 +66,13 @@ def brief_file(
     from summarise.pipeline import build_brief
 
     started = time.monotonic()
-    llm = open_llm(settings, reporter=reporter)
-    # The first line off a terminal, once input, output and model are known good (an error
-    # before it stays the only line), not at the first model call: reading is no silence.
-    progress.stage(f"read {shown(document.source)}: {len(document.text):,} characters, language {document.language}")
-    try:
+    with open_llm(settings, reporter=reporter) as llm:  # its cache is closed once the brief is built
+        # The first line off a terminal, once input, output and model are known good (an error
+        # before it stays the only line), not at the first model call: reading is no silence.
+        progress.stage(
+            f"read {shown(document.source)}: {len(document.text):,} characters, language {document.language}"
+        )
         brief = build_brief(document, llm, prompts, settings.brief_options(workers=jobs), reporter=reporter)
-    finally:
-        # Closed here, not whenever the garbage collector gets to it: a lingering sqlite
-        # connection would write into a cache file that something else has since replaced.
-        if llm.cache is not None:
-            llm.cache.close()
     progress.close()  # before the closing lines: a redrawn status line must not tear them
     if output == STDIO:
         markdown = render_markdown(brief)

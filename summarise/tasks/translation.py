@@ -18,7 +18,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from summarise.brief import shown_untranslated
 from summarise.chunking import TRANSLATION_EXPANSION, count_tokens
 from summarise.config import Layout
 from summarise.config.glossary import Entry
@@ -284,21 +283,3 @@ TRANSLATE_NUMBERS = Step(
     repair=True,
     templates=("translation_repair", "translation_numbers"),
 )
-
-
-def assemble_paragraphs(sentences: tuple[Sentence, ...], translated: dict[int, str]) -> list[str]:
-    """Put translated lines back into the source's paragraphs: same count, same order. A line
-    missing from `translated` is shown in the source language, marked untranslated."""
-    paragraphs: list[str] = []
-    current = ""
-    previous = 0
-    for sentence in sentences:
-        if sentence.paragraph != previous:
-            if previous:
-                paragraphs.append(current)
-            current, previous = "", sentence.paragraph
-        text = translated.get(sentence.number)
-        current += (shown_untranslated(sentence.text) if text is None else text) + sentence.joiner
-    if previous:
-        paragraphs.append(current)
-    return [paragraph.strip() for paragraph in paragraphs]
