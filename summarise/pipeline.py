@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
 from summarise.brief import Brief, Line
+from summarise.brief.files import BriefFiles, Identity
 from summarise.brief.version import __version__
 from summarise.chunking import Chunk, chunk_budget, count_tokens, fit_sentences, plan_chunks
 from summarise.config import DEFAULT_ENGINE_CONTEXT, BriefOptions
@@ -98,6 +100,33 @@ def brief_key(document: Document, model: Described, prompts: Prompts, options: B
         material["glossary"] = [[e.source, e.target] for e in entries]
         material["glossary_templates"] = [prompts.text(name) for name in GLOSSARY_TEMPLATES]
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Prelude:
+    """What a run knows of a document before its first call."""
+
+    document: Document
+    key: str  # brief_key: the source and every setting that shapes its brief
+    up_to_date: bool  # the brief on disk was made with this key, completely: nothing to do
+
+
+def prelude(
+    files: BriefFiles,
+    inputs: frozenset[Identity],
+    read: Callable[[], Document],
+    model: Described,
+    prompts: Prompts,
+    options: BriefOptions,
+) -> Prelude:
+    """The per-document prelude the batch run, the provider rounds and the dry run share, in this
+    order: every file of the brief may be written (a refusal costs nothing, not even a read), the
+    document is read (`read` raises for an unreadable one), its key is made, and the brief on disk
+    is compared with it (an up-to-date brief costs no call and starts no engine)."""
+    files.check(inputs)
+    document = read()
+    key = brief_key(document, model, prompts, options)
+    return Prelude(document, key, files.is_up_to_date(key))
 
 
 def title_for(document: Document, translated: dict[int, str]) -> str:

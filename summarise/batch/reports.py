@@ -11,11 +11,12 @@ from urllib.parse import quote
 from summarise.batch.discover import INDEX_FILE, INDEX_PAGE, Item, reason
 from summarise.batch.outcomes import BatchRun, Status
 from summarise.batch.runner import BatchOptions, load
-from summarise.batch.state import is_up_to_date, read_state
+from summarise.batch.state import read_state
 from summarise.brief.files import INDEX_MARK, write_ours
-from summarise.errors import SummariseError
+from summarise.documents import Document
+from summarise.errors import OutputError, SummariseError
 from summarise.model import Described
-from summarise.pipeline import brief_key, plan, planned_calls
+from summarise.pipeline import plan, planned_calls, prelude
 from summarise.render import read_front_matter
 from summarise.render.front_matter import holding_review, review_from, review_front_matter
 from summarise.render.sanitise import clean_inline, escape_markdown
@@ -169,15 +170,18 @@ class Prices:
 
 def plan_document(item: Item, model: Described, prompts: Prompts, options: BatchOptions) -> DocumentPlan:
     """The calls build_brief would make for this document, without making any."""
+
+    def read() -> Document:
+        return load(item, options.max_input_bytes, options.allow_private_urls)
+
     try:
-        options.files(item).check(options.inputs)
-    except SummariseError as exc:
+        ready = prelude(options.files(item), options.inputs, read, model, prompts, options.brief)
+    except OutputError as exc:  # the files are checked first: nothing is read for a refused brief
         return DocumentPlan(item.name, "refused", reason(exc, item))
-    try:
-        document = load(item, options.max_input_bytes, options.allow_private_urls)
     except SummariseError as exc:
         return DocumentPlan(item.name, "unreadable", reason(exc, item))
-    if is_up_to_date(options.files(item), brief_key(document, model, prompts, options.brief)):
+    document = ready.document
+    if ready.up_to_date:
         return DocumentPlan(
             item.name, "up to date", language=document.language, pages=document.pages, characters=len(document.text)
         )

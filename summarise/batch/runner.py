@@ -21,13 +21,13 @@ from filelock import FileLock, Timeout
 from summarise import readers
 from summarise.batch.discover import Item, read_item, reason
 from summarise.batch.outcomes import BatchRun, Outcome, Status
-from summarise.batch.state import CLAIMED, is_up_to_date
+from summarise.batch.state import CLAIMED
 from summarise.brief.files import BriefFiles, Identity
 from summarise.config import BriefOptions
 from summarise.documents import Document
 from summarise.errors import SummariseError
 from summarise.model.llm import LLM
-from summarise.pipeline import brief_key, build_brief
+from summarise.pipeline import build_brief, prelude
 from summarise.render.publish import publish
 from summarise.reporting import Reporter
 from summarise.tasks.prompts import Prompts
@@ -130,13 +130,11 @@ def _summarise(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions, lo
     started = time.monotonic()
     try:
         files = options.files(item)
-        files.check(options.inputs)  # before any call: the user's file (a page too), an input, a device...
-        document = loading.result()  # raises what load() raised
-        key = brief_key(document, llm, prompts, options.brief)
-        # Checked before any request: a finished brief costs no call and starts no engine.
-        if is_up_to_date(files, key):
+        # Before any call: the user's file (a page too), an input, a device; then the read; then "up to date".
+        ready = prelude(files, options.inputs, loading.result, llm, prompts, options.brief)
+        if ready.up_to_date:
             return Outcome(item.name, Status.SKIPPED, "up to date", item.brief)
-        result = build_brief(document, llm, prompts, options.brief, reporter=llm.reporter)
+        result = build_brief(ready.document, llm, prompts, options.brief, reporter=llm.reporter)
         publish(files, result, index=item.index_link, inputs=options.inputs)
     except SummariseError as exc:
         return Outcome(item.name, Status.FAILED, reason(exc, item), seconds=time.monotonic() - started)

@@ -18,26 +18,14 @@ from filelock import FileLock, Timeout
 
 from summarise.batch.discover import Item
 from summarise.batch.outcomes import BatchRun, Outcome, Status
-from summarise.brief.files import BriefFiles, aside_name, atomic_write
+from summarise.brief.files import aside_name, atomic_write
 from summarise.errors import ConfigError
-from summarise.render import read_front_matter
 from summarise.reporting import Reporter
 
 STATE_FILE = ".summarise-batch.json"
 STATE_VERSION = 1
 LOCKS = ".summarise-locks"  # inside the output folder: one lock per brief, one for the state file
 CLAIMED = "being summarised by another summarise process"  # the outcome of a document another run holds
-
-
-def is_up_to_date(files: BriefFiles, key: str) -> bool:
-    """The brief on disk was made from this source with these settings, and completely: every file there."""
-    if not files.exist():
-        return False
-    try:
-        front = read_front_matter(files.markdown.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError):
-        return False
-    return front is not None and front.get("brief_key") == key and front.get("status") == "complete"
 
 
 def _problem(data: object) -> str | None:

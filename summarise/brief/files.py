@@ -152,8 +152,16 @@ class BriefFiles:
         for path in self.paths:
             check_target(path, inputs)
 
-    def exist(self) -> bool:
-        return all(path.exists() for path in self.paths)
+    def is_up_to_date(self, key: str) -> bool:
+        """The brief on disk was made from this source with these settings (`key`), and completely:
+        every file there, and the Markdown's front matter saying so."""
+        if not all(path.exists() for path in self.paths):
+            return False
+        try:
+            front = read_front_matter(self.markdown.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            return False
+        return front is not None and front.get("brief_key") == key and front.get("status") == "complete"
 
 
 def stdin_identity() -> frozenset[Identity]:
