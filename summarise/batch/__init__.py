@@ -2,7 +2,7 @@
 
 discover (which files, where their briefs go) -> state (up to date? failed last time?)
 -> runner (load ahead, workers, Ctrl-C) with progress (bar, plain lines, quiet) ->
-reports (index, closing table, or the dry-run plan). The next run skips a document whose
+reports (index, closing table) or dry_run (the plan). The next run skips a document whose
 brief carries the same `brief_key` and `status: complete`, and recomputes the rest from
 cached responses where it can.
 """
@@ -15,10 +15,11 @@ from pathlib import Path
 
 from summarise.batch.collect import Collector
 from summarise.batch.discover import DEFAULT_INCLUDE, INDEX_FILE, Item, discover
+from summarise.batch.dry_run import Prices, plan_document, render_plan
 from summarise.batch.outcomes import BatchRun, Outcome, Status
 from summarise.batch.progress import choose_progress
 from summarise.batch.provider_rounds import VIA, render_rounds, run_rounds
-from summarise.batch.reports import Prices, plan_document, render_plan, render_report, write_index
+from summarise.batch.reports import render_report, write_index
 from summarise.batch.runner import BatchOptions, run_batch
 from summarise.batch.state import LOCKS, check_state, failed_last_time, write_state
 from summarise.brief.files import check_output_folder, check_target, identities

@@ -19,10 +19,10 @@ from typing import Any
 
 from summarise.batch.collect import CHAT_URL, Collector
 from summarise.batch.discover import Item
+from summarise.batch.dry_run import DocumentPlan, Prices
 from summarise.batch.jsonl import Imported, import_results, request_lines, unknown_ids
 from summarise.batch.ledger import TERMINAL, Job, Ledger
 from summarise.batch.outcomes import BatchRun
-from summarise.batch.reports import DocumentPlan, Prices
 from summarise.batch.rounds import Round, collect_round, describe
 from summarise.batch.runner import BatchOptions
 from summarise.brief.files import atomic_write

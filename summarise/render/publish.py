@@ -13,6 +13,7 @@ from pathlib import Path
 
 from summarise.brief import Brief
 from summarise.brief.files import BriefFiles, Identity, write_ours
+from summarise.brief.header import read_brief
 from summarise.render import read_front_matter, render_json, render_markdown
 from summarise.render.front_matter import body_sha256, review_from
 from summarise.render.markdown import render_body
@@ -29,7 +30,7 @@ def publish(
 ) -> Published:
     """Write every file of `files`. `index` links the page to the folder's. The Markdown is rendered once."""
     try:
-        previous: str | None = files.markdown.read_text(encoding="utf-8")
+        previous: str | None = read_brief(files.markdown)
     except (OSError, UnicodeDecodeError):
         previous = None
     body = render_body(brief)
