@@ -214,7 +214,13 @@ def _estimate_retry(context: TaskContext, prompt: int, _source: int) -> tuple[in
 
 
 SUMMARY = Step(
-    "summary", "summary", tasks_need, _ask_summary, lambda work, _i, answer: _draft(work.context, answer), _estimate
+    "summary",
+    "summary",
+    tasks_need,
+    _ask_summary,
+    lambda work, _i, answer: _draft(work.context, answer),
+    _estimate,
+    templates=("summary",),
 )
 SUMMARY_LENGTH = Step(
     "summary length",
@@ -265,6 +271,7 @@ REDUCE = Step(
     lambda work, _i: Request("reduce", REDUCE_LABEL, _reduce_messages(work), SUMMARY_MAX_TOKENS, allow_truncated=True),
     lambda work, _i, answer: _draft(work.context, answer),
     _estimate,
+    templates=("summary_reduce",),
 )
 REDUCE_LENGTH = Step(
     "reduce length",
