@@ -149,7 +149,7 @@ def _retry(context: TaskContext, step: str, label: str, messages: list[Message],
             "each ending with the line numbers it comes from in square brackets. Write only the summary.",
         },
     ]
-    return Request(step, f"{label} (length)", retry, SUMMARY_MAX_TOKENS, allow_truncated=True)
+    return Request(step, f"{label} (length)", retry, SUMMARY_MAX_TOKENS, allow_truncated=True, keep_cut=True)
 
 
 def _held(context: TaskContext, draft: Draft, answer: Answer) -> Summary:
@@ -197,7 +197,9 @@ def _chunk_label(work: Work) -> str:
 
 
 def _ask_summary(work: Work, _item: None) -> Request:
-    return Request(SUMMARY.name, _chunk_label(work), _chunk_messages(work), SUMMARY_MAX_TOKENS, allow_truncated=True)
+    return Request(
+        SUMMARY.name, _chunk_label(work), _chunk_messages(work), SUMMARY_MAX_TOKENS, allow_truncated=True, keep_cut=True
+    )
 
 
 def _ask_length(work: Work, _item: None) -> Request | None:
@@ -269,7 +271,9 @@ REDUCE = Step(
     "reduce",
     "summary",
     after(),
-    lambda work, _i: Request("reduce", REDUCE_LABEL, _reduce_messages(work), SUMMARY_MAX_TOKENS, allow_truncated=True),
+    lambda work, _i: Request(
+        "reduce", REDUCE_LABEL, _reduce_messages(work), SUMMARY_MAX_TOKENS, allow_truncated=True, keep_cut=True
+    ),
     lambda work, _i, answer: _draft(work.context, answer),
     _estimate,
     templates=("summary_reduce",),
