@@ -27,6 +27,7 @@ from summarise.model.answers import CACHE_SCHEMA
 from summarise.model.llm import LLM
 from summarise.model.usage import UsageMeter
 from summarise.readers.language_detection import language_mix
+from summarise.render.sanitise import plain_model_text
 from summarise.tasks.common import TaskContext, glossary_block
 from summarise.tasks.prompts import GLOSSARY_TEMPLATES, TEMPLATE_NAMES, Prompts
 from summarise.tasks.steps import PlannedCall, brief_chunk, combine
@@ -109,7 +110,9 @@ def title_for(document: Document, translated: dict[int, str]) -> str:
     paragraphs = document.paragraphs()
     first = paragraphs[0] if paragraphs else []
     if len(first) == 1 and len(first[0].text) <= 120 and not first[0].text.endswith((".", "!", "?")):
-        candidate = translated.get(first[0].number, "").strip()
+        # The words of the model's heading, once: from here on a title is plain text, shown as
+        # written (a file name's "&lt;" stays "&lt;"), never parsed as Markdown again.
+        candidate = " ".join(plain_model_text(translated.get(first[0].number, "")).split())
         if candidate:
             return candidate
     stem = Path(document.source).stem if document.source != "-" else "standard input"

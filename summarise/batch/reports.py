@@ -18,8 +18,8 @@ from summarise.errors import SummariseError
 from summarise.model.llm import LLM
 from summarise.pipeline import brief_key, plan, planned_calls
 from summarise.render.front_matter import holding_review, review_from, review_front_matter
-from summarise.render.sanitise import clean_inline, escape_markdown
-from summarise.reporting.terminal import shown
+from summarise.render.sanitise import escape_markdown
+from summarise.reporting.terminal import shown, visible_text
 from summarise.tasks.prompts import Prompts
 
 # --- index -----------------------------------------------------------------------------
@@ -29,13 +29,7 @@ def _cell(value: object) -> str:
     """Text from outside (a file name, a URL and its query, a server's or a reviewer's words),
     inert inside a table cell: control characters shown, not obeyed, and every character
     Markdown would read as an image, a link, HTML or a cell's end escaped."""
-    return escape_markdown(shown(value))
-
-
-def _model_cell(value: object) -> str:
-    """Front matter can hold model-written text (the title): no links or images either
-    (clean_inline escapes every active character, the table's "|" included)."""
-    return shown(clean_inline(str(value)))
+    return escape_markdown(shown(visible_text(str(value))))
 
 
 @dataclass(frozen=True)
@@ -87,8 +81,9 @@ def render_index(output_dir: Path) -> str:
     for relative, front in briefs.found:
         facts: dict[str, Any] = front["facts"] if isinstance(front.get("facts"), dict) else {}
         link = quote(relative.as_posix())
+        title = " ".join(str(front.get("title", relative.stem)).split())
         rows.append(
-            f"| [{_model_cell(front.get('title', relative.stem))}]({link}) | {_cell(front.get('source', ''))} "
+            f"| [{_cell(title)}]({link}) | {_cell(front.get('source', ''))} "
             f"| {_cell(front.get('source_language', '?'))} → {_cell(front.get('target_language', '?'))} "
             f"| {_cell(front.get('paragraphs', '?'))} ¶, {_cell(front.get('chunks', '?'))} chunk(s) "
             f"| {_count(facts.get('supported'))} / {_count(facts.get('flagged'))} | {_cell(front.get('status', '?'))} "
@@ -115,7 +110,6 @@ def _count(value: object) -> int:
 def render_index_page(output_dir: Path) -> str:
     """The folder's page: the same rows, with filters and sortable columns."""
     from summarise.render.index_page import FailedRow, IndexRow, render_index_html
-    from summarise.render.page import model_words
 
     rows: list[IndexRow] = []
     briefs = collect_briefs(output_dir)
@@ -126,7 +120,7 @@ def render_index_page(output_dir: Path) -> str:
         review = review_from(front)
         rows.append(
             IndexRow(
-                title=model_words(str(front.get("title", relative.stem))),
+                title=str(front.get("title", relative.stem)),
                 link=quote((page if (output_dir / page).is_file() else relative).as_posix()),
                 source=str(front.get("source", "")),
                 source_language=str(front.get("source_language", "?")),

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from summarise.brief import Brief
 from summarise.render.html import page_values
-from summarise.render.page import asset, model_words, render_page
+from summarise.render.page import asset, render_page
 
 SCRIPT_DOES = "only its own review keys"
 # A browser sends "Origin: null" with a form posted under no-referrer; the desk checks the
@@ -78,7 +78,7 @@ def render_queue(rows: list[QueueRow], token: str, folder: str, unreadable: Sequ
 
 def render_desk_brief(brief: Brief, desk: DeskView) -> str:
     values = page_values(brief, desk.brief, None)
-    values.update(desk=desk, index_link=desk.queue, title=model_words(brief.title))
+    values.update(desk=desk, index_link=desk.queue, title=brief.title)
     values.update(script_does=SCRIPT_DOES, referrer=REFERRER)
     return render_page("brief.html.j2", asset("desk.js"), forms=True, **values)
 

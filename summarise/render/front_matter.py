@@ -14,6 +14,7 @@ from summarise.brief import FACT_VERDICTS, REVIEW_DECISIONS, Brief, FactVerdict,
 from summarise.brief.files import read_front_matter
 from summarise.brief.header import MAX_HEADER_CHARS, split_header
 from summarise.brief.version import __version__
+from summarise.reporting.terminal import visible_text
 
 # libyaml's C emitter when PyYAML has it (the usual wheels do): the same safe subset and
 # output, ~10x less CPU, which a batch of many briefs spends under the GIL. Its parser
@@ -50,9 +51,20 @@ def _defused(match: re.Match[str]) -> str:
     return re.sub(r"<|\]\(|\]\[", lambda active: _ACTIVE[active.group(0)], scalar)
 
 
+def _visible(value: Any) -> Any:
+    """Every text of the front matter without the characters that hide or reorder text."""
+    if isinstance(value, str):
+        return visible_text(value)
+    if isinstance(value, dict):
+        return {key: _visible(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_visible(item) for item in value]
+    return value
+
+
 def dump_yaml(data: dict[str, Any]) -> str:
     """YAML for a brief's front matter: block style, in order, inert when read as Markdown."""
-    text = yaml.dump(data, Dumper=_InertDumper, sort_keys=False, allow_unicode=True, width=1000)
+    text = yaml.dump(_visible(data), Dumper=_InertDumper, sort_keys=False, allow_unicode=True, width=1000)
     # Only quoted scalars can hold "<", "](" or "][" (every such string is double-quoted above);
     # single-quoted ones are matched too, so that a quote inside one is not taken for a start.
     return re.sub(f"{_DOUBLE_QUOTED.pattern}|{_SINGLE_QUOTED.pattern}", _defused, text, flags=re.DOTALL)

@@ -23,6 +23,7 @@ from summarise.brief import (
     Usage,
 )
 from summarise.render.front_matter import fact_verdicts, front_matter
+from summarise.reporting.terminal import visible_text
 
 
 def brief_record(brief: Brief) -> dict[str, Any]:
@@ -45,7 +46,9 @@ def brief_record(brief: Brief) -> dict[str, Any]:
 
 
 def render_json(brief: Brief) -> str:
-    return json.dumps(brief_record(brief), ensure_ascii=False, indent=2) + "\n"
+    # The same rule for hidden controls as every other output; the record inside a page is
+    # escaped by the page's own rule (page.py) when it is shown.
+    return visible_text(json.dumps(brief_record(brief), ensure_ascii=False, indent=2)) + "\n"
 
 
 _FIELDS = (

@@ -7,7 +7,8 @@ import re
 from summarise.brief import NOT_FOUND, Brief, Fact
 from summarise.render.front_matter import dump_front_matter
 from summarise.render.problems import fact_problems, line_problems
-from summarise.render.sanitise import clean_inline, clean_model_text
+from summarise.render.sanitise import clean_inline, clean_model_text, escape_markdown
+from summarise.reporting.terminal import visible_text
 
 
 def _quote(text: str) -> str:
@@ -15,14 +16,15 @@ def _quote(text: str) -> str:
 
 
 def render_markdown(brief: Brief) -> str:
-    parts = [dump_front_matter(brief), f"# {clean_inline(brief.title)}"]
+    # The title is plain text (a file name as written, or the words of a model's heading): escaped, never parsed.
+    parts = [dump_front_matter(brief), f"# {escape_markdown(' '.join(brief.title.split()))}"]
     if brief.problems:
         parts.append("\n".join(f"> **Warning:** {clean_inline(problem)}" for problem in brief.problems))
     parts.append("## Summary\n\n" + clean_model_text(brief.summary) + _render_summary_sources(brief))
     parts.append("## Key facts\n\n" + _render_facts(brief))
     parts.append("## Translation\n\n" + _render_translation(brief))
     parts.append("## Checks\n\n" + _render_checks(brief))
-    return "\n\n".join(parts) + "\n"
+    return visible_text("\n\n".join(parts) + "\n")  # one rule for hidden controls (reporting/terminal.py)
 
 
 def _fenced(text: str) -> str:

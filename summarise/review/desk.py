@@ -99,7 +99,6 @@ class Desk:
     def _briefs(self) -> tuple[list[QueueRow], list[tuple[str, str]]]:
         """The queue's rows, and the briefs it cannot read (a damaged or hostile front matter), with why."""
         from summarise.batch.reports import collect_briefs
-        from summarise.render.page import model_words
 
         rows: list[QueueRow] = []
         briefs = collect_briefs(self.folder)
@@ -110,7 +109,7 @@ class Desk:
             rows.append(
                 QueueRow(
                     brief=relative.as_posix(),
-                    title=model_words(str(front.get("title", relative.stem))),
+                    title=str(front.get("title", relative.stem)),
                     review=review.decision if review else "needs review",
                     reviewer=review.by if review else "",
                     flagged=_count(facts.get("flagged")),
