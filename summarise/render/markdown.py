@@ -7,7 +7,7 @@ import re
 from summarise.brief import NOT_FOUND, Brief, Fact
 from summarise.render.front_matter import dump_front_matter
 from summarise.render.problems import fact_problems, line_problems
-from summarise.render.sanitise import clean_inline, clean_model_text, escape_markdown
+from summarise.render.sanitise import clean_inline, clean_model_text, plain_inline
 from summarise.reporting.terminal import visible_text
 
 
@@ -17,7 +17,7 @@ def _quote(text: str) -> str:
 
 def render_markdown(brief: Brief) -> str:
     # The title is plain text (a file name as written, or the words of a model's heading): escaped, never parsed.
-    parts = [dump_front_matter(brief), f"# {escape_markdown(' '.join(brief.title.split()))}"]
+    parts = [dump_front_matter(brief), f"# {plain_inline(brief.title)}"]
     if brief.problems:
         parts.append("\n".join(f"> **Warning:** {clean_inline(problem)}" for problem in brief.problems))
     parts.append("## Summary\n\n" + clean_model_text(brief.summary) + _render_summary_sources(brief))
