@@ -44,7 +44,11 @@ def collect_briefs(output_dir: Path) -> FolderBriefs:
             continue
         try:
             text = read_brief(path)
-        except (OSError, UnicodeDecodeError):
+        except OSError:
+            continue
+        except UnicodeDecodeError as exc:  # re-saved in another encoding (Latin-1, cp1252...)
+            if claims_to_be_a_brief(exc.object.decode("utf-8", "replace")):
+                unreadable.append((relative, f"not UTF-8 text ({exc.reason} at byte {exc.start:,})"))
             continue
         try:
             front = parse_header(text)

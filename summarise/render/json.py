@@ -88,7 +88,23 @@ def _line(data: dict[str, Any]) -> Line:
 
 
 def brief_from_record(data: dict[str, Any]) -> Brief:
-    """The Brief back from `brief_record`. Raises ValueError if `data` is not such a record."""
+    """The Brief back from `brief_record`. Raises ValueError if `data` is not such a record.
+
+    A record rides in a page or a JSON file anyone may edit: it is data from outside, so the
+    Brief it gives is rendered once here, and one whose fields are not of their kinds (a title
+    that is a list, a fact that is a number) is refused now rather than failing wherever it
+    is used."""
+    from summarise.render.markdown import render_markdown
+
+    brief = _brief(data)
+    try:
+        render_markdown(brief)
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+        raise ValueError(f"not a brief record ({type(exc).__name__}: {exc})") from exc
+    return brief
+
+
+def _brief(data: dict[str, Any]) -> Brief:
     try:
         review = data.get("review") or {}
         return Brief(

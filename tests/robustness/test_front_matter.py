@@ -166,3 +166,53 @@ def test_a_brief_resaved_by_an_editor_is_still_ours(fault_stub, runner, tmp_path
     approved = runner.invoke(main, ["review", str(brief), "--approve", "--by", "Bob"])
     assert approved.exit_code == 0, approved.output
     assert runner.invoke(main, ["review", str(brief)]).output.startswith("approved by Bob")
+
+
+def test_a_brief_resaved_in_another_encoding_is_listed_as_unreadable(fault_stub, runner, tmp_path: Path) -> None:
+    """A brief re-saved in Latin-1 (not UTF-8) is not silently dropped from the index: it is listed, with why."""
+    fault_stub()
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "cafe.txt").write_text("Le café a ouvert le 4 mai 2024. Il sert du thé.\n", encoding="utf-8")
+    (tmp_path / "in" / "other.txt").write_text(LEEDS, encoding="utf-8")
+    assert runner.invoke(main, ["batch", "in"]).exit_code == 0
+    brief = Path("outputs/cafe.md")
+    brief.write_bytes(brief.read_text(encoding="utf-8").encode("latin-1", "replace"))
+
+    line = _one_error_line(runner.invoke(main, ["review", str(brief)]))
+    assert "cafe.md" in line
+    assert runner.invoke(main, ["review", "outputs/other.md", "--approve", "--by", "Alice"]).exit_code == 0
+    unreadable = Path("outputs/index.md").read_text(encoding="utf-8").split("## Briefs summarise cannot read", 1)[1]
+    assert "cafe.md" in unreadable and "not UTF-8" in unreadable
+
+
+@pytest.mark.parametrize(
+    "field", [("title", ["a", "list"]), ("facts", 3), ("translation", [1, 2]), ("summary", {"a": 1})], ids=str
+)
+def test_a_hostile_page_record_is_refused_not_used(fault_stub, runner, tmp_path: Path, field) -> None:
+    """The record a page carries is data from outside too: a field of the wrong kind makes the
+    page "another version" (left alone, with a warning), never a crash of review or the desk."""
+    import json
+    import re
+
+    fault_stub()
+    _batch_of(tmp_path, runner)
+    page = Path("outputs/leeds.html")
+    text = page.read_text(encoding="utf-8")
+    found = re.search(r'(<script type="application/json"[^>]*>)(.*?)(</script>)', text, re.S)
+    assert found is not None
+    record = json.loads(found.group(2))
+    record[field[0]] = field[1]
+    page.write_text(text.replace(found.group(2), json.dumps(record).replace("<", "\\u003c")), encoding="utf-8")
+
+    decided = runner.invoke(main, ["review", "outputs/leeds.md", "--approve", "--by", "Alice"])
+    assert decided.exit_code == 0 and "Traceback" not in decided.output, decided.output
+    assert "shows another version" in decided.output
+
+    from summarise.review.desk import Desk
+
+    desk = Desk(Path("outputs"), "Alice")
+    try:
+        answer = desk.brief_page("leeds.md")
+    finally:
+        desk.server.server_close()
+    assert answer.status in (404, 409)
