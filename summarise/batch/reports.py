@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote
 
+from summarise.batch.catalog import collect_briefs
 from summarise.batch.discover import INDEX_FILE, INDEX_PAGE, Item, reason
 from summarise.batch.outcomes import BatchRun, Status
 from summarise.batch.runner import BatchOptions, load
@@ -17,8 +18,7 @@ from summarise.llm import LLM
 from summarise.output_files import INDEX_MARK, check_target, write_ours
 from summarise.pipeline import brief_key, plan, planned_calls
 from summarise.prompts import Prompts
-from summarise.render import read_front_matter
-from summarise.render.front_matter import holding_review, review_from, review_front_matter
+from summarise.render.front_matter import review_from
 from summarise.render.sanitise import clean_inline, escape_markdown
 from summarise.terminal import shown
 
@@ -36,25 +36,6 @@ def _model_cell(value: object) -> str:
     """Front matter can hold model-written text (the title): no links or images either
     (clean_inline escapes every active character, the table's "|" included)."""
     return shown(clean_inline(str(value)))
-
-
-def collect_briefs(output_dir: Path) -> list[tuple[Path, dict[str, Any]]]:
-    """Our briefs under the output folder (this run's and earlier ones), with their front matter."""
-    found: list[tuple[Path, dict[str, Any]]] = []
-    for path in sorted(output_dir.rglob("*.md"), key=lambda p: p.relative_to(output_dir).as_posix()):
-        relative = path.relative_to(output_dir)
-        if relative == Path(INDEX_FILE) or any(part.startswith(".") for part in relative.parts):
-            continue
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        front = read_front_matter(text)
-        if front and "brief_key" in front:  # else not one of our briefs
-            # A decision holds only for the text it was made on: an edited brief needs review.
-            front["review"] = review_front_matter(holding_review(text))
-            found.append((relative, front))
-    return found
 
 
 def _failed(output_dir: Path) -> dict[str, dict[str, Any]]:
