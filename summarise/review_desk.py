@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from summarise.batch.catalog import Catalog
-from summarise.brief import FACT_VERDICTS, REVIEW_DECISIONS, FactVerdict, Review
+from summarise.brief import FACT_VERDICTS, REVIEW_DECISIONS, Brief, FactVerdict, Review
 from summarise.desk_access import Access, load_access, save_access, write_launcher
 from summarise.desk_http import Answer, handler_for
 from summarise.errors import InputError, SummariseError
@@ -62,7 +62,7 @@ class Desk:
         access = load_access(self.folder)
         self.token = access.token
         self.lock = threading.Lock()  # one decision at a time: each rewrites the folder's index
-        self.catalog = Catalog(self.folder)
+        self.catalog = Catalog.of(self.folder)
         self.last: Undo | None = None  # the last decision made here, which `undo` takes back
         self.server = _bind(handler_for(self), port, access.port)
         self.server.daemon_threads = True
@@ -85,7 +85,7 @@ class Desk:
     # --- what the folder holds ------------------------------------------------------
 
     def rows(self) -> list[QueueRow]:
-        return [queue_row(name, front) for name, front in self.catalog.refresh()]
+        return [queue_row(entry) for entry in self.catalog.refresh()]
 
     def _next(self, rows: list[QueueRow], after: str) -> str:
         """The next brief needing review after `after` (in the queue's order), wrapping round."""
@@ -116,7 +116,8 @@ class Desk:
         folder = self.folder.name or str(self.folder)
         return Answer(HTTPStatus.OK, render_queue(found[:QUEUE_ROWS], self.token, folder, everything, view))
 
-    def brief_page(self, name: str, error: str = "", status: int = HTTPStatus.OK) -> Answer:
+    def _shown(self, name: str) -> tuple[list[QueueRow], Brief, str] | Answer:
+        """The folder's rows, and the brief `name` as its page shows it with its Markdown; or why not."""
         rows = self.rows()
         if name not in {row.brief for row in rows}:  # only the folder's own briefs, by their listed name
             return self._message(HTTPStatus.NOT_FOUND, "No such brief", f"{name} is not a brief in this folder.")
@@ -129,6 +130,13 @@ class Desk:
         if body_sha256(render_markdown(brief)) != body_sha256(markdown):
             text = f"{name}.html shows another version of this brief; run summarise batch to redraw it."
             return self._message(HTTPStatus.CONFLICT, "This page is out of date", text)
+        return rows, brief, markdown
+
+    def brief_page(self, name: str, error: str = "", status: int = HTTPStatus.OK) -> Answer:
+        shown = self._shown(name)
+        if isinstance(shown, Answer):
+            return shown
+        rows, brief, markdown = shown
         from summarise.publish import carry_review
 
         brief = carry_review(markdown, brief)
@@ -159,11 +167,10 @@ class Desk:
             return self.brief_page(name, "Choose approve or reject.", HTTPStatus.BAD_REQUEST)
         if decision == "rejected" and not reason:
             return self.brief_page(name, "A rejection needs a reason: say what is wrong.", HTTPStatus.BAD_REQUEST)
-        shown = self.brief_page(name)
-        if shown.status != HTTPStatus.OK:
+        shown = self._shown(name)
+        if isinstance(shown, Answer):
             return shown
-        brief = brief_record(self.folder / name)
-        assert brief is not None  # brief_page showed it
+        rows, brief, _ = shown
         problems = problem_count(brief)
         if decision == "approved" and problems and field("acknowledged") != "1":
             text = "This brief has failed checks or facts with a problem: confirm you have seen them to approve it."
@@ -183,7 +190,7 @@ class Desk:
                 self.last = Undo(name, before, recorded.review)
         except (SummariseError, OSError, UnicodeDecodeError) as exc:
             return self.brief_page(name, f"Not recorded: {exc}", HTTPStatus.BAD_REQUEST)
-        nxt = self._next(self.rows(), name)
+        nxt = self._next(rows, name)  # the others are as they were: only this brief changed
         return Answer(HTTPStatus.SEE_OTHER, location=desk_link(self.token, nxt) if nxt else desk_link(self.token))
 
     # --- undo -----------------------------------------------------------------------

@@ -9,10 +9,9 @@ the index's, asked of the server so that they work without the script too.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from summarise.batch.catalog import Entry
 from summarise.render.desk_page import QueueRow
-from summarise.render.front_matter import review_from
 
 NEEDS_REVIEW = "needs review"
 SORTS = {
@@ -31,28 +30,18 @@ REVIEW_FILTERS = {
 }
 
 
-def _count(value: object) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
-def queue_row(name: str, front: dict[str, Any]) -> QueueRow:
-    from summarise.render.page import model_words
-
-    facts = front["facts"] if isinstance(front.get("facts"), dict) else {}
-    checks = front["checks"] if isinstance(front.get("checks"), dict) else {}
-    review = review_from(front)
-    total = _count(facts.get("total"))
+def queue_row(entry: Entry) -> QueueRow:
     return QueueRow(
-        brief=name,
-        title=model_words(str(front.get("title", name))),
-        source=str(front.get("source", "")),
-        review=review.decision if review else NEEDS_REVIEW,
-        reviewer=review.by if review else "",
-        reviewed_at=review.at if review else "",
-        flagged=_count(facts.get("flagged")),
-        failed_checks=_count(checks.get("failed")),
-        facts=total,
-        judged=len({verdict.fact for verdict in review.facts if verdict.fact <= total}) if review else 0,
+        brief=entry.name,
+        title=entry.title,
+        source=entry.source,
+        review=entry.review,
+        reviewer=entry.reviewer,
+        reviewed_at=entry.reviewed_at,
+        flagged=entry.flagged,
+        failed_checks=entry.failed_checks,
+        facts=entry.facts,
+        judged=entry.judged,
     )
 
 

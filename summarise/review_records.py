@@ -80,16 +80,16 @@ def _records(folder: Path) -> list[dict[str, Any]]:
     from summarise.batch.catalog import Catalog
 
     records = []
-    for name, front in Catalog(folder).refresh():
-        review = review_from(front)  # the catalog keeps only a decision that holds for the text on disk
+    for entry, front_review in Catalog.of(folder).reviews():
+        review = review_from({"review": front_review})  # the decision that holds for the text on disk
         records.append(
             {
-                "brief": name,
-                "title": str(front.get("title", "")),
-                "source": str(front.get("source", "")),
-                "decision": review.decision if review else "needs review",
-                "by": review.by if review else "",
-                "at": review.at if review else "",
+                "brief": entry.name,
+                "title": entry.title,
+                "source": entry.source,
+                "decision": entry.review,
+                "by": entry.reviewer,
+                "at": entry.reviewed_at,
                 "reason": review.reason if review else "",
                 "facts": [
                     {"fact": verdict.fact, "verdict": verdict.verdict, "note": verdict.note}

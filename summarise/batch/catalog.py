@@ -14,27 +14,49 @@ on the next refresh, so such a change is never missed.
 
 from __future__ import annotations
 
+import hashlib
+import inspect
 import json
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
+from summarise.batch import index_rows
 from summarise.batch.discover import INDEX_FILE
 from summarise.render import read_front_matter
 from summarise.render.front_matter import holding_review, review_front_matter, split_markdown
+from summarise.version import __version__
 
 CATALOG_FILE = ".summarise-catalog.sqlite"
-SCHEMA = 1  # bump when what an entry holds changes: an older catalog is rebuilt
 RACY_NS = 2_000_000_000
 
-_TABLE = """CREATE TABLE IF NOT EXISTS briefs (
-    name TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, inode INTEGER, read_ns INTEGER,
-    front TEXT, searched TEXT)"""
+
+@lru_cache(maxsize=1)
+def _made_by() -> str:
+    """The code that made the entries: another version (or other templates) rebuilds the catalog."""
+    from summarise.render.page import asset  # jinja2, only once a catalog is opened
+
+    made = (__version__, inspect.getsource(index_rows), asset("index_row.html.j2"), asset("page.css"))
+    return hashlib.sha256("\0".join(made).encode()).hexdigest()
+
+
+_SHOWN = "name, title, source, review, reviewer, reviewed_at, flagged, failed_checks, facts, judged"
+# Small columns first: SQLite walks a long value's overflow pages to reach the columns after it.
+_TABLES = f"""
+CREATE TABLE IF NOT EXISTS made_by (code TEXT);
+CREATE TABLE IF NOT EXISTS briefs (
+    {_SHOWN.replace("name,", "name TEXT PRIMARY KEY,")},
+    mtime_ns INTEGER, size INTEGER, inode INTEGER, read_ns INTEGER, ours INTEGER, review_json TEXT,
+    md_row TEXT, html_row TEXT);
+CREATE TABLE IF NOT EXISTS texts (name TEXT PRIMARY KEY, searched TEXT);
+"""
 
 
 @dataclass(frozen=True)
@@ -44,110 +66,183 @@ class Stamp:
     inode: int
 
 
+@dataclass(frozen=True)
+class Entry:
+    """What the index and the desk's queue show of one brief (its front matter, read once)."""
+
+    name: str  # the Markdown's path in the folder, with "/"
+    title: str  # as the page shows model words
+    source: str
+    review: str  # needs review | approved | rejected: the decision that holds for the text on disk
+    reviewer: str
+    reviewed_at: str
+    flagged: int
+    failed_checks: int
+    facts: int
+    judged: int  # facts with a verdict in that decision
+    md_row: str = ""  # the index.md row (read only for the index)
+    html_row: str = ""  # the index.html row
+
+
 def _briefs_on_disk(folder: Path) -> dict[str, Stamp]:
     """Every Markdown file under the folder that could be a brief, by its path in the folder."""
     found: dict[str, Stamp] = {}
-    for directory, subfolders, files in os.walk(folder):
+    root = str(folder)
+    for directory, subfolders, files in os.walk(root):
         subfolders[:] = [name for name in subfolders if not name.startswith(".")]  # our state, caches, locks
-        relative = Path(directory).relative_to(folder)
+        prefix = "" if directory == root else os.path.relpath(directory, root).replace(os.sep, "/") + "/"
         for name in files:
-            if not name.endswith(".md") or name.startswith("."):
-                continue
-            key = (relative / name).as_posix()
-            if key == INDEX_FILE:
+            if not name.endswith(".md") or name.startswith(".") or (not prefix and name == INDEX_FILE):
                 continue
             try:
                 status = os.stat(os.path.join(directory, name))
             except OSError:
                 continue
-            found[key] = Stamp(status.st_mtime_ns, status.st_size, status.st_ino)
+            found[prefix + name] = Stamp(status.st_mtime_ns, status.st_size, status.st_ino)
     return found
 
 
 def searched_text(front: dict[str, Any], markdown: str) -> str:
     """What the desk's search looks in: title, source and the brief's text (facts, translation)."""
-    return "\n".join(
-        (str(front.get("title", "")), str(front.get("source", "")), split_markdown(markdown)[1])
-    ).casefold()
+    parts = (str(front.get("title", "")), str(front.get("source", "")), split_markdown(markdown)[1])
+    return "\n".join(parts).casefold()
 
 
-def _read(path: Path) -> tuple[dict[str, Any], str] | None:
+def _read(folder: Path, name: str) -> tuple[Any, ...] | None:
+    """The catalog's columns for one brief (after the stamps), or None when it is not one of ours."""
+    from summarise.render.page import model_words
+
     try:
-        text = path.read_text(encoding="utf-8")
+        text = (folder / name).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
     front = read_front_matter(text)
-    if not front or "brief_key" not in front:  # not one of our briefs
+    if not front or "brief_key" not in front:
         return None
     # A decision holds only for the text it was made on: an edited brief needs review.
-    front["review"] = review_front_matter(holding_review(text))
-    return front, searched_text(front, text)
+    review = holding_review(text)
+    front["review"] = review_front_matter(review)
+    facts = front["facts"] if isinstance(front.get("facts"), dict) else {}
+    checks = front["checks"] if isinstance(front.get("checks"), dict) else {}
+    total = index_rows.count(facts.get("total"))
+    judged = len({verdict.fact for verdict in review.facts if verdict.fact <= total}) if review else 0
+    return (
+        name,
+        model_words(str(front.get("title", Path(name).stem))),
+        str(front.get("source", "")),
+        review.decision if review else "needs review",
+        review.by if review else "",
+        review.at if review else "",
+        index_rows.count(facts.get("flagged")),
+        index_rows.count(checks.get("failed")),
+        total,
+        judged,
+        json.dumps(front["review"]),
+        index_rows.markdown_row(name, front),
+        index_rows.html_row(folder, name, front),
+        searched_text(front, text),
+    )
+
+
+def _changes(
+    known: dict[str, tuple[Stamp, int, Entry | None]], on_disk: dict[str, Stamp]
+) -> tuple[list[str], list[str]]:
+    """(briefs to read again, briefs gone) between what was read and what the folder holds."""
+    changed = [
+        name
+        for name, stamp in on_disk.items()
+        if (entry := known.get(name)) is None or entry[0] != stamp or entry[1] - stamp.mtime_ns <= RACY_NS
+    ]
+    return changed, [name for name in known if name not in on_disk]
 
 
 class Catalog:
-    """The briefs of one folder. Each method opens its own connection: the desk calls them from
-    its request threads, and a batch may write the same folder meanwhile."""
+    """The briefs of one folder. What it read is kept in this process too (Catalog.of gives the
+    folder's one instance), so a refresh with nothing changed costs a listing of the folder and
+    no query. Each write opens its own connection: a batch may write the same folder meanwhile."""
+
+    _instances: ClassVar[dict[Path, Catalog]] = {}
+    _instances_lock = threading.Lock()
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._lock = threading.Lock()  # the desk refreshes from its request threads
+        self._known: dict[str, tuple[Stamp, int, Entry | None]] | None = None  # None: not loaded yet
+        self._entries: list[Entry] = []
+
+    @classmethod
+    def of(cls, folder: Path) -> Catalog:
+        """The folder's catalog in this process."""
+        key = folder.resolve()
+        with cls._instances_lock:
+            if key not in cls._instances:
+                cls._instances[key] = cls(key)
+            return cls._instances[key]
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
-        path = self.folder / CATALOG_FILE
         try:
-            connection = sqlite3.connect(path, timeout=30)
-            connection.execute(_TABLE)
-            if connection.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:
-                connection.execute("DELETE FROM briefs")
-                connection.execute(f"PRAGMA user_version = {SCHEMA}")
+            connection = sqlite3.connect(self.folder / CATALOG_FILE, timeout=30)
+            connection.executescript(_TABLES)
+            if connection.execute("SELECT code FROM made_by").fetchone() != (_made_by(),):
+                connection.executescript("DELETE FROM briefs; DELETE FROM made_by;")
+                connection.execute("INSERT INTO made_by VALUES (?)", (_made_by(),))
+                connection.commit()
         except sqlite3.Error:
             # A folder we may not write, or a damaged file: a catalog in memory still works.
             connection = sqlite3.connect(":memory:")
-            connection.execute(_TABLE)
+            connection.executescript(_TABLES)
         with closing(connection), connection:
             yield connection
 
-    def refresh(self) -> list[tuple[str, dict[str, Any]]]:
-        """Every brief in the folder with its front matter, in name order; reads only what changed."""
+    def _load(self, connection: sqlite3.Connection) -> dict[str, tuple[Stamp, int, Entry | None]]:
+        query = f"SELECT mtime_ns, size, inode, read_ns, ours, {_SHOWN}, md_row, html_row FROM briefs"
+        return {
+            row[5]: (Stamp(*row[:3]), row[3], Entry(*row[5:]) if row[4] else None) for row in connection.execute(query)
+        }
+
+    def refresh(self) -> list[Entry]:
+        """Every brief in the folder, in name order; reads only the briefs whose files changed."""
         on_disk = _briefs_on_disk(self.folder)
-        with self._connection() as connection:
-            known = {
-                name: (Stamp(mtime, size, inode), read_ns, front)
-                for name, mtime, size, inode, read_ns, front in connection.execute(
-                    "SELECT name, mtime_ns, size, inode, read_ns, front FROM briefs"
-                )
-            }
-            gone = [(name,) for name in known.keys() - on_disk.keys()]
-            connection.executemany("DELETE FROM briefs WHERE name = ?", gone)
-            briefs: list[tuple[str, dict[str, Any]]] = []
-            for name in sorted(on_disk):
-                stamp = on_disk[name]
-                entry = known.get(name)
-                if entry is not None and entry[0] == stamp and entry[1] - stamp.mtime_ns > RACY_NS:
-                    if entry[2] is not None:
-                        briefs.append((name, json.loads(entry[2])))
-                    continue
-                read_ns = time.time_ns()
-                found = _read(self.folder / name)
-                front, searched = (json.dumps(found[0]), found[1]) if found else (None, "")
-                connection.execute(
-                    "INSERT OR REPLACE INTO briefs VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (name, stamp.mtime_ns, stamp.size, stamp.inode, read_ns, front, searched),
-                )
-                if found:
-                    briefs.append((name, found[0]))
-        return briefs
+        with self._lock:
+            if self._known is not None and _changes(self._known, on_disk) == ([], []):
+                return self._entries
+            with self._connection() as connection:
+                known = self._known if self._known is not None else self._load(connection)
+                changed, gone = _changes(known, on_disk)
+                connection.executemany("DELETE FROM briefs WHERE name = ?", [(name,) for name in gone])
+                connection.executemany("DELETE FROM texts WHERE name = ?", [(name,) for name in gone])
+                for name in gone:
+                    del known[name]
+                for name in changed:
+                    known[name] = self._store(connection, name, on_disk[name])
+            self._known = known
+            self._entries = [entry for _, (_, _, entry) in sorted(known.items()) if entry is not None]
+            return self._entries
+
+    def _store(self, connection: sqlite3.Connection, name: str, stamp: Stamp) -> tuple[Stamp, int, Entry | None]:
+        read_ns = time.time_ns()  # before reading: a change made while reading is seen next time
+        columns = _read(self.folder, name)
+        if columns is None:  # not one of ours: remembered, so that it is not read again until it changes
+            columns = (name, *([None] * 12), "")
+        *shown, review, md_row, html_row, searched = columns
+        connection.execute(
+            f"INSERT OR REPLACE INTO briefs ({_SHOWN}, mtime_ns, size, inode, read_ns, ours, review_json, md_row, "
+            f"html_row) VALUES ({', '.join('?' * 18)})",
+            (*shown, stamp.mtime_ns, stamp.size, stamp.inode, read_ns, review is not None, review, md_row, html_row),
+        )
+        connection.execute("INSERT OR REPLACE INTO texts VALUES (?, ?)", (name, searched))
+        return stamp, read_ns, Entry(*[*shown, md_row, html_row]) if review is not None else None
 
     def matching(self, text: str) -> set[str]:
         """The briefs whose title, source or text holds `text` (any case), as of the last refresh."""
-        needle = text.casefold()
         with self._connection() as connection:
-            rows = connection.execute(
-                "SELECT name FROM briefs WHERE front IS NOT NULL AND instr(searched, ?) > 0", (needle,)
-            )
+            rows = connection.execute("SELECT name FROM texts WHERE instr(searched, ?) > 0", (text.casefold(),))
             return {name for (name,) in rows}
 
-
-def collect_briefs(output_dir: Path) -> list[tuple[Path, dict[str, Any]]]:
-    """Our briefs under the output folder (this run's and earlier ones), with their front matter."""
-    return [(Path(name), front) for name, front in Catalog(output_dir).refresh()]
+    def reviews(self) -> list[tuple[Entry, dict[str, Any]]]:
+        """Every brief with its review as the front matter holds it (the decision that still holds)."""
+        entries = {entry.name: entry for entry in self.refresh()}
+        with self._connection() as connection:
+            rows = connection.execute("SELECT name, review_json FROM briefs WHERE ours ORDER BY name")
+            return [(entries[name], json.loads(review)) for name, review in rows if name in entries]

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import quote
 
-from summarise.batch.catalog import collect_briefs
+from summarise.batch.catalog import Catalog, Entry
 from summarise.batch.discover import INDEX_FILE, INDEX_PAGE, Item, reason
+from summarise.batch.index_rows import table_cell
 from summarise.batch.outcomes import BatchRun, Status
 from summarise.batch.runner import BatchOptions, load
 from summarise.batch.state import is_up_to_date, read_state
@@ -18,104 +18,45 @@ from summarise.llm import LLM
 from summarise.output_files import INDEX_MARK, check_target, write_ours
 from summarise.pipeline import brief_key, plan, planned_calls
 from summarise.prompts import Prompts
-from summarise.render.front_matter import review_from
-from summarise.render.sanitise import clean_inline, escape_markdown
 from summarise.terminal import shown
 
 # --- index -----------------------------------------------------------------------------
-
-
-def _cell(value: object) -> str:
-    """Text from outside (a file name, a URL and its query, a server's or a reviewer's words),
-    inert inside a table cell: control characters shown, not obeyed, and every character
-    Markdown would read as an image, a link, HTML or a cell's end escaped."""
-    return escape_markdown(shown(value))
-
-
-def _model_cell(value: object) -> str:
-    """Front matter can hold model-written text (the title): no links or images either
-    (clean_inline escapes every active character, the table's "|" included)."""
-    return shown(clean_inline(str(value)))
 
 
 def _failed(output_dir: Path) -> dict[str, dict[str, Any]]:
     return {name: entry for name, entry in read_state(output_dir).items() if entry.get("status") == Status.FAILED}
 
 
-def _review_cell(front: dict[str, Any]) -> str:
-    review = review_from(front)
-    if review is None:
-        return "needs review"
-    return f"{review.decision} by {review.by}" + (f": {review.reason}" if review.reason else "")
-
-
-def render_index(output_dir: Path) -> str:
+def render_index(output_dir: Path, entries: list[Entry] | None = None) -> str:
     """One row per brief found under the output folder (this run's and earlier ones)."""
-    rows: list[str] = []
-    for relative, front in collect_briefs(output_dir):
-        facts: dict[str, Any] = front["facts"] if isinstance(front.get("facts"), dict) else {}
-        link = quote(relative.as_posix())
-        rows.append(
-            f"| [{_model_cell(front.get('title', relative.stem))}]({link}) | {_cell(front.get('source', ''))} "
-            f"| {_cell(front.get('source_language', '?'))} → {_cell(front.get('target_language', '?'))} "
-            f"| {_cell(front.get('paragraphs', '?'))} ¶, {_cell(front.get('chunks', '?'))} chunk(s) "
-            f"| {_count(facts.get('supported'))} / {_count(facts.get('flagged'))} | {_cell(front.get('status', '?'))} "
-            f"| {_cell(_review_cell(front))} |"
-        )
+    entries = Catalog.of(output_dir).refresh() if entries is None else entries
+    rows = [entry.md_row for entry in entries]
     parts = ["# Briefs", f"{len(rows)} brief(s). {INDEX_MARK} Also as [a page]({INDEX_PAGE})."]
     if rows:
         header = "| Brief | Source | Language | Size | Facts (supported / flagged) | Status | Review |"
         parts.append("\n".join([header, "| --- | --- | --- | --- | --- | --- | --- |", *rows]))
     failed = _failed(output_dir)
     if failed:
-        lines = [f"| {_cell(name)} | {_cell(entry.get('detail', ''))} |" for name, entry in failed.items()]
+        lines = [f"| {table_cell(name)} | {table_cell(entry.get('detail', ''))} |" for name, entry in failed.items()]
         parts.append("## Not summarised\n\n| Document | Reason |\n| --- | --- |\n" + "\n".join(lines))
     return "\n\n".join(parts) + "\n"
 
 
-def _count(value: object) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
-def render_index_page(output_dir: Path) -> str:
+def render_index_page(output_dir: Path, entries: list[Entry] | None = None) -> str:
     """The folder's page: the same rows, with filters and sortable columns."""
-    from summarise.render.index_page import FailedRow, IndexRow, render_index_html
-    from summarise.render.page import model_words
+    from summarise.render.index_page import FailedRow, render_index_html
 
-    rows: list[IndexRow] = []
-    for relative, front in collect_briefs(output_dir):
-        facts: dict[str, Any] = front["facts"] if isinstance(front.get("facts"), dict) else {}
-        checks: dict[str, Any] = front["checks"] if isinstance(front.get("checks"), dict) else {}
-        page = relative.with_suffix(".html")
-        review = review_from(front)
-        rows.append(
-            IndexRow(
-                title=model_words(str(front.get("title", relative.stem))),
-                link=quote((page if (output_dir / page).is_file() else relative).as_posix()),
-                source=str(front.get("source", "")),
-                source_language=str(front.get("source_language", "?")),
-                target_language=str(front.get("target_language", "?")),
-                paragraphs=str(front.get("paragraphs", "?")),
-                chunks=str(front.get("chunks", "?")),
-                supported=_count(facts.get("supported")),
-                flagged=_count(facts.get("flagged")),
-                failed_checks=_count(checks.get("failed")),
-                status=str(front.get("status", "?")),
-                review=review.decision if review else "needs review",
-                reviewer=review.by if review else "",
-                reviewed_at=review.at if review else "",
-                reason=review.reason if review else "",
-            )
-        )
+    entries = Catalog.of(output_dir).refresh() if entries is None else entries
     failed = [FailedRow(name, str(entry.get("detail", ""))) for name, entry in _failed(output_dir).items()]
-    return render_index_html(rows, failed)
+    return render_index_html([entry.html_row for entry in entries], [entry.review for entry in entries], failed)
 
 
 def write_index(output_dir: Path) -> Path:
     """index.md and index.html; returns the former."""
     path = output_dir / INDEX_FILE
-    write_ours(path, render_index(output_dir))
-    write_ours(output_dir / INDEX_PAGE, render_index_page(output_dir))
+    entries = Catalog.of(output_dir).refresh()  # each row made when its brief last changed, not again here
+    write_ours(path, render_index(output_dir, entries))
+    write_ours(output_dir / INDEX_PAGE, render_index_page(output_dir, entries))
     return path
 
 
