@@ -20,6 +20,11 @@ from summarise.options import FiniteFloat, endpoint_options, glossary_option, se
 from summarise.terminal import shown
 
 
+def at_terminal() -> bool:
+    """Whether a person can answer a question (standard input is a terminal)."""
+    return sys.stdin.isatty()
+
+
 def settings_from_env(*args: str) -> Settings:
     """The Settings the CLI resolves from these options and the environment (for tests and benchmarks)."""
     with doctor.make_context("summarise", list(args)) as context:
@@ -274,7 +279,7 @@ def review(
     if approve and not despite_problems:
         from summarise.review_records import acknowledge_problems
 
-        ask = (lambda question: click.confirm(shown(question), default=False, err=True)) if sys.stdin.isatty() else None
+        ask = (lambda question: click.confirm(shown(question), default=False, err=True)) if at_terminal() else None
         acknowledge_problems(brief_path, ask)
     decision = None if clear else REVIEW_DECISIONS[0] if approve else REVIEW_DECISIONS[1]
     recorded = record_review(brief_path, decision, (by or "").strip() or reviewer(), (reject or "").strip())

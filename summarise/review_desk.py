@@ -63,6 +63,7 @@ class Desk:
         self.token = access.token
         self.lock = threading.Lock()  # one decision at a time: each rewrites the folder's index
         self.catalog = Catalog.of(self.folder)
+        self.serving = threading.Event()
         self.last: Undo | None = None  # the last decision made here, which `undo` takes back
         self.server = _bind(handler_for(self), port, access.port)
         self.server.daemon_threads = True
@@ -76,10 +77,12 @@ class Desk:
         return write_launcher(self.folder, self.origin + "/open?" + urlencode({"token": self.token}))
 
     def serve(self) -> None:
+        self.serving.set()
         self.server.serve_forever()
 
     def close(self) -> None:
-        self.server.shutdown()
+        if self.serving.is_set():  # shutdown() waits for serve_forever, which may never have started
+            self.server.shutdown()
         self.server.server_close()
 
     # --- what the folder holds ------------------------------------------------------
