@@ -63,7 +63,11 @@ def _small(record: Any, number: int) -> Any:
 def make_folder(folder: Path, count: int) -> None:
     from summarise.batch.reports import write_index
     from summarise.batch.state import STATE_FILE
-    from summarise.publish import write_brief
+
+    try:
+        from summarise.render.publish import write_brief
+    except ImportError:  # the tree before issue 39
+        from summarise.publish import write_brief  # type: ignore[no-redef]
     from summarise.render.json import brief_from_record
 
     records = [

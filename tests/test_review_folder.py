@@ -19,10 +19,10 @@ from summarise.batch.reports import write_index
 from summarise.batch.state import STATE_FILE
 from summarise.brief import Check, FactVerdict
 from summarise.cli import main
-from summarise.publish import write_brief
 from summarise.render import read_front_matter
+from summarise.render.publish import write_brief
 from summarise.review import record_review
-from summarise.review_desk import Desk, announce
+from summarise.review.desk import Desk, announce
 
 
 def _clean(title: str, **changes: Any) -> Any:

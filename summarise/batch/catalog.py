@@ -30,9 +30,9 @@ from typing import Any, ClassVar
 
 from summarise.batch import index_rows
 from summarise.batch.discover import INDEX_FILE
-from summarise.render import read_front_matter
+from summarise.brief.header import BadHeader, claims_to_be_a_brief, parse_header, read_brief
+from summarise.brief.version import __version__
 from summarise.render.front_matter import holding_review, review_front_matter, split_markdown
-from summarise.version import __version__
 
 CATALOG_FILE = ".summarise-catalog.sqlite"
 RACY_NS = 2_000_000_000
@@ -54,7 +54,7 @@ CREATE TABLE IF NOT EXISTS made_by (code TEXT);
 CREATE TABLE IF NOT EXISTS briefs (
     {_SHOWN.replace("name,", "name TEXT PRIMARY KEY,")},
     mtime_ns INTEGER, size INTEGER, inode INTEGER, read_ns INTEGER, ours INTEGER, review_json TEXT,
-    md_row TEXT, html_row TEXT);
+    md_row TEXT, html_row TEXT, unreadable TEXT);
 CREATE TABLE IF NOT EXISTS texts (name TEXT PRIMARY KEY, searched TEXT);
 """
 
@@ -108,17 +108,19 @@ def searched_text(front: dict[str, Any], markdown: str) -> str:
     return "\n".join(parts).casefold()
 
 
-def _read(folder: Path, name: str) -> tuple[Any, ...] | None:
-    """The catalog's columns for one brief (after the stamps), or None when it is not one of ours."""
+def _read(folder: Path, name: str) -> tuple[Any, ...] | str | None:
+    """The catalog's columns for one brief; why not, for a brief of ours that cannot be read (a
+    damaged or hostile front matter); None for a file that is not a brief."""
     from summarise.render.page import model_words
 
     try:
-        text = (folder / name).read_text(encoding="utf-8")
+        text = read_brief(folder / name)
     except (OSError, UnicodeDecodeError):
         return None
-    front = read_front_matter(text)
-    if not front or "brief_key" not in front:
-        return None
+    try:
+        front = parse_header(text)
+    except BadHeader as exc:
+        return str(exc) if claims_to_be_a_brief(text) else None  # else a file of the user's
     # A decision holds only for the text it was made on: an edited brief needs review.
     review = holding_review(text)
     front["review"] = review_front_matter(review)
@@ -144,9 +146,11 @@ def _read(folder: Path, name: str) -> tuple[Any, ...] | None:
     )
 
 
-def _changes(
-    known: dict[str, tuple[Stamp, int, Entry | None]], on_disk: dict[str, Stamp]
-) -> tuple[list[str], list[str]]:
+# name -> (stamp, when read, its entry; why it cannot be read; None if not a brief)
+Known = dict[str, tuple[Stamp, int, "Entry | str | None"]]
+
+
+def _changes(known: Known, on_disk: dict[str, Stamp]) -> tuple[list[str], list[str]]:
     """(briefs to read again, briefs gone) between what was read and what the folder holds."""
     changed = [
         name
@@ -167,8 +171,9 @@ class Catalog:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._lock = threading.Lock()  # the desk refreshes from its request threads
-        self._known: dict[str, tuple[Stamp, int, Entry | None]] | None = None  # None: not loaded yet
+        self._known: Known | None = None  # None: not loaded yet
         self._entries: list[Entry] = []
+        self.unreadable: list[tuple[str, str]] = []  # briefs of ours that cannot be read, and why
 
     @classmethod
     def of(cls, folder: Path) -> Catalog:
@@ -195,10 +200,11 @@ class Catalog:
         with closing(connection), connection:
             yield connection
 
-    def _load(self, connection: sqlite3.Connection) -> dict[str, tuple[Stamp, int, Entry | None]]:
-        query = f"SELECT mtime_ns, size, inode, read_ns, ours, {_SHOWN}, md_row, html_row FROM briefs"
+    def _load(self, connection: sqlite3.Connection) -> Known:
+        query = f"SELECT mtime_ns, size, inode, read_ns, ours, unreadable, {_SHOWN}, md_row, html_row FROM briefs"
         return {
-            row[5]: (Stamp(*row[:3]), row[3], Entry(*row[5:]) if row[4] else None) for row in connection.execute(query)
+            row[6]: (Stamp(*row[:3]), row[3], Entry(*row[6:]) if row[4] else row[5])
+            for row in connection.execute(query)
         }
 
     def refresh(self) -> list[Entry]:
@@ -217,22 +223,36 @@ class Catalog:
                 for name in changed:
                     known[name] = self._store(connection, name, on_disk[name])
             self._known = known
-            self._entries = [entry for _, (_, _, entry) in sorted(known.items()) if entry is not None]
+            self._entries = [entry for _, (_, _, entry) in sorted(known.items()) if isinstance(entry, Entry)]
+            self.unreadable = [(name, why) for name, (_, _, why) in sorted(known.items()) if isinstance(why, str)]
             return self._entries
 
-    def _store(self, connection: sqlite3.Connection, name: str, stamp: Stamp) -> tuple[Stamp, int, Entry | None]:
+    def _store(self, connection: sqlite3.Connection, name: str, stamp: Stamp) -> tuple[Stamp, int, Entry | str | None]:
         read_ns = time.time_ns()  # before reading: a change made while reading is seen next time
-        columns = _read(self.folder, name)
-        if columns is None:  # not one of ours: remembered, so that it is not read again until it changes
-            columns = (name, *([None] * 12), "")
+        found = _read(self.folder, name)
+        # Not a brief, or one that cannot be read: remembered too, so that it is read again only once it changes.
+        columns = found if isinstance(found, tuple) else (name, *([None] * 12), "")
         *shown, review, md_row, html_row, searched = columns
+        why = found if isinstance(found, str) else None
         connection.execute(
             f"INSERT OR REPLACE INTO briefs ({_SHOWN}, mtime_ns, size, inode, read_ns, ours, review_json, md_row, "
-            f"html_row) VALUES ({', '.join('?' * 18)})",
-            (*shown, stamp.mtime_ns, stamp.size, stamp.inode, read_ns, review is not None, review, md_row, html_row),
+            f"html_row, unreadable) VALUES ({', '.join('?' * 19)})",
+            (
+                *shown,
+                stamp.mtime_ns,
+                stamp.size,
+                stamp.inode,
+                read_ns,
+                review is not None,
+                review,
+                md_row,
+                html_row,
+                why,
+            ),
         )
         connection.execute("INSERT OR REPLACE INTO texts VALUES (?, ?)", (name, searched))
-        return stamp, read_ns, Entry(*[*shown, md_row, html_row]) if review is not None else None
+        entry = Entry(*[*shown, md_row, html_row]) if isinstance(found, tuple) else None  # type: ignore[arg-type]
+        return stamp, read_ns, entry or why
 
     def matching(self, text: str) -> set[str]:
         """The briefs whose title, source or text holds `text` (any case), as of the last refresh."""

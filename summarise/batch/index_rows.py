@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from summarise.render.front_matter import review_from
 from summarise.render.sanitise import clean_inline, escape_markdown
-from summarise.terminal import shown
+from summarise.reporting.terminal import shown
 
 
 def table_cell(value: object) -> str:

@@ -13,12 +13,12 @@ from summarise.batch.index_rows import table_cell
 from summarise.batch.outcomes import BatchRun, Status
 from summarise.batch.runner import BatchOptions, load
 from summarise.batch.state import is_up_to_date, read_state
+from summarise.brief.files import INDEX_MARK, check_target, write_ours
 from summarise.errors import SummariseError
-from summarise.llm import LLM
-from summarise.output_files import INDEX_MARK, check_target, write_ours
+from summarise.model.llm import LLM
 from summarise.pipeline import brief_key, plan, planned_calls
-from summarise.prompts import Prompts
-from summarise.terminal import shown
+from summarise.reporting.terminal import shown
+from summarise.tasks.prompts import Prompts
 
 # --- index -----------------------------------------------------------------------------
 
@@ -39,6 +39,10 @@ def render_index(output_dir: Path, entries: list[Entry] | None = None) -> str:
     if failed:
         lines = [f"| {table_cell(name)} | {table_cell(entry.get('detail', ''))} |" for name, entry in failed.items()]
         parts.append("## Not summarised\n\n| Document | Reason |\n| --- | --- |\n" + "\n".join(lines))
+    unreadable = Catalog.of(output_dir).unreadable
+    if unreadable:
+        lines = [f"| {table_cell(name)} | {table_cell(why)} |" for name, why in unreadable]
+        parts.append("## Briefs summarise cannot read\n\n| Brief | Reason |\n| --- | --- |\n" + "\n".join(lines))
     return "\n\n".join(parts) + "\n"
 
 
@@ -48,6 +52,8 @@ def render_index_page(output_dir: Path, entries: list[Entry] | None = None) -> s
 
     entries = Catalog.of(output_dir).refresh() if entries is None else entries
     failed = [FailedRow(name, str(entry.get("detail", ""))) for name, entry in _failed(output_dir).items()]
+    unreadable = Catalog.of(output_dir).unreadable
+    failed += [FailedRow(name, f"a brief summarise cannot read: {why}") for name, why in unreadable]
     return render_index_html([entry.html_row for entry in entries], [entry.review for entry in entries], failed)
 
 
@@ -90,6 +96,8 @@ class Prices:
 
 def plan_document(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions) -> DocumentPlan:
     """The calls build_brief would make for this document, without making any."""
+    if item.problem:
+        return DocumentPlan(item.name, "unreadable", item.problem)
     try:
         for target in options.targets(item):
             check_target(target, options.inputs)

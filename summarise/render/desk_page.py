@@ -1,4 +1,4 @@
-"""The review desk's pages (summarise/review_desk.py serves them): the queue, and a brief's
+"""The review desk's pages (summarise/review/desk.py serves them): the queue, and a brief's
 page with approve / reject and a verdict per fact.
 
 A brief's desk page is its review page (html.py) with the decision form and the keys'
@@ -8,6 +8,7 @@ sent the page; everything else is as strict as the files' own pages.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -82,9 +83,11 @@ def render_queue(
     folder: str,
     everything: list[QueueRow] | None = None,
     view: QueueView | None = None,
+    unreadable: Sequence[tuple[str, str]] = (),
 ) -> str:
     """The rows as asked (by default the briefs needing review first); each opens its desk page.
-    `everything` is the whole folder, for the progress line and the next brief to review."""
+    `everything` is the whole folder, for the progress line and the next brief to review. A brief
+    the desk cannot read (a damaged or hostile front matter) is one line below, with why."""
     everything = rows if everything is None else everything
     view = view or QueueView(shown=len(rows), matched=len(rows))
     ordered = (
@@ -103,6 +106,7 @@ def render_queue(
         next=desk_link(token, waiting[0]) if waiting else "",
         token=token,
         view=view,
+        unreadable=unreadable,
         script_does=SCRIPT_DOES,
         referrer=REFERRER,
         undo=view.undo,

@@ -69,7 +69,9 @@ def test_index_and_briefs_escape_file_names_reviewers_and_failures(fault_stub, r
         main, ["review", str(briefs[0]), "--reject", f"![p]({EVIL}) <img src=x onerror=alert(1)>", "--by", "<b>Eve</b>"]
     )
     assert reviewed.exit_code == 0, reviewed.output
-    reviewed = runner.invoke(main, ["review", str(briefs[1]), "--approve", "--despite-problems", "--by", f"[Mallory]({EVIL})"])
+    reviewed = runner.invoke(
+        main, ["review", str(briefs[1]), "--approve", "--despite-problems", "--by", f"[Mallory]({EVIL})"]
+    )
     assert reviewed.exit_code == 0, reviewed.output
 
     index = Path("outputs/index.md").read_text(encoding="utf-8")
@@ -143,7 +145,12 @@ def test_front_matter_reads_back_as_written(value: str) -> None:
     from summarise.render import read_front_matter
     from summarise.render.front_matter import dump_yaml
 
-    front = {"title": value, "review": {"decision": "rejected", "by": value, "reason": value}, "n": 3}
+    front = {
+        "title": value,
+        "brief_key": "k" * 16,
+        "review": {"decision": "rejected", "by": value, "reason": value},
+        "n": 3,
+    }
     text = f"---\n{dump_yaml(front)}---\n"
     assert read_front_matter(text) == front
     assert_inert(text)

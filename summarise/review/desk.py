@@ -1,0 +1,272 @@
+"""`summarise review FOLDER --serve`: a local review desk for a folder of briefs.
+
+The standard library's ThreadingHTTPServer, bound to 127.0.0.1 on a port the system
+picks; nothing listens on another address. Every request must carry the desk's random
+token and come to the desk's own host (a page elsewhere, or a DNS-rebound name, is
+refused with 403), and a request whose Origin is another site is refused too. Decisions
+are written by record_review, exactly as `summarise review --approve/--reject` writes
+them, so the files stay the record and the static pages keep working without the desk.
+"""
+
+from __future__ import annotations
+
+import threading
+import webbrowser
+from collections.abc import Callable
+from dataclasses import dataclass
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlencode
+
+from summarise.batch.catalog import Catalog
+from summarise.brief import FACT_VERDICTS, REVIEW_DECISIONS, Brief, FactVerdict, Review
+from summarise.brief.header import read_brief
+from summarise.errors import InputError, SummariseError
+from summarise.render import render_markdown
+from summarise.render.desk_page import (
+    DeskView,
+    QueueRow,
+    QueueView,
+    desk_link,
+    progress,
+    render_desk_brief,
+    render_message,
+    render_queue,
+)
+from summarise.render.front_matter import body_sha256, holding_review
+from summarise.review import record_review
+from summarise.review.access import Access, load_access, save_access, write_launcher
+from summarise.review.desk_http import Answer, handler_for
+from summarise.review.queue import REVIEW_FILTERS, SORTS, QueueQuery, queue_row
+from summarise.review.records import brief_record, problem_count
+
+QUEUE_ROWS = 500  # rows on one queue page: a folder of 10,000 is searched and filtered, not scrolled
+
+
+@dataclass(frozen=True)
+class Undo:
+    brief: str
+    before: Review | None  # the decision that held before, None for "needs review"
+    after: Review | None  # the one written
+
+
+class Desk:
+    """The desk for one folder. `url` is what the reviewer opens; `serve()` runs until `close()`.
+
+    `port` 0 means the port the desk had last time on this folder if it is free, else any.
+    """
+
+    def __init__(self, folder: Path, reviewer: str, port: int = 0) -> None:
+        self.folder = folder.resolve()
+        self.reviewer = reviewer
+        access = load_access(self.folder)
+        self.token = access.token
+        self.lock = threading.Lock()  # one decision at a time: each rewrites the folder's index
+        self.catalog = Catalog.of(self.folder)
+        self.serving = threading.Event()
+        self.last: Undo | None = None  # the last decision made here, which `undo` takes back
+        self.server = _bind(handler_for(self), port, access.port)
+        self.server.daemon_threads = True
+        self.host = f"127.0.0.1:{self.server.server_address[1]}"
+        self.origin = f"http://{self.host}"
+        self.url = self.origin + desk_link(self.token)
+        save_access(self.folder, Access(self.token, self.server.server_address[1]))
+
+    def launcher(self) -> Path | None:
+        """A file (the user's alone) that opens the desk: what the browser is given instead of the token."""
+        return write_launcher(self.folder, self.origin + "/open?" + urlencode({"token": self.token}))
+
+    def serve(self) -> None:
+        self.serving.set()
+        self.server.serve_forever()
+
+    def close(self) -> None:
+        if self.serving.is_set():  # shutdown() waits for serve_forever, which may never have started
+            self.server.shutdown()
+        self.server.server_close()
+
+    # --- what the folder holds ------------------------------------------------------
+
+    def rows(self) -> list[QueueRow]:
+        return [queue_row(entry) for entry in self.catalog.refresh()]
+
+    def _next(self, rows: list[QueueRow], after: str) -> str:
+        """The next brief needing review after `after` (in the queue's order), wrapping round."""
+        waiting = sorted(row.brief for row in rows if row.review == "needs review" and row.brief != after)
+        later = [name for name in waiting if name > after]
+        return (later or waiting or [""])[0]
+
+    # --- pages ----------------------------------------------------------------------
+
+    def queue(self, query: dict[str, list[str]] | None = None) -> Answer:
+        asked = QueueQuery.from_query(query or {})
+        everything = self.rows()
+        matching = self.catalog.matching(asked.search) if asked.search else None
+        found = asked.ordered([row for row in everything if asked.keeps(row, matching)])
+        view = QueueView(
+            search=asked.search,
+            review=asked.review,
+            problems=asked.problems,
+            by=asked.by,
+            sort=asked.sort,
+            sorts=tuple(SORTS.items()),
+            reviews=tuple(REVIEW_FILTERS.items()),
+            reviewers=tuple(sorted({row.reviewer for row in everything if row.reviewer})),
+            shown=min(len(found), QUEUE_ROWS),
+            matched=len(found),
+            undo=self._undo_label(),
+        )
+        folder = self.folder.name or str(self.folder)
+        unreadable = self.catalog.unreadable
+        return Answer(HTTPStatus.OK, render_queue(found[:QUEUE_ROWS], self.token, folder, everything, view, unreadable))
+
+    def _shown(self, name: str) -> tuple[list[QueueRow], Brief, str] | Answer:
+        """The folder's rows, and the brief `name` as its page shows it with its Markdown; or why not."""
+        rows = self.rows()
+        if name not in {row.brief for row in rows}:  # only the folder's own briefs, by their listed name
+            return self._message(HTTPStatus.NOT_FOUND, "No such brief", f"{name} is not a brief in this folder.")
+        path = self.folder / name
+        brief = brief_record(path)
+        if brief is None:
+            text = f"{name} has no page or JSON record to show; decide with summarise review {name} --approve."
+            return self._message(HTTPStatus.NOT_FOUND, "No page for this brief", text)
+        try:
+            markdown = read_brief(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            return self._message(HTTPStatus.CONFLICT, "Cannot read this brief", f"{name}: cannot read it ({exc}).")
+        if body_sha256(render_markdown(brief)) != body_sha256(markdown):
+            page = PurePosixPath(name).with_suffix(".html").as_posix()
+            text = f"{page} shows another version of this brief; run summarise batch to redraw it."
+            return self._message(HTTPStatus.CONFLICT, "This page is out of date", text)
+        return rows, brief, markdown
+
+    def brief_page(self, name: str, error: str = "", status: int = HTTPStatus.OK) -> Answer:
+        shown = self._shown(name)
+        if isinstance(shown, Answer):
+            return shown
+        rows, brief, markdown = shown
+        from summarise.render.publish import carry_review
+
+        brief = carry_review(markdown, brief)
+        nxt = self._next(rows, name)
+        view = DeskView(
+            token=self.token,
+            brief=name,
+            action="/decide",
+            queue=desk_link(self.token),
+            next=desk_link(self.token, nxt) if nxt else "",
+            progress=progress(rows),
+            error=error,
+            undo=self._undo_label(),
+        )
+        return Answer(status, render_desk_brief(brief, view))
+
+    def _message(self, status: int, title: str, text: str) -> Answer:
+        return Answer(status, render_message(title, text, desk_link(self.token)))
+
+    # --- a decision -----------------------------------------------------------------
+
+    def decide(self, form: dict[str, list[str]]) -> Answer:
+        def field(name: str) -> str:
+            return (form.get(name) or [""])[0].strip()
+
+        name, decision, reason = field("brief"), field("decision"), field("reason")
+        if decision not in REVIEW_DECISIONS:
+            return self.brief_page(name, "Choose approve or reject.", HTTPStatus.BAD_REQUEST)
+        if decision == "rejected" and not reason:
+            return self.brief_page(name, "A rejection needs a reason: say what is wrong.", HTTPStatus.BAD_REQUEST)
+        shown = self._shown(name)
+        if isinstance(shown, Answer):
+            return shown
+        rows, brief, _ = shown
+        problems = problem_count(brief)
+        if decision == "approved" and problems and field("acknowledged") != "1":
+            text = "This brief has failed checks or facts with a problem: confirm you have seen them to approve it."
+            return self.brief_page(name, text, HTTPStatus.CONFLICT)
+        verdicts = tuple(
+            FactVerdict(number, verdict, field(f"note-{number}"))
+            for number in range(1, len(brief.facts) + 1)
+            if (verdict := field(f"verdict-{number}")) in FACT_VERDICTS
+        )
+        path = self.folder / name
+        try:
+            with self.lock:
+                before = holding_review(read_brief(path))
+                recorded = record_review(
+                    path, decision, self.reviewer, reason if decision == "rejected" else "", verdicts
+                )
+                self.last = Undo(name, before, recorded.review)
+        except (SummariseError, OSError, UnicodeDecodeError) as exc:
+            return self.brief_page(name, f"Not recorded: {exc}", HTTPStatus.BAD_REQUEST)
+        nxt = self._next(rows, name)  # the others are as they were: only this brief changed
+        return Answer(HTTPStatus.SEE_OTHER, location=desk_link(self.token, nxt) if nxt else desk_link(self.token))
+
+    # --- undo -----------------------------------------------------------------------
+
+    def _undo_label(self) -> str:
+        last = self.last
+        return f"{last.after.decision} {last.brief}" if last and last.after else ""
+
+    def undo(self) -> Answer:
+        """Take back the last decision made at this desk: the brief's review as it was before it."""
+        with self.lock:
+            last = self.last
+            if last is None:
+                return self._message(HTTPStatus.CONFLICT, "Nothing to undo", "No decision was made at this desk yet.")
+            path = self.folder / last.brief
+            try:
+                current = holding_review(read_brief(path))
+            except (OSError, UnicodeDecodeError):
+                current = None
+            if current != last.after:
+                text = f"{last.brief} changed after that decision (another decision, or a new run): nothing was undone."
+                self.last = None
+                return self._message(HTTPStatus.CONFLICT, "Not undone", text)
+            before = last.before
+            if before is None:
+                record_review(path, None, self.reviewer)
+            else:
+                record_review(path, before.decision, before.by, before.reason, before.facts, at=before.at)
+            self.last = None
+        return Answer(HTTPStatus.SEE_OTHER, location=desk_link(self.token, last.brief))
+
+
+def _bind(handler: type[BaseHTTPRequestHandler], port: int, last_port: int) -> ThreadingHTTPServer:
+    """On `port` if given (an error if it is taken), else on the last port if free, else on any."""
+    if port:
+        try:
+            return ThreadingHTTPServer(("127.0.0.1", port), handler)
+        except OSError as exc:
+            raise InputError(f"port {port} on 127.0.0.1: {exc.strerror or exc}; choose another --port") from exc
+    for candidate in (last_port, 0) if last_port else (0,):
+        try:
+            return ThreadingHTTPServer(("127.0.0.1", candidate), handler)
+        except OSError:
+            continue
+    return ThreadingHTTPServer(("127.0.0.1", 0), handler)
+
+
+def announce(desk: Desk, open_browser: bool, say: Callable[[str], None], opener: Callable[[str], object]) -> None:
+    """Say where the desk is, and open it: the browser gets the launcher file, never the token."""
+    launcher = desk.launcher()
+    say(f"Review desk for {desk.folder} at {desk.origin}/")
+    if launcher is None:  # the folder cannot hold the launcher: the address with its key, for this terminal only
+        say(f"Open it at {desk.url}")
+    else:
+        say(f"Open it with {launcher.as_uri()} (readable by you alone; it holds the desk's key).")
+    say("Only this machine can reach it; the address and key stay the same the next time. Ctrl-C to stop.")
+    if open_browser and launcher is not None:  # never the key on a command line: every local user can read one
+        opener(launcher.as_uri())
+
+
+def run_desk(folder: Path, by: str, open_browser: bool, say: Callable[[str], None], port: int = 0) -> None:
+    """Run the review desk until Ctrl-C."""
+    desk = Desk(folder, by, port)
+    announce(desk, open_browser, say, webbrowser.open)
+    try:
+        desk.serve()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        desk.close()
