@@ -39,6 +39,7 @@ from _common import ROOT, machine
 
 BASELINE = "1b6f399"  # main before issue 37 (its queue re-read every brief; a decision rewrote the index)
 TIMINGS = ("start", "first queue", "queue", "brief page", "decision")
+GOALS = {"queue": 1.0, "brief page": 0.5, "decision": 1.0}  # seconds, at 10,000 briefs
 
 
 # --- the folder ------------------------------------------------------------------------
@@ -194,6 +195,10 @@ def main() -> None:
     for name in TIMINGS:
         ratio = before[name] / after[name] if after[name] else float("inf")
         print(f"{name:<12} {before[name]:>16.3f} s {after[name]:>8.3f} s {ratio:>7.1f}x")
+    print(machine())  # the load during the run, which every figure above depends on
+    missed = [f"{name} {after[name]:.2f} s > {goal} s" for name, goal in GOALS.items() if after[name] > goal]
+    print("goals met" if not missed else "goals missed: " + "; ".join(missed))
+    sys.exit(1 if missed else 0)
 
 
 if __name__ == "__main__":

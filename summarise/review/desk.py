@@ -162,6 +162,9 @@ class Desk:
         )
         return Answer(status, render_desk_brief(brief, view))
 
+    def not_found(self) -> Answer:
+        return self._message(HTTPStatus.NOT_FOUND, "Not found", "The desk has no such page.")
+
     def _message(self, status: int, title: str, text: str) -> Answer:
         return Answer(status, render_message(title, text, desk_link(self.token)))
 

@@ -11,13 +11,10 @@ import hmac
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from summarise.render.desk_page import desk_link, render_message, render_opening
-
-if TYPE_CHECKING:
-    from summarise.review.desk import Desk
 
 MAX_FORM = 1_000_000  # bytes of a posted form: a decision and its notes, never more
 
@@ -29,7 +26,25 @@ class Answer:
     location: str = ""  # a redirect
 
 
-def handler_for(desk: Desk) -> type[BaseHTTPRequestHandler]:
+class Answering(Protocol):
+    """What the handler asks of the desk (desk.py's Desk): its address and key, and its answers."""
+
+    host: str
+    origin: str
+    token: str
+
+    def queue(self, query: dict[str, list[str]] | None = None) -> Answer: ...
+
+    def brief_page(self, name: str, error: str = "", status: int = HTTPStatus.OK) -> Answer: ...
+
+    def not_found(self) -> Answer: ...
+
+    def decide(self, form: dict[str, list[str]]) -> Answer: ...
+
+    def undo(self) -> Answer: ...
+
+
+def handler_for(desk: Answering) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "summarise-review-desk"
         sys_version = ""
@@ -83,7 +98,7 @@ def handler_for(desk: Desk) -> type[BaseHTTPRequestHandler]:
                 return self._send(Answer(HTTPStatus.OK, render_opening(desk_link(desk.token))))
             if url.path == "/brief":
                 return self._send(desk.brief_page((query.get("path") or [""])[0]))
-            return self._send(desk._message(HTTPStatus.NOT_FOUND, "Not found", "The desk has no such page."))
+            return self._send(desk.not_found())
 
         def do_POST(self) -> None:
             given = self.headers.get("Content-Length", "")
