@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from summarise.brief import Brief
+from summarise.brief.files import BriefFiles
 from summarise.errors import InputError
 from summarise.render.front_matter import review_from
 from summarise.render.problems import fact_problems
@@ -29,7 +30,8 @@ def brief_record(path: Path) -> Brief | None:
     from summarise.render.html import read_page_record
     from summarise.render.json import brief_from_record
 
-    page, data = path.with_suffix(".html"), path.with_suffix(".json")
+    files = BriefFiles(path, json=True, html=True)
+    page, data = files.page, files.json_path
     try:
         if page.is_file():
             return read_page_record(page.read_text(encoding="utf-8", errors="replace"))
