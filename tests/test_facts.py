@@ -242,7 +242,8 @@ def test_a_run_of_facts_each_one_line_early_all_move_one_line_on() -> None:
 def test_a_fact_sharing_only_a_name_with_every_line_is_flagged() -> None:
     # "Coalition" is on lines 1 and 4: a shared name is not support.
     (fact,) = _verify_release(RawFact(4, "", "The Coalition welcomed two new members from Africa."))
-    assert not fact.supported and fact.problems == ("not found in the source: no line says this",)
+    assert not fact.supported and fact.problems[0] == "not found in the source: no line says this"
+    assert fact.status == "not found"
 
 
 def test_a_dropped_copy_of_a_fact_does_not_keep_another_from_its_line() -> None:
