@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
 
+from summarise.brief.files import safe_output_path
 from summarise.documents import read_bounded
 from summarise.errors import ConfigError, InputError, too_large
-from summarise.fetch import bad_authority, looks_like_url, url_path, without_credentials
-from summarise.output_files import safe_output_path
-from summarise.reporter import SILENT, Reporter
+from summarise.readers.fetch import bad_authority, looks_like_url, url_path, without_credentials
+from summarise.reporting import SILENT, Reporter
 
 DEFAULT_INCLUDE = ("*.txt", "*.md", "*.pdf", "*.docx", "*.html", "*.htm")
 INDEX_FILE = "index.md"

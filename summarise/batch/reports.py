@@ -12,15 +12,15 @@ from summarise.batch.discover import INDEX_FILE, INDEX_PAGE, Item, reason
 from summarise.batch.outcomes import BatchRun, Status
 from summarise.batch.runner import BatchOptions, load
 from summarise.batch.state import is_up_to_date, read_state
+from summarise.brief.files import INDEX_MARK, check_target, write_ours
 from summarise.errors import SummariseError
-from summarise.llm import LLM
-from summarise.output_files import INDEX_MARK, check_target, write_ours
+from summarise.model.llm import LLM
 from summarise.pipeline import brief_key, plan, planned_calls
-from summarise.prompts import Prompts
 from summarise.render import read_front_matter
 from summarise.render.front_matter import holding_review, review_from, review_front_matter
 from summarise.render.sanitise import clean_inline, escape_markdown
-from summarise.terminal import shown
+from summarise.reporting.terminal import shown
+from summarise.tasks.prompts import Prompts
 
 # --- index -----------------------------------------------------------------------------
 

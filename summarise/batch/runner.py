@@ -22,15 +22,15 @@ from summarise import readers
 from summarise.batch.discover import Item, read_item, reason
 from summarise.batch.outcomes import BatchRun, Outcome, Status
 from summarise.batch.state import CLAIMED, is_up_to_date
+from summarise.brief.files import Identity, check_target
 from summarise.config import BriefOptions
 from summarise.documents import Document
 from summarise.errors import SummariseError
-from summarise.llm import LLM
-from summarise.output_files import Identity, check_target
+from summarise.model.llm import LLM
 from summarise.pipeline import brief_key, build_brief
-from summarise.prompts import Prompts
-from summarise.publish import write_brief
-from summarise.reporter import Reporter
+from summarise.render.publish import write_brief
+from summarise.reporting import Reporter
+from summarise.tasks.prompts import Prompts
 
 
 @dataclass(frozen=True)

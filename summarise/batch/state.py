@@ -18,10 +18,10 @@ from filelock import FileLock, Timeout
 
 from summarise.batch.discover import Item
 from summarise.batch.outcomes import BatchRun, Outcome, Status
+from summarise.brief.files import aside_name, atomic_write
 from summarise.errors import ConfigError
-from summarise.output_files import aside_name, atomic_write
 from summarise.render import read_front_matter
-from summarise.reporter import Reporter
+from summarise.reporting import Reporter
 
 STATE_FILE = ".summarise-batch.json"
 STATE_VERSION = 1

@@ -12,8 +12,8 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from summarise.decoding import decode
 from summarise.documents import Document, TextBudget, clean_text
+from summarise.documents.decoding import decode
 from summarise.errors import InputError
 from summarise.readers.base import Block, Extracted, build_document
 

@@ -1,4 +1,4 @@
-"""The review desk's pages (summarise/review_desk.py serves them): the queue, and a brief's
+"""The review desk's pages (summarise/review/desk.py serves them): the queue, and a brief's
 page with approve / reject and a verdict per fact.
 
 A brief's desk page is its review page (html.py) with the decision form and the keys'

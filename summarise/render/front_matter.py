@@ -11,8 +11,8 @@ from typing import Any
 import yaml
 
 from summarise.brief import FACT_VERDICTS, REVIEW_DECISIONS, Brief, FactVerdict, Review
-from summarise.output_files import read_front_matter
-from summarise.version import __version__
+from summarise.brief.files import read_front_matter
+from summarise.brief.version import __version__
 
 # libyaml's C emitter when PyYAML has it (the usual wheels do): the same safe subset and
 # output, ~10x less CPU, which a batch of many briefs spends under the GIL. Its parser

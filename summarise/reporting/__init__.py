@@ -1,4 +1,8 @@
-"""The one way a run tells the person watching what it does: a `Reporter`.
+"""The reporting package: how a run tells what it does. Below both the model side and batch, which both
+report. Exports `Reporter`, `SILENT`, `WARNINGS_ON_STDERR` (here); the displays are reporting/progress.py,
+and printing names safely is reporting/terminal.py.
+
+The one way a run tells the person watching what it does: a `Reporter`.
 
 Every module that has something to say takes the run's reporter and uses one of its
 channels; none prints, and none takes callbacks of its own:
@@ -8,7 +12,7 @@ channels; none prints, and none takes callbacks of its own:
 - `warn`: what must be seen even with `-q`: warnings, failures, why nothing ran, Ctrl-C.
 - `detail`: only with `-v`: each call, cache hits, timings, a bug's traceback.
 - `progress`: the live display (a status line, plain stage lines, a batch's bar), told
-  of stages, model calls and finished documents (summarise/progress.py).
+  of stages, model calls and finished documents (summarise/reporting/progress.py).
 
 Why an object and not Python `logging`: logging's handlers and levels are global to the
 process, while a brief and a batch (and tests running the CLI in-process) each need their
@@ -21,8 +25,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from summarise.progress import Progress
-from summarise.terminal import warn_on_stderr
+from summarise.reporting.progress import Progress
+from summarise.reporting.terminal import warn_on_stderr
 
 
 def _nowhere(_text: str) -> None:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from summarise.bundled import MAIN_MODEL, ensure_bundled_model, is_assembled, user_model
 from summarise.config import Settings
-from summarise.engine import EngineConfig, resolve_speculation, shared_engine
-from summarise.reporter import SILENT, Reporter
+from summarise.model.bundled import MAIN_MODEL, ensure_bundled_model, is_assembled, user_model
+from summarise.model.engine import EngineConfig, resolve_speculation, shared_engine
+from summarise.reporting import SILENT, Reporter
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from summarise.errors import EXIT_ABORTED, EXIT_BUG, SummariseError
-from summarise.terminal import shown
+from summarise.reporting.terminal import shown
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Callable
 
-from summarise.bundled import (
+from summarise.config import Settings
+from summarise.errors import EngineError
+from summarise.model.bundled import (
     BUNDLED_SHA256,
     INSTALL_HINT,
     MAIN_MODEL,
@@ -14,10 +16,8 @@ from summarise.bundled import (
     user_model,
     verified_sha256,
 )
-from summarise.config import Settings
-from summarise.endpoint import DEFAULT_BASE_URL
-from summarise.errors import EngineError
-from summarise.prompts import Prompts
+from summarise.model.endpoint import DEFAULT_BASE_URL
+from summarise.tasks.prompts import Prompts
 
 
 def check_endpoint(settings: Settings, out: Callable[[str], None]) -> int:
@@ -28,7 +28,7 @@ def check_endpoint(settings: Settings, out: Callable[[str], None]) -> int:
     """
     import openai
 
-    from summarise.answers import redact_message as redact
+    from summarise.model.answers import redact_message as redact
 
     where = (settings.base_url or "https://api.openai.com/v1").rstrip("/")
     client = openai.OpenAI(

@@ -1,7 +1,10 @@
-"""Settings and BriefOptions, and the only rules that involve several settings.
+"""The config package: what a run is set to do. Exports Settings, BriefOptions, FactsMethod, Layout and
+the defaults (here); a glossary of house terms, read and checked before any call, is config/glossary.py.
+
+Settings and BriefOptions, and the only rules that involve several settings.
 
 Each single setting (its flag, environment variable, type and default) is declared once,
-as a click option in cli.py; library callers build `Settings` directly.
+as a click option in cli/options.py; library callers build `Settings` directly.
 """
 
 from __future__ import annotations
@@ -11,14 +14,14 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
+from summarise.config.glossary import Glossary
+from summarise.documents.languages import ENGLISH, Language
 from summarise.errors import ConfigError
-from summarise.glossary import Glossary
-from summarise.languages import ENGLISH, Language
 
 DEFAULT_ENGINE_CONTEXT = 8192
 DEFAULT_REMOTE_CONTEXT = 16384
 DEFAULT_MAX_INPUT_BYTES = 5_000_000
-# Speculative decoding on the embedded engine (summarise/engine.py resolves the choice).
+# Speculative decoding on the embedded engine (summarise/model/engine.py resolves the choice).
 SPECULATION_CHOICES = ("auto", "draft", "ngram", "off")
 DEFAULT_REMOTE_MODEL = "gpt-4o-mini"  # what a bare OPENAI_API_KEY gets
 
@@ -51,7 +54,7 @@ class BriefOptions:
     facts_method: FactsMethod = FactsMethod.LINE
     workers: int = 1  # chunks of one document at once (worth it against remote endpoints)
     layout: Layout = Layout.TRANSLATION
-    glossary: Glossary | None = None  # house terms (summarise/glossary.py), read before any call
+    glossary: Glossary | None = None  # house terms (summarise/config/glossary.py), read before any call
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The one LLM call: cache lookup, the request (SDK retries, timeout), cache store, usage.
 
-Nothing else in summarise talks to a model endpoint. LLM is the direct Model (model.py).
+Nothing else in summarise talks to a model endpoint. LLM is the direct Model (summarise/model/__init__.py).
 """
 
 from __future__ import annotations
@@ -13,18 +13,18 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Self
 
-from summarise.answers import answer_problem, cache_key, over_length, redact_message, redact_secret, status_reason
-from summarise.cache import ResponseCache, open_cache
 from summarise.chunking import ESTIMATE_HEADROOM, count_tokens
 from summarise.config import Settings
-from summarise.endpoint import Endpoint, resolve_endpoint
-from summarise.engine import server_timings, shared_engine
 from summarise.errors import EndpointError, FormatNotSupported, UnusableAnswer
 from summarise.model import Completion, Message, Request
-from summarise.progress import TokenSource, slots_token_source
-from summarise.ratelimit import RateLimitGate
-from summarise.reporter import WARNINGS_ON_STDERR, Reporter
-from summarise.usage import UsageMeter
+from summarise.model.answers import answer_problem, cache_key, over_length, redact_message, redact_secret, status_reason
+from summarise.model.cache import ResponseCache, open_cache
+from summarise.model.endpoint import Endpoint, resolve_endpoint
+from summarise.model.engine import server_timings, shared_engine
+from summarise.model.ratelimit import RateLimitGate
+from summarise.model.usage import UsageMeter
+from summarise.reporting import WARNINGS_ON_STDERR, Reporter
+from summarise.reporting.progress import TokenSource, slots_token_source
 
 if TYPE_CHECKING:
     import httpx2
@@ -98,7 +98,7 @@ class LLM:
         # The SDK (0.6 s to import) is loaded on the first real call: a cached re-run needs none.
         import openai
 
-        from summarise.openai_client import QuotaAwareOpenAI
+        from summarise.model.openai_client import QuotaAwareOpenAI
 
         with self._client_lock:
             if self._client is None:
@@ -145,7 +145,7 @@ class LLM:
         )
 
     def answer(self, request: Request, usage: UsageMeter) -> Completion:
-        """One chat completion, checked before anything else sees it (the Model seam, model.py).
+        """One chat completion, checked before anything else sees it (the Model seam, summarise/model/__init__.py).
 
         The API key is redacted from the answer; an empty answer, one longer than
         `max_tokens` allows, or one `validate` rejects (by raising ValueError) raises

@@ -137,7 +137,7 @@ class Desk:
         if body_sha256(render_markdown(brief)) != body_sha256(markdown):
             text = f"{name}.html shows another version of this brief; run summarise batch to redraw it."
             return self._message(HTTPStatus.CONFLICT, "This page is out of date", text)
-        from summarise.publish import carry_review
+        from summarise.render.publish import carry_review
 
         brief = carry_review(markdown, brief)
         nxt = self._next(rows, name)

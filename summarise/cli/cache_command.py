@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from summarise.cli_errors import reports_errors, say
+from summarise.cli.error_lines import reports_errors, say
+from summarise.cli.options import cache_dir_option
 from summarise.config import default_cache_dir
-from summarise.options import cache_dir_option
-from summarise.reporter import Reporter
-from summarise.terminal import shown
+from summarise.reporting import Reporter
+from summarise.reporting.terminal import shown
 
 
 @click.group()
@@ -40,7 +40,7 @@ def cache_path(cache_dir: Path | None) -> None:
 @reports_errors
 def cache_stats(cache_dir: Path | None) -> None:
     """Entries and size of the response cache. Example: summarise cache stats"""
-    from summarise.cache import cache_for_command
+    from summarise.model.cache import cache_for_command
 
     store = cache_for_command(_cache_folder(cache_dir) / "responses", Reporter(say))
     stats = store.stats()
@@ -52,7 +52,7 @@ def cache_stats(cache_dir: Path | None) -> None:
 @reports_errors
 def cache_clear(cache_dir: Path | None) -> None:
     """Delete every cached response (the model file stays). Example: summarise cache clear"""
-    from summarise.cache import cache_for_command
+    from summarise.model.cache import cache_for_command
 
     removed = cache_for_command(_cache_folder(cache_dir) / "responses", Reporter(say)).clear()
     click.echo(f"removed {removed} cached responses")

@@ -22,9 +22,9 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from summarise.addresses import judged_by
+from summarise.brief.version import __version__
 from summarise.errors import InputError, too_large
-from summarise.version import __version__
+from summarise.readers.addresses import judged_by
 
 MAX_REDIRECTS = 5
 TIMEOUT_SECONDS = 30.0

@@ -1,5 +1,5 @@
 """The OpenAI SDK's client as summarise uses it. Imported on the first real call only
-(summarise/llm.py): importing the SDK takes ~0.6 s, which a cached re-run does not need."""
+(summarise/model/llm.py): importing the SDK takes ~0.6 s, which a cached re-run does not need."""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""The command line: each command takes its options (summarise/options.py), calls one core
+"""The cli package: the `summarise` command. Exports `main` (here, the click group); its options are
+cli/options.py, its one error line cli/error_lines.py, `summarise brief` for one document
+cli/one_document.py (`brief_file`), `cache` cli/cache_command.py, `doctor` cli/diagnosis.py.
+
+The command line: each command takes its options (summarise/cli/options.py), calls one core
 function, and turns the outcome into an exit code; our errors become one `Error:` line."""
 
 from __future__ import annotations
@@ -11,13 +15,13 @@ from typing import Any
 
 import click
 
-from summarise import __version__
-from summarise.cli_cache import cache
-from summarise.cli_errors import OneLineErrors, reports_errors, say
+from summarise.brief.version import __version__
+from summarise.cli.cache_command import cache
+from summarise.cli.error_lines import OneLineErrors, reports_errors, say
+from summarise.cli.options import FiniteFloat, endpoint_options, glossary_option, settings_from
 from summarise.config import Settings
 from summarise.errors import EXIT_PROBLEMS
-from summarise.options import FiniteFloat, endpoint_options, glossary_option, settings_from
-from summarise.terminal import shown
+from summarise.reporting.terminal import shown
 
 
 def settings_from_env(*args: str) -> Settings:
@@ -71,15 +75,15 @@ def brief(
       cat notes.txt | summarise brief -                 # brief on standard output
       OPENAI_API_KEY=... summarise brief doc.txt --model gpt-4o-mini
     """
-    from summarise.progress import for_output
-    from summarise.reporter import Reporter
+    from summarise.reporting import Reporter
+    from summarise.reporting.progress import for_output
 
     settings = settings_from(options)
     # -v writes its own lines: a redrawn status line would tear them, so -v shows plain progress lines.
     progress = for_output(quiet, interactive=not settings.verbose)
     # Shown before the heavy imports below (the SDK, the readers): the status line comes at once.
     progress.begin(f"reading {'standard input' if str(source) == '-' else shown(str(source))}")
-    from summarise.one_document import STDIO, BriefFileOptions, brief_file
+    from summarise.cli.one_document import STDIO, BriefFileOptions, brief_file
 
     reporter = Reporter(say, quiet=quiet, verbose=settings.verbose, progress=progress)
     try:
@@ -163,7 +167,7 @@ def batch(folder: Path, quiet: bool, price_prompt: float | None, price_completio
     """
     from summarise.batch import FolderOptions, run_folder
     from summarise.batch.reports import Prices
-    from summarise.reporter import Reporter
+    from summarise.reporting import Reporter
 
     settings = settings_from(params)
     priced = price_prompt is not None or price_completion is not None
@@ -216,7 +220,7 @@ def review(
             raise click.UsageError("--serve cannot be used with --approve, --reject or --clear")
         if not brief_path.is_dir():
             raise InputError(f"{brief_path}: not a folder (--serve reviews a folder of briefs)")
-        from summarise.review_desk import run_desk
+        from summarise.review.desk import run_desk
 
         run_desk(brief_path, (by or "").strip() or reviewer(), not no_open, lambda line: click.echo(shown(line)))
         return
@@ -249,7 +253,7 @@ def doctor(**options: Any) -> None:
     Example:
       summarise doctor
     """
-    from summarise.doctor import diagnose
+    from summarise.cli.diagnosis import diagnose
 
     if diagnose(settings_from(options), lambda line: click.echo(shown(line))):
         sys.exit(EXIT_PROBLEMS)

@@ -12,9 +12,9 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # documents.py identifies each document's language with this module
-    from summarise.cache import ResponseCache
+if TYPE_CHECKING:  # documents/__init__.py identifies each document's language with this module
     from summarise.documents import Document
+    from summarise.model.cache import ResponseCache
 
 # Below this many letters, or this confidence, language identification guesses
 # ("Hello world." -> fuv, "Le budget 2023: 7,5 M€." -> da): say "unknown" instead.
@@ -38,9 +38,9 @@ _memo: ResponseCache | None = None
 
 def remember_in(directory: Path | None) -> None:
     """Keep identifications in `directory` (in the cache folder), or, with None, nowhere."""
-    from summarise.cache import ResponseCache
     from summarise.errors import CacheUnusable
-    from summarise.reporter import SILENT
+    from summarise.model.cache import ResponseCache
+    from summarise.reporting import SILENT
 
     global _memo
     try:

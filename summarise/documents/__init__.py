@@ -1,4 +1,7 @@
-"""What a document is once read: clean text, language, numbered paragraphs and sentences.
+"""The documents package: text once read. Exports Document, Sentence, TextBudget and the text primitives
+(here); bytes -> text is documents/decoding.py; languages by ISO code are documents/languages.py.
+
+What a document is once read: clean text, language, numbered paragraphs and sentences.
 
 The records (Document, Sentence) and the text primitives every reader uses (clean, split,
 read within a limit). Reading a format and building its Document is summarise/readers/:

@@ -1,4 +1,7 @@
-"""A reviewer's decision: kept in the brief's front matter, bound to the text they read.
+"""The review package: a person's decision on a brief. Exports record_review, current_decision,
+reviewer and the rest of this module; the local review desk is review/desk.py (`run_desk`).
+
+A reviewer's decision: kept in the brief's front matter, bound to the text they read.
 
 `summarise review NAME.md --approve` (or `--reject "why"`) writes who and when into the
 front matter, with the sha256 of the brief's text below it. A later run that writes the
@@ -6,7 +9,7 @@ same text keeps the decision; one that changes a word sets the brief back to "ne
 review". The body of the Markdown is never touched here, so the hash stays true.
 
 Reading a decision back (render/front_matter.py) and carrying it over a rewritten brief
-(publish.py) sit below: batch and publish use them without importing this command.
+(render/publish.py) sit below: batch and publish use them without importing this command.
 """
 
 from __future__ import annotations
@@ -21,9 +24,8 @@ from pathlib import Path
 import yaml
 
 from summarise.brief import FactVerdict, Review
+from summarise.brief.files import write_ours
 from summarise.errors import InputError
-from summarise.output_files import write_ours
-from summarise.publish import shown_name
 from summarise.render import read_front_matter, render_markdown
 from summarise.render.front_matter import (
     body_sha256,
@@ -33,6 +35,7 @@ from summarise.render.front_matter import (
     review_front_matter,
     split_markdown,
 )
+from summarise.render.publish import shown_name
 
 
 def reviewer() -> str:

@@ -8,15 +8,15 @@ from pathlib import Path
 
 from summarise import readers
 from summarise.brief import Brief
+from summarise.brief.files import check_brief_targets, identities, stdin_identity
 from summarise.config import Settings
-from summarise.fetch import looks_like_url, url_name
-from summarise.language_detection import remember_in as remember_languages_in
-from summarise.output_files import check_brief_targets, identities, stdin_identity
-from summarise.prompts import Prompts
-from summarise.publish import write_brief
+from summarise.readers.fetch import looks_like_url, url_name
+from summarise.readers.language_detection import remember_in as remember_languages_in
 from summarise.render import render_markdown
-from summarise.reporter import SILENT, Reporter
-from summarise.terminal import shown
+from summarise.render.publish import write_brief
+from summarise.reporting import SILENT, Reporter
+from summarise.reporting.terminal import shown
+from summarise.tasks.prompts import Prompts
 
 STDIO = Path("-")
 
@@ -61,7 +61,7 @@ def brief_file(
     document = readers.load(name, settings.max_input_bytes, allow_private_urls=settings.allow_private_urls)
     if output != STDIO:  # before any model call: a refused output must cost nothing
         check_brief_targets(output, options.write_json, inputs, options.write_html)
-    from summarise.llm import open_llm  # the SDK: imported once the input is known good
+    from summarise.model.llm import open_llm  # the SDK: imported once the input is known good
     from summarise.pipeline import build_brief
 
     started = time.monotonic()

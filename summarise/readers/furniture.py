@@ -20,7 +20,7 @@ _FOOTER = re.compile(
 # The names languages give themselves, casefolded, one a line: built from babel's CLDR data
 # by build_endonyms() (a test checks the file still matches it). Read from a file because
 # building them loads the data of every one of babel's ~340 locales, 1.5 s at each start.
-ENDONYMS_FILE = Path(__file__).parent / "data" / "endonyms.txt"
+ENDONYMS_FILE = Path(__file__).parents[1] / "data" / "endonyms.txt"  # summarise/data/
 
 
 def build_endonyms() -> list[str]:

@@ -27,8 +27,9 @@ GLOSSARY_TEMPLATES = ("glossary", "translation_glossary")
 
 def default_prompts_dir() -> Path:
     # In a wheel the templates sit inside the package; in a source checkout they sit at the top.
-    packaged = Path(__file__).parent / "prompts"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "prompts"
+    package = Path(__file__).parents[1]  # summarise/ (this module is summarise/tasks/prompts.py)
+    packaged = package / "prompts"
+    return packaged if packaged.is_dir() else package.parent / "prompts"
 
 
 @lru_cache(maxsize=64)

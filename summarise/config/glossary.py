@@ -19,10 +19,10 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from summarise.decoding import decode
 from summarise.documents import strip_accents
+from summarise.documents.decoding import decode
+from summarise.documents.languages import parse_language
 from summarise.errors import ConfigError
-from summarise.languages import parse_language
 
 # Words split at apostrophes and hyphens, so "l'ONU" is "l" + "onu" and "CEN-SAD" two words.
 _WORD = re.compile(r"[^\W_]+")

@@ -1,4 +1,7 @@
-"""The records a brief is made of: Brief, Fact, SummarySentence, Check, Usage. Frozen: built once, then read.
+"""The brief package: what a brief is. Exports the frozen records (here); where its files go and how
+they are written is brief/files.py; the package's version is brief/version.py (it imports nothing).
+
+The records a brief is made of: Brief, Fact, SummarySentence, Check, Usage. Frozen: built once, then read.
 
 Also what the tasks read from an answer for grounding/ to check (RawFact, CitedSentence):
 records both layers share, so neither imports the other's.
@@ -176,7 +179,7 @@ REVIEW_DECISIONS = ("approved", "rejected")
 
 @dataclass(frozen=True)
 class Review:
-    """A reviewer's decision, bound to the exact brief text they read (summarise/review.py)."""
+    """A reviewer's decision, bound to the exact brief text they read (summarise/review/__init__.py)."""
 
     decision: str  # one of REVIEW_DECISIONS
     by: str

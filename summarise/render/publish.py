@@ -11,7 +11,7 @@ import dataclasses
 from pathlib import Path
 
 from summarise.brief import Brief
-from summarise.output_files import Identity, write_ours
+from summarise.brief.files import Identity, write_ours
 from summarise.render import read_front_matter, render_json, render_markdown
 from summarise.render.front_matter import body_sha256, review_from
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from summarise.bundled import DRAFT_MODEL, INSTALL_HINT, ModelFile, ensure_bundled_model, is_assembled, part_paths
 from summarise.config import SPECULATION_CHOICES
 from summarise.errors import EngineError
-from summarise.reporter import SILENT, Reporter
+from summarise.model.bundled import DRAFT_MODEL, INSTALL_HINT, ModelFile, ensure_bundled_model, is_assembled, part_paths
+from summarise.reporting import SILENT, Reporter
 
 # How the engine may guess tokens ahead for the big model to verify in one pass
 # (speculative decoding): a small draft model, or n-grams found in the prompt and answer.

@@ -1,4 +1,9 @@
-"""The seam between a brief's steps and whatever answers them.
+"""The model package: everything that answers a request. Exports the seam (here: Model, Request,
+Completion); the direct client is model/llm.py (LLM, open_llm) with its cache, answer checks, rate limit
+and usage meter; the endpoint, the embedded engine and the bundled model are model/endpoint.py,
+engine.py and bundled.py.
+
+The seam between a brief's steps and whatever answers them.
 
 A step (tasks/steps.py) builds a `Request`; a `Model` answers it. Three models exist: the
 direct client (llm.LLM: the response cache, then the endpoint), the collector of provider
@@ -12,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from summarise.usage import UsageMeter
+from summarise.model.usage import UsageMeter
 
 Message = dict[str, str]
 

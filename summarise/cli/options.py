@@ -2,7 +2,7 @@
 
 Flags win over environment variables, which win over defaults (click resolves all
 three); an empty variable counts as unset, and a value of the wrong type is an error
-that names the variable. Rules that involve several settings live in config.py.
+that names the variable. Rules that involve several settings live in summarise/config/__init__.py.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from summarise.config import (
     checked,
     default_cache_dir,
 )
+from summarise.config.glossary import load_glossary
+from summarise.documents.languages import ENGLISH, Language, parse_language
 from summarise.errors import ConfigError
-from summarise.glossary import load_glossary
-from summarise.languages import ENGLISH, Language, parse_language
 
 F = TypeVar("F", bound=Callable[..., Any])
 

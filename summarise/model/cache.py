@@ -20,9 +20,9 @@ from typing import Any
 
 import diskcache
 
+from summarise.brief.files import aside_name, private_folder
 from summarise.errors import CacheUnusable, ConfigError
-from summarise.output_files import aside_name, private_folder
-from summarise.reporter import WARNINGS_ON_STDERR, Reporter
+from summarise.reporting import WARNINGS_ON_STDERR, Reporter
 
 # What a broken or unusable sqlite file raises: the damaged ones, then the unopenable ones.
 _DAMAGED = (sqlite3.DatabaseError,)
