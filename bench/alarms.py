@@ -39,13 +39,13 @@ from fake_model import FakeModel  # noqa: E402
 from summarise.brief import Brief  # noqa: E402
 from summarise.config import DEFAULT_ENGINE_CONTEXT, BriefOptions  # noqa: E402
 from summarise.documents import Document, split_sentences  # noqa: E402
-from summarise.endpoint import Endpoint  # noqa: E402
-from summarise.llm import LLM  # noqa: E402
 from summarise.model import Completion, Request  # noqa: E402
+from summarise.model.endpoint import Endpoint  # noqa: E402
+from summarise.model.llm import LLM  # noqa: E402
+from summarise.model.usage import UsageMeter  # noqa: E402
 from summarise.pipeline import build_brief  # noqa: E402
-from summarise.prompts import Prompts  # noqa: E402
 from summarise.readers import load_document  # noqa: E402
-from summarise.usage import UsageMeter  # noqa: E402
+from summarise.tasks.prompts import Prompts  # noqa: E402
 
 DEV_SET = Path(__file__).with_name("ntrex-dev")
 CLEAN_GOAL = 0.9
