@@ -12,7 +12,6 @@ nothing. Cheap and language-blind: a name translated word for word into other wo
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 
@@ -128,7 +127,7 @@ def _one_word(a: str, b: str) -> bool:
     of ending), not "Daech" and "Daesh"."""
     if a == b:
         return True
-    stem = len(os.path.commonprefix([a, b]))
+    stem = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
     return stem >= 4 and stem >= min(len(a), len(b)) - 2
 
 
