@@ -39,6 +39,7 @@ from fake_model import FakeModel  # noqa: E402
 from summarise.brief import Brief  # noqa: E402
 from summarise.config import DEFAULT_ENGINE_CONTEXT, BriefOptions  # noqa: E402
 from summarise.documents import Document, split_sentences  # noqa: E402
+from summarise.grounding.alignment import slid_lines  # noqa: E402
 from summarise.model import Completion, Request  # noqa: E402
 from summarise.model.endpoint import Endpoint  # noqa: E402
 from summarise.model.llm import LLM  # noqa: E402
@@ -105,6 +106,11 @@ def inject(english: dict[int, str]) -> Injection | None:
             changed = english[number][: word.start()] + other + english[number][word.end() :]
             return Injection(number, english[number], changed)
     return None
+
+
+def english_lines_of(name: str) -> dict[int, str]:
+    document = load_document(DEV_SET / f"{name}.fr.txt", 10_000_000)
+    return english_lines(document, (DEV_SET / f"{name}.en.ref").read_text(encoding="utf-8"))
 
 
 class PerfectEndpoint(FakeModel):
@@ -193,6 +199,19 @@ def caught(brief: Brief, injection: Injection) -> tuple[bool, bool]:
     return line_caught, fact is None or not fact.supported
 
 
+def slide_figures(document: Document, english: dict[int, str]) -> tuple[int, int, int]:
+    """The slid-line detector on this article: lines of the perfect translation it calls slid;
+    and with the middle line skipped (each later line holding the next one's English, as when a
+    model skips a line and keeps counting), the slid lines it finds of those it could."""
+    sources = {s.number: s.text for s in document.sentences}
+    false = len(slid_lines(sources, english))
+    skipped = len(english) // 2
+    shifted = {n: english[n + 1] if n >= skipped else english[n] for n in english if n + 1 in english}
+    slid = [n for n in shifted if n >= skipped and english[n + 1] != english[n]]
+    found = slid_lines(sources, shifted)
+    return false, sum(n in found for n in slid), len(slid)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", help="comma-separated names (default: all)")
@@ -205,10 +224,11 @@ def main() -> int:
     totals = Alarms()
     by_check: Counter[str] = Counter()
     lines_caught = facts_caught = injected = 0
+    slide_false = slide_found = slide_total = 0
     print(f"{'article':28} {'clean':>5} {'failed':>6} {'facts':>5} {'lines':>5} {'summ':>4}  injected: line fact")
     for name in names:
         document = load_document(DEV_SET / f"{name}.fr.txt", 10_000_000)
-        english = english_lines(document, (DEV_SET / f"{name}.en.ref").read_text(encoding="utf-8"))
+        english = english_lines_of(name)
         found = alarms_of(brief_of(document, PerfectEndpoint(english)))
         clean += found.clean
         totals.failed += found.failed
@@ -216,6 +236,8 @@ def main() -> int:
         totals.problem_lines += found.problem_lines
         totals.flagged_summary += found.flagged_summary
         by_check.update(found.failed)
+        false, found_slid, could = slide_figures(document, english)
+        slide_false, slide_found, slide_total = slide_false + false, slide_found + found_slid, slide_total + could
         shown = "-"
         if injection := inject(english):
             line_ok, fact_ok = caught(brief_of(document, PerfectEndpoint(english, injection)), injection)
@@ -239,6 +261,11 @@ def main() -> int:
     for check, count in by_check.most_common():
         print(f"  {count:3}  {check}")
     print(f"injected wrong numbers caught: lines {lines_caught} of {injected}, facts {facts_caught} of {injected}")
+    lines = sum(len(english_lines_of(name)) for name in names)
+    print(
+        f"slid-line detector: {slide_false} of {lines} right lines called slid; "
+        f"{slide_found} of {slide_total} slid lines found (each article's middle line skipped)"
+    )
     met = clean >= CLEAN_GOAL * len(names) and lines_caught == facts_caught == injected
     return 0 if met else 1
 

@@ -8,7 +8,7 @@ from collections.abc import Collection, Mapping, Sequence
 from summarise.brief import Check, Fact, Finding, SummarySentence
 from summarise.documents import Document
 from summarise.documents.languages import Language, language_name
-from summarise.grounding.alignment import slid_lines
+from summarise.grounding.alignment import judge_slides
 from summarise.grounding.claims import qualifier_problems
 from summarise.grounding.glossary_checks import GlossaryReview
 from summarise.grounding.name_forms import name_forms_check
@@ -81,14 +81,21 @@ def _translation_checks(document: Document, target: Language, translated: Mappin
 
 def _in_place(document: Document, translated: Mapping[int, str]) -> Check:
     """Lines whose translation says a neighbouring line (still so after being asked again)."""
-    slid = slid_lines({s.number: s.text for s in document.sentences}, translated)
+    slid, unjudged = judge_slides({s.number: s.text for s in document.sentences}, translated)
     found = [Finding(n, f"its translation reads like line {other}'s") for n, other in sorted(slid.items())]
+    # Said once, in the check: a line it cannot judge is neither flagged nor vouched for.
+    not_judged = f"; not judged: {_numbered('line', unjudged)} (too short, or nothing tells which line)"
     return Check(
         "Every line translated in its place",
         not found,
-        "; ".join(f"line {f.number}: {f.reason}" for f in found) or "each translation resembles its own line most",
+        ("; ".join(f"line {f.number}: {f.reason}" for f in found) or "each translation resembles its own line most")
+        + (not_judged if unjudged else ""),
         lines=tuple(found),
     )
+
+
+def _numbered(noun: str, numbers: Sequence[int]) -> str:
+    return f"{noun}{'s' if len(numbers) > 1 else ''} " + ", ".join(map(str, numbers))
 
 
 def problems_by_line(checks: Sequence[Check]) -> dict[int, tuple[str, ...]]:
