@@ -43,15 +43,16 @@ def _word_value(word: str, language: str) -> int | None:
         return None
 
 
-def _is_round(value: int) -> bool:
-    return value >= 100 and str(value).rstrip("0") == "1"
+def _vague_plural(word: str, language: str) -> bool:
+    """ "tens", "millions", "hundreds" (of thousands): a number word in the plural is no count."""
+    value = _word_value(word, language)
+    return value is not None and word.endswith("s") and _word_value(word[:-1], language) == value
 
 
 def _readable(words: list[str], language: str) -> int | None:
     """The value of a run of words, or None when it is not one number (or says too little)."""
     folded = [w.casefold() for w in words]
-    plural_round = folded[-1].endswith("s") and _is_round(_word_value(folded[-1], language) or 0)
-    if len(folded) == 1 and (folded[0] in _ONE or plural_round):
+    if len(folded) == 1 and (folded[0] in _ONE or _vague_plural(folded[0], language)):
         return None  # "un porc", "one of them"; "millions of people", "des milliers": not a count
     try:
         return int(text2num(" ".join(folded), language))

@@ -14,12 +14,17 @@ from summarise.grounding.glossary_checks import GlossaryReview
 from summarise.grounding.name_forms import name_forms_check
 from summarise.grounding.names import extract_names, leftover_words, missing_names
 from summarise.grounding.quantities import missing_quantities
-from summarise.grounding.vocabulary import untranslated_words, word_lists_for
+from summarise.grounding.vocabulary import mostly_words_of, untranslated_words, word_lists_for
 from summarise.readers.language_detection import MIX_CONFIDENCE, MIX_LETTERS, identify
 
 
-def in_language(text: str, code: str) -> bool:
-    """False only when the text is surely in another language (short or unclear text passes)."""
+def in_language(text: str, code: str, source: str = "") -> bool:
+    """False only when the text is surely in another language (short or unclear text passes).
+
+    A short text ("'Phenomenal' from Livingston - analysis") fools the language identifier;
+    one whose words the target language's word list has, more than the source's, is in it."""
+    if source and mostly_words_of(text, code, source):
+        return True
     found, confidence = identify(text)
     return found == code or confidence < MIX_CONFIDENCE or len(re.findall(r"[^\W\d_]", text)) < MIX_LETTERS
 
@@ -187,7 +192,9 @@ def cross_checks(
     # A line the model "translated" by copying it, still in another language, is not translated.
     marked = {s.paragraph for s in document.sentences if s.number in untranslated}
     foreign_numbers = {
-        n for n, p in enumerate(translation, start=1) if n not in marked and not in_language(p, target.code)
+        n
+        for n, p in enumerate(translation, start=1)
+        if n not in marked and not in_language(p, target.code, document.language)
     }
     foreign = [p for n, p in enumerate(translation, start=1) if n in foreign_numbers]
     not_done = [
