@@ -18,7 +18,7 @@ from summarise.config import DEFAULT_ENGINE_CONTEXT, BriefOptions
 from summarise.documents import Document
 from summarise.documents.languages import Language, language_name
 from summarise.errors import EndpointError
-from summarise.grounding.facts import verify_facts
+from summarise.grounding.facts import out_of_range, verify_facts
 from summarise.grounding.glossary_checks import review_glossary
 from summarise.grounding.report import cross_checks, problems_by_line
 from summarise.grounding.summary import ground_summary
@@ -27,6 +27,7 @@ from summarise.model.answers import CACHE_SCHEMA
 from summarise.model.llm import LLM
 from summarise.model.usage import UsageMeter
 from summarise.readers.language_detection import language_mix
+from summarise.render.sanitise import plain_model_text as shown
 from summarise.tasks.common import TaskContext, glossary_block
 from summarise.tasks.prompts import GLOSSARY_TEMPLATES, TEMPLATE_NAMES, Prompts
 from summarise.tasks.steps import PlannedCall, brief_chunk, combine
@@ -146,19 +147,26 @@ def build_brief(
     else:
         results = [answered(*brief_chunk(context, asked, chunk)) for chunk in chunks]
     summaries = [result.summary for result in results]
-    raw_facts = [fact for result in results for fact in result.facts]
-    translated = {number: text for result in results for number, text in result.translated.items()}
+    # The checks judge what the brief shows: the model's words as the renderers keep them (no
+    # terminal sequences, no link targets, no markup), not the raw answer.
+    raw_facts = [replace(fact, statement=shown(fact.statement)) for result in results for fact in result.facts]
+    translated = {number: shown(text) for result in results for number, text in result.translated.items()}
     translation = assemble_paragraphs(document.sentences, translated)
     # A line the model could not translate is checked, and kept, with its source text in its place.
     untranslated = frozenset(s.number for s in document.sentences if s.number not in translated)
     translated = {s.number: translated.get(s.number, s.text) for s in document.sentences}
     summary = answered(*combine(context, asked, summaries))
+    summary = replace(summary, sentences=tuple(replace(s, text=shown(s.text)) for s in summary.sentences))
     facts = verify_facts(document, raw_facts, target, translated)
     sentences = ground_summary(summary.sentences, document, translated, target)
     glossary = review_glossary(options.glossary, document, translated, facts, sentences)
     facts, sentences = list(glossary.facts), list(glossary.sentences)
     # Problems the tasks and the one LLM call found in answers (cut off, untranslated, an echoed key).
     problems = [problem for result in results for problem in result.problems] + usage.problems
+    # Lines cited that the document does not have: the facts and sentences are shown, flagged,
+    # and the brief is not complete.
+    problems += out_of_range(document, [fact.sentence for fact in raw_facts if not fact.quote], "facts")
+    problems += out_of_range(document, [n for s in summary.sentences for n in s.cited], "summary")
     checks = tuple(
         cross_checks(
             document,

@@ -249,11 +249,14 @@ def cross_checks(
         Check(
             "Facts seen on their line (content, numbers and dates)",
             unsupported == 0,
-            f"{supported} of {len(facts)} supported" + (f"; {unsupported} flagged above" if unsupported else ""),
+            (f"{supported} of {len(facts)} supported" if facts else "no facts to check")
+            + (f"; {unsupported} flagged above" if unsupported else ""),
+            # one finding per problem: the card lists each once, not once alone and once joined
             facts=tuple(
-                Finding(n, "; ".join(fact.problems) or "evidence not found")
+                Finding(n, problem)
                 for n, fact in enumerate(facts, start=1)
                 if not fact.supported
+                for problem in fact.problems or ("evidence not found",)
             ),
         )
     )
