@@ -130,3 +130,16 @@ def test_a_fact_card_lists_each_problem_once() -> None:
 
     card = fact_problems(replace(brief, facts=tuple(facts), checks=tuple(checks)))[1]
     assert sorted(card) == sorted(facts[0].problems)
+
+
+def test_every_failed_check_links_what_it_names_summary_sentences_included() -> None:
+    from summarise.render.html import render_html
+
+    wrong = "A storm hit Texas and Louisiana on Monday [2]. It flooded Houston [1]. Schools close for 5 days [3]."
+    brief = _brief(translation=RIGHT, facts=["[3] Houston schools will stay closed for 5 days."], summary=wrong)
+    failed = [check for check in brief.checks if not check.passed]
+    assert failed and all(check.lines or check.facts or check.sentences for check in failed), failed
+    summary_check = next(c for c in failed if c.name.startswith("Summary sentences"))
+    assert [finding.number for finding in summary_check.sentences] == [3]
+    page = render_html(brief)
+    assert 'id="S3"' in page and 'href="#S3"' in page

@@ -131,18 +131,21 @@ def _leftovers(
     translated: Mapping[int, str],
     summary: Sequence[SummarySentence],
     facts: Sequence[Fact],
-) -> tuple[list[str], list[Finding]]:
-    """Source-language words left in the summary and the facts: the details, and the facts named."""
+) -> tuple[list[str], list[Finding], list[Finding]]:
+    """Source-language words left in the summary and the facts: the details, the facts named and
+    the summary sentences named."""
     found: list[str] = []
     named: list[Finding] = []
+    sentences: list[Finding] = []
     for number, sentence in enumerate(summary, start=1):
         if words := _left_in(sentence.text, *_lines(document, translated, sentence.lines), document, target):
             found.append(f"summary sentence {number}: " + ", ".join(words))
+            sentences.append(Finding(number, f"{language_name(document.language)} words left: " + ", ".join(words)))
     for number, fact in enumerate(facts, start=1):
         if words := _left_in(fact.statement, fact.evidence, translated.get(fact.sentence, ""), document, target):
             found.append(f"fact {number}: " + ", ".join(words))
             named.append(Finding(number, f"{language_name(document.language)} words left: " + ", ".join(words)))
-    return found, named
+    return found, named, sentences
 
 
 def _names_check(document: Document, translated: Mapping[int, str], facts: Sequence[Fact]) -> Check:
@@ -225,10 +228,12 @@ def cross_checks(
             "Summary sentences checked against the lines they cite",
             not flagged,
             "; ".join(flagged) or f"{len(summary)} sentences: numbers, qualifiers and what they count all match",
+            # each sentence named: the page links it (its lines are its own links)
+            sentences=tuple(Finding(n, p) for n, s in enumerate(summary, start=1) for p in s.problems),
         )
     )
-    left, named = (
-        _leftovers(document, target, translated, summary, facts) if document.language != target.code else ([], [])
+    left, named, in_summary = (
+        _leftovers(document, target, translated, summary, facts) if document.language != target.code else ([], [], [])
     )
     results.append(
         Check(
@@ -236,6 +241,7 @@ def cross_checks(
             not left,
             "; ".join(left) or "none found",
             facts=tuple(named),
+            sentences=tuple(in_summary),
         )
     )
     results.append(_names_check(document, translated, facts))
