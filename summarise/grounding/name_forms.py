@@ -132,20 +132,23 @@ def _one_word(a: str, b: str) -> bool:
 
 
 def one_form(a: str, b: str) -> bool:
-    """Two forms of a name that are one: the same words in other grammatical forms, or one the
-    other's words in a run ("Jones" of "Peter Jones", "Kavanaugh" of "Brett Kavanaugh")."""
-    short, long = sorted(([_word(w) for w in _TOKEN.findall(a)], [_word(w) for w in _TOKEN.findall(b)]), key=len)
-    return any(
-        all(_one_word(x, y) for x, y in zip(short, long[start : start + len(short)], strict=True))
-        for start in range(len(long) - len(short) + 1)
-    )
+    """Two forms of a name that are one: the same words in other grammatical forms, or a
+    person's name and its surname ("Peter Jones" and "Jones", "Brett Kavanaugh" and
+    "Kavanaugh"). An organisation cut short ("Global Coalition" for "Global Coalition against
+    Daech") is another form: the translation dropped part of the name."""
+    short, long = sorted((_TOKEN.findall(a), _TOKEN.findall(b)), key=len)
+    if len(short) == len(long):
+        return all(_one_word(_word(x), _word(y)) for x, y in zip(short, long, strict=True))
+    person = 2 <= len(long) <= 3 and all(_capitalised(word) for word in long)
+    return person and len(short) == 1 and _one_word(_word(short[0]), _word(long[-1]))
 
 
 def _classes(forms: dict[str, list[int]]) -> list[dict[str, list[int]]]:
-    """The forms grouped into those that are one form (one_form), largest first."""
+    """The forms grouped into those that are one form with the group's longest (one_form),
+    most lines first. A form joins one group only: a surname does not join two full names."""
     classes: list[dict[str, list[int]]] = []
-    for form, lines in forms.items():
-        home = next((c for c in classes if any(one_form(form, other) for other in c)), None)
+    for form, lines in sorted(forms.items(), key=lambda item: -len(_TOKEN.findall(item[0]))):
+        home = next((c for c in classes if one_form(form, next(iter(c)))), None)
         if home is None:
             classes.append({form: lines})
         else:
