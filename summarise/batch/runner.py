@@ -25,7 +25,7 @@ from summarise.batch.state import CLAIMED, is_up_to_date
 from summarise.brief.files import Identity, check_target
 from summarise.config import BriefOptions
 from summarise.documents import Document
-from summarise.errors import SummariseError
+from summarise.errors import InputError, SummariseError
 from summarise.model.llm import LLM
 from summarise.pipeline import brief_key, build_brief
 from summarise.render.publish import write_brief
@@ -48,6 +48,8 @@ class BatchOptions:
 
 
 def load(item: Item, max_bytes: int, allow_private_urls: bool = False) -> Document:
+    if item.problem:  # an entry of the folder that cannot be read: it fails, and says why
+        raise InputError(f"{item.where}: {item.problem}")
     if item.url:
         return readers.load(item.url, max_bytes, allow_private_urls=allow_private_urls)
     # Only a regular file inside the input folder: a link must not make us read (and send) files
@@ -108,6 +110,9 @@ def claim(item: Item, locks: Path | None) -> FileLock | None:
 
 def summarise_one(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions, loading: Future[Document]) -> Outcome:
     """Claim the document, then summarise it; a document another batch holds is left to it."""
+    if item.problem:  # nothing to claim or write: an entry that cannot be read fails at once
+        loading.cancel()
+        return Outcome(item.name, Status.FAILED, item.problem)
     if options.locks is None:
         return _summarise(item, llm, prompts, options, loading)
     try:

@@ -19,12 +19,22 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from summarise.brief.header import (
+    MAX_HEADER_CHARS,
+    BadHeader,
+    claims_to_be_a_brief,
+    decode_brief,
+    parse_header,
+    read_header,
+)
 from summarise.errors import InputError, OutputError
 
 Identity = tuple[int, int]  # (st_dev, st_ino): the same file, whatever the path or link
 INDEX_MARK = "Regenerated after each `summarise batch`."  # a line only our index has
 PAGE_MARK = '<meta name="generator" content="summarise '  # in the head of every page we write
-_SNIFF_BYTES = 65536  # front matter sits at the top; a user's huge file is not read whole
+# Front matter sits at the top: read as far as the longest header summarise reads (in UTF-32,
+# the widest encoding a re-saved brief may have), and a user's huge file is not read whole.
+_SNIFF_BYTES = 4 * MAX_HEADER_CHARS + 64
 
 
 def identity(path: Path) -> Identity | None:
@@ -41,43 +51,49 @@ def identities(paths: Iterable[Path]) -> frozenset[Identity]:
 
 
 def read_front_matter(markdown: str) -> dict[str, Any] | None:
-    """The YAML header of a brief we wrote, or None if there is none readable."""
-    if not markdown.startswith("---\n"):
-        return None
-    end = markdown.find("\n---", 4)
-    if end < 0:
-        return None
-    import yaml  # on first use: `summarise --help` stays quick
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser where PyYAML has it
-    try:
-        data = yaml.load(markdown[4:end], Loader=loader)
-    except yaml.YAMLError:
-        return None
-    return data if isinstance(data, dict) else None
+    """The checked YAML header of a brief we wrote, or None if there is none readable (brief/header.py)."""
+    return read_header(markdown)
 
 
 def is_ours(path: Path) -> bool:
-    """A brief (front matter with a brief_key), its JSON or page, or our index: what we may replace."""
+    """A brief (front matter with a brief_key), its JSON or page, or our index: what we may replace.
+
+    Recognised however an editor re-saved it (a BOM, CRLF line endings) and however long its
+    front matter, up to the most summarise ever writes: what summarise wrote, it recognises.
+    """
     try:
         with path.open("rb") as handle:
-            head = handle.read(_SNIFF_BYTES).decode("utf-8", errors="replace")
+            raw = handle.read(_SNIFF_BYTES)
             if path.suffix == ".json":
-                head += handle.read().decode("utf-8", errors="replace")
+                raw += handle.read()
     except OSError:
         return False
+    head = decode_brief(raw, errors="replace")
     if path.suffix == ".json":
         try:
             data = json.loads(head)
         except ValueError:
             return False
         return isinstance(data, dict) and isinstance(data.get("brief_key"), str)
+    start = head[:4096].replace("\r\n", "\n").replace("\r", "\n")
     if path.suffix == ".html":
-        return head.startswith("<!doctype html>\n") and PAGE_MARK in head[:2048]
-    if head.startswith("# Briefs\n") and INDEX_MARK in head:
+        return start.startswith("<!doctype html>\n") and PAGE_MARK in start[:2048]
+    if start.startswith("# Briefs\n") and INDEX_MARK in start:
         return True
-    front = read_front_matter(head)
-    return front is not None and isinstance(front.get("brief_key"), str)
+    return read_header(head) is not None
+
+
+def _damaged_brief(path: Path) -> str | None:
+    """Why a file that claims to be a brief of ours (its header names a brief_key) cannot be read, if it is one."""
+    try:
+        with path.open("rb") as handle:
+            head = decode_brief(handle.read(_SNIFF_BYTES), errors="replace")
+        parse_header(head)
+    except OSError:
+        return None
+    except BadHeader as exc:
+        return str(exc) if claims_to_be_a_brief(head) else None
+    return None
 
 
 def check_target(path: Path, inputs: frozenset[Identity] = frozenset()) -> None:
@@ -105,6 +121,8 @@ def check_target(path: Path, inputs: frozenset[Identity] = frozenset()) -> None:
                 "files or new paths; use -o - for standard output"
             )
         if not is_ours(path):
+            if (damage := _damaged_brief(path)) is not None:
+                raise OutputError(f"{path} is a brief summarise cannot read ({damage}): move it, or mend it")
             raise OutputError(f"{path} exists and summarise did not write it: move it, or choose another output")
     check_output_folder(path.parent)
 

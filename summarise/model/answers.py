@@ -75,8 +75,9 @@ def redact_secret(text: str, secret: str | None) -> tuple[str, bool]:
 
 
 def redact_message(text: str, secret: str | None) -> str:
-    """For error messages: the key and its fragments, and anything shaped like a key."""
-    text, _found = redact_secret(text, secret)
+    """For error messages: the key and its fragments, and anything shaped like a key (and no
+    lone surrogate: a message is written to the batch's state and the terminal)."""
+    text, _found = redact_secret(as_unicode(text), secret)
     if secret and len(secret) > KEY_FRAGMENT:
         text = text.replace(secret[:KEY_FRAGMENT], REDACTED).replace(secret[-4:], REDACTED)
     return re.sub(r"\b(sk|key)-[A-Za-z0-9_*\-]{6,}", REDACTED, text)
@@ -93,6 +94,20 @@ def over_length(text: str, max_tokens: int, reported_tokens: int = 0) -> str | N
     if tokens > allowed:
         return f"about {tokens} tokens for a request of at most {max_tokens}"
     return None
+
+
+def not_unicode(text: str) -> bool:
+    """A string that cannot be written anywhere: a lone surrogate (JSON's "\\ud800" decodes to one)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def as_unicode(text: str) -> str:
+    """`text` with every lone surrogate replaced by U+FFFD: for messages that quote an endpoint."""
+    return text.encode("utf-8", "replace").decode("utf-8") if not_unicode(text) else text
 
 
 def answer_problem(text: str, max_tokens: int, reported: int, validate: Callable[[str], object] | None) -> str | None:

@@ -17,7 +17,15 @@ from summarise.chunking import ESTIMATE_HEADROOM, count_tokens
 from summarise.config import Settings
 from summarise.errors import EndpointError, FormatNotSupported, UnusableAnswer
 from summarise.model import Completion, Message, Request
-from summarise.model.answers import answer_problem, cache_key, over_length, redact_message, redact_secret, status_reason
+from summarise.model.answers import (
+    answer_problem,
+    cache_key,
+    not_unicode,
+    over_length,
+    redact_message,
+    redact_secret,
+    status_reason,
+)
 from summarise.model.cache import ResponseCache, open_cache
 from summarise.model.endpoint import Endpoint, resolve_endpoint
 from summarise.model.engine import server_timings, shared_engine
@@ -199,7 +207,7 @@ class LLM:
         started = time.monotonic()
         self.client()  # the client (and the engine) start before the call's progress: a stage of its own
         with self.reporter.progress.call(" ".join(label.split()), max_tokens, self._tokens):
-            response = self._send(body)
+            response = self._send_readable(body, label)
         choice = response.choices[0] if response.choices else None
         text = (choice.message.content or "") if choice else ""
         finish_reason = (choice.finish_reason or "stop") if choice else "error"
@@ -239,6 +247,24 @@ class LLM:
         """`wanted`, or less where the prompt leaves less of the context: never more than fits."""
         prompt = sum(count_tokens(message["content"]) + 4 for message in messages)
         return max(16, min(wanted, self.context_tokens - int(prompt * ESTIMATE_HEADROOM)))
+
+    def _send_readable(self, body: dict[str, Any], label: str) -> Any:
+        """`_send`, asked again (up to max_retries, as the SDK does for a server error) while the
+        answer is not text that can be written: invalid UTF-8, or a lone surrogate anywhere
+        summarise reads (JSON's "\\ud800" decodes to one, and no file or cache can hold it)."""
+        for attempt in range(self.max_retries + 1):
+            try:
+                response = self._send(body)
+            except UnicodeDecodeError as exc:  # the SDK reads the body as UTF-8
+                why = f"a byte that is not UTF-8 ({exc.object[exc.start : exc.start + 1]!r})"
+            else:
+                choice = response.choices[0] if response.choices else None
+                read = [choice.message.content or "", choice.finish_reason or ""] if choice else []
+                if not any(isinstance(part, str) and not_unicode(part) for part in read):
+                    return response
+                why = "a lone surrogate, which is not Unicode text"
+            self.reporter.detail(f"unusable   {label}: attempt {attempt + 1}: {why}")
+        raise UnusableAnswer(f"{label}: {self.endpoint.label} sent an answer that is not valid text: {why}")
 
     def _send(self, body: dict[str, Any]) -> Any:
         import openai

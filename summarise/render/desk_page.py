@@ -8,6 +8,7 @@ sent the page; everything else is as strict as the files' own pages.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -54,8 +55,9 @@ def progress(rows: list[QueueRow]) -> str:
     return f"{done} of {len(rows)} reviewed"
 
 
-def render_queue(rows: list[QueueRow], token: str, folder: str) -> str:
-    """The briefs needing review first, then the decided ones; each opens its desk page."""
+def render_queue(rows: list[QueueRow], token: str, folder: str, unreadable: Sequence[tuple[str, str]] = ()) -> str:
+    """The briefs needing review first, then the decided ones; each opens its desk page. A brief
+    the desk cannot read (a damaged or hostile front matter) is one line below, with why."""
     ordered = sorted(rows, key=lambda row: (row.review != "needs review", row.brief))
     waiting = [row for row in ordered if row.review == "needs review"]
     return render_page(
@@ -67,6 +69,7 @@ def render_queue(rows: list[QueueRow], token: str, folder: str) -> str:
         folder=folder,
         rows=[(row, desk_link(token, row.brief)) for row in ordered],
         progress=progress(rows),
+        unreadable=unreadable,
         next=desk_link(token, waiting[0].brief) if waiting else "",
         script_does=SCRIPT_DOES,
         referrer=REFERRER,

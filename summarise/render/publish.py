@@ -12,6 +12,7 @@ from pathlib import Path
 
 from summarise.brief import Brief
 from summarise.brief.files import Identity, write_ours
+from summarise.brief.header import read_brief
 from summarise.render import read_front_matter, render_json, render_markdown
 from summarise.render.front_matter import body_sha256, review_from
 
@@ -27,7 +28,7 @@ def write_brief(
 ) -> Brief:
     """Returns the brief as written (with the decision it kept, if any). `index` links the page to the folder's."""
     try:
-        previous: str | None = path.read_text(encoding="utf-8")
+        previous: str | None = read_brief(path)
     except (OSError, UnicodeDecodeError):
         previous = None
     brief = carry_review(previous, brief)

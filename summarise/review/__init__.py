@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import yaml
-
 from summarise.brief import FactVerdict, Review
 from summarise.brief.files import write_ours
+from summarise.brief.header import BadHeader, parse_header, read_brief
 from summarise.errors import InputError
-from summarise.render import read_front_matter, render_markdown
+from summarise.render import render_markdown
 from summarise.render.front_matter import (
+    MAX_REVIEW_CHARS,
     body_sha256,
     dump_yaml,
     holding_review,
@@ -36,6 +36,12 @@ from summarise.render.front_matter import (
     split_markdown,
 )
 from summarise.render.publish import shown_name
+
+# A reviewer's words go into the brief's front matter, which summarise must always read back:
+# each is bounded, and a longer one is refused with one line, never cut (it is someone's words).
+MAX_REVIEWER_CHARS = 200
+MAX_REASON_CHARS = 2000
+MAX_NOTE_CHARS = 1000
 
 
 def reviewer() -> str:
@@ -73,12 +79,27 @@ class Recorded:
 
 def with_review(markdown: str, review: Review | None) -> str:
     """The same brief with its front matter's review replaced; the body byte for byte."""
-    header, body = split_markdown(markdown)
-    front = yaml.load(header, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) if header else None
-    if not isinstance(front, dict) or "brief_key" not in front:
-        raise InputError("not a brief written by summarise (no brief_key in its front matter)")
+    _header, body = split_markdown(markdown)
+    try:
+        front = parse_header(markdown)
+    except BadHeader as exc:
+        raise InputError(f"not a brief written by summarise ({exc})") from exc
     front["review"] = review_front_matter(review)
+    if review is not None and len(dumped := dump_yaml(front["review"])) > MAX_REVIEW_CHARS:
+        raise InputError(
+            f"the decision's words come to {len(dumped):,} characters; a brief keeps at most "
+            f"{MAX_REVIEW_CHARS:,}: shorten the notes"
+        )
     return f"---\n{dump_yaml(front)}---\n{body}"
+
+
+def _check_lengths(by: str, reason: str, verdicts: tuple[FactVerdict, ...]) -> None:
+    """One line for the first of a reviewer's words that is over its bound."""
+    words = [("the reviewer's name", by, MAX_REVIEWER_CHARS), ("the reason", reason, MAX_REASON_CHARS)]
+    words += [(f"the note on fact {v.fact}", v.note, MAX_NOTE_CHARS) for v in verdicts]
+    for what, text, most in words:
+        if len(text) > most:
+            raise InputError(f"{what} is {len(text):,} characters; a brief keeps at most {most:,}: say it shorter")
 
 
 def batch_root(path: Path) -> Path | None:
@@ -105,8 +126,10 @@ def record_review(
     if any (the review desk); redraw the page and the index."""
     from summarise.render.html import read_page_record, render_html  # jinja2 only when needed
 
+    if decision is not None:
+        _check_lengths(by, reason, verdicts)  # before anything is read or written
     try:
-        markdown = path.read_text(encoding="utf-8")
+        markdown = read_brief(path)
     except FileNotFoundError as exc:
         raise InputError(f"{path}: no such file") from exc
     except (OSError, UnicodeDecodeError) as exc:
@@ -142,12 +165,13 @@ def record_review(
 def current_decision(path: Path) -> str:
     """What `summarise review NAME.md` prints: the decision, or "needs review"."""
     try:
-        markdown = path.read_text(encoding="utf-8")
+        markdown = read_brief(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read it ({exc})") from exc
-    front = read_front_matter(markdown)
-    if not front or "brief_key" not in front:
-        raise InputError(f"{path}: not a brief written by summarise (no brief_key in its front matter)")
+    try:
+        front = parse_header(markdown)
+    except BadHeader as exc:
+        raise InputError(f"{path}: not a brief written by summarise ({exc})") from exc
     current = holding_review(markdown)
     if current is None:
         earlier = review_from(front)

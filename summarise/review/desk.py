@@ -19,11 +19,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from summarise.brief import FACT_VERDICTS, REVIEW_DECISIONS, Brief, FactVerdict
+from summarise.brief.header import read_brief
 from summarise.errors import SummariseError
 from summarise.render import render_markdown
 from summarise.render.desk_page import (
@@ -93,11 +94,16 @@ class Desk:
     # --- what the folder holds ------------------------------------------------------
 
     def rows(self) -> list[QueueRow]:
+        return self._briefs()[0]
+
+    def _briefs(self) -> tuple[list[QueueRow], list[tuple[str, str]]]:
+        """The queue's rows, and the briefs it cannot read (a damaged or hostile front matter), with why."""
         from summarise.batch.reports import collect_briefs
         from summarise.render.page import model_words
 
         rows: list[QueueRow] = []
-        for relative, front in collect_briefs(self.folder):
+        briefs = collect_briefs(self.folder)
+        for relative, front in briefs.found:
             facts = front["facts"] if isinstance(front.get("facts"), dict) else {}
             checks = front["checks"] if isinstance(front.get("checks"), dict) else {}
             review = review_from(front)
@@ -111,7 +117,7 @@ class Desk:
                     failed_checks=_count(checks.get("failed")),
                 )
             )
-        return rows
+        return rows, [(relative.as_posix(), why) for relative, why in briefs.unreadable]
 
     def _next(self, rows: list[QueueRow], after: str) -> str:
         """The next brief needing review after `after` (in the queue's order), wrapping round."""
@@ -122,7 +128,8 @@ class Desk:
     # --- pages ----------------------------------------------------------------------
 
     def queue(self) -> Answer:
-        return Answer(HTTPStatus.OK, render_queue(self.rows(), self.token, self.folder.name or str(self.folder)))
+        rows, unreadable = self._briefs()
+        return Answer(HTTPStatus.OK, render_queue(rows, self.token, self.folder.name or str(self.folder), unreadable))
 
     def brief_page(self, name: str, error: str = "", status: int = HTTPStatus.OK) -> Answer:
         rows = self.rows()
@@ -133,9 +140,13 @@ class Desk:
         if brief is None:
             text = f"{name} has no page or JSON record to show; decide with summarise review {name} --approve."
             return self._message(HTTPStatus.NOT_FOUND, "No page for this brief", text)
-        markdown = path.read_text(encoding="utf-8")
+        try:
+            markdown = read_brief(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            return self._message(HTTPStatus.CONFLICT, "Cannot read this brief", f"{name}: cannot read it ({exc}).")
         if body_sha256(render_markdown(brief)) != body_sha256(markdown):
-            text = f"{name}.html shows another version of this brief; run summarise batch to redraw it."
+            page = PurePosixPath(name).with_suffix(".html").as_posix()
+            text = f"{page} shows another version of this brief; run summarise batch to redraw it."
             return self._message(HTTPStatus.CONFLICT, "This page is out of date", text)
         from summarise.render.publish import carry_review
 
