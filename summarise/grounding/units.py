@@ -42,7 +42,7 @@ _UNITS: dict[str, tuple[str, float, tuple[str, ...]]] = {
     # "degrés"/"degrees" alone: Celsius or Fahrenheit, said by the value (see convertible)
     "°": ("temperature", 1.0, ("°", "degré", "degree", "grado", "grad")),
 }
-_TO_KELVIN: dict[str, Callable[[float], float]] = {"°c": lambda c: c, "°f": lambda f: (f - 32) / 1.8}
+_TO_CELSIUS: dict[str, Callable[[float], float]] = {"°c": lambda c: c, "°f": lambda f: (f - 32) / 1.8}
 
 
 @lru_cache(maxsize=1)
@@ -77,7 +77,7 @@ def precision(value: Decimal) -> Decimal:
 def _in_base(value: float, unit: str) -> float:
     dimension, factor, _names = _UNITS[unit]
     if dimension == "temperature":
-        return _TO_KELVIN[unit](value)
+        return _TO_CELSIUS[unit](value)
     return value * factor
 
 
