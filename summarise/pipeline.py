@@ -4,37 +4,57 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
 from summarise.brief import Brief, Line
+from summarise.brief.files import BriefFiles, Identity
 from summarise.brief.version import __version__
-from summarise.chunking import Chunk, chunk_budget, count_tokens, fit_sentences, plan_chunks
+from summarise.chunking import Chunk, chunk_budget, count_tokens, fit_sentences, plan_chunks, remember_counts_in
 from summarise.config import DEFAULT_ENGINE_CONTEXT, BriefOptions
+from summarise.config.place_names import below, place_names
 from summarise.documents import Document
 from summarise.documents.languages import Language, language_name
 from summarise.errors import EndpointError
 from summarise.grounding.facts import out_of_range, verify_facts
 from summarise.grounding.glossary_checks import review_glossary
+from summarise.grounding.glossary_terms import set_line_terms, set_statement_terms
 from summarise.grounding.report import cross_checks, problems_by_line
 from summarise.grounding.summary import ground_summary
-from summarise.model import Model, Request
+from summarise.grounding.vocabulary import remember_in as remember_words_in
+from summarise.model import Described, Model, Request
 from summarise.model.answers import CACHE_SCHEMA
-from summarise.model.llm import LLM
+from summarise.model.cache import ResponseCache
 from summarise.model.usage import UsageMeter
 from summarise.readers.language_detection import language_mix
 from summarise.render.sanitise import plain_model_text as shown
-from summarise.tasks.common import TaskContext, glossary_block
-from summarise.tasks.prompts import GLOSSARY_TEMPLATES, TEMPLATE_NAMES, Prompts
-from summarise.tasks.steps import PlannedCall, brief_chunk, combine
+from summarise.reporting import SILENT, Reporter
+from summarise.tasks.common import TaskContext, assemble_paragraphs, glossary_block
+from summarise.tasks.facts import one_fact_a_line
+from summarise.tasks.prompts import GLOSSARY_TEMPLATES, Prompts
+from summarise.tasks.steps import PlannedCall, brief_chunk, combine, task_templates, template_names
 from summarise.tasks.steps import plan as plan_steps
-from summarise.tasks.translation import assemble_paragraphs
 
 T = TypeVar("T")
+
+
+def remember_in(folder: Path | None) -> None:
+    """Keep token counts and word verdicts in `folder` (in the cache folder), or, with None,
+    nowhere: a re-run whose answers are all cached then loads neither the encoding nor the
+    word lists (~1.3 s of start-up)."""
+    from summarise.errors import CacheUnusable
+
+    try:
+        memo = ResponseCache(folder, SILENT) if folder is not None else None
+    except CacheUnusable:  # a read-only cache folder: count and judge each time, as without a cache
+        memo = None
+    remember_counts_in(memo)
+    remember_words_in(memo)
 
 
 @lru_cache(maxsize=8)  # the same for every document of a run; rendering and counting it cost ~0.5 ms
@@ -45,8 +65,8 @@ def prompt_overhead(prompts: Prompts, target: Language) -> int:
         "document", **values, fence="DOC-" + "0" * 16, document=""
     )
     tasks = [
-        prompts.render(name, **values, max_facts=8, fact_key="fact_in_English")
-        for name in ("summary", "translation", "facts")
+        prompts.render(name, **values, max_facts=8, fact_key="fact_in_English", figures=" (lines [9997] and [9998])")
+        for name in task_templates()
     ]
     return count_tokens(fixed) + max(count_tokens(task) for task in tasks) + 32
 
@@ -60,9 +80,9 @@ def glossary_tokens(document: Document, prompts: Prompts, options: BriefOptions)
     return count_tokens(glossary_block(prompts, values, entries))
 
 
-def plan(document: Document, llm: LLM, prompts: Prompts, options: BriefOptions) -> tuple[Document, list[Chunk]]:
+def plan(document: Document, model: Described, prompts: Prompts, options: BriefOptions) -> tuple[Document, list[Chunk]]:
     overhead = prompt_overhead(prompts, options.target) + glossary_tokens(document, prompts, options)
-    budget = chunk_budget(llm.context_tokens, overhead, options.chunk_tokens)
+    budget = chunk_budget(model.context_tokens, overhead, options.chunk_tokens)
     fitted = fit_sentences(document, budget)
     if not fitted.languages:  # which languages, paragraph by paragraph: decides what is translated
         fitted = replace(fitted, languages=tuple(language_mix(fitted).items()))
@@ -82,16 +102,16 @@ def planned_calls(
     return plan_steps(TaskContext(prompts, document, options, context_tokens), chunks, overhead)
 
 
-def brief_key(document: Document, llm: LLM, prompts: Prompts, options: BriefOptions) -> str:
+def brief_key(document: Document, model: Described, prompts: Prompts, options: BriefOptions) -> str:
     """Source hash plus every setting that shapes the brief: equal keys mean the brief is up to date."""
-    templates = {name: prompts.text(name) for name in TEMPLATE_NAMES}
+    templates = {name: prompts.text(name) for name in template_names()}
     material = {
         "source": document.sha256,
-        "endpoint": llm.endpoint.identity,
-        "model": llm.model,
+        "endpoint": model.identity,
+        "model": model.name,
         "target": options.target.code,
         "templates": templates,
-        "context": llm.context_tokens,
+        "context": model.context_tokens,
         "chunk_tokens": options.chunk_tokens,
         "facts_method": str(options.facts_method),
         "layout": str(options.layout),
@@ -103,6 +123,33 @@ def brief_key(document: Document, llm: LLM, prompts: Prompts, options: BriefOpti
         material["glossary"] = [[e.source, e.target] for e in entries]
         material["glossary_templates"] = [prompts.text(name) for name in GLOSSARY_TEMPLATES]
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Prelude:
+    """What a run knows of a document before its first call."""
+
+    document: Document
+    key: str  # brief_key: the source and every setting that shapes its brief
+    up_to_date: bool  # the brief on disk was made with this key, completely: nothing to do
+
+
+def prelude(
+    files: BriefFiles,
+    inputs: frozenset[Identity],
+    read: Callable[[], Document],
+    model: Described,
+    prompts: Prompts,
+    options: BriefOptions,
+) -> Prelude:
+    """The per-document prelude the batch run, the provider rounds and the dry run share, in this
+    order: every file of the brief may be written (a refusal costs nothing, not even a read), the
+    document is read (`read` raises for an unreadable one), its key is made, and the brief on disk
+    is compared with it (an up-to-date brief costs no call and starts no engine)."""
+    files.check(inputs)
+    document = read()
+    key = brief_key(document, model, prompts, options)
+    return Prelude(document, key, files.is_up_to_date(key))
 
 
 def title_for(document: Document, translated: dict[int, str]) -> str:
@@ -127,11 +174,18 @@ def answered(result: T | None, missing: list[Request]) -> T:
 
 
 def build_brief(
-    document: Document, llm: LLM, prompts: Prompts, options: BriefOptions | None = None, model: Model | None = None
+    document: Document,
+    llm: Model,
+    prompts: Prompts,
+    options: BriefOptions | None = None,
+    model: Model | None = None,
+    *,
+    reporter: Reporter = SILENT,
 ) -> Brief:
     """One document in, one Brief out. `options.workers` > 1 runs chunks concurrently.
 
-    The steps are asked of `model` (summarise/model), by default `llm` itself: the endpoint and its cache."""
+    `llm` is the Model (summarise/model) the brief is of: its identity, name and context size;
+    the steps are asked of `model`, by default `llm` itself. `reporter.detail` gets the -v lines."""
     options = options or BriefOptions()
     asked: Model = model or llm
     target = options.target
@@ -140,7 +194,7 @@ def build_brief(
     if options.glossary is not None:  # only the entries for this document's language and the target
         options = replace(options, glossary=options.glossary.for_languages(document.language, target.code))
     document, chunks = plan(document, llm, prompts, options)
-    context = TaskContext(prompts, document, options, llm.context_tokens, usage, llm.reporter.detail)
+    context = TaskContext(prompts, document, options, llm.context_tokens, usage, reporter.detail)
     if options.workers > 1 and len(chunks) > 1:
         with ThreadPoolExecutor(max_workers=options.workers, thread_name_prefix="chunk") as pool:
             results = [answered(*done) for done in pool.map(lambda chunk: brief_chunk(context, asked, chunk), chunks)]
@@ -151,15 +205,22 @@ def build_brief(
     # terminal sequences, no link targets, no markup), not the raw answer.
     raw_facts = [replace(fact, statement=shown(fact.statement)) for result in results for fact in result.facts]
     translated = {number: shown(text) for result in results for number, text in result.translated.items()}
-    translation = assemble_paragraphs(document.sentences, translated)
     # A line the model could not translate is checked, and kept, with its source text in its place.
     untranslated = frozenset(s.number for s in document.sentences if s.number not in translated)
+    # Glossary terms the model left as the source writes them are set by code, before any check reads the lines.
+    # The user's glossary first, then the country names CLDR knows in both languages (theirs win).
+    glossaries = (options.glossary, below(options.glossary, place_names(document.language, target.code)))
+    translated, terms_set = set_line_terms(glossaries, document, translated, untranslated, target.code)
+    translation = assemble_paragraphs(document.sentences, translated)
     translated = {s.number: translated.get(s.number, s.text) for s in document.sentences}
     summary = answered(*combine(context, asked, summaries))
     summary = replace(summary, sentences=tuple(replace(s, text=shown(s.text)) for s in summary.sentences))
-    facts = verify_facts(document, raw_facts, target, translated)
+    facts = one_fact_a_line(verify_facts(document, raw_facts, target, translated), context.log)
     sentences = ground_summary(summary.sentences, document, translated, target)
-    glossary = review_glossary(options.glossary, document, translated, facts, sentences)
+    statements = set_statement_terms(glossaries, document, facts, sentences, summary.prose, target.code)
+    facts, sentences = statements.facts, statements.sentences
+    set_here = [f"line {n}: {note.split(': ', 1)[1]}" for n, notes in terms_set.items() for note in notes]
+    glossary = review_glossary(options.glossary, document, translated, facts, sentences, set_here + statements.where)
     facts, sentences = list(glossary.facts), list(glossary.sentences)
     # Problems the tasks and the one LLM call found in answers (cut off, untranslated, an echoed key).
     problems = [problem for result in results for problem in result.problems] + usage.problems
@@ -190,11 +251,11 @@ def build_brief(
         source_language=document.language,
         source_languages=dict(document.languages),
         target_language=target.code,
-        model=llm.model,
-        endpoint=llm.endpoint.label,
+        model=llm.name,
+        endpoint=llm.label,
         created=datetime.now(UTC).replace(microsecond=0).isoformat(),
         brief_key=key,
-        summary=summary.prose,
+        summary=statements.prose,
         facts=tuple(facts),
         translation=tuple(translation),
         usage=usage.snapshot(),
@@ -214,6 +275,7 @@ def build_brief(
                 translated[s.number],
                 on_line.get(s.number, ()),
                 s.number not in untranslated,
+                terms_set.get(s.number, ()),
             )
             for s in document.sentences
         ),

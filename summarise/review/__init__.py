@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from summarise.brief import FactVerdict, Review
-from summarise.brief.files import write_ours
+from summarise.brief.files import BriefFiles, write_ours
 from summarise.brief.header import BadHeader, parse_header, read_brief
 from summarise.errors import InputError
 from summarise.render import render_markdown
@@ -143,7 +143,7 @@ def record_review(
     except InputError as exc:
         raise InputError(f"{path}: {exc}") from exc
     write_ours(path, updated)
-    page = path.with_suffix(".html")
+    page = BriefFiles(path, html=True).page
     root = batch_root(path)
     redrawn = stale = None
     if page.is_file():

@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from summarise.brief import FACT_VERDICTS, REVIEW_DECISIONS, Brief, FactVerdict
+from summarise.brief.files import BriefFiles
 from summarise.brief.header import read_brief
 from summarise.errors import SummariseError
 from summarise.render import render_markdown
@@ -59,7 +60,8 @@ def _brief_of(path: Path) -> Brief | None:
     from summarise.render.html import read_page_record
     from summarise.render.json import brief_from_record
 
-    page, data = path.with_suffix(".html"), path.with_suffix(".json")
+    files = BriefFiles(path, json=True, html=True)
+    page, data = files.page, files.json_path
     try:
         if page.is_file():
             return read_page_record(page.read_text(encoding="utf-8", errors="replace"))
