@@ -23,10 +23,10 @@ def in_language(text: str, code: str, source: str = "") -> bool:
 
     A short text ("'Phenomenal' from Livingston - analysis") fools the language identifier;
     one whose words the target language's word list has, more than the source's, is in it."""
-    if source and mostly_words_of(text, code, source):
-        return True
     found, confidence = identify(text)
-    return found == code or confidence < MIX_CONFIDENCE or len(re.findall(r"[^\W\d_]", text)) < MIX_LETTERS
+    if found == code or confidence < MIX_CONFIDENCE or len(re.findall(r"[^\W\d_]", text)) < MIX_LETTERS:
+        return True
+    return bool(source) and mostly_words_of(text, code, source)  # word lists: loaded only for a doubt
 
 
 def _lines(document: Document, translated: Mapping[int, str], numbers: Sequence[int]) -> tuple[str, str]:
