@@ -15,17 +15,21 @@ from typing import TypeVar
 from summarise.brief import Brief, Line
 from summarise.brief.files import BriefFiles, Identity
 from summarise.brief.version import __version__
-from summarise.chunking import Chunk, chunk_budget, count_tokens, fit_sentences, plan_chunks
+from summarise.chunking import Chunk, chunk_budget, count_tokens, fit_sentences, plan_chunks, remember_counts_in
 from summarise.config import DEFAULT_ENGINE_CONTEXT, BriefOptions
+from summarise.config.place_names import below, place_names
 from summarise.documents import Document
 from summarise.documents.languages import Language, language_name
 from summarise.errors import EndpointError
 from summarise.grounding.facts import verify_facts
 from summarise.grounding.glossary_checks import review_glossary
+from summarise.grounding.glossary_terms import set_line_terms, set_statement_terms
 from summarise.grounding.report import cross_checks, problems_by_line
 from summarise.grounding.summary import ground_summary
+from summarise.grounding.vocabulary import remember_in as remember_words_in
 from summarise.model import Described, Model, Request
 from summarise.model.answers import CACHE_SCHEMA
+from summarise.model.cache import ResponseCache
 from summarise.model.usage import UsageMeter
 from summarise.readers.language_detection import language_mix
 from summarise.reporting import SILENT, Reporter
@@ -35,6 +39,20 @@ from summarise.tasks.steps import PlannedCall, brief_chunk, combine, task_templa
 from summarise.tasks.steps import plan as plan_steps
 
 T = TypeVar("T")
+
+
+def remember_in(folder: Path | None) -> None:
+    """Keep token counts and word verdicts in `folder` (in the cache folder), or, with None,
+    nowhere: a re-run whose answers are all cached then loads neither the encoding nor the
+    word lists (~1.3 s of start-up)."""
+    from summarise.errors import CacheUnusable
+
+    try:
+        memo = ResponseCache(folder, SILENT) if folder is not None else None
+    except CacheUnusable:  # a read-only cache folder: count and judge each time, as without a cache
+        memo = None
+    remember_counts_in(memo)
+    remember_words_in(memo)
 
 
 @lru_cache(maxsize=8)  # the same for every document of a run; rendering and counting it cost ~0.5 ms
@@ -180,14 +198,21 @@ def build_brief(
     summaries = [result.summary for result in results]
     raw_facts = [fact for result in results for fact in result.facts]
     translated = {number: text for result in results for number, text in result.translated.items()}
-    translation = assemble_paragraphs(document.sentences, translated)
     # A line the model could not translate is checked, and kept, with its source text in its place.
     untranslated = frozenset(s.number for s in document.sentences if s.number not in translated)
+    # Glossary terms the model left as the source writes them are set by code, before any check reads the lines.
+    # The user's glossary first, then the country names CLDR knows in both languages (theirs win).
+    glossaries = (options.glossary, below(options.glossary, place_names(document.language, target.code)))
+    translated, terms_set = set_line_terms(glossaries, document, translated, untranslated, target.code)
+    translation = assemble_paragraphs(document.sentences, translated)
     translated = {s.number: translated.get(s.number, s.text) for s in document.sentences}
     summary = answered(*combine(context, asked, summaries))
     facts = verify_facts(document, raw_facts, target, translated)
     sentences = ground_summary(summary.sentences, document, translated, target)
-    glossary = review_glossary(options.glossary, document, translated, facts, sentences)
+    statements = set_statement_terms(glossaries, document, facts, sentences, summary.prose, target.code)
+    facts, sentences = statements.facts, statements.sentences
+    set_here = [f"line {n}: {note.split(': ', 1)[1]}" for n, notes in terms_set.items() for note in notes]
+    glossary = review_glossary(options.glossary, document, translated, facts, sentences, set_here + statements.where)
     facts, sentences = list(glossary.facts), list(glossary.sentences)
     # Problems the tasks and the one LLM call found in answers (cut off, untranslated, an echoed key).
     problems = [problem for result in results for problem in result.problems] + usage.problems
@@ -218,7 +243,7 @@ def build_brief(
         endpoint=llm.label,
         created=datetime.now(UTC).replace(microsecond=0).isoformat(),
         brief_key=key,
-        summary=summary.prose,
+        summary=statements.prose,
         facts=tuple(facts),
         translation=tuple(translation),
         usage=usage.snapshot(),
@@ -238,6 +263,7 @@ def build_brief(
                 translated[s.number],
                 on_line.get(s.number, ()),
                 s.number not in untranslated,
+                terms_set.get(s.number, ()),
             )
             for s in document.sentences
         ),

@@ -38,6 +38,7 @@ def brief_record(brief: Brief) -> dict[str, Any]:
             "source": x.source,
             "translation": x.shown,
             "problems": x.problems,
+            "notes": x.notes,
         }
         for x in brief.lines
     ]
@@ -79,6 +80,7 @@ def _line(data: dict[str, Any]) -> Line:
     if not translated:
         translation = translation.removeprefix(UNTRANSLATED_MARK).strip()
     fields = _known(Line, data) | {"translation": translation, "problems": tuple(data.get("problems", ()))}
+    fields["notes"] = tuple(data.get("notes", ()))
     return Line(**fields | {"translated": translated})
 
 

@@ -29,6 +29,7 @@ class LineView:
     untranslated: bool
     problems: list[str] = field(default_factory=list)
     marks: list[Mark] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what code changed (a glossary term set)
 
     @property
     def classes(self) -> list[str]:
@@ -139,6 +140,7 @@ def paragraph_views(brief: Brief) -> list[ParagraphView]:
         reasons = [model_words(p) for p in on_line.get(line.number, [])]
         text = model_words(line.translation.strip())
         view = LineView(line.number, line.source, text, not line.translated, reasons, marks.get(line.number, []))
+        view.notes = [model_words(note) for note in line.notes]
         by_paragraph.setdefault(line.paragraph, []).append(view)
         whole[line.paragraph] = whole.get(line.paragraph, False) or not line.translation
     views: list[ParagraphView] = []
