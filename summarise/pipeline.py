@@ -36,8 +36,15 @@ from summarise.render.sanitise import plain_model_text as shown
 from summarise.reporting import SILENT, Reporter
 from summarise.tasks.common import TaskContext, assemble_paragraphs, glossary_block
 from summarise.tasks.facts import one_fact_a_line
-from summarise.tasks.prompts import GLOSSARY_TEMPLATES, Prompts
-from summarise.tasks.steps import PlannedCall, brief_chunk, combine, task_templates, template_names
+from summarise.tasks.prompts import Prompts
+from summarise.tasks.steps import (
+    PlannedCall,
+    brief_chunk,
+    combine,
+    glossary_template_names,
+    task_templates,
+    template_names,
+)
 from summarise.tasks.steps import plan as plan_steps
 
 T = TypeVar("T")
@@ -121,7 +128,7 @@ def brief_key(document: Document, model: Described, prompts: Prompts, options: B
     if options.glossary is not None:  # only the entries this document uses: editing another changes nothing
         entries = options.glossary.for_languages(document.language, options.target.code).select(document.text)
         material["glossary"] = [[e.source, e.target] for e in entries]
-        material["glossary_templates"] = [prompts.text(name) for name in GLOSSARY_TEMPLATES]
+        material["glossary_templates"] = [prompts.text(name) for name in glossary_template_names()]
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()[:16]
 
 

@@ -279,6 +279,7 @@ TRANSLATE_AGAIN = Step(
     estimate_call,
     repair=True,
     templates=("translation_repair", "translation_words"),
+    glossary_templates=("translation_glossary",),
 )
 SLID = "translate slid"  # between the two: tasks/translation_slid.py
 TRANSLATE_NUMBERS = Step(
