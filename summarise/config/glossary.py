@@ -154,20 +154,25 @@ def _entries(rows: list[tuple[int, list[str]]], name: str) -> list[Entry]:
     wanted = "source term, target term" + ("" if len(columns) == 2 else " and optional language columns")
     entries: list[Entry] = []
     seen: dict[tuple[tuple[str, ...], str, str], Entry] = {}
+    plain = columns[:2] == ["source", "target"]
     for number, cells in rows:
         where = f"glossary {name} line {number}"
         while len(cells) > 2 and not cells[-1]:  # trailing empty cells of a spreadsheet export
             cells = cells[:-1]
         if len(cells) not in (2, 3, 4) or len(cells) > len(columns):
             raise ConfigError(f"{where}: {len(cells)} column(s), expected {wanted}")
-        values = dict(zip(columns, cells, strict=False))
+        # Two cells in the usual order (most lines of a large file): no zip, no language to parse.
+        if plain and len(cells) == 2:
+            values = {"source": cells[0], "target": cells[1]}
+        else:
+            values = dict(zip(columns, cells, strict=False))
         for column in ("source", "target"):
             if not values.get(column):
                 raise ConfigError(f"{where}: the {column} term is empty")
         if not WORD.search(values["source"]):
             raise ConfigError(f"{where}: the source term {values['source']!r} has no letter or digit to match")
         languages = {}
-        for column in ("source_language", "target_language"):
+        for column in ("source_language", "target_language") if len(values) > 2 else ():
             try:
                 languages[column] = parse_language(values[column]).code if values.get(column) else ""
             except ConfigError as exc:

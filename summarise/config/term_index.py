@@ -127,7 +127,8 @@ class TermIndex:
             if keys:
                 by_first.setdefault(keys[0], []).append((keys, marks, entry))
         for candidates in by_first.values():
-            candidates.sort(key=lambda item: -len(item[0]))
+            if len(candidates) > 1:
+                candidates.sort(key=lambda item: -len(item[0]))
         self._by_first = by_first
 
     def find(self, text: str) -> list[Match]:
