@@ -34,6 +34,7 @@ from summarise.model.usage import UsageMeter
 from summarise.readers.language_detection import language_mix
 from summarise.reporting import SILENT, Reporter
 from summarise.tasks.common import TaskContext, assemble_paragraphs, glossary_block
+from summarise.tasks.facts import one_fact_a_line
 from summarise.tasks.prompts import GLOSSARY_TEMPLATES, Prompts
 from summarise.tasks.steps import PlannedCall, brief_chunk, combine, task_templates, template_names
 from summarise.tasks.steps import plan as plan_steps
@@ -62,7 +63,10 @@ def prompt_overhead(prompts: Prompts, target: Language) -> int:
     fixed = prompts.render("system", **values) + prompts.render(
         "document", **values, fence="DOC-" + "0" * 16, document=""
     )
-    tasks = [prompts.render(name, **values, max_facts=8, fact_key="fact_in_English") for name in task_templates()]
+    tasks = [
+        prompts.render(name, **values, max_facts=8, fact_key="fact_in_English", figures=" (lines [9997] and [9998])")
+        for name in task_templates()
+    ]
     return count_tokens(fixed) + max(count_tokens(task) for task in tasks) + 32
 
 
@@ -207,7 +211,7 @@ def build_brief(
     translation = assemble_paragraphs(document.sentences, translated)
     translated = {s.number: translated.get(s.number, s.text) for s in document.sentences}
     summary = answered(*combine(context, asked, summaries))
-    facts = verify_facts(document, raw_facts, target, translated)
+    facts = one_fact_a_line(verify_facts(document, raw_facts, target, translated), context.log)
     sentences = ground_summary(summary.sentences, document, translated, target)
     statements = set_statement_terms(glossaries, document, facts, sentences, summary.prose, target.code)
     facts, sentences = statements.facts, statements.sentences

@@ -65,7 +65,7 @@ def test_an_empty_variable_counts_as_unset(monkeypatch: pytest.MonkeyPatch) -> N
         ("SUMMARISE_TIMEOUT", "soon", "'soon' is not a valid float"),
         ("SUMMARISE_CONTEXT", "lots", "SUMMARISE_CONTEXT"),
         ("SUMMARISE_TO", "Klingonese", "unknown language 'Klingonese'"),
-        ("SUMMARISE_FACTS_METHOD", "guess", "'guess' is not one of 'line', 'quote'"),
+        ("SUMMARISE_FACTS_METHOD", "guess", "'guess' is not one of 'chosen', 'line', 'quote'"),
         ("SUMMARISE_NO_CACHE", "maybe", "SUMMARISE_NO_CACHE"),
         ("OPENAI_BASE_URL", "localhost:8080", "bad base URL 'localhost:8080'"),
     ],

@@ -251,3 +251,22 @@ def test_a_dropped_copy_of_a_fact_does_not_keep_another_from_its_line() -> None:
     # so line 5 is free for the first fact to move to.
     (fact,) = _verify_release(RawFact(2, "", copy), RawFact(5, "", copy + "!"))
     assert (fact.sentence, fact.supported) == (5, True)
+
+
+def test_two_facts_placed_on_one_line_leave_one_and_say_so_under_verbose() -> None:
+    from summarise.tasks.facts import one_fact_a_line
+
+    # Two wordings of line 5, cited on lines 5 and 6: both are placed on line 5, the only
+    # line that says them (the 2018 seed's facts 2 and 3 said the same from one line).
+    placed = _verify_release(
+        RawFact(5, "", "Operation Roundup in Syria regained the stronghold of Dashisha."),
+        RawFact(6, "", "In Syria, the Roundup operation took back Dashisha, a stronghold."),
+    )
+    assert [fact.sentence for fact in placed] == [5, 5]
+    said: list[str] = []
+    (kept,) = one_fact_a_line(placed, said.append)
+    assert kept.statement == "Operation Roundup in Syria regained the stronghold of Dashisha."
+    assert said == [
+        "facts: line 5 holds two facts: kept “Operation Roundup in Syria regained the stronghold of Dashisha.”, "
+        "dropped “In Syria, the Roundup operation took back Dashisha, a stronghold.”"
+    ]

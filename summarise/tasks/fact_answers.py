@@ -10,6 +10,7 @@ from typing import Any
 
 from summarise.brief import RawFact
 from summarise.errors import FactsUnreadable
+from summarise.tasks.chosen_facts import clause_cut
 
 CATEGORIES = ("who", "what", "when", "where", "number", "other")
 MAX_FACTS_PER_CHUNK = 8
@@ -65,14 +66,19 @@ def line_fact_pattern(first: int, last: int) -> str:
 
 
 _SENTENCE_END = re.compile(r"[.!?…\"'»”)\]]$")
+# A fact this close to the bound that does not end a sentence was stopped by it: the model
+# closes the string a few characters early as often as at the bound ("…in the multil").
+NEAR_BOUND = 24
 
 
 def ended(statement: str) -> str:
-    """A fact the bound stopped mid-sentence loses its last, cut word and ends with " …",
-    so the reader sees where it stops (its evidence line, shown under it, has the rest)."""
-    if len(statement) < MAX_FACT_CHARS or _SENTENCE_END.search(statement.strip()):
-        return statement.strip()
-    return " ".join(statement.split()[:-1]).rstrip(",;:–— ") + " …"
+    """A fact the bound stopped mid-sentence loses its last word (maybe cut) and ends at its
+    last clause boundary with " …", so the reader sees where it stops (its evidence line, shown
+    under it, has the rest); never inside a word, a number or a name where a boundary exists."""
+    text = statement.strip()
+    if len(text) < MAX_FACT_CHARS - NEAR_BOUND or _SENTENCE_END.search(text):
+        return text
+    return clause_cut(text.split())
 
 
 _LINE_FACT = re.compile(r"^\s*[\[(]?(\d+)[\])]?[.:]?\s+(\S.*)$", re.DOTALL)  # "[3] The fact."

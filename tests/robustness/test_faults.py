@@ -105,7 +105,7 @@ def test_empty_content_is_an_error_and_not_cached(runner, fault_stub, doc) -> No
     assert stub.tasks() == ["translation", "translation", "summary", "facts"]  # the empty one was asked again
 
 
-def test_a_looping_cut_off_summary_is_repaired_and_flagged_never_fatal(runner, fault_stub, doc) -> None:
+def test_a_looping_cut_off_summary_is_repaired_never_fatal(runner, fault_stub, doc) -> None:
     Path("doc.txt").write_text(DOC + "\n\nElle a été créée en 2014.\n\nSon siège est à Washington.", encoding="utf-8")
     looping = "Morocco hosts the meeting [1]. " * 12 + "Morocco hosts the"
     stub = fault_stub([Reply(), Reply(content=looping, finish_reason="length")])
@@ -115,7 +115,9 @@ def test_a_looping_cut_off_summary_is_repaired_and_flagged_never_fatal(runner, f
     assert stub.tasks() == ["translation", "summary", "summary", "facts"]
     assert "That summary has 1 sentence. Write it again in 3 to 5 sentences" in stub.requests[2].task
     markdown = Path("doc.md").read_text(encoding="utf-8")
-    assert "**Summary of 3 to 5 sentences:** the model's summary ran on (cut off at the token cap)" in markdown
+    # Repaired by code, so no alarm about the loop (the reader has nothing to fix); the retry's
+    # answer is what the check judges.
+    assert "ran on" not in markdown and "✅ **Summary of 3 to 5 sentences:** 3 sentences" in markdown
     assert "A stub summary of the document. It has a second sentence." in markdown  # citations kept out of prose
     # the cut-off answer was not cached: a new run asks for the summary again, and only that
     asked = len(stub.requests)
