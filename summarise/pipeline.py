@@ -21,7 +21,7 @@ from summarise.config.place_names import below, place_names
 from summarise.documents import Document
 from summarise.documents.languages import Language, language_name
 from summarise.errors import EndpointError
-from summarise.grounding.facts import verify_facts
+from summarise.grounding.facts import out_of_range, verify_facts
 from summarise.grounding.glossary_checks import review_glossary
 from summarise.grounding.glossary_terms import set_line_terms, set_statement_terms
 from summarise.grounding.report import cross_checks, problems_by_line
@@ -32,6 +32,7 @@ from summarise.model.answers import CACHE_SCHEMA
 from summarise.model.cache import ResponseCache
 from summarise.model.usage import UsageMeter
 from summarise.readers.language_detection import language_mix
+from summarise.render.sanitise import plain_model_text as shown
 from summarise.reporting import SILENT, Reporter
 from summarise.tasks.common import TaskContext, assemble_paragraphs, glossary_block
 from summarise.tasks.facts import one_fact_a_line
@@ -207,8 +208,10 @@ def build_brief(
     else:
         results = [answered(*brief_chunk(context, asked, chunk)) for chunk in chunks]
     summaries = [result.summary for result in results]
-    raw_facts = [fact for result in results for fact in result.facts]
-    translated = {number: text for result in results for number, text in result.translated.items()}
+    # The checks judge what the brief shows: the model's words as the renderers keep them (no
+    # terminal sequences, no link targets, no markup), not the raw answer.
+    raw_facts = [replace(fact, statement=shown(fact.statement)) for result in results for fact in result.facts]
+    translated = {number: shown(text) for result in results for number, text in result.translated.items()}
     # A line the model could not translate is checked, and kept, with its source text in its place.
     untranslated = frozenset(s.number for s in document.sentences if s.number not in translated)
     # Glossary terms the model left as the source writes them are set by code, before any check reads the lines.
@@ -218,6 +221,7 @@ def build_brief(
     translation = assemble_paragraphs(document.sentences, translated)
     translated = {s.number: translated.get(s.number, s.text) for s in document.sentences}
     summary = answered(*combine(context, asked, summaries))
+    summary = replace(summary, sentences=tuple(replace(s, text=shown(s.text)) for s in summary.sentences))
     facts = one_fact_a_line(verify_facts(document, raw_facts, target, translated), context.log)
     sentences = ground_summary(summary.sentences, document, translated, target)
     statements = set_statement_terms(glossaries, document, facts, sentences, summary.prose, target.code)
@@ -227,6 +231,10 @@ def build_brief(
     facts, sentences = list(glossary.facts), list(glossary.sentences)
     # Problems the tasks and the one LLM call found in answers (cut off, untranslated, an echoed key).
     problems = [problem for result in results for problem in result.problems] + usage.problems
+    # Lines cited that the document does not have: the facts and sentences are shown, flagged,
+    # and the brief is not complete.
+    problems += out_of_range(document, [fact.sentence for fact in raw_facts if not fact.quote], "facts")
+    problems += out_of_range(document, [n for s in summary.sentences for n in s.cited], "summary")
     checks = tuple(
         cross_checks(
             document,
