@@ -120,10 +120,16 @@ def index_link(page: Path, root: Path | None) -> str | None:
 
 
 def record_review(
-    path: Path, decision: str | None, by: str, reason: str = "", verdicts: tuple[FactVerdict, ...] = ()
+    path: Path,
+    decision: str | None,
+    by: str,
+    reason: str = "",
+    verdicts: tuple[FactVerdict, ...] = (),
+    at: str | None = None,
 ) -> Recorded:
     """Write (or, with decision None, clear) a decision, with the reviewer's per-fact verdicts
-    if any (the review desk); redraw the page and the index."""
+    if any (the review desk); redraw the page and the index. `at` puts back a decision made
+    earlier (the desk's undo); by default it is made now."""
     from summarise.render.html import read_page_record, render_html  # jinja2 only when needed
 
     if decision is not None:
@@ -136,7 +142,7 @@ def record_review(
         raise InputError(f"{path}: cannot read it ({exc})") from exc
     review = None
     if decision is not None:
-        at = datetime.now(UTC).replace(microsecond=0).isoformat()
+        at = at or datetime.now(UTC).replace(microsecond=0).isoformat()
         review = Review(decision, by, at, reason, body_sha256(markdown), verdicts)
     try:
         updated = with_review(markdown, review)
