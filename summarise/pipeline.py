@@ -17,10 +17,7 @@ from summarise.chunking import Chunk, chunk_budget, count_tokens, fit_sentences,
 from summarise.config import DEFAULT_ENGINE_CONTEXT, BriefOptions
 from summarise.documents import Document
 from summarise.errors import EndpointError
-from summarise.grounding.facts import verify_facts
-from summarise.grounding.glossary_checks import review_glossary
-from summarise.grounding.report import cross_checks, problems_by_line
-from summarise.grounding.summary import ground_summary
+from summarise.grounding.assemble import check_parts
 from summarise.language_detection import language_mix
 from summarise.languages import Language, language_name
 from summarise.llm import LLM
@@ -116,6 +113,13 @@ def title_for(document: Document, translated: dict[int, str]) -> str:
     return stem.replace("-", " ").replace("_", " ").strip().capitalize() or "Brief"
 
 
+def glossary_used(options: BriefOptions, document: Document) -> tuple[tuple[str, str], ...]:
+    """The glossary entries the document's text uses: kept with the brief, a later correction is checked with them."""
+    if options.glossary is None:
+        return ()
+    return tuple((entry.source, entry.target) for entry in options.glossary.select(document.text))
+
+
 def answered(result: T | None, missing: list[Request]) -> T:
     """A result the model answered every step of: a model that leaves one unanswered (a collector
     asked to build a brief it has not got every answer for) fails the brief, naming the first."""
@@ -153,28 +157,20 @@ def build_brief(
     untranslated = frozenset(s.number for s in document.sentences if s.number not in translated)
     translated = {s.number: translated.get(s.number, s.text) for s in document.sentences}
     summary = answered(*combine(context, asked, summaries))
-    facts = verify_facts(document, raw_facts, target, translated)
-    sentences = ground_summary(summary.sentences, document, translated, target)
-    glossary = review_glossary(options.glossary, document, translated, facts, sentences)
-    facts, sentences = list(glossary.facts), list(glossary.sentences)
+    checked = check_parts(
+        document,
+        target,
+        options.glossary,
+        summary=summary.sentences,
+        summary_notes=summary.notes,
+        raw_facts=raw_facts,
+        translation=translation,
+        translated=translated,
+        untranslated=untranslated,
+    )
     # Problems the tasks and the one LLM call found in answers (cut off, untranslated, an echoed key).
     problems = [problem for result in results for problem in result.problems] + usage.problems
-    checks = tuple(
-        cross_checks(
-            document,
-            target,
-            summary=sentences,
-            summary_notes=summary.notes,
-            facts=facts,
-            translation=translation,
-            translated=translated,
-            untranslated=untranslated,
-            glossary=glossary,
-        )
-    )
-    on_line = problems_by_line(checks)  # each line marked with what the checks found in it
-    for number, misses in glossary.lines.items():
-        on_line[number] = tuple(dict.fromkeys((*on_line.get(number, ()), *misses)))
+    on_line = checked.on_line
     return Brief(
         title=title_for(document, translated),
         source=document.source,
@@ -187,11 +183,11 @@ def build_brief(
         created=datetime.now(UTC).replace(microsecond=0).isoformat(),
         brief_key=key,
         summary=summary.prose,
-        facts=tuple(facts),
+        facts=checked.facts,
         translation=tuple(translation),
         usage=usage.snapshot(),
         chunks=len(chunks),
-        checks=checks,
+        checks=checked.checks,
         problems=tuple(problems),
         metadata=dict(document.metadata),
         dropped=tuple(document.dropped),
@@ -209,5 +205,6 @@ def build_brief(
             )
             for s in document.sentences
         ),
-        summary_sentences=tuple(sentences),
+        summary_sentences=checked.sentences,
+        glossary=glossary_used(options, document),
     )
