@@ -16,6 +16,7 @@ from summarise.prompts import Prompts
 from summarise.publish import write_brief
 from summarise.render import render_markdown
 from summarise.reporter import SILENT, Reporter
+from summarise.review_edits import with_earlier_edits
 from summarise.terminal import shown
 
 STDIO = Path("-")
@@ -79,6 +80,7 @@ def brief_file(
     progress.close()  # before the closing lines: a redrawn status line must not tear them
     if output != STDIO:
         index = "index.html" if (output.parent / "index.html").is_file() else None
+        brief = with_earlier_edits(output, brief)  # the reviewer's corrections of the brief it replaces
         brief = write_brief(output, brief, json=options.write_json, html=options.write_html, index=index, inputs=inputs)
         reporter.note(
             f"wrote {output} ({len(brief.facts)} facts, {brief.supported_facts} supported; "

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from summarise.brief import FactVerdict, Review
+from summarise.brief import Brief, FactVerdict, Review
 from summarise.errors import InputError
 from summarise.output_files import write_ours
 from summarise.publish import shown_name
@@ -95,19 +95,44 @@ def index_link(page: Path, root: Path | None) -> str | None:
     return "../" * depth + "index.html"
 
 
-def record_review(
-    path: Path, decision: str | None, by: str, reason: str = "", verdicts: tuple[FactVerdict, ...] = ()
-) -> Recorded:
-    """Write (or, with decision None, clear) a decision, with the reviewer's per-fact verdicts
-    if any (the review desk); redraw the page and the index."""
-    from summarise.render.html import read_page_record, render_html  # jinja2 only when needed
+class StaleVersion(InputError):
+    """A decision or correction made on a text that is no longer the brief's (a stale tab, a re-run)."""
 
+    def __init__(self, path: Path, shown: str) -> None:
+        super().__init__(f"{path} changed after it was shown (now version {shown[:12]}): nothing was recorded")
+        self.shown = shown
+
+
+# A decision is written to the brief first (the record), then its page and the folder's index,
+# which are drawn from the briefs. The journal names the brief between the two: a run killed
+# there leaves it, and the next desk or `summarise review` redraws that page and the index.
+JOURNAL = ".summarise-review-journal"
+
+
+def read_brief_text(path: Path) -> str:
     try:
-        markdown = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise InputError(f"{path}: no such file") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read it ({exc})") from exc
+
+
+def record_review(
+    path: Path,
+    decision: str | None,
+    by: str,
+    reason: str = "",
+    verdicts: tuple[FactVerdict, ...] = (),
+    *,
+    version: str | None = None,
+) -> Recorded:
+    """Write (or, with decision None, clear) a decision, with the reviewer's per-fact verdicts
+    if any (the review desk); redraw the page and the index. `version`, when given, is the
+    sha256 of the text the reviewer read: a brief that reads otherwise now is left as it is."""
+    markdown = read_brief_text(path)
+    if version is not None and version != body_sha256(markdown):
+        raise StaleVersion(path, body_sha256(markdown))
     review = None
     if decision is not None:
         at = datetime.now(UTC).replace(microsecond=0).isoformat()
@@ -116,24 +141,102 @@ def record_review(
         updated = with_review(markdown, review)
     except InputError as exc:
         raise InputError(f"{path}: {exc}") from exc
-    write_ours(path, updated)
-    page = path.with_suffix(".html")
     root = batch_root(path)
-    redrawn = stale = None
-    if page.is_file():
-        brief = read_page_record(page.read_text(encoding="utf-8", errors="replace"))
-        if brief is not None and body_sha256(render_markdown(brief)) == body_sha256(markdown):
-            brief = dataclasses.replace(brief, review=review)
-            write_ours(page, render_html(brief, shown_name(path), index_link(page, root)))
-            redrawn = page
-        else:
-            stale = page
+    journal = root / JOURNAL if root is not None else None
+    if journal is not None:
+        write_journal(journal, path)
+    write_ours(path, updated)
+    redrawn, stale = redraw_page(path, updated, root)
     index = None
     if root is not None:
         from summarise.batch.reports import write_index
 
         index = write_index(root)
+    if journal is not None:
+        journal.unlink(missing_ok=True)
     return Recorded(review, redrawn, stale, index)
+
+
+def write_journal(journal: Path, path: Path) -> None:
+    from summarise.output_files import atomic_write
+
+    atomic_write(journal, str(path.resolve()) + "\n")
+
+
+def redraw_page(path: Path, markdown: str, root: Path | None) -> tuple[Path | None, Path | None]:
+    """The brief's page redrawn with the decision its Markdown holds: (redrawn, or left as another version's)."""
+    from summarise.render.html import read_page_record, render_html  # jinja2 only when needed
+
+    page = path.with_suffix(".html")
+    if not page.is_file():
+        return None, None
+    brief = read_page_record(page.read_text(encoding="utf-8", errors="replace"))
+    if brief is None or body_sha256(render_markdown(brief)) != body_sha256(markdown):
+        return None, page
+    brief = dataclasses.replace(brief, review=holding_review(markdown))
+    write_ours(page, render_html(brief, shown_name(path), index_link(page, root)))
+    return page, None
+
+
+def _finish_brief(path: Path, root: Path) -> None:
+    """A correction writes the page (the whole record) before the brief, a decision the brief
+    before the page: whichever was cut off, the one written first is the newer."""
+    from summarise.render.html import read_page_record
+
+    markdown = read_brief_text(path)
+    page = path.with_suffix(".html")
+    brief = read_page_record(page.read_text(encoding="utf-8", errors="replace")) if page.is_file() else None
+    if brief is not None and body_sha256(render_markdown(brief)) != body_sha256(markdown):
+        write_ours(path, render_markdown(dataclasses.replace(brief, review=None)))  # the correction, unreviewed
+        return
+    redraw_page(path, markdown, root)
+
+
+def finish_interrupted(root: Path) -> Path | None:
+    """A decision cut off between its brief and the index (Ctrl-C, kill): its page and the index
+    redrawn from the brief, which holds the decision. The brief, if one was."""
+    journal = root / JOURNAL
+    try:
+        named = Path(journal.read_text(encoding="utf-8").strip())
+    except (OSError, UnicodeDecodeError):
+        return None
+    if named.is_file() and named.resolve().is_relative_to(root.resolve()):
+        _finish_brief(named, root)
+    from summarise.batch.reports import write_index
+
+    write_index(root)
+    journal.unlink(missing_ok=True)
+    return named
+
+
+def write_correction(path: Path, version: str, kind: str, number: int, text: str, by: str) -> Brief:
+    """Correct one item of the brief at `path`, read at `version` (the sha256 of its text), and
+    write it with its page and JSON; a decision made on the old text no longer holds.
+
+    The page and JSON (which hold the whole record) are written first, the Markdown last, under
+    the folder's journal: an interrupted correction is finished from the page (review.py)."""
+    from summarise.publish import carry_review, write_brief
+    from summarise.review_edits import brief_record_of, corrected
+
+    markdown = read_brief_text(path)
+    if version != body_sha256(markdown):
+        raise StaleVersion(path, body_sha256(markdown))
+    brief = brief_record_of(path)
+    if brief is None or body_sha256(render_markdown(brief)) != body_sha256(markdown):
+        raise InputError(f"{path}: its page or JSON shows another version of the brief; run summarise batch")
+    brief = corrected(carry_review(markdown, brief), kind, number, text, by)
+    root = batch_root(path)
+    if root is not None:
+        write_journal(root / JOURNAL, path)
+    page = path.with_suffix(".html")
+    index = index_link(page, root) if root is not None else None
+    written = write_brief(path, brief, json=path.with_suffix(".json").is_file(), html=page.is_file(), index=index)
+    if root is not None:
+        from summarise.batch.reports import write_index
+
+        write_index(root)
+        (root / JOURNAL).unlink(missing_ok=True)
+    return written
 
 
 def current_decision(path: Path) -> str:

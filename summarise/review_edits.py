@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from pathlib import Path
 
 from summarise.brief import EDIT_KINDS, Brief, CitedSentence, Edit, Line, RawFact, shown_untranslated
 from summarise.documents import Document, Sentence
@@ -163,3 +164,34 @@ def carry_edits(edits: Iterable[Edit], brief: Brief) -> Brief:
     if not kept:
         return brief
     return recheck(dataclasses.replace(brief, edits=tuple(kept)))
+
+
+def with_earlier_edits(path: Path, brief: Brief) -> Brief:
+    """A re-run's brief, about to replace the one at `path`, with that one's corrections carried over."""
+    from summarise.output_files import read_front_matter
+    from summarise.render.front_matter import edits_from
+
+    try:
+        front = read_front_matter(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return brief
+    earlier = edits_from((front or {}).get("edits"))
+    return carry_edits(earlier, brief) if earlier and not brief.edits else brief
+
+
+def brief_record_of(path: Path) -> Brief | None:
+    """The brief a Markdown file was written from: the record its page (or JSON) carries."""
+    import json
+
+    from summarise.render.html import read_page_record
+    from summarise.render.json import brief_from_record
+
+    page, data = path.with_suffix(".html"), path.with_suffix(".json")
+    try:
+        if page.is_file():
+            return read_page_record(page.read_text(encoding="utf-8", errors="replace"))
+        if data.is_file():
+            return brief_from_record(json.loads(data.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return None
+    return None

@@ -31,6 +31,7 @@ from summarise.pipeline import brief_key, build_brief
 from summarise.prompts import Prompts
 from summarise.publish import write_brief
 from summarise.reporter import Reporter
+from summarise.review_edits import with_earlier_edits
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,7 @@ def _summarise(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions, lo
         if is_up_to_date(item, key, options.write_json):
             return Outcome(item.name, Status.SKIPPED, "up to date", item.brief)
         result = build_brief(document, llm, prompts, options.brief)
+        result = with_earlier_edits(item.output, result)  # the reviewer's corrections of the brief it replaces
         write_brief(
             item.output, result, json=options.write_json, html=True, index=item.index_link, inputs=options.inputs
         )

@@ -8,7 +8,8 @@ sent the page; everything else is as strict as the files' own pages.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from summarise.brief import Brief
@@ -40,6 +41,9 @@ class DeskView:
     next: str  # the next brief that needs review, "" when none is left
     progress: str  # "3 of 20 reviewed"
     error: str = ""
+    version: str = ""  # the sha256 of the brief's text as shown: a decision or correction on another is refused
+    # the reviewer's verdicts, notes and reason not yet in a decision (review_drafts.py), shown as given
+    drafted: Mapping[str, str] = field(default_factory=dict)
 
 
 def desk_link(token: str, brief: str | None = None) -> str:
