@@ -16,7 +16,7 @@ from summarise.cli_cache import cache
 from summarise.cli_errors import OneLineErrors, reports_errors, say
 from summarise.config import Settings
 from summarise.errors import EXIT_PROBLEMS
-from summarise.options import FiniteFloat, endpoint_options, glossary_option, settings_from
+from summarise.options import FiniteFloat, cache_dir_option, endpoint_options, glossary_option, settings_from
 from summarise.terminal import shown
 
 
@@ -189,9 +189,24 @@ def batch(folder: Path, quiet: bool, price_prompt: float | None, price_completio
 @click.option("--serve", is_flag=True, help="Open a review desk for a FOLDER of briefs in the browser (127.0.0.1).")
 @click.option("--no-open", is_flag=True, help="With --serve: print the desk's address, open no browser.")
 @click.option("--by", envvar="SUMMARISE_REVIEWER", show_envvar=True, help="Reviewer's name. [default: login name]")
+@cache_dir_option()
+@click.option(
+    "--no-memory",
+    envvar="SUMMARISE_NO_MEMORY",
+    is_flag=True,
+    help="An approval adds nothing to the translation memory beside the cache (docs/memory.md).",
+)
 @reports_errors
 def review(
-    brief_path: Path, approve: bool, reject: str | None, clear: bool, serve: bool, no_open: bool, by: str | None
+    brief_path: Path,
+    approve: bool,
+    reject: str | None,
+    clear: bool,
+    serve: bool,
+    no_open: bool,
+    by: str | None,
+    cache_dir: Path | None,
+    no_memory: bool,
 ) -> None:
     """Record a reviewer's decision in a brief's front matter (and redraw its page and index).
 
@@ -208,9 +223,11 @@ def review(
       summarise review outputs/ --serve             # the review desk, in the browser
     """
     from summarise.brief import REVIEW_DECISIONS
+    from summarise.config import default_cache_dir
     from summarise.errors import InputError
     from summarise.review import current_decision, record_review, reviewer
 
+    memory = None if no_memory else cache_dir or default_cache_dir()
     if serve:
         if approve or reject is not None or clear:
             raise click.UsageError("--serve cannot be used with --approve, --reject or --clear")
@@ -218,7 +235,9 @@ def review(
             raise InputError(f"{brief_path}: not a folder (--serve reviews a folder of briefs)")
         from summarise.review_desk import run_desk
 
-        run_desk(brief_path, (by or "").strip() or reviewer(), not no_open, lambda line: click.echo(shown(line)))
+        run_desk(
+            brief_path, (by or "").strip() or reviewer(), not no_open, lambda line: click.echo(shown(line)), memory
+        )
         return
     if brief_path.is_dir():
         raise InputError(f"{brief_path}: is a folder; give NAME.md, or --serve to review the folder")
@@ -234,7 +253,9 @@ def review(
         click.echo(shown(current_decision(brief_path)))
         return
     decision = None if clear else REVIEW_DECISIONS[0] if approve else REVIEW_DECISIONS[1]
-    recorded = record_review(brief_path, decision, (by or "").strip() or reviewer(), (reject or "").strip())
+    recorded = record_review(
+        brief_path, decision, (by or "").strip() or reviewer(), (reject or "").strip(), memory=memory
+    )
     for line in recorded.report(brief_path):
         say(line)
 

@@ -26,7 +26,7 @@ from summarise.prompts import GLOSSARY_TEMPLATES, TEMPLATE_NAMES, Prompts
 from summarise.tasks.common import TaskContext, glossary_block
 from summarise.tasks.steps import PlannedCall, brief_chunk, combine
 from summarise.tasks.steps import plan as plan_steps
-from summarise.tasks.translation import assemble_paragraphs
+from summarise.tasks.translation import assemble_paragraphs, translates
 from summarise.usage import UsageMeter
 from summarise.version import __version__
 
@@ -120,6 +120,21 @@ def glossary_used(options: BriefOptions, document: Document) -> tuple[tuple[str,
     return tuple((entry.source, entry.target) for entry in options.glossary.select(document.text))
 
 
+def from_memory(document: Document, options: BriefOptions) -> tuple[dict[int, str], dict[int, str]]:
+    """Where each line the translation memory gave came from, and, for the others, a near match to offer."""
+    origins: dict[int, str] = {}
+    suggestions: dict[int, str] = {}
+    if not options.memory or not translates(document, options.target):
+        return origins, suggestions
+    pair = (document.language, options.target.code)
+    for sentence in document.sentences:
+        if found := options.memory.exact(*pair, sentence.text):
+            origins[sentence.number] = found.origin
+        elif near := options.memory.near(*pair, sentence.text):
+            suggestions[sentence.number] = near.translation
+    return origins, suggestions
+
+
 def answered(result: T | None, missing: list[Request]) -> T:
     """A result the model answered every step of: a model that leaves one unanswered (a collector
     asked to build a brief it has not got every answer for) fails the brief, naming the first."""
@@ -171,6 +186,7 @@ def build_brief(
     # Problems the tasks and the one LLM call found in answers (cut off, untranslated, an echoed key).
     problems = [problem for result in results for problem in result.problems] + usage.problems
     on_line = checked.on_line
+    origins, suggestions = from_memory(document, options)
     return Brief(
         title=title_for(document, translated),
         source=document.source,
@@ -202,6 +218,8 @@ def build_brief(
                 translated[s.number],
                 on_line.get(s.number, ()),
                 s.number not in untranslated,
+                origins.get(s.number, ""),
+                suggestions.get(s.number, ""),
             )
             for s in document.sentences
         ),

@@ -126,10 +126,12 @@ def record_review(
     verdicts: tuple[FactVerdict, ...] = (),
     *,
     version: str | None = None,
+    memory: Path | None = None,
 ) -> Recorded:
     """Write (or, with decision None, clear) a decision, with the reviewer's per-fact verdicts
     if any (the review desk); redraw the page and the index. `version`, when given, is the
-    sha256 of the text the reviewer read: a brief that reads otherwise now is left as it is."""
+    sha256 of the text the reviewer read: a brief that reads otherwise now is left as it is.
+    `memory`, the cache folder, takes the line pairs an approval vouches for (review_memory.py)."""
     markdown = read_brief_text(path)
     if version is not None and version != body_sha256(markdown):
         raise StaleVersion(path, body_sha256(markdown))
@@ -154,7 +156,19 @@ def record_review(
         index = write_index(root)
     if journal is not None:
         journal.unlink(missing_ok=True)
+    if memory is not None and review is not None and review.decision == "approved":
+        _remember(path, updated, review, memory)
     return Recorded(review, redrawn, stale, index)
+
+
+def _remember(path: Path, markdown: str, review: Review, cache_dir: Path) -> None:
+    """An approved brief's reviewed lines into the translation memory (last: the decision is the record)."""
+    from summarise.review_edits import brief_record_of
+    from summarise.review_memory import remember, reviewed_lines
+
+    brief = brief_record_of(path)
+    if brief is not None and body_sha256(render_markdown(brief)) == body_sha256(markdown):
+        remember(cache_dir, reviewed_lines(brief, path.name, review.by, review.at))
 
 
 def write_journal(journal: Path, path: Path) -> None:

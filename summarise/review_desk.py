@@ -11,7 +11,6 @@ them, so the files stay the record and the static pages keep working without the
 from __future__ import annotations
 
 import hmac
-import json
 import secrets
 import threading
 import webbrowser
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from summarise.brief import FACT_VERDICTS, REVIEW_DECISIONS, Brief, FactVerdict
+from summarise.brief import FACT_VERDICTS, REVIEW_DECISIONS, FactVerdict
 from summarise.errors import SummariseError
 from summarise.render import render_markdown
 from summarise.render.desk_page import (
@@ -37,7 +36,9 @@ from summarise.render.desk_page import (
 )
 from summarise.render.front_matter import body_sha256, review_from
 from summarise.render.problems import fact_problems
-from summarise.review import record_review
+from summarise.review import StaleVersion, batch_root, finish_interrupted, record_review, write_correction
+from summarise.review_drafts import clear_draft, draft_fields, load_draft, save_draft
+from summarise.review_edits import brief_record_of, current_text
 
 MAX_FORM = 1_000_000  # bytes of a posted form: a decision and its notes, never more
 
@@ -53,28 +54,13 @@ def _count(value: object) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
-def _brief_of(path: Path) -> Brief | None:
-    """The brief a Markdown file was written from: the record its page (or JSON) carries."""
-    from summarise.render.html import read_page_record
-    from summarise.render.json import brief_from_record
-
-    page, data = path.with_suffix(".html"), path.with_suffix(".json")
-    try:
-        if page.is_file():
-            return read_page_record(page.read_text(encoding="utf-8", errors="replace"))
-        if data.is_file():
-            return brief_from_record(json.loads(data.read_text(encoding="utf-8")))
-    except (OSError, ValueError):
-        return None
-    return None
-
-
 class Desk:
     """The desk for one folder. `url` is what the reviewer opens; `serve()` runs until `close()`."""
 
-    def __init__(self, folder: Path, reviewer: str) -> None:
+    def __init__(self, folder: Path, reviewer: str, memory: Path | None = None) -> None:
         self.folder = folder.resolve()
         self.reviewer = reviewer
+        self.memory = memory  # the cache folder whose translation memory an approval feeds; None: none
         self.token = secrets.token_urlsafe(24)
         self.lock = threading.Lock()  # one decision at a time: each rewrites the folder's index
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -82,6 +68,9 @@ class Desk:
         self.host = f"127.0.0.1:{self.server.server_address[1]}"
         self.origin = f"http://{self.host}"
         self.url = self.origin + desk_link(self.token)
+        root = batch_root(self.folder / "index.md")
+        if root is not None:  # a decision or correction cut off last time (Ctrl-C, kill) is finished first
+            finish_interrupted(root)
 
     def serve(self) -> None:
         self.server.serve_forever()
@@ -124,12 +113,14 @@ class Desk:
     def queue(self) -> Answer:
         return Answer(HTTPStatus.OK, render_queue(self.rows(), self.token, self.folder.name or str(self.folder)))
 
-    def brief_page(self, name: str, error: str = "", status: int = HTTPStatus.OK) -> Answer:
+    def brief_page(
+        self, name: str, error: str = "", status: int = HTTPStatus.OK, drafted: dict[str, str] | None = None
+    ) -> Answer:
         rows = self.rows()
         if name not in {row.brief for row in rows}:  # only the folder's own briefs, by their listed name
             return self._message(HTTPStatus.NOT_FOUND, "No such brief", f"{name} is not a brief in this folder.")
         path = self.folder / name
-        brief = _brief_of(path)
+        brief = brief_record_of(path)
         if brief is None:
             text = f"{name} has no page or JSON record to show; decide with summarise review {name} --approve."
             return self._message(HTTPStatus.NOT_FOUND, "No page for this brief", text)
@@ -149,6 +140,8 @@ class Desk:
             next=desk_link(self.token, nxt) if nxt else "",
             progress=progress(rows),
             error=error,
+            version=body_sha256(markdown),
+            drafted=load_draft(self.folder, name) if drafted is None else drafted,
         )
         return Answer(status, render_desk_brief(brief, view))
 
@@ -162,19 +155,27 @@ class Desk:
             return (form.get(name) or [""])[0].strip()
 
         name, decision, reason = field("brief"), field("decision"), field("reason")
+        if name not in {row.brief for row in self.rows()}:
+            return self.brief_page(name)  # says there is no such brief
+        drafted = draft_fields(form)
+        save_draft(self.folder, name, drafted)  # whatever happens next, the reviewer's verdicts are kept
+
+        def refused(status: int, text: str) -> Answer:
+            return self.brief_page(name, text, status, drafted)
+
         if decision not in REVIEW_DECISIONS:
-            return self.brief_page(name, "Choose approve or reject.", HTTPStatus.BAD_REQUEST)
+            return refused(HTTPStatus.BAD_REQUEST, "Choose approve or reject.")
         if decision == "rejected" and not reason:
-            return self.brief_page(name, "A rejection needs a reason: say what is wrong.", HTTPStatus.BAD_REQUEST)
+            return refused(HTTPStatus.BAD_REQUEST, "A rejection needs a reason: say what is wrong.")
         shown = self.brief_page(name)
         if shown.status != HTTPStatus.OK:
             return shown
-        brief = _brief_of(self.folder / name)
+        brief = brief_record_of(self.folder / name)
         assert brief is not None  # brief_page showed it
         problems = sum(not check.passed for check in brief.checks) + len(fact_problems(brief))
         if decision == "approved" and problems and field("acknowledged") != "1":
             text = "This brief has failed checks or facts with a problem: confirm you have seen them to approve it."
-            return self.brief_page(name, text, HTTPStatus.CONFLICT)
+            return refused(HTTPStatus.CONFLICT, text)
         verdicts = tuple(
             FactVerdict(number, verdict, field(f"note-{number}"))
             for number in range(1, len(brief.facts) + 1)
@@ -183,17 +184,70 @@ class Desk:
         try:
             with self.lock:
                 record_review(
-                    self.folder / name, decision, self.reviewer, reason if decision == "rejected" else "", verdicts
+                    self.folder / name,
+                    decision,
+                    self.reviewer,
+                    reason if decision == "rejected" else "",
+                    verdicts,
+                    version=field("version"),
+                    memory=self.memory,
                 )
+        except StaleVersion:
+            return refused(HTTPStatus.CONFLICT, STALE)
         except SummariseError as exc:
-            return self.brief_page(name, f"Not recorded: {exc}", HTTPStatus.BAD_REQUEST)
+            return refused(HTTPStatus.BAD_REQUEST, f"Not recorded: {exc}")
+        clear_draft(self.folder, name)
         nxt = self._next(self.rows(), name)
         return Answer(HTTPStatus.SEE_OTHER, location=desk_link(self.token, nxt) if nxt else desk_link(self.token))
 
+    def correct(self, form: dict[str, list[str]]) -> Answer:
+        """A correction of a line, fact or summary sentence: checked, written, and the page shown again."""
 
-def run_desk(folder: Path, by: str, open_browser: bool, say: Callable[[str], None]) -> None:
+        def field(name: str) -> str:
+            return (form.get(name) or [""])[0].strip()
+
+        name, kind, number = field("brief"), field("kind"), field("number")
+        if name not in {row.brief for row in self.rows()}:
+            return self.brief_page(name)
+        path = self.folder / name
+        text = field("text")
+        try:
+            if field("action") == "confirm":  # the text as it is, confirmed: what the page showed
+                brief = brief_record_of(path)
+                text = current_text(brief, kind, int(number)) if brief else text
+            with self.lock:
+                write_correction(
+                    path, field("version"), kind, int(number) if number.isdigit() else 0, text, self.reviewer
+                )
+        except StaleVersion:
+            return self.brief_page(name, STALE, HTTPStatus.CONFLICT)
+        except (SummariseError, ValueError) as exc:
+            return self.brief_page(name, f"Not corrected: {exc}", HTTPStatus.BAD_REQUEST)
+        anchor = {"line": "L", "fact": "F", "summary": "summary"}.get(kind, "")
+        return Answer(
+            HTTPStatus.SEE_OTHER,
+            location=desk_link(self.token, name) + f"#{anchor}{number if kind != 'summary' else ''}",
+        )
+
+    def keep_draft(self, form: dict[str, list[str]]) -> Answer:
+        """The decision form as it stands, kept (the page's script posts it as the reviewer works)."""
+        name = (form.get("brief") or [""])[0]
+        if name not in {row.brief for row in self.rows()}:
+            return Answer(HTTPStatus.NOT_FOUND)
+        save_draft(self.folder, name, draft_fields(form))
+        return Answer(HTTPStatus.NO_CONTENT)
+
+
+STALE = (
+    "This brief changed after your page was drawn (a re-run, or a decision or correction in another tab): "
+    "nothing was recorded. Below is the text now on disk, with your verdicts and notes kept; "
+    "read it, then decide again."
+)
+
+
+def run_desk(folder: Path, by: str, open_browser: bool, say: Callable[[str], None], memory: Path | None = None) -> None:
     """Run the review desk until Ctrl-C."""
-    desk = Desk(folder, by)
+    desk = Desk(folder, by, memory)
     say(f"Review desk for {folder} at {desk.url}")
     say("Only this machine can reach it, with the address above. Ctrl-C to stop.")
     if open_browser:
@@ -259,12 +313,15 @@ def _handler(desk: Desk) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             given = self.headers.get("Content-Length", "")
             length = int(given) if given.isdigit() else -1
-            if urlsplit(self.path).path != "/decide" or not 0 <= length <= MAX_FORM:
+            action = {"/decide": desk.decide, "/edit": desk.correct, "/draft": desk.keep_draft}.get(
+                urlsplit(self.path).path
+            )
+            if action is None or not 0 <= length <= MAX_FORM:
                 return self._send(Answer(HTTPStatus.NOT_FOUND, "not found"))
             form = parse_qs(self.rfile.read(length).decode("utf-8", errors="replace"), keep_blank_values=True)
             why = self._refusal((form.get("token") or [""])[0])
             if why:
                 return self._refuse(why)
-            self._send(desk.decide(form))
+            self._send(action(form))
 
     return Handler
