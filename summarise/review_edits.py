@@ -167,7 +167,9 @@ def carry_edits(edits: Iterable[Edit], brief: Brief) -> Brief:
 
 
 def with_earlier_edits(path: Path, brief: Brief) -> Brief:
-    """A re-run's brief, about to replace the one at `path`, with that one's corrections carried over."""
+    """A re-run's brief, about to replace the one at `path`, with that one's corrections carried over,
+    and its lines said as that one said them where they read the same: a line the memory gives
+    back to the brief it was approved in is that brief's own line, not news."""
     from summarise.output_files import read_front_matter
     from summarise.render.front_matter import edits_from
 
@@ -176,7 +178,19 @@ def with_earlier_edits(path: Path, brief: Brief) -> Brief:
     except (OSError, UnicodeDecodeError):
         return brief
     earlier = edits_from((front or {}).get("edits"))
-    return carry_edits(earlier, brief) if earlier and not brief.edits else brief
+    if earlier and not brief.edits:
+        brief = carry_edits(earlier, brief)
+    previous = brief_record_of(path)
+    if previous is None:
+        return brief
+    before = {(line.number, line.source, line.translation): line.origin for line in previous.lines}
+    lines = tuple(
+        dataclasses.replace(line, origin=before[key])
+        if line.origin and (key := (line.number, line.source, line.translation)) in before
+        else line
+        for line in brief.lines
+    )
+    return dataclasses.replace(brief, lines=lines)
 
 
 def brief_record_of(path: Path) -> Brief | None:
