@@ -111,7 +111,12 @@ class Desk:
     # --- pages ----------------------------------------------------------------------
 
     def queue(self) -> Answer:
-        return Answer(HTTPStatus.OK, render_queue(self.rows(), self.token, self.folder.name or str(self.folder)))
+        from summarise.review_memory import glossary_offers
+
+        offers = glossary_offers(self.memory) if self.memory is not None else []
+        return Answer(
+            HTTPStatus.OK, render_queue(self.rows(), self.token, self.folder.name or str(self.folder), offers)
+        )
 
     def brief_page(
         self, name: str, error: str = "", status: int = HTTPStatus.OK, drafted: dict[str, str] | None = None

@@ -277,3 +277,17 @@ def test_a_correction_cut_off_before_its_brief_is_finished_from_its_page(tmp_pat
     finish_interrupted(out)
     markdown = path.read_text(encoding="utf-8")
     assert RIGHT_LINE_2 in markdown and read_front_matter(markdown)["edits"][0]["by"] == "alice"
+
+
+def test_the_desk_offers_a_term_corrected_twice_for_the_glossary(tmp_path: Path) -> None:
+    from summarise.review_desk import Desk
+
+    def entry(source: str, before: str, after: str) -> Remembered:
+        return Remembered("fr", "en", source, after, "b.md", "alice", "2026-12-07", before)
+
+    remember(tmp_path / "cache", [entry("a", "The PNUD pays.", "The UNDP pays."), entry("b", "PNUD met.", "UNDP met.")])
+    desk = Desk(folder_of(tmp_path), "Reviewer", memory=tmp_path / "cache")
+    try:
+        assert "“PNUD” → “UNDP” (2 times)" in desk.queue().body
+    finally:
+        desk.close()

@@ -117,7 +117,10 @@ def test_a_reviewer_corrects_a_fact_and_a_line_and_the_correction_stays(desk_on,
     assert second.lines[1].translation == RIGHT_LINE_2
     assert second.lines[1].origin.startswith("from review of doc.md by Reviewer on ")
     asked = [r.messages[-1]["content"] for r in model.asked if r.step.startswith("translate")]
-    assert len(asked) == 1 and asked[0].endswith("into English: [1].\n- Write one line for each, each starting with the same number in square brackets.\n- Translate each line completely and faithfully. Keep every name, number, amount and date.\n- Write only those lines.")
+    task = asked[0].split("\n\n")[-1]  # the task, after the document: only line 1 is asked for
+    assert len(asked) == 1 and task.startswith(
+        "Task: translate only these lines of the document above into English: [1]."
+    )
 
 
 def test_a_reload_keeps_the_verdicts_and_notes_given_so_far(desk_on, page) -> None:

@@ -58,8 +58,11 @@ def progress(rows: list[QueueRow]) -> str:
     return f"{done} of {len(rows)} reviewed"
 
 
-def render_queue(rows: list[QueueRow], token: str, folder: str) -> str:
-    """The briefs needing review first, then the decided ones; each opens its desk page."""
+def render_queue(
+    rows: list[QueueRow], token: str, folder: str, offers: list[tuple[str, str, int]] | None = None
+) -> str:
+    """The briefs needing review first, then the decided ones; each opens its desk page; and the
+    words reviewers corrected the same way twice, offered for the glossary (review_memory.py)."""
     ordered = sorted(rows, key=lambda row: (row.review != "needs review", row.brief))
     waiting = [row for row in ordered if row.review == "needs review"]
     return render_page(
@@ -74,6 +77,7 @@ def render_queue(rows: list[QueueRow], token: str, folder: str) -> str:
         next=desk_link(token, waiting[0].brief) if waiting else "",
         script_does=SCRIPT_DOES,
         referrer=REFERRER,
+        offers=offers or [],
     )
 
 
