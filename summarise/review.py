@@ -132,6 +132,9 @@ def record_review(
     if any (the review desk); redraw the page and the index. `version`, when given, is the
     sha256 of the text the reviewer read: a brief that reads otherwise now is left as it is.
     `memory`, the cache folder, takes the line pairs an approval vouches for (review_memory.py)."""
+    root = batch_root(path)
+    if root is not None and (root / JOURNAL).is_file():  # one cut off before: finished first
+        finish_interrupted(root)
     markdown = read_brief_text(path)
     if version is not None and version != body_sha256(markdown):
         raise StaleVersion(path, body_sha256(markdown))
@@ -143,7 +146,6 @@ def record_review(
         updated = with_review(markdown, review)
     except InputError as exc:
         raise InputError(f"{path}: {exc}") from exc
-    root = batch_root(path)
     journal = root / JOURNAL if root is not None else None
     if journal is not None:
         write_journal(journal, path)
@@ -232,6 +234,9 @@ def write_correction(path: Path, version: str, kind: str, number: int, text: str
     from summarise.publish import carry_review, write_brief
     from summarise.review_edits import brief_record_of, corrected
 
+    root = batch_root(path)
+    if root is not None and (root / JOURNAL).is_file():  # one cut off before: finished first
+        finish_interrupted(root)
     markdown = read_brief_text(path)
     if version != body_sha256(markdown):
         raise StaleVersion(path, body_sha256(markdown))
@@ -239,7 +244,6 @@ def write_correction(path: Path, version: str, kind: str, number: int, text: str
     if brief is None or body_sha256(render_markdown(brief)) != body_sha256(markdown):
         raise InputError(f"{path}: its page or JSON shows another version of the brief; run summarise batch")
     brief = corrected(carry_review(markdown, brief), kind, number, text, by)
-    root = batch_root(path)
     if root is not None:
         write_journal(root / JOURNAL, path)
     page = path.with_suffix(".html")
