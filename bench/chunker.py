@@ -23,10 +23,10 @@ from _common import SEEDS, machine, verdict
 
 from summarise.chunking import chunk_budget, count_tokens, encoding, fit_sentences, plan_chunks
 from summarise.config import DEFAULT_ENGINE_CONTEXT
-from summarise.languages import Language
+from summarise.documents.languages import Language
 from summarise.pipeline import prompt_overhead
-from summarise.prompts import Prompts
 from summarise.readers.text import parse_document
+from summarise.tasks.prompts import Prompts
 
 GOAL = 0.25
 

@@ -3,7 +3,7 @@
     python bench/engine.py [--parallel N] [--context N]
 
 Both tools of the peer benchmark talk to this one server. It is summarise's own engine
-(`summarise.engine.shared_engine`, the bundled model, 127.0.0.1, a random port) with
+(`summarise.model.engine.shared_engine`, the bundled model, 127.0.0.1, a random port) with
 llama.cpp's /metrics endpoint switched on, so the prompt tokens the server really
 evaluated can be read from it (`llamacpp:prompt_tokens_total`), whichever tool sent them.
 """
@@ -17,9 +17,9 @@ import sys
 import threading
 from pathlib import Path
 
-from summarise.bundled import BUNDLED_MODEL_NAME, ensure_bundled_model
 from summarise.config import DEFAULT_ENGINE_CONTEXT, default_cache_dir
-from summarise.engine import EngineConfig, shared_engine, stop_shared_engine
+from summarise.model.bundled import BUNDLED_MODEL_NAME, ensure_bundled_model
+from summarise.model.engine import EngineConfig, shared_engine, stop_shared_engine
 
 
 def main() -> int:

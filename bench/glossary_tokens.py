@@ -24,11 +24,11 @@ from stub_server import FaultInjectionStub
 
 from summarise.chunking import count_tokens
 from summarise.config import Settings
-from summarise.glossary import Glossary, load_glossary
-from summarise.llm import open_llm
+from summarise.config.glossary import Glossary, load_glossary
+from summarise.model.llm import open_llm
 from summarise.pipeline import build_brief
-from summarise.prompts import Prompts
 from summarise.readers import load_document
+from summarise.tasks.prompts import Prompts
 
 UNUSED = 5000
 

@@ -28,15 +28,15 @@ import openai
 from _common import SEEDS, fresh_cache_dir, load_now, machine, quiet_enough, verdict, workdir
 
 from summarise.cli import settings_from_env
-from summarise.endpoint import resolve_endpoint
-from summarise.engine import shared_engine, stop_shared_engine
-from summarise.llm import LLM
 from summarise.model import Completion, Message, Request
+from summarise.model.endpoint import resolve_endpoint
+from summarise.model.engine import shared_engine, stop_shared_engine
+from summarise.model.llm import LLM
+from summarise.model.usage import UsageMeter
 from summarise.pipeline import build_brief
-from summarise.prompts import Prompts
 from summarise.readers import load_document
-from summarise.reporter import Reporter
-from summarise.usage import UsageMeter
+from summarise.reporting import Reporter
+from summarise.tasks.prompts import Prompts
 
 GOAL = 0.4
 

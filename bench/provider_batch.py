@@ -35,9 +35,9 @@ from summarise.batch.discover import discover
 from summarise.batch.provider_rounds import BATCH_DISCOUNT
 from summarise.batch.runner import load
 from summarise.config import Settings
-from summarise.llm import open_llm
+from summarise.model.llm import open_llm
 from summarise.pipeline import plan, planned_calls
-from summarise.prompts import Prompts
+from summarise.tasks.prompts import Prompts
 
 
 def folder_of(folder: Path, count: int) -> None:

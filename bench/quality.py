@@ -37,11 +37,11 @@ from summarise.brief import UNTRANSLATED_MARK, Brief
 from summarise.cli import settings_from_env
 from summarise.config import Layout, Settings
 from summarise.documents import Document
-from summarise.llm import LLM
+from summarise.model.llm import LLM
+from summarise.model.usage import UsageMeter
 from summarise.pipeline import build_brief
-from summarise.prompts import Prompts
 from summarise.readers import load_document
-from summarise.usage import UsageMeter
+from summarise.tasks.prompts import Prompts
 
 # The dev set: 12 French news articles with their English originals (bench/ntrex-dev/README.md).
 DEV_SET = Path(os.environ.get("SUMMARISE_NTREX_DEV") or Path(__file__).with_name("ntrex-dev"))

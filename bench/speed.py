@@ -34,16 +34,16 @@ import sacrebleu
 from _common import INPUTS, SEEDS, SUMMARISE, fresh_cache_dir, load_now, machine, quiet_enough, verdict, workdir
 
 from summarise.config import Settings
-from summarise.engine import stop_shared_engine
-from summarise.llm import LLM
+from summarise.model.engine import stop_shared_engine
+from summarise.model.llm import LLM
+from summarise.model.usage import UsageMeter
 from summarise.pipeline import plan
-from summarise.prompts import Prompts
 from summarise.readers import load_document
-from summarise.reporter import Reporter
+from summarise.reporting import Reporter
 from summarise.tasks.common import TaskContext, Work
+from summarise.tasks.prompts import Prompts
 from summarise.tasks.steps import TRANSLATION, run
 from summarise.tasks.translation import TRANSLATE_NUMBERS, assemble_paragraphs
-from summarise.usage import UsageMeter
 
 SEED_2022 = INPUTS / "marrakech-coalition-meeting-2022.txt"
 DEV_SET = Path(os.environ.get("SUMMARISE_NTREX_DEV") or "/work/shared/quality/ntrex-dev")

@@ -16,14 +16,15 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from summarise.version import __version__
+from summarise.brief.version import __version__
 
 if TYPE_CHECKING:
     from summarise.batch import BatchRun, FolderOptions, run_folder
     from summarise.brief import Brief, Check, Fact, Usage
+    from summarise.cli.one_document import BriefFileOptions, brief_file
     from summarise.config import BriefOptions, FactsMethod, Settings
     from summarise.documents import Document
-    from summarise.endpoint import Endpoint, resolve_endpoint
+    from summarise.documents.languages import Language, parse_language
     from summarise.errors import (
         ConfigError,
         EndpointError,
@@ -33,22 +34,21 @@ if TYPE_CHECKING:
         SummariseError,
         UnusableAnswer,
     )
-    from summarise.languages import Language, parse_language
-    from summarise.llm import LLM, open_llm
-    from summarise.one_document import BriefFileOptions, brief_file
+    from summarise.model.endpoint import Endpoint, resolve_endpoint
+    from summarise.model.llm import LLM, open_llm
     from summarise.pipeline import brief_key, build_brief, planned_calls
-    from summarise.prompts import Prompts
     from summarise.readers import load_document
     from summarise.readers.text import parse_document
     from summarise.render import read_front_matter, render_json, render_markdown
-    from summarise.reporter import Reporter
+    from summarise.reporting import Reporter
+    from summarise.tasks.prompts import Prompts
 
 _EXPORTS = {
     "summarise.batch": ["BatchRun", "FolderOptions", "run_folder"],
     "summarise.brief": ["Brief", "Check", "Fact", "Usage"],
     "summarise.config": ["BriefOptions", "FactsMethod", "Settings"],
     "summarise.documents": ["Document"],
-    "summarise.endpoint": ["Endpoint", "resolve_endpoint"],
+    "summarise.model.endpoint": ["Endpoint", "resolve_endpoint"],
     "summarise.errors": [
         "ConfigError",
         "EndpointError",
@@ -58,15 +58,15 @@ _EXPORTS = {
         "SummariseError",
         "UnusableAnswer",
     ],
-    "summarise.languages": ["Language", "parse_language"],
-    "summarise.llm": ["LLM", "open_llm"],
+    "summarise.documents.languages": ["Language", "parse_language"],
+    "summarise.model.llm": ["LLM", "open_llm"],
     "summarise.pipeline": ["brief_key", "build_brief", "planned_calls"],
-    "summarise.prompts": ["Prompts"],
+    "summarise.tasks.prompts": ["Prompts"],
     "summarise.readers": ["load_document"],
     "summarise.readers.text": ["parse_document"],
     "summarise.render": ["read_front_matter", "render_json", "render_markdown"],
-    "summarise.reporter": ["Reporter"],
-    "summarise.one_document": ["BriefFileOptions", "brief_file"],
+    "summarise.reporting": ["Reporter"],
+    "summarise.cli.one_document": ["BriefFileOptions", "brief_file"],
 }
 _HOME = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = [

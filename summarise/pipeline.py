@@ -11,24 +11,24 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
-from summarise.answers import CACHE_SCHEMA
 from summarise.brief import Brief, Line
+from summarise.brief.version import __version__
 from summarise.chunking import Chunk, chunk_budget, count_tokens, fit_sentences, plan_chunks
 from summarise.config import DEFAULT_ENGINE_CONTEXT, BriefOptions
 from summarise.documents import Document
+from summarise.documents.languages import Language, language_name
 from summarise.errors import EndpointError
 from summarise.grounding.assemble import check_parts
-from summarise.language_detection import language_mix
-from summarise.languages import Language, language_name
-from summarise.llm import LLM
 from summarise.model import Model, Request
-from summarise.prompts import GLOSSARY_TEMPLATES, TEMPLATE_NAMES, Prompts
+from summarise.model.answers import CACHE_SCHEMA
+from summarise.model.llm import LLM
+from summarise.model.usage import UsageMeter
+from summarise.readers.language_detection import language_mix
 from summarise.tasks.common import TaskContext, glossary_block
+from summarise.tasks.prompts import GLOSSARY_TEMPLATES, TEMPLATE_NAMES, Prompts
 from summarise.tasks.steps import PlannedCall, brief_chunk, combine
 from summarise.tasks.steps import plan as plan_steps
 from summarise.tasks.translation import assemble_paragraphs, translates
-from summarise.usage import UsageMeter
-from summarise.version import __version__
 
 T = TypeVar("T")
 
@@ -149,7 +149,7 @@ def build_brief(
 ) -> Brief:
     """One document in, one Brief out. `options.workers` > 1 runs chunks concurrently.
 
-    The steps are asked of `model` (model.py), by default `llm` itself: the endpoint and its cache."""
+    The steps are asked of `model` (summarise/model), by default `llm` itself: the endpoint and its cache."""
     options = options or BriefOptions()
     asked: Model = model or llm
     target = options.target

@@ -83,7 +83,7 @@ def engine_url() -> str:
     if not RECORDING:
         return REPLAY_BASE_URL
     from summarise.cli import settings_from_env
-    from summarise.endpoint import resolve_endpoint
+    from summarise.model.endpoint import resolve_endpoint
 
     os.environ.setdefault("SUMMARISE_CONTEXT", RECORDED_CONTEXT)
     return resolve_endpoint(settings_from_env()).base_url().rstrip("/")

@@ -1,4 +1,4 @@
-"""FakeModel: a Model (summarise/model.py) for tests, given its answers step by step.
+"""FakeModel: a Model (summarise/model/__init__.py) for tests, given its answers step by step.
 
 It reads nothing of the prompts: a test enqueues what each step answers, in the order the
 step is asked (as `llm`'s MockModel or httpx's MockTransport), and the fake returns them,
@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from summarise.errors import UnusableAnswer
 from summarise.model import Completion, Request
-from summarise.usage import UsageMeter
+from summarise.model.usage import UsageMeter
 
 
 class FakeModel:

@@ -28,7 +28,7 @@ from stub_server import Reply
 from summarise import batch
 from summarise.batch import runner
 from summarise.cli import main
-from summarise.ratelimit import retry_after
+from summarise.model.ratelimit import retry_after
 from summarise.render import read_front_matter
 
 LYON = "La réunion annuelle de la coalition s’est tenue à Lyon le 12 mars 2023. Quarante délégués de douze pays y ont participé.\n"  # noqa: E501

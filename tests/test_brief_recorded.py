@@ -10,11 +10,11 @@ import pytest
 from conftest import RECORDING, SHORT_SEED, seed
 
 from summarise.cli import main, settings_from_env
-from summarise.llm import open_llm
+from summarise.model.llm import open_llm
 from summarise.pipeline import plan, planned_calls
-from summarise.prompts import Prompts
 from summarise.readers import load_document
 from summarise.render import read_front_matter
+from summarise.tasks.prompts import Prompts
 
 SECTIONS = ["Summary", "Key facts", "Translation", "Checks"]
 

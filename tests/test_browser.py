@@ -27,8 +27,8 @@ from summarise.batch.reports import write_index
 from summarise.batch.state import STATE_FILE, write_state
 from summarise.brief import Check, Fact, Line, Review
 from summarise.cli import main
-from summarise.publish import write_brief
 from summarise.readers import load_document
+from summarise.render.publish import write_brief
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the [test] extra")
 pytestmark = [

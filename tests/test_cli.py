@@ -59,7 +59,7 @@ def test_cache_commands(runner, isolated: Path) -> None:
     assert runner.invoke(main, ["cache", "path"]).output.strip() == str(isolated / "cache")
     stats = runner.invoke(main, ["cache", "stats"])
     assert stats.exit_code == 0 and "0 responses" in stats.output
-    from summarise.cache import ResponseCache
+    from summarise.model.cache import ResponseCache
 
     ResponseCache(isolated / "cache" / "responses").set("k", {"text": "x"})
     assert "1 responses" in runner.invoke(main, ["cache", "stats"]).output

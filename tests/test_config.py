@@ -1,7 +1,7 @@
 """Settings: flags beat environment variables, which beat defaults; each bad value is one clear error.
 
-Every option is declared once (summarise/options.py); these tests pin each precedence
-rule and each rule that involves several settings (summarise/config.py).
+Every option is declared once (summarise/cli/options.py); these tests pin each precedence
+rule and each rule that involves several settings (summarise/config/__init__.py).
 """
 
 from __future__ import annotations

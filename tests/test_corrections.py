@@ -19,26 +19,21 @@ from summarise.batch.reports import write_index
 from summarise.batch.state import STATE_FILE
 from summarise.brief import Brief
 from summarise.config import BriefOptions
-from summarise.endpoint import Endpoint
-from summarise.llm import LLM
+from summarise.config.memory import Remembered, TranslationMemory, load_memory
+from summarise.grounding.recheck import corrected
+from summarise.model.endpoint import Endpoint
+from summarise.model.llm import LLM
 from summarise.pipeline import build_brief
-from summarise.prompts import Prompts
-from summarise.publish import write_brief
 from summarise.readers.text import parse_document
 from summarise.render import read_front_matter, render_markdown
 from summarise.render.front_matter import body_sha256, holding_review, split_markdown
 from summarise.render.html import read_page_record
 from summarise.render.json import brief_from_record, brief_record
-from summarise.review import JOURNAL, finish_interrupted, record_review, write_correction
-from summarise.review_edits import corrected, with_earlier_edits
-from summarise.review_memory import (
-    Remembered,
-    TranslationMemory,
-    glossary_offers,
-    load_memory,
-    remember,
-    reviewed_lines,
-)
+from summarise.render.publish import write_brief
+from summarise.review import JOURNAL, finish_interrupted, record_review
+from summarise.review.edits import write_correction
+from summarise.review.memory import glossary_offers, remember, reviewed_lines
+from summarise.tasks.prompts import Prompts
 
 FRENCH = (
     "Le PNUD finance la stabilisation en Irak depuis 2015.\n\n"
@@ -125,8 +120,7 @@ def test_a_rerun_gets_the_corrections_back_and_the_approval_holds(tmp_path: Path
     write_correction(path, version, "fact", 1, "UNDP has funded stabilization in Iraq since 2015.", "alice")
     record_review(path, "approved", "alice", version=body_sha256(path.read_text(encoding="utf-8")))
     # The same answers again (no memory): the fact is corrected again, the text is the approved one.
-    rerun = with_earlier_edits(path, make(answers()))
-    write_brief(path, rerun, html=True)
+    write_brief(path, make(answers()), html=True)
     markdown = path.read_text(encoding="utf-8")
     assert holding_review(markdown) is not None and "since 2015." in markdown.split("## Key facts")[1]
 
@@ -252,7 +246,7 @@ def test_a_kill_between_the_brief_and_the_index_is_finished_by_the_next_desk(tmp
     # The brief holds the decision; the index does not say so yet, and the journal names the brief.
     assert holding_review(path.read_text(encoding="utf-8")) is not None
     assert (out / JOURNAL).is_file() and "| approved by alice" not in (out / "index.md").read_text(encoding="utf-8")
-    from summarise.review_desk import Desk
+    from summarise.review.desk import Desk
 
     Desk(out, "Reviewer").server.server_close()  # a desk started on the folder finishes it (not served here)
     assert "approved by alice" in (out / "index.md").read_text(encoding="utf-8") and not (out / JOURNAL).exists()
@@ -282,7 +276,7 @@ def test_a_correction_cut_off_before_its_brief_is_finished_from_its_page(tmp_pat
 
 
 def test_the_desk_offers_a_term_corrected_twice_for_the_glossary(tmp_path: Path) -> None:
-    from summarise.review_desk import Desk
+    from summarise.review.desk import Desk
 
     def entry(source: str, before: str, after: str) -> Remembered:
         return Remembered("fr", "en", source, after, "b.md", "alice", "2026-12-07", before)

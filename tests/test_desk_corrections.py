@@ -14,12 +14,11 @@ from conftest import CHROMIUM
 from test_corrections import FRENCH, RIGHT_LINE_2, answers, folder_of, make
 
 from summarise.batch.reports import write_index
-from summarise.publish import write_brief
+from summarise.config.memory import load_memory
 from summarise.render import read_front_matter
 from summarise.render.front_matter import holding_review
-from summarise.review_desk import Desk
-from summarise.review_edits import with_earlier_edits
-from summarise.review_memory import load_memory
+from summarise.render.publish import write_brief
+from summarise.review.desk import Desk
 
 pytestmark = [
     pytest.mark.browser,
@@ -98,13 +97,12 @@ def test_a_reviewer_corrects_a_fact_and_a_line_and_the_correction_stays(desk_on,
     # The same document again: line 2 from the memory (not asked), the fact corrected again, approval kept.
     memory = load_memory(tmp_path / "cache")
     model = answers()
-    rerun = with_earlier_edits(path, make(model, memory=memory))
+    rerun = write_brief(path, make(model, memory=memory), html=True, index="index.html")
     # Both lines were approved (line 1 as the model wrote it, line 2 as corrected): no translation call at all.
     assert not [request for request in model.asked if request.step.startswith("translate")]
     # Given back to the brief they were approved in, the lines read as they did there (line 2 as corrected).
     assert [line.translation for line in rerun.lines] == [RIGHT_FACT_1, RIGHT_LINE_2]
     assert [line.origin for line in rerun.lines] == ["", ""]
-    write_brief(path, rerun, html=True, index="index.html")
     markdown = path.read_text(encoding="utf-8")
     assert holding_review(markdown) is not None  # the approval holds
     numbers = next(c for c in rerun.checks if c.name == "Numbers and dates kept in the translation")

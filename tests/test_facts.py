@@ -7,9 +7,9 @@ import re
 import pytest
 
 from summarise.chunking import plan_chunks
+from summarise.documents.languages import Language
 from summarise.errors import FactsUnreadable
 from summarise.grounding.facts import verify_facts
-from summarise.languages import Language
 from summarise.readers.text import parse_document
 from summarise.tasks.fact_answers import MAX_FACT_CHARS, RawFact, facts_schema, parse_facts
 from summarise.tasks.facts import line_groups

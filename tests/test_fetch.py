@@ -17,7 +17,7 @@ import pytest
 
 from summarise import readers
 from summarise.errors import InputError
-from summarise.fetch import fetch
+from summarise.readers.fetch import fetch
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # path -> (status, headers, body)
@@ -135,7 +135,7 @@ def test_a_redirect_to_a_private_address_is_refused_too(server: str, monkeypatch
 
     monkeypatch.setattr(socket, "getaddrinfo", resolve)
     ROUTES["/to-private"] = (302, {"Location": f"{server}/news"}, b"")
-    from summarise import fetch as fetch_module
+    from summarise.readers import fetch as fetch_module
 
     def connect(_scheme: str, host: str, port: int, address: str, deadline: object):  # type: ignore[no-untyped-def]
         # The public site is played by the local server; the redirect target is checked for real.

@@ -16,14 +16,14 @@ from stub_server import Reply, step_of
 
 from summarise.cli import main
 from summarise.config import BriefOptions
-from summarise.endpoint import Endpoint
-from summarise.glossary import Entry, Glossary, load_glossary
+from summarise.config.glossary import Entry, Glossary, load_glossary
 from summarise.grounding.glossary_checks import line_misses, text_misses
 from summarise.grounding.name_forms import name_forms_check
-from summarise.llm import LLM
+from summarise.model.endpoint import Endpoint
+from summarise.model.llm import LLM
 from summarise.pipeline import build_brief
-from summarise.prompts import Prompts
 from summarise.readers.text import parse_document
+from summarise.tasks.prompts import Prompts
 
 FRENCH = (
     "Le PNUD finance la stabilisation en Irak depuis 2015.\n\n"

@@ -11,7 +11,7 @@ from pathlib import Path
 from conftest import INPUTS, SHORT_SEED, seed
 
 from summarise.cli import main
-from summarise.glossary import load_glossary
+from summarise.config.glossary import load_glossary
 
 
 def plain(text: str) -> str:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from summarise.brief import Check
+from summarise.documents.languages import Language
 from summarise.grounding.facts import verify_facts
 from summarise.grounding.report import cross_checks
 from summarise.grounding.summary import ground_summary, read_summary
-from summarise.languages import Language
 from summarise.readers.text import parse_document
 from summarise.tasks.fact_answers import RawFact
 

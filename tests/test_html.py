@@ -18,9 +18,9 @@ from conftest import recorder
 from summarise.batch.reports import render_index_page
 from summarise.brief import Usage
 from summarise.cli import main
-from summarise.publish import write_brief
 from summarise.render import read_front_matter, render_markdown
 from summarise.render.html import read_page_record, render_html
+from summarise.render.publish import write_brief
 from summarise.review import body_sha256
 
 NANTES = "Le nouveau pont de Nantes ouvrira en septembre 2025. Sa construction a coûté 80 millions d’euros.\n"

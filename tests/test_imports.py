@@ -50,8 +50,8 @@ def _packages(graph: grimp.ImportGraph) -> grimp.ImportGraph:
 def test_the_graph_counts_imports_inside_functions_and_for_type_checking_only(graph: grimp.ImportGraph) -> None:
     # publish.write_brief imports the page renderer only when a page is wanted (jinja2 is slow to load);
     # language_detection names Document for the type checker only.
-    assert "summarise.render.html" in graph.find_modules_directly_imported_by("summarise.publish")
-    assert "summarise.documents" in graph.find_modules_directly_imported_by("summarise.language_detection")
+    assert "summarise.render.html" in graph.find_modules_directly_imported_by("summarise.render.publish")
+    assert "summarise.documents" in graph.find_modules_directly_imported_by("summarise.readers.language_detection")
 
 
 def test_no_module_imports_itself_back(graph: grimp.ImportGraph) -> None:

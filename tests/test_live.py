@@ -45,9 +45,9 @@ def test_engine_serves_its_metrics_when_asked(monkeypatch: pytest.MonkeyPatch) -
     # bench/engine.py reads the prompt tokens the server really evaluated from /metrics.
     import httpx2
 
-    from summarise.bundled import ensure_bundled_model
     from summarise.config import default_cache_dir
-    from summarise.engine import EmbeddedEngine, EngineConfig
+    from summarise.model.bundled import ensure_bundled_model
+    from summarise.model.engine import EmbeddedEngine, EngineConfig
 
     monkeypatch.delenv("SUMMARISE_CACHE_DIR")
     model = ensure_bundled_model(default_cache_dir())

@@ -12,11 +12,11 @@ import httpx2
 import openai
 import pytest
 
-from summarise.endpoint import Endpoint
 from summarise.errors import EndpointError
-from summarise.llm import LLM
-from summarise.openai_client import QuotaAwareOpenAI
-from summarise.usage import UsageMeter
+from summarise.model.endpoint import Endpoint
+from summarise.model.llm import LLM
+from summarise.model.openai_client import QuotaAwareOpenAI
+from summarise.model.usage import UsageMeter
 
 MESSAGES = [{"role": "user", "content": "Bonjour."}]
 JSON = {"content-type": "application/json"}

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from summarise.progress import LineProgress, Progress, describe, for_output, slots_token_source
+from summarise.reporting.progress import LineProgress, Progress, describe, for_output, slots_token_source
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from test_provider_batch import run_requests_file
 
 from summarise.cli import main
 from summarise.config import default_cache_dir
-from summarise.engine import EmbeddedEngine, EngineConfig, ensure_bundled_model
+from summarise.model.engine import EmbeddedEngine, EngineConfig, ensure_bundled_model
 
 pytestmark = pytest.mark.live
 

@@ -7,9 +7,9 @@ import sqlite3
 import stat
 from pathlib import Path
 
-from summarise.answers import cache_key
 from summarise.brief import Brief, Check, Fact, Usage
-from summarise.cache import ResponseCache
+from summarise.model.answers import cache_key
+from summarise.model.cache import ResponseCache
 from summarise.render import clean_model_text, read_front_matter, render_json, render_markdown
 
 MESSAGES = [{"role": "user", "content": "hello"}]

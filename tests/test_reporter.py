@@ -8,8 +8,8 @@ from pathlib import Path
 
 from summarise.batch import FolderOptions, run_folder
 from summarise.cli import settings_from_env
-from summarise.one_document import BriefFileOptions, brief_file
-from summarise.reporter import Reporter
+from summarise.cli.one_document import BriefFileOptions, brief_file
+from summarise.reporting import Reporter
 
 TEXT = "Le conseil s'est réuni à Lyon le 4 mai 2024. Il a approuvé un nouveau budget pour la bibliothèque.\n"
 

@@ -20,9 +20,9 @@ from conftest import CHROMIUM
 from summarise.batch.reports import write_index
 from summarise.batch.state import STATE_FILE
 from summarise.brief import Check
-from summarise.publish import write_brief
 from summarise.render import read_front_matter
-from summarise.review_desk import Desk
+from summarise.render.publish import write_brief
+from summarise.review.desk import Desk
 
 pytestmark = [
     pytest.mark.browser,

@@ -17,11 +17,11 @@ from test_html import replayed
 
 from summarise.brief import Check, FactVerdict, Finding, Review, SummarySentence
 from summarise.cli import main
+from summarise.documents.languages import parse_language
 from summarise.grounding.report import cross_checks, problems_by_line
-from summarise.languages import parse_language
-from summarise.publish import write_brief
 from summarise.render import read_front_matter, render_markdown
 from summarise.render.html import read_page_record, render_html
+from summarise.render.publish import write_brief
 from summarise.review import record_review
 
 

@@ -59,6 +59,6 @@ def test_off_a_terminal_the_first_line_comes_before_any_model_call(fault_stub, r
 
 def test_the_shipped_language_names_are_babels() -> None:
     """summarise/data/endonyms.txt is build_endonyms()'s output: regenerate it when babel changes."""
-    from summarise.furniture import ENDONYMS_FILE, build_endonyms
+    from summarise.readers.furniture import ENDONYMS_FILE, build_endonyms
 
     assert ENDONYMS_FILE.read_text(encoding="utf-8").splitlines() == build_endonyms()

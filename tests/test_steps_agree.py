@@ -16,15 +16,15 @@ from test_batch import LYON, NANTES
 
 from summarise import readers
 from summarise.batch.collect import Collector, collect_ready
-from summarise.cache import open_cache
 from summarise.cli import settings_from_env
-from summarise.glossary import load_glossary
-from summarise.llm import LLM, open_llm
+from summarise.config.glossary import load_glossary
 from summarise.model import Completion, Request
+from summarise.model.cache import open_cache
+from summarise.model.llm import LLM, open_llm
+from summarise.model.usage import UsageMeter
 from summarise.pipeline import build_brief, plan, planned_calls
-from summarise.prompts import Prompts
 from summarise.readers.text import parse_document
-from summarise.usage import UsageMeter
+from summarise.tasks.prompts import Prompts
 
 HOSTILE = __import__("robustness.test_hostile", fromlist=["HOSTILE"]).HOSTILE
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -21,12 +21,12 @@ from summarise.batch.provider_rounds import VIA, render_rounds, run_rounds
 from summarise.batch.reports import Prices, plan_document, render_plan, render_report, write_index
 from summarise.batch.runner import BatchOptions, run_batch
 from summarise.batch.state import LOCKS, check_state, failed_last_time, write_state
+from summarise.brief.files import check_output_folder, check_target, identities
 from summarise.config import Settings
-from summarise.language_detection import remember_in as remember_languages_in
-from summarise.llm import LLM, open_llm
-from summarise.output_files import check_output_folder, check_target, identities
-from summarise.prompts import Prompts
-from summarise.reporter import SILENT, Reporter
+from summarise.model.llm import LLM, open_llm
+from summarise.readers.language_detection import remember_in as remember_languages_in
+from summarise.reporting import SILENT, Reporter
+from summarise.tasks.prompts import Prompts
 
 __all__ = ["DEFAULT_INCLUDE", "VIA", "BatchRun", "FolderOptions", "Item", "Outcome", "Status", "discover", "run_folder"]
 

@@ -1,6 +1,6 @@
 """Which calls a folder still needs, found by walking the brief's steps without sending.
 
-`Collector` is the Model (model.py) of provider rounds: it answers from the LLM's cache
+`Collector` is the Model (summarise/model) of provider rounds: it answers from the LLM's cache
 (same cache, same keys, same checks) and records any other request, answering "not yet"
 (None). The steps that need a missing answer are left out this round (tasks/steps.run),
 so a round asks for every call that does not depend on another answer: the tasks of
@@ -15,19 +15,19 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from summarise.cache import ResponseCache
 from summarise.config import BriefOptions
 from summarise.documents import Document
-from summarise.endpoint import Endpoint
-from summarise.llm import LLM
 from summarise.model import Completion
 from summarise.model import Request as Asked
+from summarise.model.cache import ResponseCache
+from summarise.model.endpoint import Endpoint
+from summarise.model.llm import LLM
+from summarise.model.usage import UsageMeter
 from summarise.pipeline import plan
-from summarise.prompts import Prompts
 from summarise.tasks.common import TaskContext
+from summarise.tasks.prompts import Prompts
 from summarise.tasks.steps import brief_chunk, combine
 from summarise.tasks.summary import Summary
-from summarise.usage import UsageMeter
 
 if TYPE_CHECKING:
     import openai

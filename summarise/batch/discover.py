@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
 
+from summarise.brief.files import safe_output_path
 from summarise.documents import read_bounded
 from summarise.errors import ConfigError, InputError, too_large
-from summarise.fetch import bad_authority, looks_like_url, url_path, without_credentials
-from summarise.output_files import safe_output_path
-from summarise.reporter import SILENT, Reporter
+from summarise.readers.fetch import bad_authority, looks_like_url, url_path, without_credentials
+from summarise.reporting import SILENT, Reporter
 
 DEFAULT_INCLUDE = ("*.txt", "*.md", "*.pdf", "*.docx", "*.html", "*.htm")
 INDEX_FILE = "index.md"
@@ -39,6 +39,7 @@ class Item:
     brief: str  # the brief, relative to the output folder (for tables and the index)
     root: Path | None = None  # the input folder, resolved: links must not lead out of it
     url: str = ""  # set for an item of a list of URLs: fetched rather than read
+    problem: str = ""  # an entry of the folder that cannot be read (a folder it cannot list...): why
 
     @property
     def name(self) -> str:
@@ -90,9 +91,18 @@ def discover(
     if _real(root).is_relative_to(outputs):
         raise ConfigError(f"{root} is inside the output folder {output_dir}: pass -o with another folder")
     found: list[Path] = []
+    unreadable: dict[Path, str] = {}  # entries that cannot be read, reported like a failed document
+
+    def cannot_list(error: OSError) -> None:
+        where = Path(error.filename) if error.filename else root
+        if where == root:
+            raise InputError(f"{root}: cannot list the folder ({error.strerror})")
+        unreadable[_readable(where.relative_to(root))] = f"a folder summarise cannot list ({error.strerror})"
+
     # followlinks=False: a linked folder cannot make the walk loop. Linked files (even
-    # dangling ones) are listed, so a broken link is reported rather than silently missed.
-    for folder, dirnames, filenames in os.walk(root):
+    # dangling ones) are listed, so a broken link is reported rather than silently missed;
+    # a folder that cannot be listed (no permission, a path past PATH_MAX, gone) is reported too.
+    for folder, dirnames, filenames in os.walk(root, onerror=cannot_list):
         here = Path(folder)
         # Hidden folders (.git, .venv) and our own outputs are never inputs.
         if recursive and any(_real(here / name) == outputs for name in dirnames):
@@ -102,6 +112,9 @@ def discover(
         for name in filenames:
             relative = (here / name).relative_to(root)
             if name.startswith(".") or not _matches(relative, include) or _matches(relative, exclude):
+                continue
+            if not _is_text(relative.as_posix()):
+                unreadable[_readable(relative)] = "its name is not UTF-8 text: rename it"
                 continue
             if _real(here / name).is_relative_to(outputs):
                 reporter.warn(f"not reading {relative} as input: it leads into the output folder")
@@ -116,7 +129,25 @@ def discover(
         taken.add(output)
         brief = output.relative_to(outputs).as_posix()
         items.append(Item(root / relative, relative, output, brief, _real(root)))
-    return items
+    # What cannot be read has no brief: it is reported (table, index, state) and fails the batch.
+    items += [
+        Item(root / name, name, output_dir / name, "", _real(root), problem=why) for name, why in unreadable.items()
+    ]
+    return sorted(items, key=lambda item: item.name)
+
+
+def _is_text(name: str) -> bool:
+    """A name that can be written (state, index, a brief): not one with bytes undecodable as UTF-8."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _readable(relative: Path) -> Path:
+    """An entry's path as text that can be written anywhere: undecodable bytes of its name as \\xff."""
+    return Path(os.fsencode(relative).decode("utf-8", "backslashreplace"))
 
 
 def discover_urls(url_file: Path, output_dir: Path) -> list[Item]:

@@ -14,9 +14,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from summarise.answers import answer_problem, redact_message, redact_secret
 from summarise.batch.collect import CHAT_URL, Request
-from summarise.cache import ResponseCache
+from summarise.model.answers import answer_problem, redact_message, redact_secret
+from summarise.model.cache import ResponseCache
 
 
 def request_lines(requests: Iterable[Request]) -> str:

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from summarise.batch.collect import Request
+from summarise.brief.files import atomic_write
 from summarise.errors import ConfigError
-from summarise.output_files import atomic_write
 
 LEDGER_FILE = ".summarise-batch-jobs.json"
 LEDGER_VERSION = 1

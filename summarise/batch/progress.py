@@ -1,6 +1,6 @@
 """How a batch shows its progress: a bar at a terminal, plain lines for logs, nothing with -q.
 
-Both are displays of the one `Progress` family (summarise/progress.py): a batch tells them
+Both are displays of the one `Progress` family (summarise/reporting/progress.py): a batch tells them
 when a document begins and when it has finished; model calls and stages they leave unsaid.
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 import sys
 
 from summarise.batch.outcomes import Status
-from summarise.progress import Finished, Progress
-from summarise.reporter import Reporter
-from summarise.terminal import shown_markup
+from summarise.reporting import Reporter
+from summarise.reporting.progress import Finished, Progress
+from summarise.reporting.terminal import shown_markup
 
 
 class PlainLog(Progress):

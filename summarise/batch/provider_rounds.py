@@ -25,10 +25,10 @@ from summarise.batch.outcomes import BatchRun
 from summarise.batch.reports import DocumentPlan, Prices
 from summarise.batch.rounds import Round, collect_round, describe
 from summarise.batch.runner import BatchOptions
+from summarise.brief.files import atomic_write
 from summarise.errors import ConfigError, EndpointError, InputError
-from summarise.output_files import atomic_write
-from summarise.prompts import Prompts
-from summarise.reporter import Reporter
+from summarise.reporting import Reporter
+from summarise.tasks.prompts import Prompts
 
 VIA = ("openai-batch",)
 MAX_ROUNDS = 8  # a brief needs two; the rest is room for retried lines

@@ -12,15 +12,15 @@ from summarise.batch.discover import INDEX_FILE, INDEX_PAGE, Item, reason
 from summarise.batch.outcomes import BatchRun, Status
 from summarise.batch.runner import BatchOptions, load
 from summarise.batch.state import is_up_to_date, read_state
+from summarise.brief.files import INDEX_MARK, check_target, write_ours
+from summarise.brief.header import BadHeader, claims_to_be_a_brief, parse_header, read_brief
 from summarise.errors import SummariseError
-from summarise.llm import LLM
-from summarise.output_files import INDEX_MARK, check_target, write_ours
+from summarise.model.llm import LLM
 from summarise.pipeline import brief_key, plan, planned_calls
-from summarise.prompts import Prompts
-from summarise.render import read_front_matter
 from summarise.render.front_matter import holding_review, review_from, review_front_matter
 from summarise.render.sanitise import clean_inline, escape_markdown
-from summarise.terminal import shown
+from summarise.reporting.terminal import shown
+from summarise.tasks.prompts import Prompts
 
 # --- index -----------------------------------------------------------------------------
 
@@ -38,23 +38,35 @@ def _model_cell(value: object) -> str:
     return shown(clean_inline(str(value)))
 
 
-def collect_briefs(output_dir: Path) -> list[tuple[Path, dict[str, Any]]]:
-    """Our briefs under the output folder (this run's and earlier ones), with their front matter."""
+@dataclass(frozen=True)
+class FolderBriefs:
+    found: list[tuple[Path, dict[str, Any]]]  # our briefs, with their checked front matter
+    unreadable: list[tuple[Path, str]]  # files that claim to be briefs (a brief_key) but cannot be read, and why
+
+
+def collect_briefs(output_dir: Path) -> FolderBriefs:
+    """Our briefs under the output folder (this run's and earlier ones), with their front matter;
+    a damaged or hostile one is listed apart, with why, and read no further."""
     found: list[tuple[Path, dict[str, Any]]] = []
+    unreadable: list[tuple[Path, str]] = []
     for path in sorted(output_dir.rglob("*.md"), key=lambda p: p.relative_to(output_dir).as_posix()):
         relative = path.relative_to(output_dir)
         if relative == Path(INDEX_FILE) or any(part.startswith(".") for part in relative.parts):
             continue
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_brief(path)
         except (OSError, UnicodeDecodeError):
             continue
-        front = read_front_matter(text)
-        if front and "brief_key" in front:  # else not one of our briefs
-            # A decision holds only for the text it was made on: an edited brief needs review.
-            front["review"] = review_front_matter(holding_review(text))
-            found.append((relative, front))
-    return found
+        try:
+            front = parse_header(text)
+        except BadHeader as exc:
+            if claims_to_be_a_brief(text):  # else a file of the user's: none of the index's business
+                unreadable.append((relative, str(exc)))
+            continue
+        # A decision holds only for the text it was made on: an edited brief needs review.
+        front["review"] = review_front_matter(holding_review(text))
+        found.append((relative, front))
+    return FolderBriefs(found, unreadable)
 
 
 def _failed(output_dir: Path) -> dict[str, dict[str, Any]]:
@@ -71,7 +83,8 @@ def _review_cell(front: dict[str, Any]) -> str:
 def render_index(output_dir: Path) -> str:
     """One row per brief found under the output folder (this run's and earlier ones)."""
     rows: list[str] = []
-    for relative, front in collect_briefs(output_dir):
+    briefs = collect_briefs(output_dir)
+    for relative, front in briefs.found:
         facts: dict[str, Any] = front["facts"] if isinstance(front.get("facts"), dict) else {}
         link = quote(relative.as_posix())
         rows.append(
@@ -89,6 +102,9 @@ def render_index(output_dir: Path) -> str:
     if failed:
         lines = [f"| {_cell(name)} | {_cell(entry.get('detail', ''))} |" for name, entry in failed.items()]
         parts.append("## Not summarised\n\n| Document | Reason |\n| --- | --- |\n" + "\n".join(lines))
+    if briefs.unreadable:
+        lines = [f"| {_cell(name.as_posix())} | {_cell(why)} |" for name, why in briefs.unreadable]
+        parts.append("## Briefs summarise cannot read\n\n| Brief | Reason |\n| --- | --- |\n" + "\n".join(lines))
     return "\n\n".join(parts) + "\n"
 
 
@@ -102,7 +118,8 @@ def render_index_page(output_dir: Path) -> str:
     from summarise.render.page import model_words
 
     rows: list[IndexRow] = []
-    for relative, front in collect_briefs(output_dir):
+    briefs = collect_briefs(output_dir)
+    for relative, front in briefs.found:
         facts: dict[str, Any] = front["facts"] if isinstance(front.get("facts"), dict) else {}
         checks: dict[str, Any] = front["checks"] if isinstance(front.get("checks"), dict) else {}
         page = relative.with_suffix(".html")
@@ -127,6 +144,7 @@ def render_index_page(output_dir: Path) -> str:
             )
         )
     failed = [FailedRow(name, str(entry.get("detail", ""))) for name, entry in _failed(output_dir).items()]
+    failed += [FailedRow(name.as_posix(), f"a brief summarise cannot read: {why}") for name, why in briefs.unreadable]
     return render_index_html(rows, failed)
 
 
@@ -168,6 +186,8 @@ class Prices:
 
 def plan_document(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions) -> DocumentPlan:
     """The calls build_brief would make for this document, without making any."""
+    if item.problem:
+        return DocumentPlan(item.name, "unreadable", item.problem)
     try:
         for target in options.targets(item):
             check_target(target, options.inputs)

@@ -19,11 +19,11 @@ from summarise.batch.ledger import Ledger
 from summarise.batch.outcomes import Outcome, Status
 from summarise.batch.runner import BatchOptions, load, summarise_one
 from summarise.batch.state import is_up_to_date
+from summarise.brief.files import check_target
 from summarise.documents import Document
 from summarise.errors import SummariseError
-from summarise.output_files import check_target
 from summarise.pipeline import brief_key
-from summarise.prompts import Prompts
+from summarise.tasks.prompts import Prompts
 
 MAX_ATTEMPTS = 2  # a request left unanswered (or unusable) by two jobs fails its document
 

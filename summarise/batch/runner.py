@@ -22,16 +22,15 @@ from summarise import readers
 from summarise.batch.discover import Item, read_item, reason
 from summarise.batch.outcomes import BatchRun, Outcome, Status
 from summarise.batch.state import CLAIMED, is_up_to_date
+from summarise.brief.files import Identity, check_target
 from summarise.config import BriefOptions
 from summarise.documents import Document
-from summarise.errors import SummariseError
-from summarise.llm import LLM
-from summarise.output_files import Identity, check_target
+from summarise.errors import InputError, SummariseError
+from summarise.model.llm import LLM
 from summarise.pipeline import brief_key, build_brief
-from summarise.prompts import Prompts
-from summarise.publish import write_brief
-from summarise.reporter import Reporter
-from summarise.review_edits import with_earlier_edits
+from summarise.render.publish import write_brief
+from summarise.reporting import Reporter
+from summarise.tasks.prompts import Prompts
 
 
 @dataclass(frozen=True)
@@ -49,6 +48,8 @@ class BatchOptions:
 
 
 def load(item: Item, max_bytes: int, allow_private_urls: bool = False) -> Document:
+    if item.problem:  # an entry of the folder that cannot be read: it fails, and says why
+        raise InputError(f"{item.where}: {item.problem}")
     if item.url:
         return readers.load(item.url, max_bytes, allow_private_urls=allow_private_urls)
     # Only a regular file inside the input folder: a link must not make us read (and send) files
@@ -109,6 +110,9 @@ def claim(item: Item, locks: Path | None) -> FileLock | None:
 
 def summarise_one(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions, loading: Future[Document]) -> Outcome:
     """Claim the document, then summarise it; a document another batch holds is left to it."""
+    if item.problem:  # nothing to claim or write: an entry that cannot be read fails at once
+        loading.cancel()
+        return Outcome(item.name, Status.FAILED, item.problem)
     if options.locks is None:
         return _summarise(item, llm, prompts, options, loading)
     try:
@@ -137,7 +141,6 @@ def _summarise(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions, lo
         if is_up_to_date(item, key, options.write_json):
             return Outcome(item.name, Status.SKIPPED, "up to date", item.brief)
         result = build_brief(document, llm, prompts, options.brief)
-        result = with_earlier_edits(item.output, result)  # the reviewer's corrections of the brief it replaces
         write_brief(
             item.output, result, json=options.write_json, html=True, index=item.index_link, inputs=options.inputs
         )

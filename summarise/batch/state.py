@@ -18,10 +18,11 @@ from filelock import FileLock, Timeout
 
 from summarise.batch.discover import Item
 from summarise.batch.outcomes import BatchRun, Outcome, Status
+from summarise.brief.files import aside_name, atomic_write
+from summarise.brief.header import read_brief
 from summarise.errors import ConfigError
-from summarise.output_files import aside_name, atomic_write
 from summarise.render import read_front_matter
-from summarise.reporter import Reporter
+from summarise.reporting import Reporter
 
 STATE_FILE = ".summarise-batch.json"
 STATE_VERSION = 1
@@ -36,7 +37,7 @@ def is_up_to_date(item: Item, key: str, write_json: bool) -> bool:
     if not item.output.with_suffix(".html").exists():
         return False
     try:
-        front = read_front_matter(item.output.read_text(encoding="utf-8"))
+        front = read_front_matter(read_brief(item.output))
     except (OSError, UnicodeDecodeError):
         return False
     return front is not None and front.get("brief_key") == key and front.get("status") == "complete"

@@ -1,5 +1,5 @@
 """Every check of a brief, run in one order on its parts: the pipeline runs it on the model's
-answers, the review desk on a brief a reviewer corrected (review_edits.py), so a correction is
+answers, the review desk on a brief a reviewer corrected (grounding/recheck.py), so a correction is
 checked by exactly the code that checked the model's text."""
 
 from __future__ import annotations
@@ -8,13 +8,13 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from summarise.brief import Check, CitedSentence, Fact, RawFact, SummarySentence
+from summarise.config.glossary import Glossary
 from summarise.documents import Document
-from summarise.glossary import Glossary
+from summarise.documents.languages import Language
 from summarise.grounding.facts import verify_facts
 from summarise.grounding.glossary_checks import review_glossary
 from summarise.grounding.report import cross_checks, problems_by_line
 from summarise.grounding.summary import ground_summary
-from summarise.languages import Language
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,11 @@ from rapidfuzz import fuzz
 
 from summarise.brief import NOT_FOUND, Fact, MatchKind, RawFact
 from summarise.documents import Document, Sentence
+from summarise.documents.languages import Language
 from summarise.grounding.claims import qualifier_problems, unit_problems
 from summarise.grounding.quantities import extract_quantities, missing_quantities
 from summarise.grounding.quotes import find_quote, normalise_text
 from summarise.grounding.support import SUPPORTED, LineIndex
-from summarise.languages import Language
 
 # The cited line wins a near tie: the model's number is a hint worth this much of the score,
 # and a line further from it loses a little for each line between (at most DISTANCE).

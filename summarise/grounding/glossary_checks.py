@@ -18,8 +18,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from summarise.brief import Check, Fact, SummarySentence
+from summarise.config.glossary import Entry, Glossary, Match, find_terms, words
 from summarise.documents import Document
-from summarise.glossary import Entry, Glossary, Match, find_terms, words
 
 CHECK_NAME = "Glossary terms as the glossary writes them"
 

@@ -18,8 +18,8 @@ from collections.abc import Mapping
 from rapidfuzz import fuzz
 
 from summarise.brief import Check
+from summarise.config.glossary import word_key
 from summarise.documents import Document
-from summarise.glossary import word_key
 
 CHECK_NAME = "Each name of the source translated one way"
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*")

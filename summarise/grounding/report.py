@@ -7,6 +7,7 @@ from collections.abc import Collection, Mapping, Sequence
 
 from summarise.brief import Check, Fact, Finding, SummarySentence
 from summarise.documents import Document
+from summarise.documents.languages import Language, language_name
 from summarise.grounding.alignment import slid_lines
 from summarise.grounding.claims import qualifier_problems
 from summarise.grounding.glossary_checks import GlossaryReview
@@ -14,8 +15,7 @@ from summarise.grounding.name_forms import name_forms_check
 from summarise.grounding.names import extract_names, leftover_words, missing_names
 from summarise.grounding.quantities import missing_quantities
 from summarise.grounding.vocabulary import untranslated_words, word_lists_for
-from summarise.language_detection import MIX_CONFIDENCE, MIX_LETTERS, identify
-from summarise.languages import Language, language_name
+from summarise.readers.language_detection import MIX_CONFIDENCE, MIX_LETTERS, identify
 
 
 def in_language(text: str, code: str) -> bool:

@@ -19,10 +19,10 @@ from collections.abc import Sequence
 
 from summarise.brief import NOT_FOUND, CitedSentence, SummarySentence
 from summarise.documents import Document, split_sentences
+from summarise.documents.languages import Language
 from summarise.grounding.claims import qualifier_problems, unit_problems
 from summarise.grounding.quantities import missing_quantities
 from summarise.grounding.support import SUPPORTED, LineIndex
-from summarise.languages import Language
 
 CITATION = re.compile(r"\s*\[(\d+(?:\s*(?:[-–,]|and)\s*\d+)*)\]")
 

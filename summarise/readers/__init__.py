@@ -2,7 +2,10 @@
 
 Each module has `read(data: bytes, source: str, budget: TextBudget) -> Document`; a new format is one new
 module and one line in READERS. Modules are imported when first needed, so the PDF,
-Word and HTML libraries cost nothing to a run that reads plain text.
+Word and HTML libraries cost nothing to a run that reads plain text. Exports `load_document`.
+
+Around the formats: fetch.py (URLs) and addresses.py (no private networks), furniture.py (page
+furniture of pasted text), language_detection.py (which language, how much).
 """
 
 from __future__ import annotations
@@ -58,7 +61,7 @@ def load_document(path: Path, max_bytes: int) -> Document:
 
 def load(source: str, max_bytes: int, *, allow_private_urls: bool = False) -> Document:
     """A path, "-" for standard input, or an http(s) URL -> its Document (source as given)."""
-    from summarise.fetch import fetch, looks_like_url
+    from summarise.readers.fetch import fetch, looks_like_url
 
     if source == "-":
         return read(read_bounded(sys.stdin.buffer, max_bytes, "standard input"), "-", max_chars=max_bytes)

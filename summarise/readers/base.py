@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from summarise.documents import Document, Sentence, TextBudget, clean_text, line_sentences
 from summarise.errors import InputError
-from summarise.language_detection import detect_language
+from summarise.readers.language_detection import detect_language
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from summarise.decoding import decode
+from summarise.brief.header import BadHeader, load_yaml
 from summarise.documents import Document, TextBudget, clean_text
+from summarise.documents.decoding import decode
 from summarise.errors import InputError
 from summarise.readers.base import Block, Extracted, build_document
 
@@ -36,9 +36,9 @@ def _front_matter(text: str) -> tuple[str, dict[str, str], str]:
     match = _FRONT_MATTER.match(text)
     if not match:
         return "", {}, text
-    try:
-        data = yaml.safe_load(match.group(1))
-    except yaml.YAMLError:
+    try:  # a document's front matter is data from outside: no alias is expanded (a YAML bomb)
+        data = load_yaml(match.group(1))
+    except BadHeader:
         data = None
     fields = data if isinstance(data, dict) else {}
     metadata = {str(key): str(value) for key, value in fields.items() if isinstance(value, (str, int, float))}

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from summarise.decoding import decode
 from summarise.documents import Document, TextBudget, clean_text, paragraphs_of
+from summarise.documents.decoding import decode
 from summarise.errors import InputError
-from summarise.furniture import strip_furniture
 from summarise.readers.base import Block, Extracted, build_document
+from summarise.readers.furniture import strip_furniture
 
 
 def parse_document(data: bytes, source: str) -> Document:

@@ -1,4 +1,4 @@
-"""The review desk's pages (summarise/review_desk.py serves them): the queue, and a brief's
+"""The review desk's pages (summarise/review/desk.py serves them): the queue, and a brief's
 page with approve / reject and a verdict per fact.
 
 A brief's desk page is its review page (html.py) with the decision form and the keys'
@@ -8,7 +8,7 @@ sent the page; everything else is as strict as the files' own pages.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -42,7 +42,7 @@ class DeskView:
     progress: str  # "3 of 20 reviewed"
     error: str = ""
     version: str = ""  # the sha256 of the brief's text as shown: a decision or correction on another is refused
-    # the reviewer's verdicts, notes and reason not yet in a decision (review_drafts.py), shown as given
+    # the reviewer's verdicts, notes and reason not yet in a decision (review/drafts.py), shown as given
     drafted: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -59,10 +59,15 @@ def progress(rows: list[QueueRow]) -> str:
 
 
 def render_queue(
-    rows: list[QueueRow], token: str, folder: str, offers: list[tuple[str, str, int]] | None = None
+    rows: list[QueueRow],
+    token: str,
+    folder: str,
+    unreadable: Sequence[tuple[str, str]] = (),
+    offers: Sequence[tuple[str, str, int]] = (),
 ) -> str:
-    """The briefs needing review first, then the decided ones; each opens its desk page; and the
-    words reviewers corrected the same way twice, offered for the glossary (review_memory.py)."""
+    """The briefs needing review first, then the decided ones; each opens its desk page. A brief
+    the desk cannot read (a damaged or hostile front matter) is one line below, with why; then the
+    words reviewers corrected the same way twice, offered for the glossary (review/memory.py)."""
     ordered = sorted(rows, key=lambda row: (row.review != "needs review", row.brief))
     waiting = [row for row in ordered if row.review == "needs review"]
     return render_page(
@@ -74,6 +79,7 @@ def render_queue(
         folder=folder,
         rows=[(row, desk_link(token, row.brief)) for row in ordered],
         progress=progress(rows),
+        unreadable=unreadable,
         next=desk_link(token, waiting[0].brief) if waiting else "",
         script_does=SCRIPT_DOES,
         referrer=REFERRER,

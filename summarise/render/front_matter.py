@@ -11,8 +11,9 @@ from typing import Any
 import yaml
 
 from summarise.brief import EDIT_KINDS, FACT_VERDICTS, REVIEW_DECISIONS, Brief, Edit, FactVerdict, Review
-from summarise.output_files import read_front_matter
-from summarise.version import __version__
+from summarise.brief.files import read_front_matter
+from summarise.brief.header import MAX_HEADER_CHARS, split_header
+from summarise.brief.version import __version__
 
 # libyaml's C emitter when PyYAML has it (the usual wheels do): the same safe subset and
 # output, ~10x less CPU, which a batch of many briefs spends under the GIL. Its parser
@@ -61,10 +62,23 @@ def dump_yaml(data: dict[str, Any]) -> str:
 SOURCE_METADATA = ("title", "author", "date", "site")
 
 
+# Every free text the front matter takes is bounded, so that what summarise writes it always
+# reads back (brief/header.py: MAX_HEADER_CHARS): a model's title, a document's own metadata, a
+# URL are cut here; a reviewer's words are refused over their bound (review.py), never cut.
+MAX_FIELD_CHARS = 1000
+# A decision's words (reason, name, notes) may fill at most this much of the header: the rest
+# is the brief's own fields, each bounded above.
+MAX_REVIEW_CHARS = MAX_HEADER_CHARS // 2
+
+
+def _bounded(text: str) -> str:
+    return text if len(text) <= MAX_FIELD_CHARS else text[: MAX_FIELD_CHARS - 1] + "…"
+
+
 def front_matter(brief: Brief) -> dict[str, Any]:
     return {
-        "title": brief.title,
-        "source": brief.source,
+        "title": _bounded(brief.title),
+        "source": _bounded(brief.source),
         "source_sha256": brief.source_sha256,
         "source_language": brief.source_language,
         # A mixed document says so: the share of its text in each language.
@@ -72,9 +86,9 @@ def front_matter(brief: Brief) -> dict[str, Any]:
         "target_language": brief.target_language,
         **({"source_format": brief.source_format} if brief.source_format != "text" else {}),
         **({"source_pages": brief.source_pages} if brief.source_pages else {}),
-        **{f"source_{key}": brief.metadata[key] for key in SOURCE_METADATA if brief.metadata.get(key)},
-        "model": brief.model,
-        "endpoint": brief.endpoint,
+        **{f"source_{key}": _bounded(brief.metadata[key]) for key in SOURCE_METADATA if brief.metadata.get(key)},
+        "model": _bounded(brief.model),
+        "endpoint": _bounded(brief.endpoint),
         "created": brief.created,
         "summarise_version": __version__,
         "brief_key": brief.brief_key,
@@ -138,13 +152,10 @@ def dump_front_matter(brief: Brief) -> str:
 
 
 def split_markdown(markdown: str) -> tuple[str, str]:
-    """(front matter YAML, body). The body is everything after the closing `---` line."""
-    if not markdown.startswith("---\n"):
-        return "", markdown
-    end = markdown.find("\n---\n", 3)
-    if end < 0:
-        return "", markdown
-    return markdown[4 : end + 1], markdown[end + 5 :]
+    """(front matter YAML, body). The body is everything after the closing `---` line, byte for
+    byte (CRLF line endings included: an edit of them is an edit)."""
+    header, body = split_header(markdown)
+    return header or "", body
 
 
 def body_sha256(markdown: str) -> str:

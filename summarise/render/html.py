@@ -13,8 +13,8 @@ from html.parser import HTMLParser
 from typing import Any
 
 from summarise.brief import Brief, Usage
+from summarise.documents.languages import language_name
 from summarise.grounding.citations import cite_summary
-from summarise.languages import language_name
 from summarise.render.json import brief_from_record, brief_record
 from summarise.render.page import model_words, render_page
 from summarise.render.problems import fact_problems

@@ -20,8 +20,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from summarise.brief.version import __version__
 from summarise.render.sanitise import plain_model_text
-from summarise.version import __version__
 
 TEMPLATES = Path(__file__).parent / "templates"
 

@@ -10,13 +10,13 @@ from typing import Any
 
 from summarise.chunking import Chunk
 from summarise.config import BriefOptions
+from summarise.config.glossary import Entry, prompt_lines
 from summarise.documents import Document, Sentence
+from summarise.documents.languages import Language, language_name
 from summarise.errors import UnusableAnswer
-from summarise.glossary import Entry, prompt_lines
-from summarise.languages import Language, language_name
 from summarise.model import Completion, Message, Request
-from summarise.prompts import Prompts
-from summarise.usage import UsageMeter
+from summarise.model.usage import UsageMeter
+from summarise.tasks.prompts import Prompts
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ On a chunk they run in one of two swappable layouts (Settings.layout):
 bench/quality.py measures the two side by side (docs/quality.md).
 
 The chunk summaries are then combined by the reduce steps, in groups that fit the context
-(tasks/reduce.py). `run` asks a Model (model.py) for each step whose needs are met: the
+(tasks/reduce.py). `run` asks a Model (summarise/model) for each step whose needs are met: the
 direct client answers them all; the provider rounds' collector answers from the cache and
 leaves the others "not answered yet", and with them every step that needs them.
 """

@@ -20,8 +20,8 @@ from summarise.chunking import ESTIMATE_HEADROOM, count_tokens
 from summarise.errors import UnusableAnswer
 from summarise.grounding.summary import read_summary, strip_citations, summary_sentences
 from summarise.model import Message, Request
-from summarise.prompts import Prompts
 from summarise.tasks.common import Answer, Step, TaskContext, Work, after, fence_code, glossary_note, with_task
+from summarise.tasks.prompts import Prompts
 from summarise.tasks.reduce import PART_LABEL_TOKENS, group_parts
 from summarise.tasks.translation import tasks_need, tasks_prefix
 

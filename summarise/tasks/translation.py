@@ -21,12 +21,12 @@ from typing import Any, TypeVar
 from summarise.brief import shown_untranslated
 from summarise.chunking import TRANSLATION_EXPANSION, count_tokens
 from summarise.config import Layout
+from summarise.config.glossary import Entry
 from summarise.documents import Document, Sentence
-from summarise.glossary import Entry
+from summarise.documents.languages import Language
 from summarise.grounding.claims import translation_problems
 from summarise.grounding.glossary_checks import line_misses
 from summarise.grounding.vocabulary import untranslated_words
-from summarise.languages import Language
 from summarise.model import Completion, Message, Request
 from summarise.tasks.common import Answer, Step, TaskContext, Work, after, chunk_prefix, glossary_note, with_task
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from summarise.brief.files import safe_output_path
 from summarise.cli import main
 from summarise.errors import InputError
-from summarise.output_files import safe_output_path
 from summarise.render import read_front_matter
 
 FRENCH = "Le conseil s'est réuni à Genève le 3 mars 2024.\n\nIl a voté un budget de 12 millions d'euros."
@@ -120,7 +120,7 @@ def test_briefs_get_ordinary_file_permissions(tmp_path: Path) -> None:
     import os
     import stat
 
-    from summarise.output_files import atomic_write
+    from summarise.brief.files import atomic_write
 
     atomic_write(tmp_path / "b.md", "x")
     umask = os.umask(0)

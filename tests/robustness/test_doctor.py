@@ -81,7 +81,7 @@ def test_doctor_counts_the_model_parts_and_names_the_hash(tmp_path) -> None:
     import subprocess
     import sys
 
-    from summarise.bundled import MAIN_MODEL
+    from summarise.model.bundled import MAIN_MODEL
 
     installed = []
     for index in range(1, MAIN_MODEL.parts + 1):

@@ -16,11 +16,11 @@ from stub_server import FaultInjectionStub, task_of
 
 from summarise.chunking import ESTIMATE_HEADROOM, count_tokens
 from summarise.cli import main, settings_from_env
-from summarise.llm import open_llm
+from summarise.model.llm import open_llm
 from summarise.pipeline import plan, planned_calls
-from summarise.prompts import Prompts
 from summarise.readers.text import parse_document
 from summarise.render import read_front_matter
+from summarise.tasks.prompts import Prompts
 
 CONTEXT = 4096
 

@@ -143,7 +143,12 @@ def test_front_matter_reads_back_as_written(value: str) -> None:
     from summarise.render import read_front_matter
     from summarise.render.front_matter import dump_yaml
 
-    front = {"title": value, "review": {"decision": "rejected", "by": value, "reason": value}, "n": 3}
+    front = {
+        "title": value,
+        "brief_key": "k" * 16,
+        "review": {"decision": "rejected", "by": value, "reason": value},
+        "n": 3,
+    }
     text = f"---\n{dump_yaml(front)}---\n"
     assert read_front_matter(text) == front
     assert_inert(text)

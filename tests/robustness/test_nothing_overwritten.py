@@ -102,8 +102,8 @@ def test_brief_writes_only_to_regular_files_or_new_paths(runner, fault_stub, vic
 
 
 def test_a_special_file_is_refused_even_at_the_last_moment(tmp_path: Path) -> None:
+    from summarise.brief.files import atomic_write
     from summarise.errors import OutputError
-    from summarise.output_files import atomic_write
 
     os.mkfifo(tmp_path / "index.md")  # appeared after the checks: the rename must still not replace it
     with pytest.raises(OutputError, match="not a regular file"):

@@ -48,8 +48,8 @@ def test_recorded_cassettes_are_scrubbed_of_the_key(fault_stub, isolated: Path, 
     monkeypatch.setenv("OPENAI_API_KEY", SENTINEL)
     stub = fault_stub([Reply(headers={"set-cookie": "session=abc", "openai-organization": "org-secret"})])
     from summarise.cli import settings_from_env
-    from summarise.llm import open_llm
-    from summarise.usage import UsageMeter
+    from summarise.model.llm import open_llm
+    from summarise.model.usage import UsageMeter
 
     llm = open_llm(settings_from_env(), cache=False)
     with recorder.use_cassette(str(isolated / "scrubbed.yaml"), record_mode="all"):

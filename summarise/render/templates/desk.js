@@ -96,7 +96,7 @@
 })();
 
 // Drafts: the decision form's verdicts, notes and reason go to the desk as the reviewer works
-// (review_drafts.py), so a reload, a closed tab or a refused decision loses none of them.
+// (review/drafts.py), so a reload, a closed tab or a refused decision loses none of them.
 (function () {
   const form = document.getElementById("decision");
   if (!form || !window.fetch) return;

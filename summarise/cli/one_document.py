@@ -1,0 +1,89 @@
+"""One document: read it, build its brief, write the brief (and its JSON and page) or print it."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from summarise import readers
+from summarise.brief import Brief
+from summarise.brief.files import check_brief_targets, identities, stdin_identity
+from summarise.config import Settings
+from summarise.readers.fetch import looks_like_url, url_name
+from summarise.readers.language_detection import remember_in as remember_languages_in
+from summarise.render import render_markdown
+from summarise.render.publish import write_brief
+from summarise.reporting import SILENT, Reporter
+from summarise.reporting.terminal import shown
+from summarise.tasks.prompts import Prompts
+
+STDIO = Path("-")
+
+
+@dataclass(frozen=True)
+class BriefFileOptions:
+    """What `summarise brief` asks of one document, apart from the endpoint (Settings)."""
+
+    output: Path | None = None  # default: outputs/<stem>.md (the URL's last part; STDIO for stdin)
+    jobs: int = 1  # chunks at once
+    write_json: bool = False
+    write_html: bool = False
+
+
+@dataclass(frozen=True)
+class BriefRun:
+    brief: Brief
+    markdown: str
+    output: Path  # STDIO: the caller prints `markdown`
+
+
+def brief_file(
+    source: Path | str, settings: Settings, options: BriefFileOptions = BriefFileOptions(), reporter: Reporter = SILENT
+) -> BriefRun:
+    """`source`: a path, an http(s) URL, or STDIO for standard input."""
+    output, jobs = options.output, options.jobs
+    if jobs > 1:  # one engine slot per concurrent chunk keeps each chunk's prefix cached
+        settings = settings.with_changes(engine_parallel=min(jobs, 4))
+    progress = reporter.progress
+    prompts = Prompts(settings.prompts_dir)
+    name = str(source)
+    if name == str(STDIO):
+        inputs = stdin_identity()
+        output = output or STDIO
+    elif looks_like_url(name):
+        inputs = frozenset()
+        output = output or Path("outputs") / f"{url_name(name)}.md"
+    else:
+        inputs = identities([Path(name)])
+        output = output or Path("outputs") / f"{Path(name).stem}.md"
+    remember_languages_in(settings.cache_dir / "languages" if settings.use_cache else None)
+    document = readers.load(name, settings.max_input_bytes, allow_private_urls=settings.allow_private_urls)
+    if output != STDIO:  # before any model call: a refused output must cost nothing
+        check_brief_targets(output, options.write_json, inputs, options.write_html)
+    from summarise.model.llm import open_llm  # the SDK: imported once the input is known good
+    from summarise.pipeline import build_brief
+
+    started = time.monotonic()
+    llm = open_llm(settings, reporter=reporter)
+    # The first line off a terminal, once input, output and model are known good (an error
+    # before it stays the only line), not at the first model call: reading is no silence.
+    progress.stage(f"read {shown(document.source)}: {len(document.text):,} characters, language {document.language}")
+    try:
+        brief = build_brief(document, llm, prompts, settings.brief_options(workers=jobs))
+    finally:
+        # Closed here, not whenever the garbage collector gets to it: a lingering sqlite
+        # connection would write into a cache file that something else has since replaced.
+        if llm.cache is not None:
+            llm.cache.close()
+    progress.close()  # before the closing lines: a redrawn status line must not tear them
+    if output != STDIO:
+        index = "index.html" if (output.parent / "index.html").is_file() else None
+        brief = write_brief(output, brief, json=options.write_json, html=options.write_html, index=index, inputs=inputs)
+        reporter.note(
+            f"wrote {output} ({len(brief.facts)} facts, {brief.supported_facts} supported; "
+            f"{brief.usage.llm_calls} calls, {brief.usage.cache_hits} cache hits, {time.monotonic() - started:.0f} s)"
+        )
+    if brief.problems:
+        reporter.warn("Warning: " + "; ".join(brief.problems))
+    return BriefRun(brief, render_markdown(brief), output)

@@ -1,0 +1,52 @@
+"""The model package: everything that answers a request. Exports the seam (here: Model, Request,
+Completion); the direct client is model/llm.py (LLM, open_llm) with its cache, answer checks, rate limit
+and usage meter; the endpoint, the embedded engine and the bundled model are model/endpoint.py,
+engine.py and bundled.py.
+
+The seam between a brief's steps and whatever answers them.
+
+A step (tasks/steps.py) builds a `Request`; a `Model` answers it. Three models exist: the
+direct client (llm.LLM: the response cache, then the endpoint), the collector of provider
+rounds (batch/collect.Collector: the cache, else "not answered yet"), and the tests' fake
+that is given its answers (tests/fake_model.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from summarise.model.usage import UsageMeter
+
+Message = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Completion:
+    text: str
+    finish_reason: str  # "length" when the answer was cut off (allowed only where asked for)
+
+
+@dataclass(frozen=True, eq=False)
+class Request:
+    """One chat completion a step asks for. Only the messages, `max_tokens` and the response
+    format reach the endpoint; the rest says which step asks and how its answer is checked."""
+
+    step: str  # the step's name (tasks/steps.py): for fakes, logs and tests, never sent
+    label: str  # for the log and for error messages: "translate chunk 1 (repair)"
+    messages: list[Message]
+    max_tokens: int
+    response_format: dict[str, Any] | None = None
+    # Formats to try in turn when the endpoint refuses `response_format` (the last, None, never is).
+    fallback: tuple[dict[str, Any] | None, ...] = ()
+    allow_truncated: bool = False  # a cut-off answer is usable (returned unvalidated, never cached)
+    validate: Callable[[str], object] | None = None  # raises ValueError for an unusable answer
+
+
+class Model(Protocol):
+    def answer(self, request: Request, usage: UsageMeter) -> Completion | None:
+        """The checked answer, or None when it is not there yet (a provider round collects it).
+
+        Raises UnusableAnswer (with the text, for a repair) when the answer cannot be used."""
+        ...
