@@ -287,3 +287,29 @@ def test_the_desk_offers_a_term_corrected_twice_for_the_glossary(tmp_path: Path)
         assert "“PNUD” → “UNDP” (2 times)" in desk.queue().body
     finally:
         desk.server.server_close()  # never served: close() would wait for serve_forever
+
+
+def test_a_corrected_summary_sentence_is_checked_against_its_lines() -> None:
+    brief = make(answers())
+    fixed = corrected(brief, "summary", 2, "The UN met in Geneva in 2023.", "alice")
+    assert fixed.summary_sentences[1].text == "The UN met in Geneva in 2023."
+    assert "The UN met in Geneva in 2023." in fixed.summary and "The UN met." not in fixed.summary
+    assert fixed.summary_sentences[1].problems  # 2023 is not what its line says: flagged by the same check
+    assert "The UN met in Geneva in 2023." in render_markdown(fixed).split("## Key facts")[0]
+
+
+def test_summarise_review_approve_feeds_the_memory_beside_the_cache(tmp_path: Path, runner) -> None:
+    from summarise.cli import main
+
+    out = folder_of(tmp_path)
+    path = out / "doc.md"
+    write_brief(path, make(answers()), html=True)
+    result = runner.invoke(main, ["review", str(path), "--approve", "--by", "carol"])
+    assert result.exit_code == 0, result.output
+    memory = load_memory(tmp_path / "cache")  # SUMMARISE_CACHE_DIR in every test
+    entry = memory.exact("fr", "en", "Le PNUD finance la stabilisation en Irak depuis 2015.")
+    assert entry is not None and entry.origin.startswith("from review of doc.md by carol on ")
+    assert memory.exact("fr", "en", FRENCH.split("\n\n")[1]) is None  # line 2 is flagged: not vouched for
+    written = (tmp_path / "cache" / "memory.jsonl").read_text(encoding="utf-8")
+    result = runner.invoke(main, ["review", str(path), "--approve", "--no-memory"])
+    assert result.exit_code == 0 and (tmp_path / "cache" / "memory.jsonl").read_text(encoding="utf-8") == written
