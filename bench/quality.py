@@ -307,7 +307,7 @@ def main() -> int:
             ),
         ]
     )
-    print(f"mean seconds per brief: {mean([first.seconds / len(names)]):.0f} (compare with docs/quality.md)")
+    print(f"mean seconds per brief: {mean([first.seconds / len(names)]):.0f} (compare with docs/history/quality.md)")
     return 0 if ok else 1
 
 

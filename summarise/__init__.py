@@ -21,6 +21,7 @@ from summarise.brief.version import __version__
 if TYPE_CHECKING:
     from summarise.batch import BatchRun, FolderOptions, run_folder
     from summarise.brief import Brief, Check, Fact, Usage
+    from summarise.brief.files import BriefFiles
     from summarise.cli.one_document import BriefFileOptions, brief_file
     from summarise.config import BriefOptions, FactsMethod, Settings
     from summarise.documents import Document
@@ -34,7 +35,8 @@ if TYPE_CHECKING:
         SummariseError,
         UnusableAnswer,
     )
-    from summarise.model.endpoint import Endpoint, resolve_endpoint
+    from summarise.model import Completion, Described, Model, ModelInfo, Request
+    from summarise.model.endpoint import Endpoint, describe, resolve_endpoint
     from summarise.model.llm import LLM, open_llm
     from summarise.pipeline import brief_key, build_brief, planned_calls
     from summarise.readers import load_document
@@ -48,7 +50,9 @@ _EXPORTS = {
     "summarise.brief": ["Brief", "Check", "Fact", "Usage"],
     "summarise.config": ["BriefOptions", "FactsMethod", "Settings"],
     "summarise.documents": ["Document"],
-    "summarise.model.endpoint": ["Endpoint", "resolve_endpoint"],
+    "summarise.brief.files": ["BriefFiles"],
+    "summarise.model": ["Completion", "Described", "Model", "ModelInfo", "Request"],
+    "summarise.model.endpoint": ["Endpoint", "describe", "resolve_endpoint"],
     "summarise.errors": [
         "ConfigError",
         "EndpointError",
@@ -74,9 +78,12 @@ __all__ = [
     "BatchRun",
     "Brief",
     "BriefFileOptions",
+    "BriefFiles",
     "BriefOptions",
     "Check",
+    "Completion",
     "ConfigError",
+    "Described",
     "Document",
     "Endpoint",
     "EndpointError",
@@ -87,8 +94,11 @@ __all__ = [
     "FormatNotSupported",
     "InputError",
     "Language",
+    "Model",
+    "ModelInfo",
     "Prompts",
     "Reporter",
+    "Request",
     "Settings",
     "SummariseError",
     "UnusableAnswer",
@@ -97,6 +107,7 @@ __all__ = [
     "brief_file",
     "brief_key",
     "build_brief",
+    "describe",
     "load_document",
     "open_llm",
     "parse_document",

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
 from summarise.brief import Brief, Line
+from summarise.brief.files import BriefFiles, Identity
 from summarise.brief.version import __version__
 from summarise.chunking import Chunk, chunk_budget, count_tokens, fit_sentences, plan_chunks
 from summarise.config import DEFAULT_ENGINE_CONTEXT, BriefOptions
@@ -19,16 +21,16 @@ from summarise.documents import Document
 from summarise.documents.languages import Language, language_name
 from summarise.errors import EndpointError
 from summarise.grounding.assemble import check_parts
-from summarise.model import Model, Request
+from summarise.model import Described, Model, Request
 from summarise.model.answers import CACHE_SCHEMA
-from summarise.model.llm import LLM
 from summarise.model.usage import UsageMeter
 from summarise.readers.language_detection import language_mix
-from summarise.tasks.common import TaskContext, glossary_block
-from summarise.tasks.prompts import GLOSSARY_TEMPLATES, TEMPLATE_NAMES, Prompts
-from summarise.tasks.steps import PlannedCall, brief_chunk, combine
+from summarise.reporting import SILENT, Reporter
+from summarise.tasks.common import TaskContext, assemble_paragraphs, glossary_block
+from summarise.tasks.prompts import GLOSSARY_TEMPLATES, Prompts
+from summarise.tasks.steps import PlannedCall, brief_chunk, combine, task_templates, template_names
 from summarise.tasks.steps import plan as plan_steps
-from summarise.tasks.translation import assemble_paragraphs, translates
+from summarise.tasks.translation import translates
 
 T = TypeVar("T")
 
@@ -40,10 +42,7 @@ def prompt_overhead(prompts: Prompts, target: Language) -> int:
     fixed = prompts.render("system", **values) + prompts.render(
         "document", **values, fence="DOC-" + "0" * 16, document=""
     )
-    tasks = [
-        prompts.render(name, **values, max_facts=8, fact_key="fact_in_English")
-        for name in ("summary", "translation", "facts")
-    ]
+    tasks = [prompts.render(name, **values, max_facts=8, fact_key="fact_in_English") for name in task_templates()]
     return count_tokens(fixed) + max(count_tokens(task) for task in tasks) + 32
 
 
@@ -56,9 +55,9 @@ def glossary_tokens(document: Document, prompts: Prompts, options: BriefOptions)
     return count_tokens(glossary_block(prompts, values, entries))
 
 
-def plan(document: Document, llm: LLM, prompts: Prompts, options: BriefOptions) -> tuple[Document, list[Chunk]]:
+def plan(document: Document, model: Described, prompts: Prompts, options: BriefOptions) -> tuple[Document, list[Chunk]]:
     overhead = prompt_overhead(prompts, options.target) + glossary_tokens(document, prompts, options)
-    budget = chunk_budget(llm.context_tokens, overhead, options.chunk_tokens)
+    budget = chunk_budget(model.context_tokens, overhead, options.chunk_tokens)
     fitted = fit_sentences(document, budget)
     if not fitted.languages:  # which languages, paragraph by paragraph: decides what is translated
         fitted = replace(fitted, languages=tuple(language_mix(fitted).items()))
@@ -78,16 +77,16 @@ def planned_calls(
     return plan_steps(TaskContext(prompts, document, options, context_tokens), chunks, overhead)
 
 
-def brief_key(document: Document, llm: LLM, prompts: Prompts, options: BriefOptions) -> str:
+def brief_key(document: Document, model: Described, prompts: Prompts, options: BriefOptions) -> str:
     """Source hash plus every setting that shapes the brief: equal keys mean the brief is up to date."""
-    templates = {name: prompts.text(name) for name in TEMPLATE_NAMES}
+    templates = {name: prompts.text(name) for name in template_names()}
     material = {
         "source": document.sha256,
-        "endpoint": llm.endpoint.identity,
-        "model": llm.model,
+        "endpoint": model.identity,
+        "model": model.name,
         "target": options.target.code,
         "templates": templates,
-        "context": llm.context_tokens,
+        "context": model.context_tokens,
         "chunk_tokens": options.chunk_tokens,
         "facts_method": str(options.facts_method),
         "layout": str(options.layout),
@@ -99,6 +98,33 @@ def brief_key(document: Document, llm: LLM, prompts: Prompts, options: BriefOpti
         material["glossary"] = [[e.source, e.target] for e in entries]
         material["glossary_templates"] = [prompts.text(name) for name in GLOSSARY_TEMPLATES]
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Prelude:
+    """What a run knows of a document before its first call."""
+
+    document: Document
+    key: str  # brief_key: the source and every setting that shapes its brief
+    up_to_date: bool  # the brief on disk was made with this key, completely: nothing to do
+
+
+def prelude(
+    files: BriefFiles,
+    inputs: frozenset[Identity],
+    read: Callable[[], Document],
+    model: Described,
+    prompts: Prompts,
+    options: BriefOptions,
+) -> Prelude:
+    """The per-document prelude the batch run, the provider rounds and the dry run share, in this
+    order: every file of the brief may be written (a refusal costs nothing, not even a read), the
+    document is read (`read` raises for an unreadable one), its key is made, and the brief on disk
+    is compared with it (an up-to-date brief costs no call and starts no engine)."""
+    files.check(inputs)
+    document = read()
+    key = brief_key(document, model, prompts, options)
+    return Prelude(document, key, files.is_up_to_date(key))
 
 
 def title_for(document: Document, translated: dict[int, str]) -> str:
@@ -145,11 +171,18 @@ def answered(result: T | None, missing: list[Request]) -> T:
 
 
 def build_brief(
-    document: Document, llm: LLM, prompts: Prompts, options: BriefOptions | None = None, model: Model | None = None
+    document: Document,
+    llm: Model,
+    prompts: Prompts,
+    options: BriefOptions | None = None,
+    model: Model | None = None,
+    *,
+    reporter: Reporter = SILENT,
 ) -> Brief:
     """One document in, one Brief out. `options.workers` > 1 runs chunks concurrently.
 
-    The steps are asked of `model` (summarise/model), by default `llm` itself: the endpoint and its cache."""
+    `llm` is the Model (summarise/model) the brief is of: its identity, name and context size;
+    the steps are asked of `model`, by default `llm` itself. `reporter.detail` gets the -v lines."""
     options = options or BriefOptions()
     asked: Model = model or llm
     target = options.target
@@ -158,7 +191,7 @@ def build_brief(
     if options.glossary is not None:  # only the entries for this document's language and the target
         options = replace(options, glossary=options.glossary.for_languages(document.language, target.code))
     document, chunks = plan(document, llm, prompts, options)
-    context = TaskContext(prompts, document, options, llm.context_tokens, usage, llm.reporter.detail)
+    context = TaskContext(prompts, document, options, llm.context_tokens, usage, reporter.detail)
     if options.workers > 1 and len(chunks) > 1:
         with ThreadPoolExecutor(max_workers=options.workers, thread_name_prefix="chunk") as pool:
             results = [answered(*done) for done in pool.map(lambda chunk: brief_chunk(context, asked, chunk), chunks)]
@@ -194,8 +227,8 @@ def build_brief(
         source_language=document.language,
         source_languages=dict(document.languages),
         target_language=target.code,
-        model=llm.model,
-        endpoint=llm.endpoint.label,
+        model=llm.name,
+        endpoint=llm.label,
         created=datetime.now(UTC).replace(microsecond=0).isoformat(),
         brief_key=key,
         summary=summary.prose,

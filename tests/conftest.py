@@ -127,7 +127,7 @@ LONG_SEED = "coalition-meeting-morocco-2018.txt"
 
 @pytest.fixture
 def fault_stub(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., FaultInjectionStub]]:
-    """Start a FaultInjectionStub (fault injection only) and point summarise at it."""
+    """Start a FaultInjectionStub (scripted answers per step, and faults) and point summarise at it."""
     stacks: list[Any] = []
 
     def start(replies: list[Reply] | None = None, *, retries: int = 0, latency: float = 0.0) -> FaultInjectionStub:

@@ -10,12 +10,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from summarise.config import DEFAULT_ENGINE_CONTEXT
 from summarise.errors import UnusableAnswer
 from summarise.model import Completion, Request
 from summarise.model.usage import UsageMeter
 
 
 class FakeModel:
+    # What the seam says of a model (summarise.model.Described): enough for build_brief, with no LLM.
+    identity = "fake:model"
+    name = "fake-model"
+    label = "fake"
+    context_tokens = DEFAULT_ENGINE_CONTEXT
+
     def __init__(self) -> None:
         self.queued: dict[str, list[Completion]] = defaultdict(list)
         self.asked: list[Request] = []  # every request, in order

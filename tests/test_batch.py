@@ -280,6 +280,42 @@ def test_discovery_follows_globs_recursion_and_mirrors_sub_folders(tmp_path: Pat
     assert all(item.output == outputs.resolve() / item.brief for item in batch.discover(root, outputs))
 
 
+def test_a_users_own_page_beside_a_brief_is_refused_before_any_call(runner, tmp_path: Path, fault_stub) -> None:
+    """Issue 38.8: a batch writes a page (NAME.html) beside every brief, but checked only NAME.md (and
+    NAME.json) before the calls, so a user's own outputs/lyon.html was refused once the model had been
+    paid (3 calls; the closing line said 0). Every file of a brief (brief/files.BriefFiles) is checked
+    first, by brief and batch alike, and the dry run says so too."""
+    server = fault_stub()
+    write(tmp_path / "in" / "lyon.txt", LYON)
+    mine = write(tmp_path / "outputs" / "lyon.html", "<!doctype html>\n<title>My own report</title>\n")
+
+    plan = runner.invoke(main, ["batch", "in", "--dry-run"])
+    result = runner.invoke(main, ["batch", "in", "--json"])
+
+    assert "refused" in plan.stdout and "lyon.html exists and summarise did not write it" in plan.stdout
+    assert result.exit_code == 1, result.output
+    assert "lyon.html exists and summarise did not write it" in result.output
+    assert server.requests == []  # nothing paid for
+    assert mine.read_text() == "<!doctype html>\n<title>My own report</title>\n"
+    assert not Path("outputs/lyon.md").exists() and not Path("outputs/lyon.json").exists()
+
+
+def test_a_dry_run_needs_no_bundled_model(runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A machine without the bundled model (no `[local]` extra), and no endpoint: the dry run plans the
+    folder all the same. It used to open the model for the context size and the resume key, and
+    failed with "the model ... is not installed"."""
+    monkeypatch.setattr("summarise.model.bundled.part_paths", lambda spec: None)  # no model part installed
+    write(tmp_path / "in" / "lyon.txt", LYON)
+
+    result = runner.invoke(main, ["batch", "in", "--dry-run"])
+
+    assert result.exit_code == 0, result.output
+    assert "not installed" not in result.output
+    rows = {line.split()[0]: line.split() for line in result.stdout.splitlines() if line.split()}
+    assert rows["lyon.txt"][1] == "fr" and int(rows["lyon.txt"][5]) >= 3  # planned: a translation, summary, facts
+    assert not list((tmp_path / "cache").rglob("*.gguf"))  # nothing assembled
+
+
 def test_dry_run_shows_chunks_tokens_calls_and_cost_without_calling_a_model(
     runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault_stub
 ) -> None:

@@ -80,3 +80,19 @@ def test_the_sdk_still_has_the_retry_hook_we_override() -> None:
     assert callable(hook), "openai.OpenAI._should_retry is gone: see QuotaAwareOpenAI"
     assert list(inspect.signature(hook).parameters) == ["self", "response"]
     assert QuotaAwareOpenAI._should_retry is not hook
+
+
+def test_an_llm_closes_the_cache_it_owns_and_a_collector_leaves_it_as_it_was(tmp_path) -> None:
+    from summarise.batch.collect import Collector
+    from summarise.model.cache import open_cache
+
+    endpoint = Endpoint("m", "http://127.0.0.1:9/v1", "http://127.0.0.1:9/v1", "not-needed")
+    with LLM(endpoint, cache=open_cache(tmp_path / "cache"), context_tokens=8192) as llm:
+        collector = Collector(llm)
+        # The provider rounds answer from the cache only, through their own view of the client:
+        # the LLM they were given still sends (it used to be switched to cache-only in place).
+        assert collector.llm.offline and not llm.offline
+        assert collector.llm.cache is llm.cache and collector.llm.gate is llm.gate
+        assert (collector.identity, collector.name, collector.context_tokens) == (llm.identity, "m", 8192)
+        assert llm.cache is not None and llm.cache._store is not None
+    assert llm.cache._store is None  # closed on leaving the block, not whenever the collector runs

@@ -2,7 +2,7 @@
 
 discover (which files, where their briefs go) -> state (up to date? failed last time?)
 -> runner (load ahead, workers, Ctrl-C) with progress (bar, plain lines, quiet) ->
-reports (index, closing table, or the dry-run plan). The next run skips a document whose
+reports (index, closing table) or dry_run (the plan). The next run skips a document whose
 brief carries the same `brief_key` and `status: complete`, and recomputes the rest from
 cached responses where it can.
 """
@@ -15,15 +15,18 @@ from pathlib import Path
 
 from summarise.batch.collect import Collector
 from summarise.batch.discover import DEFAULT_INCLUDE, INDEX_FILE, Item, discover
+from summarise.batch.dry_run import Prices, plan_document, render_plan
 from summarise.batch.outcomes import BatchRun, Outcome, Status
 from summarise.batch.progress import choose_progress
 from summarise.batch.provider_rounds import VIA, render_rounds, run_rounds
-from summarise.batch.reports import Prices, plan_document, render_plan, render_report, write_index
+from summarise.batch.reports import render_report, write_index
 from summarise.batch.runner import BatchOptions, run_batch
 from summarise.batch.state import LOCKS, check_state, failed_last_time, write_state
 from summarise.brief.files import check_output_folder, check_target, identities
 from summarise.config import Settings
-from summarise.model.llm import LLM, open_llm
+from summarise.errors import ConfigError
+from summarise.model.endpoint import describe
+from summarise.model.llm import open_llm
 from summarise.readers.language_detection import remember_in as remember_languages_in
 from summarise.reporting import SILENT, Reporter
 from summarise.tasks.prompts import Prompts
@@ -56,6 +59,20 @@ class FolderOptions:
         return bool(self.via or self.export_requests or self.import_results)
 
 
+def check_options(settings: Settings, options: FolderOptions) -> None:
+    """Every rule that ties a folder option to another option or to the endpoint, in one place, checked
+    before anything expensive opens (the bundled model assembled, an engine started, the cache, the folder)."""
+    if options.via is not None and (options.export_requests or options.import_results):
+        raise ConfigError("--via sends the rounds itself: use it, or --export-requests/--import-results, not both")
+    if options.rounds and not settings.use_cache:
+        raise ConfigError("batch jobs bring their answers back through the response cache: drop --no-cache")
+    if options.via is not None and settings.uses_engine:
+        raise ConfigError(
+            f"--via {options.via} needs the Batch API of an endpoint, not the embedded engine: "
+            "set OPENAI_API_KEY (and OPENAI_BASE_URL)"
+        )
+
+
 def run_folder(
     folder: Path, settings: Settings, options: FolderOptions = FolderOptions(), reporter: Reporter = SILENT
 ) -> BatchRun:
@@ -64,6 +81,7 @@ def run_folder(
     `reporter` is told what a person watching should see (progress, failures, Ctrl-C);
     `BatchRun.report` holds the closing table (or, with `dry_run`, the plan) for stdout.
     """
+    check_options(settings, options)  # before anything opens: a model, an engine, the cache, the folder
     output_dir, retry_failed, dry_run = options.output_dir, options.retry_failed, options.dry_run
     jobs = options.jobs or (1 if settings.uses_engine else 4)
     if settings.uses_engine:
@@ -100,30 +118,33 @@ def run_folder(
         )
         return BatchRun([])
     if dry_run:
-        planner = open_llm(settings, cache=False)  # for the context size and the resume key; it sends nothing
+        planner = describe(settings)  # the context size and the resume key: no model opened, none needed
         plans = [plan_document(item, planner, prompts, documents) for item in items]
         prices = options.prices
         report = render_plan(plans, prices) + (render_rounds(plans, prices) if options.rounds else "")
         return BatchRun([], report=report)
     started = time.monotonic()
-    if options.rounds:
-        llm: LLM = open_llm(settings, reporter=reporter)
-        collecting = Collector(llm)
-        run = run_rounds(
-            items,
-            collecting,
-            prompts,
-            documents,
-            output_dir,
-            via=options.via,
-            export_requests=options.export_requests,
-            import_results_from=options.import_results,
-            reporter=reporter,
-        )
-    else:
-        llm = open_llm(settings, reporter=reporter)  # its calls go unshown: the display is per document
-        with choose_progress(reporter, len(items)) as progress:
-            run = run_batch(items, llm, prompts, documents, reporter.showing(progress))
+    llm = open_llm(settings, reporter=reporter)  # its calls go unshown: the display is per document
+    run: BatchRun | None = None
+    try:
+        if options.rounds:
+            run = run_rounds(
+                items,
+                Collector(llm),
+                prompts,
+                documents,
+                output_dir,
+                via=options.via,
+                export_requests=options.export_requests,
+                import_results_from=options.import_results,
+                reporter=reporter,
+            )
+        else:
+            with choose_progress(reporter, len(items)) as progress:
+                run = run_batch(items, llm, prompts, documents, reporter.showing(progress))
+    finally:
+        if run is None or not run.abandoned:  # an abandoned run's threads may still be writing to the cache
+            llm.close()
     write_state(output_dir, items, run)
     write_index(output_dir)
     if reporter.quiet:

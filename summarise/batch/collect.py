@@ -60,13 +60,13 @@ class Collector:
 
     An answer in the cache that fails the checks a direct answer gets (an imported one:
     the task's own check runs only here, where the task is known) is recorded in
-    `rejected` with the reason, so the round can count it as a failed attempt. `llm` is
-    made cache-only: the briefs a round finishes are built from the cache, never sent.
+    `rejected` with the reason, so the round can count it as a failed attempt. It keeps a
+    cache-only copy of `llm` (`llm` itself is left as it was): the briefs a round finishes are
+    built from the cache, never sent.
     """
 
     def __init__(self, llm: LLM) -> None:
-        self.llm = llm
-        llm.offline = True
+        self.llm = llm.cache_only()
         self.requests: dict[str, Request] = {}
         self.rejected: dict[str, str] = {}  # cache key -> why the stored answer was refused
         self._lock = threading.Lock()
@@ -92,6 +92,23 @@ class Collector:
     @property
     def secret(self) -> str | None:
         return self.llm.secret
+
+    # What the Model seam says of the model (summarise/model: Described): the LLM's own.
+    @property
+    def identity(self) -> str:
+        return self.llm.identity
+
+    @property
+    def name(self) -> str:
+        return self.llm.name
+
+    @property
+    def label(self) -> str:
+        return self.llm.label
+
+    @property
+    def context_tokens(self) -> int:
+        return self.llm.context_tokens
 
     @property
     def endpoint(self) -> Endpoint:

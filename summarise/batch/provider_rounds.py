@@ -19,10 +19,10 @@ from typing import Any
 
 from summarise.batch.collect import CHAT_URL, Collector
 from summarise.batch.discover import Item
+from summarise.batch.dry_run import DocumentPlan, Prices
 from summarise.batch.jsonl import Imported, import_results, request_lines, unknown_ids
 from summarise.batch.ledger import TERMINAL, Job, Ledger
 from summarise.batch.outcomes import BatchRun
-from summarise.batch.reports import DocumentPlan, Prices
 from summarise.batch.rounds import Round, collect_round, describe
 from summarise.batch.runner import BatchOptions
 from summarise.brief.files import atomic_write
@@ -202,16 +202,12 @@ def run_rounds(
     import_results_from: Path | None,
     reporter: Reporter,
 ) -> BatchRun:
-    if llm.cache is None:
+    if llm.cache is None:  # checked with the other options before anything opened (batch.check_options)
         raise ConfigError("batch jobs bring their answers back through the response cache: drop --no-cache")
-    if via is not None and (export_requests or import_results_from):
-        raise ConfigError("--via sends the rounds itself: use it, or --export-requests/--import-results, not both")
     ledger = Ledger.load(output_dir)
     if import_results_from is not None:
         _import_file(import_results_from, ledger, llm, reporter)
-    if via is not None:
-        if llm.endpoint.engine is not None:
-            raise ConfigError("--via openai-batch needs the Batch API: set OPENAI_API_KEY (and OPENAI_BASE_URL)")
+    if via is not None:  # an endpoint, not the embedded engine: checked before anything opened (batch.check_options)
         return _via_api(items, llm, prompts, options, ledger, reporter)
     found = collect_round(items, llm, prompts, options, ledger)
     if found.requests:
@@ -229,12 +225,17 @@ def run_rounds(
 def render_rounds(plans: Sequence[DocumentPlan], prices: Prices | None) -> str:
     """Rounds and the batch price, under the dry-run table (same planned calls, same ceilings)."""
     planned = [entry for entry in plans if entry.status == "planned"]
-    first = sum(entry.calls + entry.repairs - entry.second_round for entry in planned)
-    second = sum(entry.second_round for entry in planned)
-    rounds = (1 if first else 0) + (1 if second else 0)
+    first = sum(entry.first_round for entry in planned)
+    later = sum(entry.calls + entry.repairs - entry.first_round for entry in planned)
+    rounds = max((entry.rounds for entry in planned), default=0)  # the documents' rounds go out together
     lines = [
         f"As batch jobs: {rounds} round(s) at most: round 1 sends {first} request(s); "
-        + (f"round 2 at most {second} (reduce steps and repairs, only those needed)." if second else "no round 2.")
+        + (
+            f"rounds 2 to {rounds} at most {later} (each waits for an answer: repairs, steps written from "
+            "the translation, reduce steps; only those needed)."
+            if later
+            else "no round 2."
+        )
     ]
     if prices:
         prompt = sum(entry.prompt_tokens for entry in planned)

@@ -1,26 +1,21 @@
-"""What a batch tells the reader: the index of briefs, the closing table, the dry-run plan."""
+"""What a batch tells the reader: the index of briefs and the closing table (the dry-run plan: batch/dry_run.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import quote
 
-from summarise.batch.discover import INDEX_FILE, INDEX_PAGE, Item, reason
+from summarise.batch.discover import INDEX_FILE, INDEX_PAGE
+from summarise.batch.dry_run import aligned as _table
 from summarise.batch.outcomes import BatchRun, Status
-from summarise.batch.runner import BatchOptions, load
-from summarise.batch.state import is_up_to_date, read_state
-from summarise.brief.files import INDEX_MARK, check_target, write_ours
+from summarise.batch.state import read_state
+from summarise.brief.files import INDEX_MARK, write_ours
 from summarise.brief.header import BadHeader, claims_to_be_a_brief, parse_header, read_brief
-from summarise.errors import SummariseError
-from summarise.model.llm import LLM
-from summarise.pipeline import brief_key, plan, planned_calls
 from summarise.render.front_matter import holding_review, review_from, review_front_matter
 from summarise.render.sanitise import clean_inline, escape_markdown
 from summarise.reporting.terminal import shown
-from summarise.tasks.prompts import Prompts
 
 # --- index -----------------------------------------------------------------------------
 
@@ -156,131 +151,7 @@ def write_index(output_dir: Path) -> Path:
     return path
 
 
-# --- dry run ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DocumentPlan:
-    name: str
-    status: Literal["planned", "up to date", "unreadable", "refused"]  # refused: its output is not ours to write
-    detail: str = ""
-    language: str = ""
-    pages: int = 0  # of a PDF
-    characters: int = 0  # of the text the readers found: what a reviewer checks against the original
-    chunks: int = 0
-    calls: int = 0
-    repairs: int = 0  # calls made only if an answer falls short: counted in the token ceilings
-    prompt_tokens: int = 0  # estimated with cl100k: exact for OpenAI models, close for others
-    completion_tokens: int = 0  # the most the calls may write (their max_tokens): a ceiling
-    second_round: int = 0  # calls that wait on another answer (reduce step, repairs): a batch's round 2
-
-
-@dataclass(frozen=True)
-class Prices:
-    prompt: float  # USD per million tokens
-    completion: float
-
-    def cost(self, prompt_tokens: int, completion_tokens: int) -> float:
-        return (prompt_tokens * self.prompt + completion_tokens * self.completion) / 1e6
-
-
-def plan_document(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions) -> DocumentPlan:
-    """The calls build_brief would make for this document, without making any."""
-    if item.problem:
-        return DocumentPlan(item.name, "unreadable", item.problem)
-    try:
-        for target in options.targets(item):
-            check_target(target, options.inputs)
-    except SummariseError as exc:
-        return DocumentPlan(item.name, "refused", reason(exc, item))
-    try:
-        document = load(item, options.max_input_bytes, options.allow_private_urls)
-    except SummariseError as exc:
-        return DocumentPlan(item.name, "unreadable", reason(exc, item))
-    if is_up_to_date(item, brief_key(document, llm, prompts, options.brief), options.write_json):
-        return DocumentPlan(
-            item.name, "up to date", language=document.language, pages=document.pages, characters=len(document.text)
-        )
-    fitted, chunks = plan(document, llm, prompts, options.brief)
-    calls = planned_calls(fitted, chunks, prompts, options.brief, llm.context_tokens)
-    return DocumentPlan(
-        item.name,
-        "planned",
-        language=fitted.language,
-        pages=document.pages,
-        characters=len(document.text),
-        chunks=len(chunks),
-        calls=sum(not call.repair for call in calls),
-        repairs=sum(call.repair for call in calls),
-        prompt_tokens=sum(call.prompt_tokens for call in calls),
-        completion_tokens=sum(call.max_tokens for call in calls),
-        second_round=sum(call.repair or call.chunk == 0 for call in calls),
-    )
-
-
-def _pages(entry: DocumentPlan) -> str:
-    return str(entry.pages) if entry.pages else "-"
-
-
-def render_plan(plans: Sequence[DocumentPlan], prices: Prices | None) -> str:
-    headers = ["document", "lang", "pages", "characters", "chunks", "calls", "repairs (max)"]
-    headers += ["prompt tokens (max)", "completion tokens (max)"]
-    if prices:
-        headers.append("cost (max, USD)")
-    rows: list[list[str]] = []
-    for entry in plans:
-        if entry.status != "planned":
-            # Nothing to send: say why in a trailing cell rather than in the number columns.
-            note = entry.status + (f": {entry.detail}" if entry.detail else "")
-            found = [_pages(entry), f"{entry.characters:,}" if entry.characters else "-"]
-            empty = ["-", "0", "0", "-", "-", *(["-"] if prices else [])]
-            rows.append([entry.name, entry.language or "-", *found, *empty, note])
-            continue
-        row = [entry.name, entry.language, _pages(entry), f"{entry.characters:,}", str(entry.chunks)]
-        row += [str(entry.calls), str(entry.repairs)]
-        row += [f"~{entry.prompt_tokens:,}", f"{entry.completion_tokens:,}"]
-        if prices:
-            row.append(f"{prices.cost(entry.prompt_tokens, entry.completion_tokens):.4f}")
-        rows.append(row)
-    planned = [entry for entry in plans if entry.status == "planned"]
-    prompt_total = sum(entry.prompt_tokens for entry in planned)
-    completion_total = sum(entry.completion_tokens for entry in planned)
-    total = [f"total ({len(plans)} documents)", "", str(sum(e.pages for e in planned) or "-")]
-    total += [f"{sum(e.characters for e in planned):,}", str(sum(e.chunks for e in planned))]
-    total += [str(sum(e.calls for e in planned)), str(sum(e.repairs for e in planned))]
-    total += [f"~{prompt_total:,}", f"{completion_total:,}"]
-    if prices:
-        total.append(f"{prices.cost(prompt_total, completion_total):.4f}")
-    table = _table(headers, [*rows, total])
-    skipped = sum(entry.status == "up to date" for entry in plans)
-    unreadable = sum(entry.status == "unreadable" for entry in plans)
-    refused = sum(entry.status == "refused" for entry in plans)
-    note = (
-        f"Dry run: no model was called. {len(planned)} to summarise, {skipped} up to date, {unreadable} unreadable"
-        + (f", {refused} refused (output not ours to write)" if refused else "")
-        + ".\n"
-        "Prompt tokens are estimated with cl100k; token counts and costs are ceilings that include every repair."
-    )
-    if not prices:
-        note += "\nSet SUMMARISE_PRICE_PROMPT and SUMMARISE_PRICE_COMPLETION (USD per million tokens) for a cost."
-    return table + "\n" + note + "\n"
-
-
 # --- the closing table -----------------------------------------------------------------
-
-
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Plain aligned columns; the last column of a row may run long (a reason)."""
-    rows = [[shown(cell) for cell in row] for row in rows]  # a name is one cell on one line
-    widths = [len(header) for header in headers]
-    for row in rows:
-        for index, cell in enumerate(row[: len(headers)]):
-            widths[index] = max(widths[index], len(cell))
-    lines = []
-    for row in [list(headers), *rows]:
-        cells = [cell.ljust(widths[index]) if index < len(headers) else cell for index, cell in enumerate(row)]
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines)
 
 
 def render_report(run: BatchRun, output_dir: Path, seconds: float, rate_limited: int, waited: float) -> str:

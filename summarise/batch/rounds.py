@@ -18,11 +18,9 @@ from summarise.batch.discover import Item
 from summarise.batch.ledger import Ledger
 from summarise.batch.outcomes import Outcome, Status
 from summarise.batch.runner import BatchOptions, load, summarise_one
-from summarise.batch.state import is_up_to_date
-from summarise.brief.files import check_target
 from summarise.documents import Document
 from summarise.errors import SummariseError
-from summarise.pipeline import brief_key
+from summarise.pipeline import prelude
 from summarise.tasks.prompts import Prompts
 
 MAX_ATTEMPTS = 2  # a request left unanswered (or unusable) by two jobs fails its document
@@ -78,11 +76,10 @@ def collect_round(
 def _to_write(item: Item, document: Document, llm: Collector, prompts: Prompts, options: BatchOptions) -> bool:
     """A brief this round has to write: its outputs are ours to write, and it is not up to date."""
     try:
-        for target in options.targets(item):
-            check_target(target, options.inputs)
+        ready = prelude(options.files(item), options.inputs, lambda: document, llm, prompts, options.brief)
     except SummariseError:
         return False
-    return not is_up_to_date(item, brief_key(document, llm.llm, prompts, options.brief), options.write_json)
+    return not ready.up_to_date
 
 
 def _count_refused(llm: Collector, ledger: Ledger) -> None:

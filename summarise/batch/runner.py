@@ -21,14 +21,14 @@ from filelock import FileLock, Timeout
 from summarise import readers
 from summarise.batch.discover import Item, read_item, reason
 from summarise.batch.outcomes import BatchRun, Outcome, Status
-from summarise.batch.state import CLAIMED, is_up_to_date
-from summarise.brief.files import Identity, check_target
+from summarise.batch.state import CLAIMED
+from summarise.brief.files import BriefFiles, Identity
 from summarise.config import BriefOptions
 from summarise.documents import Document
 from summarise.errors import InputError, SummariseError
 from summarise.model.llm import LLM
-from summarise.pipeline import brief_key, build_brief
-from summarise.render.publish import write_brief
+from summarise.pipeline import build_brief, prelude
+from summarise.render.publish import publish
 from summarise.reporting import Reporter
 from summarise.tasks.prompts import Prompts
 
@@ -43,8 +43,9 @@ class BatchOptions:
     locks: Path | None = None  # where documents are claimed, so two batches share the work
     allow_private_urls: bool = False  # for the items of a list of URLs
 
-    def targets(self, item: Item) -> list[Path]:
-        return [item.output, item.output.with_suffix(".json")] if self.write_json else [item.output]
+    def files(self, item: Item) -> BriefFiles:
+        """Every file the item's brief writes: its Markdown, its page (a batch always writes one), its JSON if asked."""
+        return BriefFiles(item.output, json=self.write_json, html=True)
 
 
 def load(item: Item, max_bytes: int, allow_private_urls: bool = False) -> Document:
@@ -133,17 +134,13 @@ def _summarise(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions, lo
     """Never raises for a bad document: the batch goes on and the outcome says why."""
     started = time.monotonic()
     try:
-        for target in options.targets(item):  # before any call: the user's file, an input, a device...
-            check_target(target, options.inputs)
-        document = loading.result()  # raises what load() raised
-        key = brief_key(document, llm, prompts, options.brief)
-        # Checked before any request: a finished brief costs no call and starts no engine.
-        if is_up_to_date(item, key, options.write_json):
+        files = options.files(item)
+        # Before any call: the user's file (a page too), an input, a device; then the read; then "up to date".
+        ready = prelude(files, options.inputs, loading.result, llm, prompts, options.brief)
+        if ready.up_to_date:
             return Outcome(item.name, Status.SKIPPED, "up to date", item.brief)
-        result = build_brief(document, llm, prompts, options.brief)
-        write_brief(
-            item.output, result, json=options.write_json, html=True, index=item.index_link, inputs=options.inputs
-        )
+        result = build_brief(ready.document, llm, prompts, options.brief, reporter=llm.reporter)
+        publish(files, result, index=item.index_link, inputs=options.inputs)
     except SummariseError as exc:
         return Outcome(item.name, Status.FAILED, reason(exc, item), seconds=time.monotonic() - started)
     except Exception as exc:  # a bug of ours must not stop the other documents either

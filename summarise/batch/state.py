@@ -19,28 +19,13 @@ from filelock import FileLock, Timeout
 from summarise.batch.discover import Item
 from summarise.batch.outcomes import BatchRun, Outcome, Status
 from summarise.brief.files import aside_name, atomic_write
-from summarise.brief.header import read_brief
 from summarise.errors import ConfigError
-from summarise.render import read_front_matter
 from summarise.reporting import Reporter
 
 STATE_FILE = ".summarise-batch.json"
 STATE_VERSION = 1
 LOCKS = ".summarise-locks"  # inside the output folder: one lock per brief, one for the state file
 CLAIMED = "being summarised by another summarise process"  # the outcome of a document another run holds
-
-
-def is_up_to_date(item: Item, key: str, write_json: bool) -> bool:
-    """The brief on disk was made from this source with these settings, and completely."""
-    if write_json and not item.output.with_suffix(".json").exists():
-        return False
-    if not item.output.with_suffix(".html").exists():
-        return False
-    try:
-        front = read_front_matter(read_brief(item.output))
-    except (OSError, UnicodeDecodeError):
-        return False
-    return front is not None and front.get("brief_key") == key and front.get("status") == "complete"
 
 
 def _problem(data: object) -> str | None:

@@ -16,6 +16,7 @@ import stat
 import tempfile
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from summarise.brief.header import (
     claims_to_be_a_brief,
     decode_brief,
     parse_header,
+    read_brief,
     read_header,
 )
 from summarise.errors import InputError, OutputError
@@ -127,17 +129,58 @@ def check_target(path: Path, inputs: frozenset[Identity] = frozenset()) -> None:
     check_output_folder(path.parent)
 
 
-def check_brief_targets(output: Path, write_json: bool, inputs: frozenset[Identity], write_html: bool = False) -> None:
-    """`summarise brief -o`: the brief (and its JSON and page) may be written there, asked before any call."""
-    for flag, suffix, wanted in (("--json", ".json", write_json), ("--html", ".html", write_html)):
-        if wanted and output.with_suffix(suffix) == output:
-            raise OutputError(
-                f"{output}: with {flag} the brief and its {suffix[1:]} would be one file; use another -o name"
-            )
-    check_target(output, inputs)
-    for suffix, wanted in ((".json", write_json), (".html", write_html)):
-        if wanted:
-            check_target(output.with_suffix(suffix), inputs)
+@dataclass(frozen=True)
+class BriefFiles:
+    """Every file one brief writes, said once: NAME.md, and beside it NAME.json (--json) and NAME.html
+    (--html; a batch always writes it).
+
+    `summarise brief` and `batch` check them all before any model call, render/publish.py writes them,
+    resume, review and the desk find them here. A new format is a field and a suffix here, and its
+    renderer in render/publish.py."""
+
+    markdown: Path
+    json: bool = False
+    html: bool = False
+
+    @property
+    def json_path(self) -> Path:
+        return self.markdown.with_suffix(".json")
+
+    @property
+    def page(self) -> Path:
+        return self.markdown.with_suffix(".html")
+
+    def beside(self) -> tuple[tuple[str, Path], ...]:
+        """(the flag that asks for it, path) of each wanted file beside the Markdown."""
+        wanted = (("--json", self.json_path, self.json), ("--html", self.page, self.html))
+        return tuple((flag, path) for flag, path, asked in wanted if asked)
+
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        """Every file this brief writes, the Markdown first."""
+        return (self.markdown, *(path for _flag, path in self.beside()))
+
+    def check(self, inputs: frozenset[Identity] = frozenset()) -> None:
+        """Each may be written (`check_target`): asked before any model call, so a refusal costs nothing."""
+        for flag, path in self.beside():
+            if path == self.markdown:
+                raise OutputError(
+                    f"{self.markdown}: with {flag} the brief and its {path.suffix[1:]} would be one file; "
+                    "use another -o name"
+                )
+        for path in self.paths:
+            check_target(path, inputs)
+
+    def is_up_to_date(self, key: str) -> bool:
+        """The brief on disk was made from this source with these settings (`key`), and completely:
+        every file there, and the Markdown's front matter saying so."""
+        if not all(path.exists() for path in self.paths):
+            return False
+        try:
+            front = read_front_matter(read_brief(self.markdown))
+        except (OSError, UnicodeDecodeError):
+            return False
+        return front is not None and front.get("brief_key") == key and front.get("status") == "complete"
 
 
 def stdin_identity() -> frozenset[Identity]:

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from summarise import readers
 from summarise.brief import Brief
-from summarise.brief.files import check_brief_targets, identities, stdin_identity
+from summarise.brief.files import BriefFiles, identities, stdin_identity
 from summarise.config import Settings
 from summarise.readers.fetch import looks_like_url, url_name
 from summarise.readers.language_detection import remember_in as remember_languages_in
 from summarise.render import render_markdown
-from summarise.render.publish import write_brief
+from summarise.render.publish import publish
 from summarise.reporting import SILENT, Reporter
 from summarise.reporting.terminal import shown
 from summarise.tasks.prompts import Prompts
@@ -59,31 +59,31 @@ def brief_file(
         output = output or Path("outputs") / f"{Path(name).stem}.md"
     remember_languages_in(settings.cache_dir / "languages" if settings.use_cache else None)
     document = readers.load(name, settings.max_input_bytes, allow_private_urls=settings.allow_private_urls)
+    files = BriefFiles(output, options.write_json, options.write_html)
     if output != STDIO:  # before any model call: a refused output must cost nothing
-        check_brief_targets(output, options.write_json, inputs, options.write_html)
+        files.check(inputs)
     from summarise.model.llm import open_llm  # the SDK: imported once the input is known good
     from summarise.pipeline import build_brief
 
     started = time.monotonic()
-    llm = open_llm(settings, reporter=reporter)
-    # The first line off a terminal, once input, output and model are known good (an error
-    # before it stays the only line), not at the first model call: reading is no silence.
-    progress.stage(f"read {shown(document.source)}: {len(document.text):,} characters, language {document.language}")
-    try:
-        brief = build_brief(document, llm, prompts, settings.brief_options(workers=jobs))
-    finally:
-        # Closed here, not whenever the garbage collector gets to it: a lingering sqlite
-        # connection would write into a cache file that something else has since replaced.
-        if llm.cache is not None:
-            llm.cache.close()
+    with open_llm(settings, reporter=reporter) as llm:  # its cache is closed once the brief is built
+        # The first line off a terminal, once input, output and model are known good (an error
+        # before it stays the only line), not at the first model call: reading is no silence.
+        progress.stage(
+            f"read {shown(document.source)}: {len(document.text):,} characters, language {document.language}"
+        )
+        brief = build_brief(document, llm, prompts, settings.brief_options(workers=jobs), reporter=reporter)
     progress.close()  # before the closing lines: a redrawn status line must not tear them
-    if output != STDIO:
+    if output == STDIO:
+        markdown = render_markdown(brief)
+    else:
         index = "index.html" if (output.parent / "index.html").is_file() else None
-        brief = write_brief(output, brief, json=options.write_json, html=options.write_html, index=index, inputs=inputs)
+        published = publish(files, brief, index=index, inputs=inputs)
+        brief, markdown = published.brief, published.markdown
         reporter.note(
             f"wrote {output} ({len(brief.facts)} facts, {brief.supported_facts} supported; "
             f"{brief.usage.llm_calls} calls, {brief.usage.cache_hits} cache hits, {time.monotonic() - started:.0f} s)"
         )
     if brief.problems:
         reporter.warn("Warning: " + "; ".join(brief.problems))
-    return BriefRun(brief, render_markdown(brief), output)
+    return BriefRun(brief, markdown, output)

@@ -22,7 +22,7 @@ from summarise.documents import strip_accents
 # Neighbours looked at on each side: a slide is a line or two (a merged or skipped line).
 WINDOW = 3
 # How much nearer a neighbour's source must be. Measured on the dev set's articles against
-# their English originals (docs/quality.md): translations on their own line were at most
+# their English originals (docs/history/quality.md): translations on their own line were at most
 # 0.01 nearer a neighbour, save one at 0.09 (itself a copy of another line); slid ones
 # mostly 0.08 to 0.57 nearer.
 MARGIN = 0.05

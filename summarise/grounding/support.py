@@ -25,7 +25,7 @@ from summarise.grounding.alignment import slid_lines
 
 # A line supports a statement when it holds at least this share of the statement's content
 # (weighted as above). Measured on the dev set's facts against their English originals
-# (docs/quality.md): facts on their line score 0.6-1.0, facts on a neighbouring line of the
+# (docs/history/quality.md): facts on their line score 0.6-1.0, facts on a neighbouring line of the
 # same story mostly below 0.4.
 SUPPORTED = 0.5
 _WORD = re.compile(r"[^\W\d_]{4,}|\b[^\W\d_]*[A-Z][^\W\d_]*[A-Z][^\W\d_]*\b")  # 4+ letters, or an acronym

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from summarise.config import Settings
+from summarise.model import ModelInfo
 from summarise.model.bundled import MAIN_MODEL, ensure_bundled_model, is_assembled, user_model
 from summarise.model.engine import EngineConfig, resolve_speculation, shared_engine
 from summarise.reporting import SILENT, Reporter
@@ -48,3 +49,17 @@ def resolve_endpoint(settings: Settings, reporter: Reporter = SILENT) -> Endpoin
         speculation=resolve_speculation(settings.speculative, settings.cache_dir, reporter),
     )
     return Endpoint(model.name, f"embedded:{model.sha256}", "embedded", "embedded", engine=engine)
+
+
+def describe(settings: Settings) -> ModelInfo:
+    """The model `resolve_endpoint` would give, described without assembling, verifying or starting
+    anything: the bundled model's identity is its known sha256 (a dry run needs no bundled model);
+    a --model-file's is its own (hashed once, remembered beside it)."""
+    if not settings.uses_engine:
+        endpoint = resolve_endpoint(settings)  # a remote endpoint: nothing is opened
+        return ModelInfo(endpoint.identity, endpoint.model, endpoint.label, settings.effective_context)
+    name, sha256 = MAIN_MODEL.name, MAIN_MODEL.sha256
+    if settings.model_file:
+        model = user_model(settings.model_file)  # hashed once, remembered beside the file
+        name, sha256 = model.name, model.sha256
+    return ModelInfo(f"embedded:{sha256}", name, "embedded", settings.effective_context)

@@ -5,8 +5,7 @@ Nothing else in summarise talks to a model endpoint. LLM is the direct Model (su
 
 from __future__ import annotations
 
-import json
-import re
+import copy
 import threading
 import time
 from collections.abc import Callable
@@ -17,15 +16,7 @@ from summarise.chunking import ESTIMATE_HEADROOM, count_tokens
 from summarise.config import Settings
 from summarise.errors import EndpointError, FormatNotSupported, UnusableAnswer
 from summarise.model import Completion, Message, Request
-from summarise.model.answers import (
-    answer_problem,
-    cache_key,
-    not_unicode,
-    over_length,
-    redact_message,
-    redact_secret,
-    status_reason,
-)
+from summarise.model.answers import answer_problem, cache_key, not_unicode, over_length, redact_secret
 from summarise.model.cache import ResponseCache, open_cache
 from summarise.model.endpoint import Endpoint, resolve_endpoint
 from summarise.model.engine import server_timings, shared_engine
@@ -67,10 +58,33 @@ class LLM:
         self.reporter = reporter  # -v details of each call, and the display of its progress
         self.gate = RateLimitGate()
         self.model = endpoint.model
+        # What the Model seam says of a model (summarise/model: Described): the pipeline reads these.
+        self.identity, self.name, self.label = endpoint.identity, endpoint.model, endpoint.label
         self._http_client = http_client
         self._client: openai.OpenAI | None = None
         self._client_lock = threading.Lock()
         self._tokens: TokenSource | None = None  # the embedded engine's running token count
+
+    def cache_only(self) -> LLM:
+        """The same client (endpoint, cache, 429 gate) answering from the cache only: a miss is an
+        error and nothing is sent. A new object: the one it was made from is left as it was."""
+        offline = copy.copy(self)
+        offline.offline = True
+        return offline
+
+    def close(self) -> None:
+        """Close what this client owns: its response cache (the shared embedded engine stops at exit).
+
+        Closed when a run ends, not whenever the garbage collector gets to it: a lingering sqlite
+        connection would write into a cache file that something else has since replaced."""
+        if self.cache is not None:
+            self.cache.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
     @property
     def secret(self) -> str | None:
@@ -267,46 +281,12 @@ class LLM:
         raise UnusableAnswer(f"{label}: {self.endpoint.label} sent an answer that is not valid text: {why}")
 
     def _send(self, body: dict[str, Any]) -> Any:
-        import openai
+        from summarise.model.openai_client import send  # the SDK: imported on the first real call
 
-        client = self.client()
-        secret = self.endpoint.api_key
-        where = self.endpoint.label
-        try:
-            response = client.chat.completions.create(**body)
-        except json.JSONDecodeError as exc:  # a truncated JSON body (a proxy cut it off, say)
-            raise EndpointError(
-                f"{where} sent a reply that is not valid JSON: is it an OpenAI-compatible API?"
-            ) from exc
-        except openai.APITimeoutError as exc:
-            raise EndpointError(f"{where} did not answer within {self.timeout:g} s (after retries)") from exc
-        except openai.APIConnectionError as exc:
-            raise EndpointError(f"cannot reach {where}: check OPENAI_BASE_URL and your network") from exc
-        except openai.AuthenticationError as exc:
-            raise EndpointError(f"{where} rejected the API key (401): check OPENAI_API_KEY") from exc
-        except openai.NotFoundError as exc:
-            raise EndpointError(f"{where} has no model {self.model!r} (404): check --model/SUMMARISE_MODEL") from exc
-        except openai.RateLimitError as exc:
-            if "insufficient_quota" in str(exc.body):
-                raise EndpointError(
-                    f"{where}: the account has no quota left (insufficient_quota): check billing"
-                ) from exc
-            raise EndpointError(
-                f"{where} kept rate-limiting (429) after retries: {redact_message(status_reason(exc), secret)}"
-            ) from exc
-        except openai.BadRequestError as exc:
-            reason = redact_message(status_reason(exc), secret)
-            if body.get("response_format") and re.search(r"response_format|json_schema|schema|grammar", reason, re.I):
-                raise FormatNotSupported(f"{where} does not support this response format: {reason}") from exc
-            raise EndpointError(f"{where} refused the request (400): {reason}") from exc
-        except openai.APIStatusError as exc:
-            reason = redact_message(status_reason(exc), secret)
-            raise EndpointError(f"{where} answered HTTP {exc.status_code}: {reason}") from exc
-        except openai.OpenAIError as exc:
-            raise EndpointError(f"{where}: {redact_message(str(exc), secret)}") from exc
-        if not hasattr(response, "choices"):
-            raise EndpointError(f"{where} sent a reply that is not a chat completion: is it an OpenAI-compatible API?")
-        return response
+        endpoint = self.endpoint
+        return send(
+            self.client(), body, where=endpoint.label, secret=endpoint.api_key, model=self.model, timeout=self.timeout
+        )
 
 
 # The LLM the settings describe, with its response cache unless they (or `cache`) turn it off,

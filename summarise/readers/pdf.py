@@ -1,7 +1,7 @@
 """PDF (text layer) -> paragraphs with their page, through pypdfium2 (PDFium, Apache-2.0/BSD).
 
 PDFium was the fastest of the three candidates measured (bench/readers.py, figures in
-docs/benchmarks.md) and it marks the hyphens it finds at line ends, which the layout
+docs/history/benchmarks.md) and it marks the hyphens it finds at line ends, which the layout
 rules use. Its text rectangles are whole lines of one column, which is what reading_order.py
 needs. A scanned page, an encrypted file and a damaged one each get one clear line.
 """

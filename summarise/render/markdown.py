@@ -14,8 +14,15 @@ def _quote(text: str) -> str:
     return "\n".join(f"   > {line}" if line else "   >" for line in clean_model_text(text).splitlines())
 
 
-def render_markdown(brief: Brief) -> str:
-    parts = [dump_front_matter(brief), f"# {clean_inline(brief.title)}"]
+def render_markdown(brief: Brief, body: str | None = None) -> str:
+    """The brief's Markdown: its front matter, then `body` (render_body(brief), when given already:
+    the body does not change with the reviewer's decision, so a brief's body is rendered once)."""
+    return dump_front_matter(brief) + "\n\n" + (render_body(brief) if body is None else body)
+
+
+def render_body(brief: Brief) -> str:
+    """Everything below the front matter: the part a reviewer reads, and whose sha256 a decision holds."""
+    parts = [f"# {clean_inline(brief.title)}"]
     if brief.problems:
         parts.append("\n".join(f"> **Warning:** {clean_inline(problem)}" for problem in brief.problems))
     parts.append("## Summary\n\n" + clean_model_text(brief.summary) + _render_summary_sources(brief))

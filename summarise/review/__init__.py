@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from summarise.brief import FactVerdict, Review
-from summarise.brief.files import write_ours
+from summarise.brief.files import BriefFiles, write_ours
 from summarise.brief.header import BadHeader, parse_header, read_brief
 from summarise.errors import InputError
 from summarise.render import render_markdown
@@ -209,7 +209,7 @@ def redraw_page(path: Path, markdown: str, root: Path | None) -> tuple[Path | No
     """The brief's page redrawn with the decision its Markdown holds: (redrawn, or left as another version's)."""
     from summarise.render.html import read_page_record, render_html  # jinja2 only when needed
 
-    page = path.with_suffix(".html")
+    page = BriefFiles(path, html=True).page
     if not page.is_file():
         return None, None
     brief = read_page_record(page.read_text(encoding="utf-8", errors="replace"))
@@ -226,7 +226,7 @@ def _finish_brief(path: Path, root: Path) -> None:
     from summarise.render.html import read_page_record
 
     markdown = read_brief_text(path)
-    page = path.with_suffix(".html")
+    page = BriefFiles(path, html=True).page
     brief = read_page_record(page.read_text(encoding="utf-8", errors="replace")) if page.is_file() else None
     if brief is not None and body_sha256(render_markdown(brief)) != body_sha256(markdown):
         write_ours(path, render_markdown(dataclasses.replace(brief, review=None)))  # the correction, unreviewed

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from summarise.brief import Brief
+from summarise.brief.files import BriefFiles
 from summarise.errors import InputError
 from summarise.grounding.recheck import corrected
 from summarise.render import render_markdown
@@ -41,9 +42,10 @@ def write_correction(path: Path, version: str, kind: str, number: int, text: str
     brief = corrected(carry_review(markdown, brief), kind, number, text, by)
     if root is not None:
         write_journal(root / JOURNAL, path)
-    page = path.with_suffix(".html")
+    files = BriefFiles(path, json=True, html=True)
+    page = files.page
     index = index_link(page, root) if root is not None else None
-    written = write_brief(path, brief, json=path.with_suffix(".json").is_file(), html=page.is_file(), index=index)
+    written = write_brief(path, brief, json=files.json_path.is_file(), html=page.is_file(), index=index)
     if root is not None:
         from summarise.batch.reports import write_index
 

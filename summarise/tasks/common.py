@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from summarise.brief import shown_untranslated
 from summarise.chunking import Chunk
 from summarise.config import BriefOptions
 from summarise.config.glossary import Entry, prompt_lines
@@ -66,6 +67,24 @@ def numbered_lines(sentences: tuple[Sentence, ...] | list[Sentence]) -> str:
             previous_paragraph = sentence.paragraph
         lines.append(f"[{sentence.number}] {sentence.text}")
     return "\n".join(lines)
+
+
+def assemble_paragraphs(sentences: tuple[Sentence, ...], translated: dict[int, str]) -> list[str]:
+    """Put translated lines back into the source's paragraphs: same count, same order. A line
+    missing from `translated` is shown in the source language, marked untranslated."""
+    paragraphs: list[str] = []
+    current = ""
+    previous = 0
+    for sentence in sentences:
+        if sentence.paragraph != previous:
+            if previous:
+                paragraphs.append(current)
+            current, previous = "", sentence.paragraph
+        text = translated.get(sentence.number)
+        current += (shown_untranslated(sentence.text) if text is None else text) + sentence.joiner
+    if previous:
+        paragraphs.append(current)
+    return [paragraph.strip() for paragraph in paragraphs]
 
 
 def chunk_prefix(context: TaskContext, chunk: Chunk, language: str | None = None) -> list[Message]:
@@ -158,6 +177,12 @@ class Step:
     estimate: Callable[[TaskContext, int, int], tuple[int, int] | None]
     repair: bool = False  # asked only when an earlier answer falls short: a ceiling in the dry run
     each: Callable[[TaskContext, Chunk], list[Any]] | None = None
+    # The prompts/ templates its requests are written from (the first: its task's own), beside the
+    # frame every request has (FRAME_TEMPLATES): a brief is out of date when one of them changes.
+    templates: tuple[str, ...] = ()
+
+
+FRAME_TEMPLATES = ("system", "document")  # every request: the system message, then the fenced document
 
 
 def after(*names: str) -> Callable[[TaskContext], tuple[str, ...]]:

@@ -59,7 +59,7 @@ def line_fact_pattern(first: int, last: int) -> str:
     grammar; a '"' would end the string). Naming the group's lines keeps the model to them,
     as the object form's integer bounds did. The line is a hint: grounding/facts.py places
     each fact on the line that says it (the line written after the fact was measured and
-    did not cite better: docs/quality.md)."""
+    did not cite better: docs/history/quality.md)."""
     lines = "|".join(str(n) for n in range(first, last + 1))
     return rf'^\[({lines})\] [^"\\]{{1,{MAX_FACT_CHARS}}}$'
 

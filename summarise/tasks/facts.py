@@ -182,7 +182,7 @@ def _estimate_repair(context: TaskContext, prompt: int, _source: int) -> tuple[i
     return prompt + FACTS_MAX_TOKENS, FACTS_MAX_TOKENS  # the repair carries the unreadable answer back
 
 
-FACTS = Step("facts", "facts", tasks_need, _ask, _read, _estimate, each=_groups)
+FACTS = Step("facts", "facts", tasks_need, _ask, _read, _estimate, each=_groups, templates=("facts", "facts_quote"))
 FACTS_REPAIR = Step(
     "facts repair", "facts", after(FACTS.name), _ask_repair, _read_repair, _estimate_repair, repair=True, each=_groups
 )

@@ -8,19 +8,7 @@ from pathlib import Path
 
 from summarise.errors import ConfigError
 
-TEMPLATE_NAMES = (
-    "system",
-    "document",
-    "summary",
-    "summary_reduce",
-    "translation",
-    "translation_repair",
-    "translation_words",
-    "translation_numbers",
-    "translation_slid",
-    "facts",
-    "facts_quote",
-)
+# The templates a brief's steps are written from are listed by the steps (tasks/steps.template_names).
 # Used only with --glossary: part of a brief's key only then, so briefs made without one stay up to date.
 GLOSSARY_TEMPLATES = ("glossary", "translation_glossary")
 

@@ -30,18 +30,20 @@ def group_parts(sizes: list[int], budget: int) -> list[list[int]]:
     return groups
 
 
-def reduce_calls(sizes: list[int], budget: int, answer_tokens: int) -> list[int]:
-    """The prompt size (parts only) of every reduce call combining parts of `sizes` tokens,
-    each answer counted at its ceiling `answer_tokens`: what the dry run lists."""
+def reduce_calls(sizes: list[int], budget: int, answer_tokens: int) -> list[tuple[int, int]]:
+    """(prompt size (parts only), level) of every reduce call combining parts of `sizes` tokens,
+    each answer counted at its ceiling `answer_tokens`: what the dry run lists. Level 1 combines
+    chunk summaries; a call of level n waits for the calls of the levels below (a provider round each)."""
     if len(sizes) < 2:
         return []
     groups = group_parts(sizes, budget)
     if len(groups) == 1:
-        return [sum(sizes)]
-    calls: list[int] = []
+        return [(sum(sizes), 1)]
+    calls: list[tuple[int, int]] = []
     combined: list[int] = []
     for group in groups:
         inner = reduce_calls([sizes[i] for i in group], budget, answer_tokens)
         calls += inner
         combined.append(answer_tokens + PART_LABEL_TOKENS if inner else sizes[group[0]])
-    return calls + reduce_calls(combined, budget, answer_tokens)
+    below = max((level for _size, level in calls), default=0)
+    return calls + [(size, below + level) for size, level in reduce_calls(combined, budget, answer_tokens)]

@@ -12,7 +12,7 @@ On a chunk they run in one of two swappable layouts (Settings.layout):
   translation once more is the price.
 - "source": summary and facts on the source chunk, then its translation, one shared prefix.
   Cheapest in prompt tokens; the right choice for a strong endpoint that works across languages.
-bench/quality.py measures the two side by side (docs/quality.md).
+bench/quality.py measures the two side by side (docs/history/quality.md).
 
 The chunk summaries are then combined by the reduce steps, in groups that fit the context
 (tasks/reduce.py). `run` asks a Model (summarise/model) for each step whose needs are met: the
@@ -23,14 +23,14 @@ leaves the others "not answered yet", and with them every step that needs them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import groupby
 
 from summarise.brief import RawFact
 from summarise.chunking import ESTIMATE_HEADROOM, Chunk
 from summarise.errors import UnusableAnswer
 from summarise.model import Model, Request
-from summarise.tasks.common import Answer, Step, TaskContext, Work
+from summarise.tasks.common import FRAME_TEMPLATES, Answer, Step, TaskContext, Work
 from summarise.tasks.facts import FACTS, FACTS_REPAIR, chunk_facts
 from summarise.tasks.reduce import PART_LABEL_TOKENS, reduce_calls
 from summarise.tasks.summary import (
@@ -50,7 +50,30 @@ from summarise.tasks.translation_slid import TRANSLATE_SLID
 TRANSLATION = (TRANSLATE, TRANSLATE_AGAIN, TRANSLATE_SLID, TRANSLATE_NUMBERS)
 TASKS = (SUMMARY, SUMMARY_LENGTH, FACTS, FACTS_REPAIR)
 COMBINE = (REDUCE, REDUCE_LENGTH)
-STEPS = TRANSLATION + TASKS + COMBINE  # every step of a brief, once
+
+
+# Everything else about the steps follows from these lists, read when asked (a step added to a
+# list is planned, run, collected, counted in rounds and part of the brief's key with no other edit).
+
+
+def all_steps() -> tuple[Step, ...]:
+    """Every step of a brief, once."""
+    return TRANSLATION + TASKS + COMBINE
+
+
+def template_names() -> tuple[str, ...]:
+    """The templates a brief is written from: its key changes when one of them does."""
+    return tuple(dict.fromkeys(FRAME_TEMPLATES + tuple(name for step in all_steps() for name in step.templates)))
+
+
+def task_templates() -> tuple[str, ...]:
+    """Each chunk task's own template (the longest decides a prompt's overhead: pipeline.prompt_overhead)."""
+    return tuple(step.templates[0] for step in TRANSLATION + TASKS if not step.repair and step.templates)
+
+
+def final_steps() -> dict[str, Step]:
+    """The step whose result is each task's final one on a chunk: the last of its task in the list."""
+    return {step.task: step for step in TRANSLATION + TASKS}
 
 
 def chunk_steps(context: TaskContext) -> tuple[Step, ...]:
@@ -71,7 +94,7 @@ def run(steps: Sequence[Step], work: Work, model: Model, *, collect: bool = Fals
     used, leaves out every step that needs it; a run that is not collecting raises that
     UnusableAnswer, as a brief cannot do without it."""
     missing: list[Request] = []
-    per_item = {step.name for step in STEPS if step.each}  # results keyed by their item
+    per_item = {step.name for step in all_steps() if step.each}  # results keyed by their item
     for _each, grouped in groupby(steps, key=lambda step: step.each):
         together = list(grouped)
         for item in _items(together[0], work):
@@ -111,12 +134,13 @@ def brief_chunk(
     """A chunk's steps; its result, or None while a step is unanswered (or unusable when collecting)."""
     work = Work(context, chunk)
     missing = run(chunk_steps(context), work, model, collect=collect)
-    finished = [SUMMARY_LENGTH.name, TRANSLATE_NUMBERS.name]
-    groups = [(FACTS_REPAIR.name, lines) for lines in FACTS_REPAIR.each(context, chunk)] if FACTS_REPAIR.each else []
-    if any((name, None) not in work.results for name in finished) or any(k not in work.results for k in groups):
+    final = final_steps()
+    finished = [(step.name, item) for step in final.values() for item in _items(step, work)]
+    if any(key not in work.results for key in finished):
         return None, missing
     facts, problems = chunk_facts(work)
-    return ChunkResult(work.result(SUMMARY_LENGTH.name), facts, work.result(TRANSLATE_NUMBERS.name), problems), missing
+    summary, translated = work.result(final["summary"].name), work.result(final["translation"].name)
+    return ChunkResult(summary, facts, translated, problems), missing
 
 
 def combine(
@@ -149,6 +173,7 @@ class PlannedCall:
     repair: bool = False
     step: str = ""
     request: Request | None = None  # what is asked, where it is known before any answer
+    round: int = 1  # the provider round it goes out in at the latest: 1 + the calls it waits on, in a chain
 
 
 def plan(context: TaskContext, chunks: list[Chunk], overhead: int) -> list[PlannedCall]:
@@ -160,21 +185,40 @@ def plan(context: TaskContext, chunks: list[Chunk], overhead: int) -> list[Plann
     context, each summary at its ceiling. A response format the endpoint refuses is re-sent
     in the next format; that costs a request, not tokens, and is not counted."""
     calls: list[PlannedCall] = []
+    chunk_rounds = 0
     for chunk in chunks:
         work = Work(context, chunk)
+        calling = {step.name for step in chunk_steps(context) if step.estimate(context, overhead + chunk.tokens, 0)}
+        rounds = _rounds(chunk_steps(context), context, calling)
+        chunk_rounds = max(chunk_rounds, *rounds.values())
         for step in chunk_steps(context):
             for item in _items(step, work):
                 estimate = step.estimate(context, overhead + chunk.tokens, chunk.tokens)
                 if estimate is not None:
                     known = not step.needs(context) and not step.repair
                     request = step.ask(work, item) if known else None
-                    calls.append(PlannedCall(step.task, chunk.index, *estimate, step.repair, step.name, request))
+                    planned = PlannedCall(step.task, chunk.index, *estimate, step.repair, step.name, request)
+                    calls.append(replace(planned, round=rounds[step.name]))
     budget = reduce_budget(context.prompts, context.template_values(), context.context_tokens)
     fixed = int(context.context_tokens / ESTIMATE_HEADROOM) - 2 * SUMMARY_MAX_TOKENS - RETRY_TOKENS - budget
     part = SUMMARY_MAX_TOKENS + PART_LABEL_TOKENS
-    for parts in reduce_calls([part] * len(chunks), budget, SUMMARY_MAX_TOKENS):
+    combine_rounds = _rounds(COMBINE, context, {step.name for step in COMBINE})
+    span = max(combine_rounds.values())  # the rounds one level of reduce steps takes
+    for parts, level in reduce_calls([part] * len(chunks), budget, SUMMARY_MAX_TOKENS):
         for step in COMBINE:
             estimate = step.estimate(context, fixed + parts, 0)
             if estimate is not None:
-                calls.append(PlannedCall(step.task, 0, *estimate, step.repair, step.name))
+                after_chunks = chunk_rounds + (level - 1) * span + combine_rounds[step.name]
+                calls.append(PlannedCall(step.task, 0, *estimate, step.repair, step.name, round=after_chunks))
     return calls
+
+
+def _rounds(steps: Sequence[Step], context: TaskContext, calling: set[str]) -> dict[str, int]:
+    """The provider round each step goes out in at the latest: a step waits for the steps it needs
+    (`run` leaves it for a later round), and one not `calling` (a document already in the target
+    language is not translated) takes no round of its own."""
+    rounds: dict[str, int] = {}
+    for step in steps:
+        waited = max((rounds.get(need, 0) for need in step.needs(context)), default=0)
+        rounds[step.name] = waited + (step.name in calling)
+    return rounds

@@ -174,7 +174,13 @@ def _estimate_retry(context: TaskContext, prompt: int, _source: int) -> tuple[in
 
 
 SUMMARY = Step(
-    "summary", "summary", tasks_need, _ask_summary, lambda work, _i, answer: _draft(work.context, answer), _estimate
+    "summary",
+    "summary",
+    tasks_need,
+    _ask_summary,
+    lambda work, _i, answer: _draft(work.context, answer),
+    _estimate,
+    templates=("summary",),
 )
 SUMMARY_LENGTH = Step(
     "summary length",
@@ -225,6 +231,7 @@ REDUCE = Step(
     lambda work, _i: Request("reduce", REDUCE_LABEL, _reduce_messages(work), SUMMARY_MAX_TOKENS, allow_truncated=True),
     lambda work, _i, answer: _draft(work.context, answer),
     _estimate,
+    templates=("summary_reduce",),
 )
 REDUCE_LENGTH = Step(
     "reduce length",

@@ -18,7 +18,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from summarise.brief import shown_untranslated
 from summarise.chunking import TRANSLATION_EXPANSION, count_tokens
 from summarise.config import Layout
 from summarise.config.glossary import Entry
@@ -279,7 +278,9 @@ def estimate_call(context: TaskContext, prompt: int, source: int) -> tuple[int, 
     return (prompt, translation_budget(source)) if translates(context.document, context.target) else None
 
 
-TRANSLATE = Step("translate", "translation", after(), _ask_first, _read_first, estimate_call)
+TRANSLATE = Step(
+    "translate", "translation", after(), _ask_first, _read_first, estimate_call, templates=("translation",)
+)
 # missing lines, kept words or glossary terms; then lines whose numbers or dates changed
 TRANSLATE_AGAIN = Step(
     "translate again",
@@ -289,6 +290,7 @@ TRANSLATE_AGAIN = Step(
     lambda work, _item, answer: keep_better(work, TRANSLATE.name, _again, answer),
     estimate_call,
     repair=True,
+    templates=("translation_repair", "translation_words"),
 )
 SLID = "translate slid"  # between the two: tasks/translation_slid.py
 TRANSLATE_NUMBERS = Step(
@@ -299,22 +301,5 @@ TRANSLATE_NUMBERS = Step(
     _read_numbers,
     estimate_call,
     repair=True,
+    templates=("translation_repair", "translation_numbers"),
 )
-
-
-def assemble_paragraphs(sentences: tuple[Sentence, ...], translated: dict[int, str]) -> list[str]:
-    """Put translated lines back into the source's paragraphs: same count, same order. A line
-    missing from `translated` is shown in the source language, marked untranslated."""
-    paragraphs: list[str] = []
-    current = ""
-    previous = 0
-    for sentence in sentences:
-        if sentence.paragraph != previous:
-            if previous:
-                paragraphs.append(current)
-            current, previous = "", sentence.paragraph
-        text = translated.get(sentence.number)
-        current += (shown_untranslated(sentence.text) if text is None else text) + sentence.joiner
-    if previous:
-        paragraphs.append(current)
-    return [paragraph.strip() for paragraph in paragraphs]

@@ -61,5 +61,12 @@ def _read(work: Work, _item: None, answer: Answer) -> dict[int, str]:
 
 
 TRANSLATE_SLID = Step(
-    SLID, "translation", after(TRANSLATE_AGAIN.name), repair_asker(SLID, _slid), _read, estimate_call, repair=True
+    SLID,
+    "translation",
+    after(TRANSLATE_AGAIN.name),
+    repair_asker(SLID, _slid),
+    _read,
+    estimate_call,
+    repair=True,
+    templates=("translation_repair", "translation_slid"),
 )

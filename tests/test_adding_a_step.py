@@ -1,0 +1,115 @@
+"""Adding a step touches its own module, the step list and its prompt: nothing else.
+
+A "named entities" step is declared here, as a task module declares its steps (tasks/facts.py,
+tasks/summary.py); it joins the list (tasks/steps.TASKS); its template is one file. Everything
+else follows from the list, with no other edit: the run asks it on every chunk, the dry run
+plans it (the same calls the run makes), the provider rounds put it after the translation it
+waits for, the brief waits for its answer, and the brief's key changes with its template.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from fake_model import FakeModel
+
+from summarise.config import BriefOptions
+from summarise.errors import EndpointError, UnusableAnswer
+from summarise.model import Request
+from summarise.pipeline import brief_key, build_brief, plan, planned_calls
+from summarise.readers.text import parse_document
+from summarise.tasks import steps
+from summarise.tasks.common import Answer, Step, TaskContext, Work, with_task
+from summarise.tasks.prompts import Prompts
+from summarise.tasks.translation import tasks_need, tasks_prefix
+
+FRENCH = (
+    "Le PNUD finance la stabilisation en Irak depuis 2015.\n\n"
+    "Les représentants de l'ONU se sont réunis à Genève le 3 mars 2024."
+)
+TRANSLATION = (
+    "[1] UNDP has funded stabilization in Iraq since 2015.\n"
+    "[2] Representatives of the UN met in Geneva on 3 March 2024."
+)
+ENTITIES_PROMPT = "List the people, places and organisations the document names, one a line, in $target_language."
+
+
+# --- the new step's own module ---------------------------------------------------------------
+
+
+def _ask(work: Work, _item: object) -> Request:
+    task = work.context.prompts.render("entities", **work.context.template_values())
+    return Request("entities", "entities", with_task(tasks_prefix(work), task), 200)
+
+
+def _read(_work: Work, _item: object, answer: Answer) -> list[str]:
+    if isinstance(answer, UnusableAnswer):
+        raise answer
+    assert answer is not None
+    return [line.strip() for line in answer.text.splitlines() if line.strip()]
+
+
+def _estimate(_context: TaskContext, prompt: int, _source: int) -> tuple[int, int]:
+    return prompt, 200
+
+
+ENTITIES = Step("entities", "entities", tasks_need, _ask, _read, _estimate, templates=("entities",))
+
+
+# --- the step list and the prompt --------------------------------------------------------------
+
+
+def prompts_with(folder: Path, text: str) -> Prompts:
+    folder.mkdir()
+    (folder / "entities.md").write_text(text, encoding="utf-8")
+    return Prompts(folder)
+
+
+@pytest.fixture
+def prompts(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Prompts:
+    monkeypatch.setattr(steps, "TASKS", (*steps.TASKS, ENTITIES))
+    return prompts_with(tmp_path / "prompts", ENTITIES_PROMPT)
+
+
+def answers(*, entities: bool = True) -> FakeModel:
+    model = FakeModel().enqueue("translate", TRANSLATION)
+    model.enqueue("summary", "UNDP funds Iraq [1]. The UN met [2]. It met in Geneva [2].")
+    model.enqueue("facts", json.dumps({"facts": ["[1] UNDP has funded stabilization in Iraq since 2015."]}))
+    if entities:
+        model.enqueue("entities", "UNDP\nIraq\nUN\nGeneva")
+    return model
+
+
+def test_a_new_step_is_run_on_every_chunk_and_planned_as_it_runs(prompts: Prompts) -> None:
+    document, options, model = parse_document(FRENCH.encode(), "doc.txt"), BriefOptions(), answers()
+
+    brief = build_brief(document, model, prompts, options)
+
+    asked = Counter(model.steps())
+    assert asked["entities"] == brief.chunks
+    entities = next(request for request in model.asked if request.step == "entities")
+    assert entities.messages[-1]["content"].endswith(ENTITIES_PROMPT.replace("$target_language", "English"))
+    # The dry run plans the calls the run made, the new one included (repairs are ceilings: none was needed).
+    fitted, chunks = plan(document, model, prompts, options)
+    planned = planned_calls(fitted, chunks, prompts, options, model.context_tokens)
+    assert Counter(call.step for call in planned if not call.repair) == asked
+    # It waits for the translation, so a provider round after the translation's last one sends it.
+    translation = max(call.round for call in planned if call.task == "translation")
+    assert [call.round for call in planned if call.step == "entities"] == [translation + 1]
+
+
+def test_the_brief_waits_for_the_new_steps_answer(prompts: Prompts) -> None:
+    document = parse_document(FRENCH.encode(), "doc.txt")
+    with pytest.raises(EndpointError, match="entities: no answer yet"):
+        build_brief(document, answers(entities=False), prompts, BriefOptions())
+
+
+def test_the_brief_is_out_of_date_when_the_new_steps_prompt_changes(prompts: Prompts, tmp_path: Path) -> None:
+    document, options, model = parse_document(FRENCH.encode(), "doc.txt"), BriefOptions(), FakeModel()
+    reworded = prompts_with(tmp_path / "reworded", ENTITIES_PROMPT.replace("names", "mentions"))
+
+    assert "entities" in steps.template_names()
+    assert brief_key(document, model, prompts, options) != brief_key(document, model, reworded, options)
