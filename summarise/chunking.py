@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-
-import tiktoken
-from tiktoken.load import load_tiktoken_bpe
+from typing import TYPE_CHECKING, Any, Protocol
 
 from summarise.documents import Document, Sentence
+
+if TYPE_CHECKING:
+    import tiktoken
 
 # tiktoken downloads its BPE file on first use and fails offline, so we ship the file and
 # load it ourselves; the hash is tiktoken's own for cl100k_base, so a tampered file is refused.
@@ -26,8 +28,31 @@ TRANSLATION_EXPANSION = 1.6
 DEFAULT_MAX_CHUNK_TOKENS = 2500
 
 
+class Memo(Protocol):
+    """Where counts are kept between runs: the cache folder's (model/cache.ResponseCache)."""
+
+    def get(self, key: str, /) -> dict[str, Any] | None: ...
+    def set(self, key: str, value: dict[str, Any], /) -> None: ...
+
+
+# Counts kept on disk by the text's sha256: loading the encoding takes ~0.5 s, which a re-run
+# whose every answer is cached (and whose every count is then known) need not spend.
+_MEMO_KEY = "cl100k-1:"
+_memo: Memo | None = None
+
+
+def remember_counts_in(memo: Memo | None) -> None:
+    """Keep token counts in `memo` (in the cache folder), or, with None, nowhere."""
+    global _memo
+    _memo = memo
+    count_tokens.cache_clear()
+
+
 @lru_cache(maxsize=1)
 def encoding() -> tiktoken.Encoding:
+    import tiktoken  # the encoding costs ~0.5 s to build: only when a count is not remembered
+    from tiktoken.load import load_tiktoken_bpe
+
     ranks = load_tiktoken_bpe(str(_CL100K_FILE), expected_hash=_CL100K_SHA256)
     return tiktoken.Encoding(
         name="cl100k_base",
@@ -37,8 +62,18 @@ def encoding() -> tiktoken.Encoding:
     )
 
 
+@lru_cache(maxsize=1 << 14)
 def count_tokens(text: str) -> int:
-    return len(encoding().encode(text, disallowed_special=()))
+    memo = _memo
+    if memo is None:
+        return len(encoding().encode(text, disallowed_special=()))
+    key = _MEMO_KEY + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    known = memo.get(key)
+    if known is not None and isinstance(known.get("tokens"), int):
+        return int(known["tokens"])
+    tokens = len(encoding().encode(text, disallowed_special=()))
+    memo.set(key, {"tokens": tokens})
+    return tokens
 
 
 @dataclass(frozen=True)

@@ -8,21 +8,26 @@ which is exactly the model these tests need."""
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 import pytest
+from conftest import INPUTS
 from fake_model import FakeModel
-from stub_server import Reply, step_of
+from stub_server import Reply
 
+from summarise.brief import Brief
 from summarise.cli import main
 from summarise.config import BriefOptions
-from summarise.config.glossary import Entry, Glossary, load_glossary
+from summarise.config.glossary import Entry, Glossary, TermIndex, load_glossary
 from summarise.grounding.glossary_checks import line_misses, text_misses
+from summarise.grounding.glossary_terms import set_terms
 from summarise.grounding.name_forms import name_forms_check
 from summarise.model.endpoint import Endpoint
 from summarise.model.llm import LLM
 from summarise.pipeline import build_brief
 from summarise.readers.text import parse_document
+from summarise.render.markdown import render_markdown
 from summarise.tasks.prompts import Prompts
 
 FRENCH = (
@@ -44,28 +49,91 @@ def brief(runner, *args: str) -> tuple[str, dict]:
     return Path("doc.md").read_text(encoding="utf-8"), json.loads(Path("doc.json").read_text(encoding="utf-8"))
 
 
-def test_a_glossary_the_model_ignores_is_flagged_where_it_is_missed(runner, fault_stub) -> None:
-    summary = "The PNUD funds stabilisation in Iraq [1]. The UN met in Geneva [2]. They met on 3 March 2024 [2]."
+def test_terms_the_model_left_as_the_source_writes_them_are_set_by_code_and_said(runner, fault_stub) -> None:
+    summary = "PNUD funds stabilisation in Iraq [1]. The UN met in Geneva [2]. They met on 3 March 2024 [2]."
     facts = json.dumps({"facts": ["[1] The PNUD has funded stabilisation in Iraq since 2015."]})
     stub = fault_stub([Reply(content=summary, task="summary"), Reply(content=facts, task="facts")])
     write("doc.txt", FRENCH)
     write("terms.csv", GLOSSARY)
-    markdown, data = brief(runner, "--glossary", "terms.csv")
-    # The translation kept "PNUD" and "ONU": each line says so, and so do the Checks.
-    assert data["lines"][0]["problems"] == ["glossary: “PNUD” not written “UNDP”"]
-    assert data["lines"][1]["problems"] == ["glossary: “ONU” not written “UN”"]
-    assert "**Glossary terms as the glossary writes them:** 4 flagged: line 1: “PNUD” not written “UNDP” ·" in markdown
-    # The fact and the summary sentence that kept "PNUD" are flagged; the one that wrote "UN" is not.
-    assert "glossary: “PNUD” is not “UNDP”" in data["facts"][0]["problems"] and not data["facts"][0]["supported"]
-    sentences = data["summary_sentences"]
-    assert sentences[0]["problems"] == ["glossary: “PNUD” is not “UNDP”"] and sentences[1]["problems"] == []
-    # Every request about line 1 carried its entry, none carried the unused one, and the
-    # repair call asked again for both lines, naming the terms.
-    first = stub.requests[0].task
-    assert "- PNUD → UNDP" in first and "- ONU → UN" in first
+    markdown, data = brief(runner, "--glossary", "terms.csv", "--html")
+    # The stub's translation kept "PNUD" and "ONU": code wrote "UNDP" and "UN" there, and the
+    # line says so; nothing is left to flag.
+    first, second = data["lines"]
+    assert "UNDP" in first["translation"] and "PNUD" not in first["translation"], first
+    assert "w'UN" in second["translation"] and "ONU" not in second["translation"], second
+    # ("Irak", which the stub kept too, is a country CLDR names in both languages: set as well.)
+    kept_notes = ["term set by the glossary: “PNUD” → “UNDP”", "term set by the glossary: “Irak” → “Iraq”"]
+    assert first["notes"] == kept_notes and not first["problems"]
+    assert second["notes"] == ["term set by the glossary: “ONU” → “UN”"] and not second["problems"]
+    assert "- line 1 (¶1): term set by the glossary: “PNUD” → “UNDP”" in markdown
+    assert "Changed by code, line 1:</strong> term set by the glossary: “PNUD” → “UNDP”" in Path("doc.html").read_text(
+        encoding="utf-8"
+    )
+    # The fact and the summary sentence about line 1 say "UNDP" too, at a sentence's start as
+    # inside one, and so does the summary a reader sees; the Checks count what code set.
+    fact = data["facts"][0]
+    assert fact["statement"] == "The UNDP has funded stabilisation in Iraq since 2015.", fact
+    assert "term set by the glossary: “PNUD” → “UNDP”" in fact["note"]
+    assert data["summary_sentences"][0]["text"] == "UNDP funds stabilisation in Iraq." and "PNUD" not in data["summary"]
+    check = "✅ **Glossary terms as the glossary writes them:** 2 occurrences of glossary terms checked; 5 set by"
+    assert check in markdown and "fact 1: “PNUD” → “UNDP”" in markdown
+    # Every request about line 1 carried its entry, none carried the unused one.
+    first_request = stub.requests[0].task
+    assert "- PNUD → UNDP" in first_request and "- ONU → UN" in first_request
     assert all("Banque mondiale" not in request.task for request in stub.requests)
-    repair = next(r.task for r in stub.requests if step_of(r.body) == "translation repair")
-    assert "[1] to [2]" in repair and "“PNUD” as “UNDP”, “ONU” as “UN”" in repair
+
+
+def test_what_code_cannot_place_stays_flagged_and_no_term_is_put_where_the_source_lacks_it(tmp_path: Path) -> None:
+    # Line 1's translation names the PNUD in other words: code has nothing to write over. Line
+    # 2 has no "PNUD" in its source: the fact about it that says "PNUD" is flagged, never set.
+    translation = (
+        "[1] The development programme has funded stabilization in Iraq since 2015.\n"
+        "[2] Representatives of the UN met in Geneva on 3 March 2024, with PNUD."
+    )
+    model = FakeModel().enqueue("translate", translation).enqueue("translate again", translation)
+    model.enqueue("summary", "The programme funds Iraq [1]. The UN met [2]. It met in Geneva [2].")
+    model.enqueue("facts", json.dumps({"facts": ["[2] The UN and PNUD met in Geneva on 3 March 2024."]}))
+    glossary = load_glossary(write(str(tmp_path / "terms.csv"), GLOSSARY))
+    brief = build_brief(
+        parse_document(FRENCH.encode(), "doc.txt"),
+        LLM(Endpoint("fake", "fake", "fake", "not-needed"), context_tokens=8192),
+        Prompts(),
+        BriefOptions(glossary=glossary),
+        model=model,
+    )
+    first, second = brief.lines
+    assert first.problems == ("glossary: “PNUD” not written “UNDP”",) and not first.notes
+    assert second.translation.endswith("with PNUD.") and not second.notes  # the source line has no "PNUD"
+    assert brief.facts[0].statement == "The UN and PNUD met in Geneva on 3 March 2024."
+    assert "glossary: “PNUD” is not “UNDP”" in brief.facts[0].problems
+    check = next(c for c in brief.checks if c.name == "Glossary terms as the glossary writes them")
+    assert not check.passed and "line 1: “PNUD” not written “UNDP”" in check.detail and "set by" not in check.detail
+
+
+def test_near_forms_of_a_term_are_set_with_the_grammar_around_them() -> None:
+    glossary = load_glossary(INPUTS / "glossary.csv")
+    coalition = "La Coalition mondiale contre Daech se réunit avec le PNUD."
+    cases = {
+        "The Global Coalition to Defeat Daech/ISIS meets UNDP.": (
+            "The Global Coalition to Defeat Daesh/ISIS meets UNDP."
+        ),
+        "Members of the Global Coalition against Daech meet UNDP.": (
+            "Members of the Global Coalition to Defeat Daesh/ISIS meet UNDP."
+        ),
+        "The Coalition for the Global War on Daech meets the PNUD's head.": (
+            "The Global Coalition to Defeat Daesh/ISIS meets the UNDP's head."
+        ),
+        "The Coalition meets a PNUD envoy.": "The Coalition meets a UNDP envoy.",  # a short mention is left alone
+    }
+    for written, expected in cases.items():
+        assert set_terms(glossary, coalition, written).text == expected
+    assert set_terms(glossary, "Daech a perdu ses bastions.", "daech lost its strongholds.").text == (
+        "Daesh lost its strongholds."
+    )  # a capital at a sentence's start
+    assert set_terms(glossary, "L'ONU aide.", "An ONU agency helps.").text == "A UN agency helps."
+    # Nothing is set where the source line lacks the term, nor beyond what the line misses.
+    assert set_terms(glossary, "Le Maroc accueille.", "Morocco hosts Daech.").text == "Morocco hosts Daech."
+    assert set_terms(glossary, "Le PNUD aide.", "UNDP helps, says PNUD.").text == "UNDP helps, says PNUD."
 
 
 def test_the_repair_call_fixes_a_missed_term_where_it_can(tmp_path: Path) -> None:
@@ -143,6 +211,96 @@ def test_5000_entries_send_the_requests_of_the_entries_used(runner, fault_stub) 
     assert [request.body for request in stub.requests] == big  # the same prompt tokens, not within 5%: equal
 
 
+def _brief_of(text: str, translation: str, fact: str, glossary: Glossary | None = None) -> Brief:
+    model = FakeModel().enqueue("translate", translation)
+    if glossary is not None:  # a term missed is asked for again; the model repeats itself
+        model.enqueue("translate again", translation)
+    model.enqueue("summary", "The partners met [1]. They will meet again [2]. They met in Iraq [1].")
+    model.enqueue("facts", json.dumps({"facts": [fact]}))
+    return build_brief(
+        parse_document(text.encode(), "doc.txt"),
+        LLM(Endpoint("fake", "fake", "fake", "not-needed"), context_tokens=8192),
+        Prompts(),
+        BriefOptions(glossary=glossary),
+        model=model,
+    )
+
+
+def test_country_names_left_in_the_source_language_are_written_as_cldr_does_without_a_glossary() -> None:
+    french = "Les partenaires se sont réunis en Irak.\n\nIls se retrouveront au Koweït en décembre, avec le Maroc."
+    brief = _brief_of(
+        french,
+        "[1] The partners met in Irak.\n[2] They will meet again in Koweït in December, with the Moroccan authorities.",
+        "[2] The partners will meet in Koweït in December.",
+    )
+    first, second = brief.lines
+    assert first.translation == "The partners met in Iraq." and first.notes == (
+        "term set by the glossary: “Irak” → “Iraq”",
+    )
+    assert second.translation == "They will meet again in Kuwait in December, with the Moroccan authorities."
+    assert not second.problems  # "Moroccan" for "du Maroc" is a translation, not a miss: never flagged
+    assert brief.facts[0].statement == "The partners will meet in Kuwait in December."
+    assert "- line 2 (¶2): term set by the glossary: “Koweït” → “Kuwait”" in render_markdown(brief)
+
+
+def test_the_users_glossary_wins_over_the_built_in_names(tmp_path: Path) -> None:
+    glossary = load_glossary(write(str(tmp_path / "terms.csv"), "Koweït,State of Kuwait\n"))
+    brief = _brief_of(
+        "Les partenaires se sont réunis en Irak.\n\nIls se retrouveront au Koweït en décembre.",
+        "[1] The partners met in Irak.\n[2] They will meet again in Koweït in December.",
+        "[2] The partners will meet in Koweït in December.",
+        glossary,
+    )
+    assert [line.translation for line in brief.lines] == [
+        "The partners met in Iraq.",
+        "They will meet again in State of Kuwait in December.",
+    ]
+    assert brief.facts[0].statement == "The partners will meet in State of Kuwait in December."
+
+
+def test_a_large_glossary_is_indexed_once_per_brief_however_many_lines(runner, fault_stub, monkeypatch) -> None:
+    # Built per line, a 100,000-entry glossary made a brief 100 times slower (issue 36); the
+    # time itself is bench/glossary_scale.py's to measure.
+    fault_stub()
+    sizes: list[int] = []
+    build = TermIndex.__init__
+
+    def counted(self: TermIndex, *args: object, **kwargs: object) -> None:
+        build(self, *args, **kwargs)  # type: ignore[arg-type]
+        sizes.append(self.size)
+
+    monkeypatch.setattr(TermIndex, "__init__", counted)
+    unused = "".join(f"Terme inutilisé numéro {n},Unused term number {n}\n" for n in range(4998))
+    write("big.csv", "PNUD,UNDP\n" + unused + "ONU,UN\n")
+    whole_glossary = []
+    for paragraphs in (2, 40):
+        write("doc.txt", "\n\n".join([FRENCH] * (paragraphs // 2)))
+        sizes.clear()
+        brief(runner, "--no-cache", "--glossary", "big.csv")
+        whole_glossary.append(sum(size >= 5000 for size in sizes))
+    assert whole_glossary == [1, 1], whole_glossary  # the source terms', once: no more for 40 lines than for 2
+
+
+def test_terms_with_punctuation_match_only_as_written() -> None:
+    glossary = Glossary("t", (Entry("C++", "C++"), Entry("C#", "C sharp"), Entry("AT&T", "AT&T"), Entry("U.S.", "US")))
+    line = "C'est en C++ et en C# qu'AT&T écrit aux U.S. depuis 1990."
+    assert [line[m.start : m.end] for m in glossary.find(line)] == ["C++", "C#", "AT&T", "U.S."]
+    # "C'est" is no "C#" or "C++": no line of a French text is flagged for it; nor "AT T" or "US".
+    assert not glossary.find("C'est C, AT T ou US, c'était le C-SPAN.")
+    assert line_misses(glossary, "C'est un langage.", "It is a language.") == []
+    assert line_misses(glossary, "Le C# est un langage.", "C sharp is a language.") == []
+
+
+def test_a_glossary_saved_in_nfd_matches_like_one_in_nfc(tmp_path: Path) -> None:
+    text = "source,target\nDépartement d’État des États-Unis,U.S. Department of State\nSécurité,Security\n"
+    path = tmp_path / "terms.csv"
+    path.write_text(unicodedata.normalize("NFD", text), encoding="utf-8")  # as macOS may save it
+    glossary = load_glossary(path)
+    line = "Le Département d’État des États-Unis parle de sécurité."  # documents are read as NFC
+    assert [entry.target for entry in glossary.select(line)] == ["U.S. Department of State", "Security"]
+    assert glossary.entries[0].source == unicodedata.normalize("NFC", "Département d’État des États-Unis")
+
+
 def test_batch_applies_one_glossary_to_a_folder(runner, fault_stub) -> None:
     fault_stub()
     Path("docs").mkdir()
@@ -152,7 +310,7 @@ def test_batch_applies_one_glossary_to_a_folder(runner, fault_stub) -> None:
     result = runner.invoke(main, ["batch", "docs", "-o", "out", "--glossary", "terms.csv"])
     assert result.exit_code == 0, result.output
     for name in ("a", "b"):
-        assert "“PNUD” not written “UNDP”" in Path(f"out/{name}.md").read_text(encoding="utf-8")
+        assert "term set by the glossary: “PNUD” → “UNDP”" in Path(f"out/{name}.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(

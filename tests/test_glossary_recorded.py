@@ -1,5 +1,6 @@
 """A brief with the seeds' glossary (inputs/glossary.csv), replaying exchanges recorded from
-the embedded engine: every glossary term comes out as the glossary says, or is flagged."""
+the embedded engine: glossary terms the model left as the source writes them are set by code
+and said so; every term comes out as the glossary says, or is flagged."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ def plain(text: str) -> str:
     return " " + " ".join(re.findall(r"\w+", letters)) + " "
 
 
-def test_brief_with_the_seeds_glossary_flags_every_term_it_does_not_keep(cassette, runner) -> None:
+def test_brief_with_the_seeds_glossary_keeps_the_terms_and_flags_the_rest(cassette, runner) -> None:
     glossary = load_glossary(INPUTS / "glossary.csv")
     result = runner.invoke(main, ["brief", str(seed(SHORT_SEED)), "-o", "brief.md", "--json", "--glossary",
                                   str(INPUTS / "glossary.csv")])  # fmt: skip
@@ -38,14 +39,20 @@ def test_brief_with_the_seeds_glossary_flags_every_term_it_does_not_keep(cassett
     # 0 unflagged misses: each line whose source has a term either has the target term in
     # its translation or is flagged; so is each fact and summary sentence that kept a
     # source term the glossary renders otherwise.
-    checked = 0
+    checked = kept = 0
     for line in data["lines"]:
         for entry in glossary.entries:
             if plain(entry.source) in plain(line["source"]):
                 checked += 1
-                kept = plain(entry.target) in plain(line["translation"])
-                assert kept or any(entry.source in p for p in line["problems"]), (line, entry)
-    assert checked >= 8
+                written = plain(entry.target) in plain(line["translation"])
+                kept += written
+                assert written or any(entry.source in p for p in line["problems"]), (line, entry)
+            elif plain(entry.target) not in plain(line["source"]):  # never put where the source lacks it
+                assert not any(f"→ “{entry.target}”" in note for note in line["notes"]), (line, entry)
+    # The model kept 4 of them as the glossary says (issue 36); code set the rest, and said so.
+    assert checked >= 8 and kept >= 0.95 * checked, (kept, checked)
+    assert sum(len(line["notes"]) for line in data["lines"]) >= 4
+    assert "term set by the glossary: “Daech” → “Daesh”" in markdown
     statements = [(f["statement"], f["problems"]) for f in data["facts"]]
     statements += [(s["text"], s["problems"]) for s in data["summary_sentences"]]
     for text, problems in statements:

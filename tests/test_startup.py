@@ -1,8 +1,9 @@
 """Start-up: what a newcomer waits for. Times are measured in bench/startup.py, not here;
 these tests check the work that made the wait: a cached re-run does not load the language
-identifier's model, the language names a menu line is checked against are not rebuilt from
-every babel locale at each start, and off a terminal the first line comes once the input is
-read, not at the first model call (briefs against the FaultInjectionStub)."""
+identifier's model, the spell-checker's word lists or the token encoding, the language names
+a menu line is checked against are not rebuilt from every babel locale at each start, and off
+a terminal the first line comes once the input is read, not at the first model call (briefs
+against the FaultInjectionStub)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ TEXT = "Le conseil s'est réuni à Lyon le 4 mai 2024. Il a approuvé un nouveau
 # Runs the command, then says which of these modules it imported.
 PROBE = (
     "import sys\nfrom summarise.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
-    "watched = ('openai', 'py3langid', 'trafilatura')\n"
+    "watched = ('openai', 'py3langid', 'trafilatura', 'spellchecker', 'tiktoken')\n"
     "print('loaded:', *sorted(m for m in watched if m in sys.modules), file=sys.stderr)\n"
 )
 
@@ -28,7 +29,9 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, env=env, timeout=120)
 
 
-def test_a_cached_rerun_loads_neither_the_sdk_nor_the_language_identifier(fault_stub, tmp_path: Path) -> None:
+def test_a_cached_rerun_loads_neither_the_sdk_nor_the_language_identifier_nor_the_word_lists(
+    fault_stub, tmp_path: Path
+) -> None:
     fault_stub()
     Path("doc.txt").write_text(TEXT, encoding="utf-8")
     first = _run("brief", "doc.txt")
@@ -36,7 +39,9 @@ def test_a_cached_rerun_loads_neither_the_sdk_nor_the_language_identifier(fault_
     again = _run("brief", "doc.txt")
     assert "0 calls" in again.stderr, again.stderr
     loaded = next(line for line in again.stderr.splitlines() if line.startswith("loaded:"))
-    assert loaded == "loaded:", loaded  # neither the SDK, nor the identifier, nor the web-page reader
+    # Neither the SDK, nor the identifier, nor the web-page reader, nor the word lists (0.8 s), nor
+    # the token encoding (0.5 s): their answers are remembered in the cache folder too.
+    assert loaded == "loaded:", loaded
     assert again.stderr.count("language fr") == 1  # the same answer as the first run's
 
 

@@ -37,7 +37,7 @@ RECORDED = {
     f"{BRIEF}brief_of_a_french_press_release": ("seed.txt", SHORT, []),
     f"{BRIEF}long_document_is_chunked_and_nothing_dropped": ("long.txt", SHORT, ["--chunk-tokens", "300"]),
     f"{BRIEF}quote_method_flags_unsupported_facts_and_the_dropped_number": ("s.txt", SHORT, ["--facts-method", "quote"]),  # noqa: E501
-    "test_glossary_recorded/test_brief_with_the_seeds_glossary_flags_every_term_it_does_not_keep": ("s.txt", SHORT, [GLOSSARY]),  # noqa: E501
+    "test_glossary_recorded/test_brief_with_the_seeds_glossary_keeps_the_terms_and_flags_the_rest": ("s.txt", SHORT, [GLOSSARY]),  # noqa: E501
     "test_hostile/test_a_hostile_document_does_not_change_the_brief": ("hostile.txt", HOSTILE, []),
     f"{BATCH}folder_with_bad_files_gives_mirrored_briefs_a_report_and_an_index": ("lyon.txt", LYON, []),
     f"{BATCH}second_run_skips_finished_briefs_with_zero_model_calls": ("nantes.txt", NANTES, []),

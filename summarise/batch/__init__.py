@@ -112,6 +112,9 @@ def run_folder(
         allow_private_urls=settings.allow_private_urls,
     )
     remember_languages_in(settings.cache_dir / "languages" if settings.use_cache else None)
+    from summarise.pipeline import remember_in
+
+    remember_in(settings.cache_dir / "counts" if settings.use_cache else None)  # token counts, word verdicts
     if not items:
         reporter.warn(
             "nothing failed last time" if retry_failed else f"no documents in {folder} match {', '.join(patterns)}"

@@ -151,6 +151,7 @@ class Line:
     problems: tuple[str, ...] = ()  # what code found wrong with this line's translation, in words
     # False when the model gave no translation: `translation` is then the source line, shown marked
     translated: bool = True
+    notes: tuple[str, ...] = ()  # what code changed in the translation ("term set by the glossary: …")
     # Where a translation no model wrote came from: "from review of NAME by X on DATE" (the
     # translation memory, config/memory.py); "" for the model's own.
     origin: str = ""

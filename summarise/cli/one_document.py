@@ -63,7 +63,7 @@ def brief_file(
     if output != STDIO:  # before any model call: a refused output must cost nothing
         files.check(inputs)
     from summarise.model.llm import open_llm  # the SDK: imported once the input is known good
-    from summarise.pipeline import build_brief
+    from summarise.pipeline import build_brief, remember_in
 
     started = time.monotonic()
     with open_llm(settings, reporter=reporter) as llm:  # its cache is closed once the brief is built
@@ -72,6 +72,7 @@ def brief_file(
         progress.stage(
             f"read {shown(document.source)}: {len(document.text):,} characters, language {document.language}"
         )
+        remember_in(settings.cache_dir / "counts" if settings.use_cache else None)  # token counts, word verdicts
         brief = build_brief(document, llm, prompts, settings.brief_options(workers=jobs), reporter=reporter)
     progress.close()  # before the closing lines: a redrawn status line must not tear them
     if output == STDIO:

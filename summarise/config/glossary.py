@@ -7,16 +7,25 @@ any), with or without a header row naming those columns. `#` starts a comment li
 Terms are matched on words, not characters: case and accents are ignored, an elided
 article is its own word ("l'ONU" holds "ONU"), and a plural matches its singular
 ("Forces démocratiques syriennes" holds "Force démocratique syrienne"). Where two terms
-overlap ("Daech" inside "Coalition mondiale contre Daech") the longer one wins.
+overlap ("Daech" inside "Coalition mondiale contre Daech") the longer one wins. Punctuation
+other than spaces, apostrophes and hyphens is part of a term as written: "C++" is found in
+"C++" only (never in "C'est"), "AT&T" never in "AT T", "U.S." never in "US". A file saved
+in decomposed Unicode (NFD, as macOS may write it) is read as composed text (NFC).
+
+The terms are indexed once per glossary, by their first word: a line is matched with one
+look-up per word, so a glossary of 100,000 entries costs about what one of ten does
+(bench/glossary_scale.py).
 """
 
 from __future__ import annotations
 
 import csv
+import itertools
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from summarise.documents import strip_accents
@@ -36,18 +45,51 @@ _HEADER_NAMES = {
 MAX_GLOSSARY_BYTES = 20_000_000
 
 
+@lru_cache(maxsize=1 << 17)  # a glossary of 100,000 entries repeats its words: each is keyed once
 def word_key(word: str) -> str:
     """One word as terms are compared: case, accents and a plural ending (-s, -x, -es) set aside."""
-    key = strip_accents(word.casefold())
+    key = word.casefold()
+    if not key.isascii():
+        key = strip_accents(key)
     for ending in ("s", "x", "e"):  # "unies" -> "unie" -> "uni"; "bureaux" -> "bureau"; "forces" -> "forc"
         if len(key) > 3 and key.endswith(ending):
             key = key[:-1]
     return key
 
 
+def term_keys(term: str) -> tuple[str, ...]:
+    """The word keys of a term (its words as `word_key` compares them)."""
+    return tuple(map(word_key, _WORD.findall(term)))
+
+
 def words(text: str) -> list[tuple[str, int, int]]:
     """(key, start, end) of every word of `text`."""
     return [(word_key(m.group()), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+# Between two words of a term, and around it: what counts as "as written". Spaces, apostrophes
+# and hyphens are free ("CEN-SAD" is "CEN SAD", "d’État" is "d'État"); any other mark must be there.
+_FREE_MARKS = re.compile(r"[\s'’ʼ‐‑–-]+")
+_MARKED = re.compile(r"[^\w\s'’ʼ‐‑–-]|_")
+
+
+def _marks(separator: str) -> str:
+    """What of the text between (or around) words must match as written."""
+    return _FREE_MARKS.sub("", separator)
+
+
+Shape = tuple[str, tuple[str, ...], str]
+
+
+@lru_cache(maxsize=1 << 12)
+def shape(term: str) -> Shape:
+    """(marks before the first word, marks between words, marks after the last): ("", ("&",), "")
+    for "AT&T", ("", (".",), ".") for "U.S.", ("", (), "++") for "C++"."""
+    found = list(_WORD.finditer(term))
+    if not found:
+        return "", (), ""
+    gaps = tuple(_marks(term[a.end() : b.start()]) for a, b in itertools.pairwise(found))
+    return _marks(term[: found[0].start()]), gaps, _marks(term[found[-1].end() :])
 
 
 @dataclass(frozen=True)
@@ -58,13 +100,26 @@ class Entry:
     target_language: str = ""
     line: int = 0  # in the glossary file, for messages
 
+    def __post_init__(self) -> None:
+        # A glossary typed on macOS may be decomposed (NFD); documents are read as NFC.
+        for name in ("source", "target"):
+            if not unicodedata.is_normalized("NFC", text := getattr(self, name)):
+                object.__setattr__(self, name, unicodedata.normalize("NFC", text))
+
     @cached_property
     def source_keys(self) -> tuple[str, ...]:
-        return tuple(key for key, _, _ in words(self.source))
+        return term_keys(self.source)
 
     @cached_property
     def target_keys(self) -> tuple[str, ...]:
-        return tuple(key for key, _, _ in words(self.target))
+        return term_keys(self.target)
+
+    def keys_and_shape(self, side: str) -> tuple[tuple[str, ...], Shape]:
+        """The source or target term's word keys and its punctuation (`shape`)."""
+        written = self.source if side == "source" else self.target
+        keys = self.source_keys if side == "source" else self.target_keys
+        # Most terms are words and spaces: their shape is known without reading them again.
+        return keys, shape(written) if _MARKED.search(written) else ("", ("",) * (len(keys) - 1), "")
 
 
 @dataclass(frozen=True)
@@ -74,27 +129,51 @@ class Match:
     end: int
 
 
-def find_terms(text: str, terms: Iterable[tuple[tuple[str, ...], Entry]]) -> list[Match]:
-    """Non-overlapping occurrences of the terms (word keys) in `text`, the longest first at each word."""
-    index: dict[str, list[tuple[tuple[str, ...], Entry]]] = {}
-    for term_keys, entry in terms:
-        if term_keys:
-            index.setdefault(term_keys[0], []).append((term_keys, entry))
-    for candidates in index.values():
-        candidates.sort(key=lambda item: -len(item[0]))
-    found = words(text)
-    keys = tuple(key for key, _, _ in found)
-    matches: list[Match] = []
-    position = 0
-    while position < len(found):
-        for term, entry in index.get(keys[position], ()):
-            if keys[position : position + len(term)] == term:
+_Term = tuple[tuple[str, ...], Shape, Entry]
+
+
+class TermIndex:
+    """Terms (as word keys, with their punctuation) by their first word, longest first: built
+    once, then each text is matched with one look-up per word."""
+
+    def __init__(self, entries: Iterable[Entry], side: str = "source") -> None:
+        by_first: dict[str, list[_Term]] = {}
+        self.size = 0
+        for entry in entries:
+            self.size += 1
+            keys, marks = entry.keys_and_shape(side)
+            if keys:
+                by_first.setdefault(keys[0], []).append((keys, marks, entry))
+        for candidates in by_first.values():
+            candidates.sort(key=lambda item: -len(item[0]))
+        self._by_first = by_first
+
+    def find(self, text: str) -> list[Match]:
+        """Non-overlapping occurrences in `text`, the longest first at each word."""
+        found = words(text)
+        keys = tuple(key for key, _, _ in found)
+        matches: list[Match] = []
+        position = 0
+        while position < len(found):
+            for term, (before, gaps, after), entry in self._by_first.get(keys[position], ()):
                 end = position + len(term) - 1
-                matches.append(Match(entry, found[position][1], found[end][2]))
+                if keys[position : end + 1] != term:
+                    continue
+                start_at, end_at = found[position][1], found[end][2]
+                written_gaps = tuple(_marks(text[found[i][2] : found[i + 1][1]]) for i in range(position, end))
+                if written_gaps != gaps or not text.startswith(after, end_at) or not text.endswith(before, 0, start_at):
+                    continue
+                matches.append(Match(entry, start_at - len(before), end_at + len(after)))
                 position = end
                 break
-        position += 1
-    return matches
+            position += 1
+        return matches
+
+
+def find_terms(text: str, entries: Iterable[Entry], side: str = "source") -> list[Match]:
+    """Occurrences of a few entries' source (or target) terms: an index built for one search.
+    A glossary keeps its own (Glossary.find)."""
+    return TermIndex(entries, side).find(text)
 
 
 @dataclass(frozen=True)
@@ -104,25 +183,46 @@ class Glossary:
 
     def for_languages(self, source: str, target: str) -> Glossary:
         """The entries that apply from `source` to `target` (an entry without languages applies to all)."""
-        kept = tuple(
-            e
-            for e in self.entries
-            if e.source_language in ("", source) and e.target_language in ("", target) and e.source_keys
-        )
-        return replace(self, entries=kept)
+        pair = (source, target)
+        if pair not in self._for_pairs:
+            kept = tuple(
+                e
+                for e in self.entries
+                if e.source_language in ("", source) and e.target_language in ("", target) and e.source_keys
+            )
+            # The same entries: the same glossary, so its indexes are not built again.
+            self._for_pairs[pair] = self if len(kept) == len(self.entries) else replace(self, entries=kept)
+        return self._for_pairs[pair]
 
     @cached_property
-    def _source_terms(self) -> tuple[tuple[tuple[str, ...], Entry], ...]:
-        return tuple((entry.source_keys, entry) for entry in self.entries)
+    def _for_pairs(self) -> dict[tuple[str, str], Glossary]:
+        return {}
+
+    @cached_property
+    def _source_index(self) -> TermIndex:
+        return TermIndex(self.entries, "source")
+
+    @cached_property
+    def _target_index(self) -> TermIndex:
+        return TermIndex(self.entries, "target")
 
     def find(self, text: str) -> list[Match]:
         """Where the source terms occur in `text`."""
-        return find_terms(text, self._source_terms)
+        return self._source_index.find(text)
+
+    def find_targets(self, text: str) -> list[Match]:
+        """Where the target terms occur in `text`."""
+        return self._target_index.find(text)
 
     def select(self, text: str) -> tuple[Entry, ...]:
         """The entries whose source term occurs in `text`, each once, in file order: what a request carries."""
-        used = {match.entry for match in self.find(text)}
-        return tuple(entry for entry in self.entries if entry in used)
+        used = {id(match.entry): match.entry for match in self.find(text)}
+        return tuple(sorted(used.values(), key=lambda entry: self._order[id(entry)]))
+
+    @cached_property
+    def _order(self) -> dict[int, int]:
+        """Each entry's place in the file, by identity: `select` sorts a few entries, not 100,000."""
+        return {id(entry): place for place, entry in enumerate(self.entries)}
 
 
 def prompt_lines(entries: Sequence[Entry]) -> str:
@@ -143,7 +243,7 @@ def load_glossary(path: Path) -> Glossary:
         raise ConfigError(f"glossary {name}: cannot read it ({exc.strerror or exc})") from exc
     if len(data) > MAX_GLOSSARY_BYTES:
         raise ConfigError(f"glossary {name} is over {MAX_GLOSSARY_BYTES:,} bytes")
-    text = decode(data, f"glossary {name}")
+    text = unicodedata.normalize("NFC", decode(data, f"glossary {name}"))
     rows = _rows(text, name)
     entries = _entries(rows, name)
     if not entries:
@@ -159,6 +259,9 @@ def _rows(text: str, name: str) -> list[tuple[int, list[str]]]:
     rows: list[tuple[int, list[str]]] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if '"' not in line:  # no quoting: the cells are the line split (a 100,000-line file reads fast)
+            rows.append((number, [cell.strip() for cell in line.split(delimiter)]))
             continue
         try:
             cells = next(csv.reader([line], delimiter=delimiter, strict=True))

@@ -25,23 +25,36 @@ class Checked:
     on_line: dict[int, tuple[str, ...]]  # what the checks found in each line
 
 
+def ground_parts(
+    document: Document,
+    target: Language,
+    *,
+    summary: Sequence[CitedSentence],
+    raw_facts: list[RawFact],
+    translated: Mapping[int, str],
+) -> tuple[list[Fact], list[SummarySentence]]:
+    """Each fact placed on the line that says it and checked there; each summary sentence linked to its lines."""
+    facts = verify_facts(document, raw_facts, target, translated)
+    return facts, ground_summary(summary, document, dict(translated), target)
+
+
 def check_parts(
     document: Document,
     target: Language,
     glossary: Glossary | None,
     *,
-    summary: Sequence[CitedSentence],
+    facts: Sequence[Fact],
+    sentences: Sequence[SummarySentence],
     summary_notes: Sequence[str],
-    raw_facts: list[RawFact],
     translation: Sequence[str],
     translated: Mapping[int, str],
     untranslated: Collection[int],
+    glossary_notes: Sequence[str] = (),
 ) -> Checked:
-    """Facts anchored and verified, the summary grounded, glossary misses flagged, the checks
-    run. `translated` holds every line (an untranslated one with its source text)."""
-    facts = verify_facts(document, raw_facts, target, translated)
-    sentences = ground_summary(summary, document, dict(translated), target)
-    reviewed = review_glossary(glossary, document, translated, facts, sentences)
+    """Glossary misses flagged, the checks run, on grounded parts (`ground_parts`). `translated`
+    holds every line (an untranslated one with its source text); `glossary_notes` says where
+    code set a glossary term."""
+    reviewed = review_glossary(glossary, document, translated, facts, sentences, list(glossary_notes))
     checks = tuple(
         cross_checks(
             document,

@@ -29,7 +29,7 @@ def _quoted(text: str) -> str:
 
 
 def target_matches(text: str, entries: Iterable[Entry]) -> list[Match]:
-    return find_terms(text, ((entry.target_keys, entry) for entry in entries))
+    return find_terms(text, entries, "target")
 
 
 def line_misses(glossary: Glossary, source: str, translation: str) -> list[Entry]:
@@ -47,7 +47,7 @@ def describe_line_miss(entry: Entry) -> str:
     return f"glossary: {_quoted(entry.source)} not written {_quoted(entry.target)}"
 
 
-def _distinctive(term: str) -> set[str]:
+def distinctive(term: str) -> set[str]:
     """The words of a term that say which term it is: long words and acronyms, not "de" or "the"."""
     return {key for key, start, end in words(term) if end - start >= 4 or term[start:end].isupper()}
 
@@ -57,7 +57,7 @@ def other_form(text: str, entry: Entry) -> str:
     term close together without the whole ("Coalition for the Global War on Daech"). One
     word is not enough: "the Coalition" is a short mention, and "Daech" alone is the
     "Daech" entry's to flag, not "Coalition mondiale contre Daech"'s. "" when there is none."""
-    wanted = _distinctive(entry.source) | _distinctive(entry.target)
+    wanted = distinctive(entry.source) | distinctive(entry.target)
     found = [(key, start, end) for key, start, end in words(text) if key in wanted]
     window = max(len(entry.source_keys), len(entry.target_keys)) + 3
     all_words = words(text)
@@ -72,8 +72,9 @@ def other_form(text: str, entry: Entry) -> str:
 def text_misses(glossary: Glossary, text: str, about: str) -> list[str]:
     """What a fact or summary sentence `text`, about the source lines `about`, writes otherwise than the glossary."""
     entries = glossary.select(about)
-    written = {match.entry.target_keys for match in target_matches(text, glossary.entries)}
     kept = [m.entry for m in glossary.find(text) if m.entry.source_keys != m.entry.target_keys]
+    # Only the entries in question are looked for as targets: one small index, not the glossary's.
+    written = {match.entry.target_keys for match in target_matches(text, {*entries, *kept})}
     problems: list[str] = []
     for entry in dict.fromkeys([*entries, *kept]):
         if entry.target_keys in written:
@@ -93,6 +94,7 @@ class GlossaryReview:
     lines: Mapping[int, tuple[str, ...]] = field(default_factory=dict)  # line number -> its misses
     terms: int = 0  # occurrences of glossary terms in the source
     active: bool = False  # a glossary was given
+    set_by_code: tuple[str, ...] = ()  # "line 2: “Daech” → “Daesh”": terms code wrote (glossary_terms.py)
 
     def check(self) -> Check:
         found = [f"line {n}: " + "; ".join(_own(p)) for n, p in sorted(self.lines.items())]
@@ -104,6 +106,8 @@ class GlossaryReview:
         ]
         checked = f"{self.terms} occurrence{'' if self.terms == 1 else 's'} of glossary terms checked"
         detail = f"{len(found)} flagged: " + " · ".join(found) if found else checked
+        if self.set_by_code:
+            detail += f"; {len(self.set_by_code)} set by the glossary: " + " · ".join(self.set_by_code)
         return Check(CHECK_NAME, not found, detail)
 
 
@@ -117,8 +121,10 @@ def review_glossary(
     translated: Mapping[int, str],
     facts: Sequence[Fact],
     sentences: Sequence[SummarySentence],
+    set_by_code: Sequence[str] = (),
 ) -> GlossaryReview:
-    """Flag every glossary miss on the line, the fact or the sentence it is in."""
+    """Flag every glossary miss on the line, the fact or the sentence it is in (`set_by_code`:
+    what code already set, said in the check)."""
     if glossary is None:
         return GlossaryReview(tuple(facts), tuple(sentences))
     lines: dict[int, tuple[str, ...]] = {}
@@ -141,7 +147,7 @@ def review_glossary(
         )
         for sentence in sentences
     )
-    return GlossaryReview(flagged_facts, flagged_sentences, lines, terms, active=True)
+    return GlossaryReview(flagged_facts, flagged_sentences, lines, terms, active=True, set_by_code=tuple(set_by_code))
 
 
 def _cited(document: Document, numbers: Sequence[int]) -> str:

@@ -16,7 +16,7 @@ from summarise.config.glossary import Entry, Glossary
 from summarise.documents import Document, Sentence
 from summarise.documents.languages import Language, language_name
 from summarise.errors import InputError
-from summarise.grounding.assemble import check_parts
+from summarise.grounding.assemble import check_parts, ground_parts
 
 SUMMARY_CHECK = "Summary of 3 to 5 sentences"  # grounding/report.py: its detail is the summary's notes
 
@@ -60,16 +60,27 @@ def recheck(brief: Brief) -> Brief:
     document = document_of(brief)
     translated = {line.number: line.translation for line in brief.lines}
     notes = [c.detail for c in brief.checks if c.name == SUMMARY_CHECK and not c.passed]
+    target = Language(brief.target_language, language_name(brief.target_language))
+    facts, sentences = ground_parts(
+        document,
+        target,
+        summary=[CitedSentence(s.text, s.lines if s.named else ()) for s in brief.summary_sentences],
+        raw_facts=[RawFact(fact.sentence, fact.category, fact.statement) for fact in brief.facts],
+        translated=translated,
+    )
+    # What code set in each line (a glossary term) stays said; a reviewer's words are not rewritten.
+    set_here = [f"line {line.number}: {note.split(': ', 1)[-1]}" for line in brief.lines for note in line.notes]
     checked = check_parts(
         document,
-        Language(brief.target_language, language_name(brief.target_language)),
+        target,
         glossary_of(brief),
-        summary=[CitedSentence(s.text, s.lines if s.named else ()) for s in brief.summary_sentences],
+        facts=facts,
+        sentences=sentences,
         summary_notes=notes,
-        raw_facts=[RawFact(fact.sentence, fact.category, fact.statement) for fact in brief.facts],
         translation=brief.translation,
         translated=translated,
         untranslated=frozenset(line.number for line in brief.lines if not line.translated),
+        glossary_notes=set_here,
     )
     lines = tuple(dataclasses.replace(line, problems=checked.on_line.get(line.number, ())) for line in brief.lines)
     return dataclasses.replace(

@@ -38,6 +38,7 @@ def brief_record(brief: Brief) -> dict[str, Any]:
             "source": x.source,
             "translation": x.shown,
             "problems": x.problems,
+            "notes": x.notes,
             **({"origin": x.origin} if x.origin else {}),
             **({"suggestion": x.suggestion} if x.suggestion else {}),
         }
@@ -81,6 +82,7 @@ def _line(data: dict[str, Any]) -> Line:
     if not translated:
         translation = translation.removeprefix(UNTRANSLATED_MARK).strip()
     fields = _known(Line, data) | {"translation": translation, "problems": tuple(data.get("problems", ()))}
+    fields["notes"] = tuple(data.get("notes", ()))
     return Line(**fields | {"translated": translated})
 
 

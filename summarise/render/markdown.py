@@ -132,4 +132,10 @@ def _render_checks(brief: Brief) -> str:
         for number, reasons in sorted(line_problems(brief).items())
         for reason in reasons
     ]
-    return checks + ("\n\n_Lines to check:_\n\n" + "\n".join(on_line) if on_line else "")
+    changed = [
+        f"- line {line.number}" + f" (¶{line.paragraph}): " + clean_inline(note)
+        for line in brief.lines
+        for note in line.notes
+    ]
+    checks += "\n\n_Lines to check:_\n\n" + "\n".join(on_line) if on_line else ""
+    return checks + ("\n\n_Lines changed by code:_\n\n" + "\n".join(changed) if changed else "")

@@ -30,6 +30,7 @@ class LineView:
     untranslated: bool
     problems: list[str] = field(default_factory=list)
     marks: list[Mark] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what code changed (a glossary term set)
     origin: str = ""  # "from review of NAME by X on DATE": the translation memory's, not a model's
     suggestion: str = ""  # a near match in the memory, offered
     edited: bool = False  # corrected by the reviewer
@@ -198,6 +199,7 @@ def paragraph_views(brief: Brief) -> list[ParagraphView]:
         reasons = [model_words(p) for p in on_line.get(line.number, [])]
         text = model_words(line.translation.strip())
         view = LineView(line.number, line.source, text, not line.translated, reasons, marks.get(line.number, []))
+        view.notes = [model_words(note) for note in line.notes]
         view.origin, view.suggestion = model_words(line.origin), model_words(line.suggestion)
         view.edited = ("line", line.number) in edited
         by_paragraph.setdefault(line.paragraph, []).append(view)
