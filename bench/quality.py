@@ -35,8 +35,9 @@ from _quality import leftover_words, load_keys, not_in, placement, recall, sente
 
 from summarise.brief import UNTRANSLATED_MARK, Brief
 from summarise.cli import settings_from_env
-from summarise.config import Layout, Settings
+from summarise.config import FactsMethod, Layout, Settings
 from summarise.documents import Document
+from summarise.errors import EndpointError
 from summarise.model.llm import LLM
 from summarise.model.usage import UsageMeter
 from summarise.pipeline import build_brief
@@ -50,6 +51,7 @@ QUICK = ("euronews-en_153800", "cnn_304489", "upi_176249")  # three short ones: 
 VARIANTS: dict[str, dict[str, Any]] = {
     "default": {},
     **{layout.value: {"layout": layout} for layout in Layout},
+    **{f"facts-{method.value}": {"facts_method": method} for method in FactsMethod},
 }
 CHRF_MARGIN, RECALL_GOAL, SENTENCES, PLACED_GOAL = 3.0, 0.8, (3, 5), 0.9
 RAW_PROMPT = "Translate the following French text into English. Write only the translation.\n\n{text}"
@@ -82,9 +84,22 @@ class Score:
     flagged: int = 0  # summary sentences and facts code flagged
 
 
-def make_llm(settings: Settings, cache: bool = False) -> LLM:
-    """summarise's own LLM seam on the embedded engine, without a response cache unless asked."""
-    return LLM.from_settings(settings, cache=cache)
+def make_llm(settings: Settings, cache: bool = False, offline: bool = False) -> LLM:
+    """summarise's own LLM seam on the embedded engine, without a response cache unless asked;
+    `offline`: answers only from the cache, the engine never started (a miss fails the run)."""
+    llm = LLM.from_settings(settings, cache=cache)
+    llm.offline = offline
+    return llm
+
+
+def cached(base: Settings, variant: str, document: Document, prompts: Prompts) -> bool:
+    """Whether the cache holds every answer a variant's brief of `document` needs."""
+    settings = base.with_changes(**VARIANTS[variant])
+    try:
+        build_brief(document, make_llm(settings, cache=True, offline=True), prompts, settings.brief_options())
+    except EndpointError:
+        return False
+    return True
 
 
 def raw_translation(llm: LLM, document: Document) -> tuple[str, float, int]:
@@ -169,7 +184,14 @@ def main() -> int:
         type=Path,
         help="keep the model's answers in this folder: a second run re-checks the same answers with no call",
     )
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="with --cache: answers only from it, no engine (re-checks a run while the engine is busy)",
+    )
     args = parser.parse_args()
+    if args.offline and not (args.cache and args.no_raw):
+        parser.error("--offline needs --cache and --no-raw")
     keys = load_keys()
     names = list(QUICK) if args.quick else args.articles.split(",") if args.articles else sorted(keys)
     unknown = [n for n in names if n not in keys or not (DEV_SET / f"{n}.fr.txt").is_file()]
@@ -191,13 +213,17 @@ def main() -> int:
         if args.threads:  # on a machine other work keeps busy, one thread spins less than two
             base = base.with_changes(engine_threads=args.threads)
         prompts = Prompts(args.prompts)
-        for name in names:
+        for name in list(names):
             document = load_document(DEV_SET / f"{name}.fr.txt", base.max_input_bytes)
             print(f"{name}: {len(document.text):,} characters, {document.paragraph_count} paragraphs")
+            if args.offline and not all(cached(base, variant, document, prompts) for variant in variants):
+                print("  skipped: not all its answers are in the cache")
+                names.remove(name)
+                continue
             for variant in variants:
                 settings = base.with_changes(**VARIANTS[variant])
                 started = time.perf_counter()
-                llm = make_llm(settings, cache=bool(args.cache))
+                llm = make_llm(settings, cache=bool(args.cache), offline=args.offline)
                 brief = build_brief(document, llm, prompts, settings.brief_options())
                 seconds = time.perf_counter() - started
                 score = scores[variant]

@@ -22,6 +22,7 @@ from summarise.documents import Document
 from summarise.documents.languages import Language, language_name
 from summarise.errors import EndpointError
 from summarise.grounding.assemble import check_parts, ground_parts
+from summarise.grounding.facts import out_of_range
 from summarise.grounding.glossary_terms import set_line_terms, set_statement_terms
 from summarise.grounding.vocabulary import remember_in as remember_words_in
 from summarise.model import Described, Model, Request
@@ -29,10 +30,19 @@ from summarise.model.answers import CACHE_SCHEMA
 from summarise.model.cache import ResponseCache
 from summarise.model.usage import UsageMeter
 from summarise.readers.language_detection import language_mix
+from summarise.render.sanitise import plain_model_text as shown
 from summarise.reporting import SILENT, Reporter
 from summarise.tasks.common import TaskContext, assemble_paragraphs, glossary_block
-from summarise.tasks.prompts import GLOSSARY_TEMPLATES, Prompts
-from summarise.tasks.steps import PlannedCall, brief_chunk, combine, task_templates, template_names
+from summarise.tasks.facts import one_fact_a_line
+from summarise.tasks.prompts import Prompts
+from summarise.tasks.steps import (
+    PlannedCall,
+    brief_chunk,
+    combine,
+    glossary_template_names,
+    task_templates,
+    template_names,
+)
 from summarise.tasks.steps import plan as plan_steps
 from summarise.tasks.translation import translates
 
@@ -60,7 +70,10 @@ def prompt_overhead(prompts: Prompts, target: Language) -> int:
     fixed = prompts.render("system", **values) + prompts.render(
         "document", **values, fence="DOC-" + "0" * 16, document=""
     )
-    tasks = [prompts.render(name, **values, max_facts=8, fact_key="fact_in_English") for name in task_templates()]
+    tasks = [
+        prompts.render(name, **values, max_facts=8, fact_key="fact_in_English", figures=" (lines [9997] and [9998])")
+        for name in task_templates()
+    ]
     return count_tokens(fixed) + max(count_tokens(task) for task in tasks) + 32
 
 
@@ -114,7 +127,7 @@ def brief_key(document: Document, model: Described, prompts: Prompts, options: B
     if options.glossary is not None:  # only the entries this document uses: editing another changes nothing
         entries = options.glossary.for_languages(document.language, options.target.code).select(document.text)
         material["glossary"] = [[e.source, e.target] for e in entries]
-        material["glossary_templates"] = [prompts.text(name) for name in GLOSSARY_TEMPLATES]
+        material["glossary_templates"] = [prompts.text(name) for name in glossary_template_names()]
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -216,8 +229,10 @@ def build_brief(
     else:
         results = [answered(*brief_chunk(context, asked, chunk)) for chunk in chunks]
     summaries = [result.summary for result in results]
-    raw_facts = [fact for result in results for fact in result.facts]
-    translated = {number: text for result in results for number, text in result.translated.items()}
+    # The checks judge what the brief shows: the model's words as the renderers keep them (no
+    # terminal sequences, no link targets, no markup), not the raw answer.
+    raw_facts = [replace(fact, statement=shown(fact.statement)) for result in results for fact in result.facts]
+    translated = {number: shown(text) for result in results for number, text in result.translated.items()}
     # A line the model could not translate is checked, and kept, with its source text in its place.
     untranslated = frozenset(s.number for s in document.sentences if s.number not in translated)
     # Glossary terms the model left as the source writes them are set by code, before any check reads the lines.
@@ -228,9 +243,11 @@ def build_brief(
     translation = assemble_paragraphs(document.sentences, translated)
     translated = {s.number: translated.get(s.number, s.text) for s in document.sentences}
     summary = answered(*combine(context, asked, summaries))
+    summary = replace(summary, sentences=tuple(replace(s, text=shown(s.text)) for s in summary.sentences))
     facts, sentences = ground_parts(
         document, target, summary=summary.sentences, raw_facts=raw_facts, translated=translated
     )
+    facts = one_fact_a_line(facts, context.log)
     statements = set_statement_terms(glossaries, document, facts, sentences, summary.prose, target.code)
     set_here = [f"line {n}: {note.split(': ', 1)[1]}" for n, notes in terms_set.items() for note in notes]
     checked = check_parts(
@@ -247,6 +264,10 @@ def build_brief(
     )
     # Problems the tasks and the one LLM call found in answers (cut off, untranslated, an echoed key).
     problems = [problem for result in results for problem in result.problems] + usage.problems
+    # Lines cited that the document does not have: the facts and sentences are shown, flagged,
+    # and the brief is not complete.
+    problems += out_of_range(document, [fact.sentence for fact in raw_facts if not fact.quote], "facts")
+    problems += out_of_range(document, [n for s in summary.sentences for n in s.cited], "summary")
     on_line = checked.on_line
     origins, suggestions = from_memory(document, options)
     return Brief(

@@ -96,9 +96,10 @@ class Check:
     name: str
     passed: bool
     detail: str
-    # What the check names, so a page can link each to its line or fact and show it there.
+    # What the check names, so a page can link each to its line, fact or summary sentence.
     lines: tuple[Finding, ...] = ()
     facts: tuple[Finding, ...] = ()
+    sentences: tuple[Finding, ...] = ()  # summary sentences, 1-based
 
 
 @dataclass(frozen=True)

@@ -166,7 +166,7 @@ def batch(folder: Path, quiet: bool, price_prompt: float | None, price_completio
       summarise batch inputs/ --import-results out1.jsonl --export-requests r2.jsonl
     """
     from summarise.batch import FolderOptions, run_folder
-    from summarise.batch.dry_run import Prices
+    from summarise.config.options import Prices
     from summarise.reporting import Reporter
 
     settings = settings_from(params)

@@ -126,7 +126,8 @@ ENDPOINT_OPTIONS: list[Callable[[F], F]] = [
     _option("--facts-method", envvar="SUMMARISE_FACTS_METHOD",
             type=click.Choice([method.value for method in FactsMethod], case_sensitive=False),
             default=FactsMethod.LINE.value, show_default=True,
-            help="Evidence by numbered line (best for small models) or by verbatim quote."),
+            help="Facts chosen by code from the translation's lines (figures first, no model call), "
+            "written by the model with a line number, or with a verbatim quote (strong endpoints)."),
     _option("--layout", envvar="SUMMARISE_LAYOUT",
             type=click.Choice([layout.value for layout in Layout], case_sensitive=False),
             default=Layout.TRANSLATION.value, show_default=True,

@@ -33,7 +33,8 @@ DEFAULT_REMOTE_MODEL = "gpt-4o-mini"  # what a bare OPENAI_API_KEY gets
 class FactsMethod(StrEnum):
     """How facts point at their evidence (see summarise/tasks/facts.py)."""
 
-    LINE = "line"  # a numbered source line: best for small models
+    CHOSEN = "chosen"  # code picks the lines, figures first; each fact is its line's translation
+    LINE = "line"  # the model writes each fact and names its numbered source line
     QUOTE = "quote"  # a verbatim quote: for strong endpoints
 
 

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from summarise.brief import Check, Fact, SummarySentence
+from summarise.brief import Check, Fact, Finding, SummarySentence
 from summarise.config.glossary import Entry, Glossary, Match, find_terms, words
 from summarise.documents import Document
 
@@ -108,7 +108,19 @@ class GlossaryReview:
         detail = f"{len(found)} flagged: " + " · ".join(found) if found else checked
         if self.set_by_code:
             detail += f"; {len(self.set_by_code)} set by the glossary: " + " · ".join(self.set_by_code)
-        return Check(CHECK_NAME, not found, detail)
+        return Check(  # what it names, linked: the page marks and links each
+            CHECK_NAME,
+            not found,
+            detail,
+            # the problems as the line, fact or sentence shows them, so each is listed there once
+            lines=tuple(Finding(n, p) for n, problems in sorted(self.lines.items()) for p in _glossary(problems)),
+            facts=tuple(Finding(n, p) for n, f in enumerate(self.facts, 1) for p in _glossary(f.problems)),
+            sentences=tuple(Finding(n, p) for n, s in enumerate(self.sentences, 1) for p in _glossary(s.problems)),
+        )
+
+
+def _glossary(problems: Sequence[str]) -> list[str]:
+    return [problem for problem in problems if problem.startswith("glossary: ")]
 
 
 def _own(problems: Sequence[str]) -> list[str]:

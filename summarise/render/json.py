@@ -64,7 +64,8 @@ def _known(kind: type, data: dict[str, Any]) -> dict[str, Any]:
 
 def _check(data: dict[str, Any]) -> Check:
     findings = {
-        key: tuple(Finding(int(f["number"]), str(f["reason"])) for f in data.get(key, ())) for key in ("lines", "facts")
+        key: tuple(Finding(int(f["number"]), str(f["reason"])) for f in data.get(key, ()))
+        for key in ("lines", "facts", "sentences")
     }
     return Check(**_known(Check, data) | findings)
 

@@ -215,6 +215,7 @@ def paragraph_views(brief: Brief) -> list[ParagraphView]:
 def _links(check: Check, lines: set[int], facts: int) -> list[Link]:
     links = [Link(f"#L{f.number}", f"line {f.number}", f.reason) for f in check.lines if f.number in lines]
     links += [Link(f"#F{f.number}", f"fact {f.number}", f.reason) for f in check.facts if 0 < f.number <= facts]
+    links += [Link(f"#S{f.number}", f"summary sentence {f.number}", f.reason) for f in check.sentences]
     if "summary" in check.name.lower():  # the summary's checks name the whole summary or its sentences
         links.insert(0, Link("#summary", "the summary", "the summary, with the lines each sentence rests on"))
     unique: dict[str, Link] = {}

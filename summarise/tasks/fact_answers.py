@@ -10,6 +10,7 @@ from typing import Any
 
 from summarise.brief import RawFact
 from summarise.errors import FactsUnreadable
+from summarise.tasks.chosen_facts import clause_cut
 
 CATEGORIES = ("who", "what", "when", "where", "number", "other")
 MAX_FACTS_PER_CHUNK = 8
@@ -65,18 +66,24 @@ def line_fact_pattern(first: int, last: int) -> str:
 
 
 _SENTENCE_END = re.compile(r"[.!?…\"'»”)\]]$")
+# A fact this close to the bound that does not end a sentence was stopped by it: the model
+# closes the string a few characters early as often as at the bound ("…in the multil").
+NEAR_BOUND = 24
 
 
 def ended(statement: str) -> str:
-    """A fact the bound stopped mid-sentence loses its last, cut word and ends with " …",
-    so the reader sees where it stops (its evidence line, shown under it, has the rest)."""
-    if len(statement) < MAX_FACT_CHARS or _SENTENCE_END.search(statement.strip()):
-        return statement.strip()
-    return " ".join(statement.split()[:-1]).rstrip(",;:–— ") + " …"
+    """A fact the bound stopped mid-sentence loses its last word (maybe cut) and ends at its
+    last clause boundary with " …", so the reader sees where it stops (its evidence line, shown
+    under it, has the rest); never inside a word, a number or a name where a boundary exists."""
+    text = statement.strip()
+    if len(text) < MAX_FACT_CHARS - NEAR_BOUND or _SENTENCE_END.search(text):
+        return text
+    return clause_cut(text.split())
 
 
 _LINE_FACT = re.compile(r"^\s*[\[(]?(\d+)[\])]?[.:]?\s+(\S.*)$", re.DOTALL)  # "[3] The fact."
-_FACT_LINE = re.compile(r"^\s*(\S.*?)\s*\[(\d+)\]\s*[.]?\s*$", re.DOTALL)  # "The fact. [3]"
+_FACT_LINE = re.compile(r"^\s*(\S.*?)\s*\[(-?\d+)\]\s*[.]?\s*$", re.DOTALL)  # "The fact. [3]"
+_NEGATIVE_LINE_FACT = re.compile(r"^\s*\[(-\d+)\]\s*(\S.*)$", re.DOTALL)  # "[-1] The fact.": shown, flagged
 
 
 def _line_fact(item: object) -> tuple[int, str] | None:
@@ -85,7 +92,7 @@ def _line_fact(item: object) -> tuple[int, str] | None:
         return None
     if cited := _FACT_LINE.match(item):
         return int(cited.group(2)), cited.group(1)
-    if cited := _LINE_FACT.match(item):
+    if cited := _LINE_FACT.match(item) or _NEGATIVE_LINE_FACT.match(item):
         return int(cited.group(1)), cited.group(2)
     return None
 
@@ -114,8 +121,9 @@ def parse_facts(text: str, first: int, last: int, partial: bool = False) -> list
     facts: list[RawFact] = []
     for item in items:
         if cited := _line_fact(item):
-            if first <= cited[0] <= last:
-                facts.append(RawFact(cited[0], "", ended(cited[1])))
+            # A line outside the group is kept: code places the fact, or shows it flagged when
+            # the document has no such line ([0], [99999]); dropped, it would vanish unseen.
+            facts.append(RawFact(cited[0], "", ended(cited[1])))
             continue
         if not isinstance(item, dict):
             continue
@@ -130,7 +138,7 @@ def parse_facts(text: str, first: int, last: int, partial: bool = False) -> list
             number = int(str(item.get("line", item.get("sentence"))).strip("[] "))
         except ValueError:
             continue
-        if statement and first <= number <= last:
+        if statement:  # any line: see above
             facts.append(RawFact(number, category, statement))
     return facts
 

@@ -1,14 +1,17 @@
-"""Facts with evidence, by one of two swappable methods.
+"""Facts with evidence, by one of three swappable methods.
 
+- "chosen": code picks the lines that state key facts, figures first, and each
+  fact is its line's translation, shortened at a clause boundary (tasks/chosen_facts.py):
+  no model call, every fact on its line by construction.
 - "line" (default): the model names the numbered line that states each fact. Asked to
   copy verbatim quotes, the bundled 1.5B model copied 0 of 9 correctly; asked for a line
   number, the evidence is exact by construction and code checks the rest.
 - "quote": the model copies a verbatim quote; code finds it in the source (exact,
   normalised or fuzzy) and flags it when absent. For strong endpoints.
 
-With "line", facts are asked per group of about 6 lines (split at paragraph ends), up to
-4 per group and at most one per line, so they cover the whole document instead of bunching
-on its first lines. Structured output is requested as a JSON schema (llama.cpp turns it
+With "line" (and "chosen"), facts are taken per group of about 6 lines (split at paragraph
+ends), up to 4 per group and at most one per line, so they cover the whole document instead
+of bunching on its first lines. Structured output is requested as a JSON schema (llama.cpp turns it
 into a grammar), falling back to JSON mode, then to plain text parsed tolerantly; an
 unreadable answer gets one repair attempt, then that group's facts are reported missing,
 never dropped silently.
@@ -20,13 +23,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from summarise.brief import RawFact
+from summarise.brief import Fact, RawFact
 from summarise.chunking import Chunk
+from summarise.config import FactsMethod
 from summarise.errors import FactsUnreadable, UnusableAnswer
 from summarise.model import Completion, Message, Request
+from summarise.tasks.chosen_facts import Group, chosen_facts
 from summarise.tasks.common import Answer, Step, TaskContext, Work, after, glossary_note, with_task
 from summarise.tasks.fact_answers import MAX_FACTS_PER_CHUNK, fact_key, facts_schema, parse_facts
-from summarise.tasks.translation import tasks_need, tasks_prefix
+from summarise.tasks.translation import TRANSLATE_NUMBERS, tasks_need, tasks_prefix
 
 FACTS_MAX_TOKENS = 1200
 
@@ -57,7 +62,7 @@ def line_groups(chunk: Chunk, method: str = "line", size: int = FACT_GROUP_LINES
     """What the facts calls of a chunk cover: with the "line" method, consecutive ranges of
     about `size` lines, split at a paragraph end where one is near, each allowed a fact per
     line (at most FACTS_PER_GROUP); with "quote", the whole chunk in one call."""
-    if method != "line":
+    if method == FactsMethod.QUOTE:
         return [LineRange(chunk.first, chunk.last)]
     bounds: list[tuple[int, int]] = []
     start = chunk.first
@@ -171,6 +176,9 @@ class GroupFacts:
 
 
 def _groups(context: TaskContext, chunk: Chunk) -> list[LineRange]:
+    """The facts calls of a chunk: none when code chooses the facts from the translation."""
+    if context.options.facts_method == FactsMethod.CHOSEN:
+        return []
     return line_groups(chunk, context.options.facts_method)
 
 
@@ -190,9 +198,31 @@ FACTS_REPAIR = Step(
 
 def chunk_facts(work: Work) -> tuple[list[RawFact], list[str]]:
     """The facts of a chunk, group by group, and a problem for each group that could not be read."""
+    context, chunk = work.context, work.the_chunk
+    if context.options.facts_method == FactsMethod.CHOSEN:
+        limits = [Group(g.first, g.last, g.max_facts) for g in line_groups(chunk)]
+        translated = work.result(TRANSLATE_NUMBERS.name)
+        return chosen_facts(chunk.sentences, translated, context.document.language, context.target.code, limits), []
     groups = [work.result(FACTS_REPAIR.name, lines) for lines in _groups(work.context, work.the_chunk)]
     facts = [fact for group in groups for fact in group.facts]
     return one_per_line(facts), [group.problem for group in groups if group.problem]
+
+
+def one_fact_a_line(facts: list[Fact], log: Callable[[str], None]) -> list[Fact]:
+    """At most one fact a source line, after code placed them (grounding/facts.py): two facts
+    the model cited on two lines can both be placed on the one line that says them (the 2018
+    seed's facts 2 and 3). The second is dropped, or the first when only the second is
+    supported; said under -v. A quote found nowhere (line 0) is kept: it is flagged."""
+    kept: list[Fact] = []
+    for fact in facts:
+        held = next((k for k in kept if fact.sentence and k.sentence == fact.sentence), None)
+        if held is None:
+            kept.append(fact)
+            continue
+        better, worse = (fact, held) if fact.supported and not held.supported else (held, fact)
+        kept[kept.index(held)] = better
+        log(f"facts: line {fact.sentence} holds two facts: kept “{better.statement}”, dropped “{worse.statement}”")
+    return kept
 
 
 # A bad answer goes back to the model with the repair request; an endless one is cut short.

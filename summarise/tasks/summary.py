@@ -20,6 +20,7 @@ from summarise.chunking import ESTIMATE_HEADROOM, count_tokens
 from summarise.errors import UnusableAnswer
 from summarise.grounding.summary import read_summary, strip_citations, summary_sentences
 from summarise.model import Message, Request
+from summarise.tasks.chosen_facts import figure_lines
 from summarise.tasks.common import Answer, Step, TaskContext, Work, after, fence_code, glossary_note, with_task
 from summarise.tasks.prompts import Prompts
 from summarise.tasks.reduce import PART_LABEL_TOKENS, group_parts
@@ -27,10 +28,17 @@ from summarise.tasks.translation import tasks_need, tasks_prefix
 
 # Five sentences with their citations are ~200 tokens. Reading its own translation, the
 # bundled model sometimes copies it line by line to the cap: 500 tokens cost 55-85 s of a
-# brief there, so the cap is lower and a cut-off answer keeps its complete sentences.
+# brief there, so the cap is lower. An answer the cap stops keeps its complete sentences,
+# which is the design, not a fault to report.
 SUMMARY_MAX_TOKENS = 300
 SENTENCES = (3, 5)
 RETRY_TOKENS = 64  # the length retry's request, beyond the answer it carries back
+# Two sentences say the same when this share of the shorter one's words (4+ letters) is in the
+# other: the model restates its first sentence ("Morocco hosts the meeting of the Coalition
+# against Daech in Marrakech" / "The ministerial meeting of the Coalition is hosted by Morocco").
+REPEATS = 0.75
+# The summary is asked to name the figures of at most this many lines (the lines with most).
+FIGURE_LINES = 3
 
 
 @dataclass
@@ -46,13 +54,29 @@ class Summary:
         return strip_citations(self.text)
 
 
+def _words(sentence: str) -> set[str]:
+    return {word for word in re.findall(r"\w{4,}", strip_citations(sentence).casefold())}
+
+
+def repeats(sentence: str, other: str) -> bool:
+    """Whether one sentence says (nearly) what the other says: most of the shorter one's words
+    are in the longer one (figures count as words, so "7.7 million" and "3.8 million" differ)."""
+    mine, theirs = _words(sentence) | _figures(sentence), _words(other) | _figures(other)
+    shorter, longer = sorted((mine, theirs), key=len)
+    if not shorter:
+        return not strip_citations(sentence).strip() or mine == theirs
+    return len(shorter & longer) / len(shorter) >= REPEATS
+
+
+def _figures(sentence: str) -> set[str]:
+    return set(re.findall(r"\d+(?:[.,]\d+)*", strip_citations(sentence)))
+
+
 def _distinct(sentences: list[str]) -> list[str]:
-    seen: set[str] = set()
+    """The sentences, each once: one that repeats an earlier one is dropped."""
     kept: list[str] = []
     for sentence in sentences:
-        key = re.sub(r"\W+", " ", strip_citations(sentence).casefold()).strip()
-        if key and key not in seen:
-            seen.add(key)
+        if strip_citations(sentence).strip() and not any(repeats(sentence, earlier) for earlier in kept):
             kept.append(sentence)
     return kept
 
@@ -92,22 +116,26 @@ def _asked(answer: Answer) -> tuple[str, bool]:
 
 
 def _draft(context: TaskContext, answer: Answer) -> Draft:
-    """The first answer, a looping or cut-off one repaired to its distinct complete sentences."""
+    """The first answer at its distinct complete sentences: one the cap stopped loses its
+    unfinished sentence, a sentence that repeats an earlier one is dropped (said under -v;
+    the reader has nothing to fix)."""
     language = context.target.code
     text, cut = _asked(answer)
-    notes: list[str] = []
     count = len(summary_sentences(text, language))
     if cut or len(_distinct(summary_sentences(text, language))) < count:
         text = repair_runaway(text, language)
-        notes.append(f"the model's summary ran on ({'cut off at the token cap' if cut else 'it repeated itself'})")
-        count = len(summary_sentences(text, language))
-    return Draft(text, count, notes)
+        kept = len(summary_sentences(text, language))
+        why = "stopped at the token cap" if cut else "it repeated itself"
+        context.log(f"summary: kept {kept} of the answer's {count} sentence(s) ({why})")
+        count = kept
+    return Draft(text, count, [])
 
 
 def _retry(context: TaskContext, step: str, label: str, messages: list[Message], draft: Draft) -> Request | None:
-    """The length retry, on the same prefix, naming the count: only for a summary of the wrong length."""
+    """The length retry, on the same prefix, naming the count: only for a summary too short (one
+    too long is cut by code: asking again costs a whole summary's tokens for the same result)."""
     low, high = _low(context), SENTENCES[1]
-    if not _off_by(draft.count, low, high):
+    if draft.count >= low:
         return None
     count = draft.count
     retry: list[Message] = [
@@ -136,17 +164,29 @@ def _held(context: TaskContext, draft: Draft, answer: Answer) -> Summary:
             text, count = again, again_count
     if count > high:
         text = " ".join(summary_sentences(text, language)[:high])
-        notes.append(f"trimmed from {count} to {high} sentences")
+        context.log(f"summary: kept the first {high} of {count} sentences")
         count = high
     if count < low:
         notes.append(f"only {count} sentence(s)")
     return Summary(text, notes, read_summary(text, language))
 
 
+def figures_hint(lines: list[int]) -> str:
+    """ " (lines [4], [7] and [9])": where the summary finds the figures it is asked to name. A
+    small model asked for "the key figures" wrote the first lines' events and none of the 2018
+    seed's four amounts; named, the lines are a few prompt tokens and no generated ones."""
+    if not lines:
+        return ""
+    cited = [f"[{n}]" for n in lines]
+    listed = cited[0] if len(cited) == 1 else f"{', '.join(cited[:-1])} and {cited[-1]}"
+    return f" (line{'s' if len(cited) > 1 else ''} {listed})"
+
+
 def _chunk_messages(work: Work) -> list[Message]:
     context = work.context
+    figures = figure_lines(work.the_chunk.sentences, context.document.language, FIGURE_LINES)
     task = glossary_note(context, work.the_chunk.sentences) + context.prompts.render(
-        "summary", **context.template_values()
+        "summary", **context.template_values(), figures=figures_hint(figures)
     )
     return with_task(tasks_prefix(work), task)
 

@@ -36,16 +36,24 @@ T = TypeVar("T")
 def parse_numbered_lines(text: str, wanted: set[int]) -> tuple[dict[int, str], list[str]]:
     """`[N] text` lines -> {N: text}, and the other lines, dropped.
 
-    Only numbered lines are kept: what follows the last one is the model talking ("I hope
+    A line numbered twice is dropped (both copies): it is then asked again as a missing line,
+    and marked untranslated if it stays so, never shown with a copy the model made up. Only
+    numbered lines are kept: what follows the last one is the model talking ("I hope
     this helps!"), and glued onto that line it would pass for the translation."""
     lines: dict[int, str] = {}
+    twice: set[int] = set()  # numbered twice: which copy is invented cannot be told, so neither is kept
     dropped: list[str] = []
     for raw in text.splitlines():
         match = _NUMBERED_LINE.match(raw)
         if match:
             number = int(next(group for group in match.groups()[:3] if group))
-            if number in wanted and number not in lines and match.group(4).strip():
-                lines[number] = match.group(4).strip()
+            if number in wanted and match.group(4).strip():
+                if number in lines or number in twice:
+                    twice.add(number)
+                    dropped.append(raw.strip())
+                    dropped += [f"[{number}] {lines.pop(number)}"] if number in lines else []
+                else:
+                    lines[number] = match.group(4).strip()
         elif raw.strip():
             dropped.append(raw.strip())
     return lines, dropped
@@ -291,6 +299,7 @@ TRANSLATE_AGAIN = Step(
     estimate_call,
     repair=True,
     templates=("translation_repair", "translation_words"),
+    glossary_templates=("translation_glossary",),
 )
 SLID = "translate slid"  # between the two: tasks/translation_slid.py
 TRANSLATE_NUMBERS = Step(

@@ -10,6 +10,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from planned import planned_calls
 from stub_server import Reply, asked_lines
 
 from summarise.cli import main
@@ -41,7 +42,7 @@ def test_429_without_retry_after_is_retried_with_backoff(runner, fault_stub, doc
     stub = fault_stub([Reply(429), Reply(429)], retries=2)
     assert brief(runner).exit_code == 0
     gaps = [b.at - a.at for a, b in zip(stub.requests, stub.requests[1:3], strict=False)]
-    assert len(stub.requests) == 5  # 2 refused + summary, facts, translation
+    assert len(stub.requests) == 2 + planned_calls(doc)  # 2 refused, then every step's call
     assert all(gap > 0.2 for gap in gaps)  # the SDK backs off (0.5 s, then 1 s, less jitter)
 
 
@@ -68,7 +69,7 @@ def test_insufficient_quota_fails_fast_without_retrying(runner, fault_stub, doc)
 def test_server_errors_are_retried_then_succeed(runner, fault_stub, doc, status: int) -> None:
     stub = fault_stub([Reply(status)], retries=1)
     assert brief(runner).exit_code == 0
-    assert len(stub.requests) == 4
+    assert len(stub.requests) == 1 + planned_calls(doc)  # 1 refused, then every step's call
 
 
 def test_server_errors_that_persist_give_a_clear_message(runner, fault_stub, doc) -> None:
@@ -105,7 +106,7 @@ def test_empty_content_is_an_error_and_not_cached(runner, fault_stub, doc) -> No
     assert stub.tasks() == ["translation", "translation", "summary", "facts"]  # the empty one was asked again
 
 
-def test_a_looping_cut_off_summary_is_repaired_and_flagged_never_fatal(runner, fault_stub, doc) -> None:
+def test_a_looping_cut_off_summary_is_repaired_never_fatal(runner, fault_stub, doc) -> None:
     Path("doc.txt").write_text(DOC + "\n\nElle a été créée en 2014.\n\nSon siège est à Washington.", encoding="utf-8")
     looping = "Morocco hosts the meeting [1]. " * 12 + "Morocco hosts the"
     stub = fault_stub([Reply(), Reply(content=looping, finish_reason="length")])
@@ -115,7 +116,9 @@ def test_a_looping_cut_off_summary_is_repaired_and_flagged_never_fatal(runner, f
     assert stub.tasks() == ["translation", "summary", "summary", "facts"]
     assert "That summary has 1 sentence. Write it again in 3 to 5 sentences" in stub.requests[2].task
     markdown = Path("doc.md").read_text(encoding="utf-8")
-    assert "**Summary of 3 to 5 sentences:** the model's summary ran on (cut off at the token cap)" in markdown
+    # Repaired by code, so no alarm about the loop (the reader has nothing to fix); the retry's
+    # answer is what the check judges.
+    assert "ran on" not in markdown and "✅ **Summary of 3 to 5 sentences:** 3 sentences" in markdown
     assert "A stub summary of the document. It has a second sentence." in markdown  # citations kept out of prose
     # the cut-off answer was not cached: a new run asks for the summary again, and only that
     asked = len(stub.requests)
