@@ -304,12 +304,12 @@ def test_summarise_review_approve_feeds_the_memory_beside_the_cache(tmp_path: Pa
     out = folder_of(tmp_path)
     path = out / "doc.md"
     write_brief(path, make(answers()), html=True)
-    result = runner.invoke(main, ["review", str(path), "--approve", "--by", "carol"])
+    result = runner.invoke(main, ["review", str(path), "--approve", "--despite-problems", "--by", "carol"])
     assert result.exit_code == 0, result.output
     memory = load_memory(tmp_path / "cache")  # SUMMARISE_CACHE_DIR in every test
     entry = memory.exact("fr", "en", "Le PNUD finance la stabilisation en Irak depuis 2015.")
     assert entry is not None and entry.origin.startswith("from review of doc.md by carol on ")
     assert memory.exact("fr", "en", FRENCH.split("\n\n")[1]) is None  # line 2 is flagged: not vouched for
     written = (tmp_path / "cache" / "memory.jsonl").read_text(encoding="utf-8")
-    result = runner.invoke(main, ["review", str(path), "--approve", "--no-memory"])
+    result = runner.invoke(main, ["review", str(path), "--approve", "--despite-problems", "--no-memory"])
     assert result.exit_code == 0 and (tmp_path / "cache" / "memory.jsonl").read_text(encoding="utf-8") == written

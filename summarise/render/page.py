@@ -89,6 +89,11 @@ def render_page(template: str, script: str | None, forms: bool = False, **values
     )
 
 
+def render_fragment(template: str, **values: Any) -> str:
+    """A part of a page (an index row), escaped like the page it goes into."""
+    return _environment().get_template(template).render(**values)
+
+
 def model_words(text: str) -> str:
     """The words the Markdown shows for model-written text (its markup, images, links, HTML and
     terminal escapes dropped), unescaped: the template escapes them as HTML."""

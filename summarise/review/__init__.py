@@ -148,6 +148,7 @@ def record_review(
     by: str,
     reason: str = "",
     verdicts: tuple[FactVerdict, ...] = (),
+    at: str | None = None,
     *,
     version: str | None = None,
     memory: Path | None = None,
@@ -166,7 +167,7 @@ def record_review(
         raise StaleVersion(path, body_sha256(markdown))
     review = None
     if decision is not None:
-        at = datetime.now(UTC).replace(microsecond=0).isoformat()
+        at = at or datetime.now(UTC).replace(microsecond=0).isoformat()
         review = Review(decision, by, at, reason, body_sha256(markdown), verdicts)
     try:
         updated = with_review(markdown, review)
