@@ -18,7 +18,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from summarise.brief import Check, Fact, Finding, SummarySentence
-from summarise.config.glossary import Entry, Glossary, Match, find_terms, words
+from summarise.config.glossary import Entry, Glossary
+from summarise.config.term_index import Match, find_terms, words
 from summarise.documents import Document
 
 CHECK_NAME = "Glossary terms as the glossary writes them"

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from rapidfuzz import fuzz
 
 from summarise.brief import Check, Finding
-from summarise.config.glossary import word_key
+from summarise.config.term_index import word_key
 from summarise.documents import Document
 
 CHECK_NAME = "Each name of the source translated one way"
