@@ -18,7 +18,7 @@ import click
 from summarise.brief.version import __version__
 from summarise.cli.cache_command import cache
 from summarise.cli.error_lines import OneLineErrors, reports_errors, say
-from summarise.cli.options import FiniteFloat, endpoint_options, glossary_option, settings_from
+from summarise.cli.options import FiniteFloat, cache_dir_option, endpoint_options, glossary_option, settings_from
 from summarise.config import Settings
 from summarise.errors import EXIT_PROBLEMS
 from summarise.reporting.terminal import shown
@@ -213,6 +213,13 @@ def batch(folder: Path, quiet: bool, price_prompt: float | None, price_completio
     help="For a FOLDER: write every decision and fact verdict to FILE (.csv or .jsonl).",
 )
 @click.option("--by", envvar="SUMMARISE_REVIEWER", show_envvar=True, help="Reviewer's name. [default: login name]")
+@cache_dir_option()
+@click.option(
+    "--no-memory",
+    envvar="SUMMARISE_NO_MEMORY",
+    is_flag=True,
+    help="An approval adds nothing to the translation memory beside the cache (docs/memory.md).",
+)
 @reports_errors
 def review(
     brief_path: Path,
@@ -225,6 +232,8 @@ def review(
     despite_problems: bool,
     export_to: Path | None,
     by: str | None,
+    cache_dir: Path | None,
+    no_memory: bool,
 ) -> None:
     """Record a reviewer's decision in a brief's front matter (and redraw its page and index).
 
@@ -242,9 +251,11 @@ def review(
       summarise review outputs/ --export reviews.csv  # every decision and verdict (or .jsonl)
     """
     from summarise.brief import REVIEW_DECISIONS
+    from summarise.config import default_cache_dir
     from summarise.errors import InputError
     from summarise.review import current_decision, record_review, reviewer
 
+    memory = None if no_memory else cache_dir or default_cache_dir()
     if serve or export_to is not None:
         if approve or reject is not None or clear or (serve and export_to is not None):
             raise click.UsageError("--serve and --export take a folder, and none of --approve, --reject, --clear")
@@ -260,7 +271,12 @@ def review(
         from summarise.review.desk import run_desk
 
         run_desk(
-            brief_path, (by or "").strip() or reviewer(), not no_open, lambda line: click.echo(shown(line)), port or 0
+            brief_path,
+            (by or "").strip() or reviewer(),
+            not no_open,
+            lambda line: click.echo(shown(line)),
+            port or 0,
+            memory,
         )
         return
     if port is not None:
@@ -286,7 +302,9 @@ def review(
         ask = (lambda question: click.confirm(shown(question), default=False, err=True)) if at_terminal() else None
         acknowledge_problems(brief_path, ask)
     decision = None if clear else REVIEW_DECISIONS[0] if approve else REVIEW_DECISIONS[1]
-    recorded = record_review(brief_path, decision, (by or "").strip() or reviewer(), (reject or "").strip())
+    recorded = record_review(
+        brief_path, decision, (by or "").strip() or reviewer(), (reject or "").strip(), memory=memory
+    )
     for line in recorded.report(brief_path):
         say(line)
 

@@ -8,8 +8,8 @@ sent the page; everything else is as strict as the files' own pages.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from summarise.brief import Brief
@@ -62,6 +62,9 @@ class DeskView:
     next: str  # the next brief that needs review, "" when none is left
     progress: str  # "3 of 20 reviewed"
     error: str = ""
+    version: str = ""  # the sha256 of the brief's text as shown: a decision or correction on another is refused
+    # the reviewer's verdicts, notes and reason not yet in a decision (review/drafts.py), shown as given
+    drafted: Mapping[str, str] = field(default_factory=dict)
     undo: str = ""  # "approved brief-03.md": the last decision at this desk, which can be taken back
 
 
@@ -84,10 +87,12 @@ def render_queue(
     everything: list[QueueRow] | None = None,
     view: QueueView | None = None,
     unreadable: Sequence[tuple[str, str]] = (),
+    offers: Sequence[tuple[str, str, int]] = (),
 ) -> str:
     """The rows as asked (by default the briefs needing review first); each opens its desk page.
     `everything` is the whole folder, for the progress line and the next brief to review. A brief
-    the desk cannot read (a damaged or hostile front matter) is one line below, with why."""
+    the desk cannot read (a damaged or hostile front matter) is one line below, with why; then the
+    words reviewers corrected the same way twice, offered for the glossary (review/memory.py)."""
     everything = rows if everything is None else everything
     view = view or QueueView(shown=len(rows), matched=len(rows))
     ordered = (
@@ -109,6 +114,7 @@ def render_queue(
         unreadable=unreadable,
         script_does=SCRIPT_DOES,
         referrer=REFERRER,
+        offers=offers or [],
         undo=view.undo,
     )
 

@@ -22,7 +22,7 @@ from summarise.brief import (
     SummarySentence,
     Usage,
 )
-from summarise.render.front_matter import fact_verdicts, front_matter
+from summarise.render.front_matter import edits_from, fact_verdicts, front_matter
 from summarise.reporting.terminal import visible_text
 
 
@@ -40,6 +40,8 @@ def brief_record(brief: Brief) -> dict[str, Any]:
             "translation": x.shown,
             "problems": x.problems,
             "notes": x.notes,
+            **({"origin": x.origin} if x.origin else {}),
+            **({"suggestion": x.suggestion} if x.suggestion else {}),
         }
         for x in brief.lines
     ]
@@ -116,6 +118,8 @@ def brief_from_record(data: dict[str, Any]) -> Brief:
                 for s in data.get("summary_sentences", [])
             ),
             review=_review(review),
+            edits=edits_from(data.get("edits")),
+            glossary=tuple((str(source), str(target)) for source, target in data.get("glossary", [])),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ValueError(f"not a brief record ({type(exc).__name__}: {exc})") from exc

@@ -71,6 +71,8 @@ def content_security_policy(style: str, script: str | None, forms: bool = False)
         "base-uri 'none'",
         "form-action 'self'" if forms else "form-action 'none'",
     ]
+    if forms:  # the desk's script keeps the reviewer's draft on the server that sent the page, and only there
+        directives.append("connect-src 'self'")
     return "; ".join(directives)
 
 

@@ -23,6 +23,7 @@ from summarise.batch.catalog import Catalog
 from summarise.brief import FACT_VERDICTS, REVIEW_DECISIONS, Brief, FactVerdict, Review
 from summarise.brief.header import read_brief
 from summarise.errors import InputError, SummariseError
+from summarise.grounding.recheck import current_text
 from summarise.render import render_markdown
 from summarise.render.desk_page import (
     DeskView,
@@ -35,9 +36,11 @@ from summarise.render.desk_page import (
     render_queue,
 )
 from summarise.render.front_matter import body_sha256, holding_review
-from summarise.review import record_review
+from summarise.review import StaleVersion, batch_root, finish_interrupted, record_review
 from summarise.review.access import Access, load_access, save_access, write_launcher
 from summarise.review.desk_http import Answer, handler_for
+from summarise.review.drafts import clear_draft, draft_fields, load_draft, save_draft
+from summarise.review.edits import write_correction
 from summarise.review.queue import REVIEW_FILTERS, SORTS, QueueQuery, queue_row
 from summarise.review.records import brief_record, problem_count
 
@@ -57,9 +60,10 @@ class Desk:
     `port` 0 means the port the desk had last time on this folder if it is free, else any.
     """
 
-    def __init__(self, folder: Path, reviewer: str, port: int = 0) -> None:
+    def __init__(self, folder: Path, reviewer: str, port: int = 0, memory: Path | None = None) -> None:
         self.folder = folder.resolve()
         self.reviewer = reviewer
+        self.memory = memory  # the cache folder whose translation memory an approval feeds; None: none
         access = load_access(self.folder)
         self.token = access.token
         self.lock = threading.Lock()  # one decision at a time: each rewrites the folder's index
@@ -72,6 +76,9 @@ class Desk:
         self.origin = f"http://{self.host}"
         self.url = self.origin + desk_link(self.token)
         save_access(self.folder, Access(self.token, self.server.server_address[1]))
+        root = batch_root(self.folder / "index.md")
+        if root is not None:  # a decision or correction cut off last time (Ctrl-C, kill) is finished first
+            finish_interrupted(root)
 
     def launcher(self) -> Path | None:
         """A file (the user's alone) that opens the desk: what the browser is given instead of the token."""
@@ -119,7 +126,11 @@ class Desk:
         )
         folder = self.folder.name or str(self.folder)
         unreadable = self.catalog.unreadable
-        return Answer(HTTPStatus.OK, render_queue(found[:QUEUE_ROWS], self.token, folder, everything, view, unreadable))
+        from summarise.review.memory import glossary_offers
+
+        offers = glossary_offers(self.memory) if self.memory is not None else []
+        page = render_queue(found[:QUEUE_ROWS], self.token, folder, everything, view, unreadable, offers)
+        return Answer(HTTPStatus.OK, page)
 
     def _shown(self, name: str) -> tuple[list[QueueRow], Brief, str] | Answer:
         """The folder's rows, and the brief `name` as its page shows it with its Markdown; or why not."""
@@ -141,7 +152,9 @@ class Desk:
             return self._message(HTTPStatus.CONFLICT, "This page is out of date", text)
         return rows, brief, markdown
 
-    def brief_page(self, name: str, error: str = "", status: int = HTTPStatus.OK) -> Answer:
+    def brief_page(
+        self, name: str, error: str = "", status: int = HTTPStatus.OK, drafted: dict[str, str] | None = None
+    ) -> Answer:
         shown = self._shown(name)
         if isinstance(shown, Answer):
             return shown
@@ -158,6 +171,8 @@ class Desk:
             next=desk_link(self.token, nxt) if nxt else "",
             progress=progress(rows),
             error=error,
+            version=body_sha256(markdown),
+            drafted=load_draft(self.folder, name) if drafted is None else drafted,
             undo=self._undo_label(),
         )
         return Answer(status, render_desk_brief(brief, view))
@@ -175,10 +190,18 @@ class Desk:
             return (form.get(name) or [""])[0].strip()
 
         name, decision, reason = field("brief"), field("decision"), field("reason")
+        if name not in {row.brief for row in self.rows()}:
+            return self.brief_page(name)  # says there is no such brief
+        drafted = draft_fields(form)
+        save_draft(self.folder, name, drafted)  # whatever happens next, the reviewer's verdicts are kept
+
+        def refused(status: int, text: str) -> Answer:
+            return self.brief_page(name, text, status, drafted)
+
         if decision not in REVIEW_DECISIONS:
-            return self.brief_page(name, "Choose approve or reject.", HTTPStatus.BAD_REQUEST)
+            return refused(HTTPStatus.BAD_REQUEST, "Choose approve or reject.")
         if decision == "rejected" and not reason:
-            return self.brief_page(name, "A rejection needs a reason: say what is wrong.", HTTPStatus.BAD_REQUEST)
+            return refused(HTTPStatus.BAD_REQUEST, "A rejection needs a reason: say what is wrong.")
         shown = self._shown(name)
         if isinstance(shown, Answer):
             return shown
@@ -186,7 +209,7 @@ class Desk:
         problems = problem_count(brief)
         if decision == "approved" and problems and field("acknowledged") != "1":
             text = "This brief has failed checks or facts with a problem: confirm you have seen them to approve it."
-            return self.brief_page(name, text, HTTPStatus.CONFLICT)
+            return refused(HTTPStatus.CONFLICT, text)
         verdicts = tuple(
             FactVerdict(number, verdict, field(f"note-{number}"))
             for number in range(1, len(brief.facts) + 1)
@@ -197,13 +220,59 @@ class Desk:
             with self.lock:
                 before = holding_review(read_brief(path))
                 recorded = record_review(
-                    path, decision, self.reviewer, reason if decision == "rejected" else "", verdicts
+                    path,
+                    decision,
+                    self.reviewer,
+                    reason if decision == "rejected" else "",
+                    verdicts,
+                    version=field("version"),
+                    memory=self.memory,
                 )
                 self.last = Undo(name, before, recorded.review)
+        except StaleVersion:
+            return self.brief_page(name, STALE, HTTPStatus.CONFLICT, drafted)
         except (SummariseError, OSError, UnicodeDecodeError) as exc:
-            return self.brief_page(name, f"Not recorded: {exc}", HTTPStatus.BAD_REQUEST)
+            return self.brief_page(name, f"Not recorded: {exc}", HTTPStatus.BAD_REQUEST, drafted)
+        clear_draft(self.folder, name)
         nxt = self._next(rows, name)  # the others are as they were: only this brief changed
         return Answer(HTTPStatus.SEE_OTHER, location=desk_link(self.token, nxt) if nxt else desk_link(self.token))
+
+    def correct(self, form: dict[str, list[str]]) -> Answer:
+        """A correction of a line, fact or summary sentence: checked, written, and the page shown again."""
+
+        def field(name: str) -> str:
+            return (form.get(name) or [""])[0].strip()
+
+        name, kind, number = field("brief"), field("kind"), field("number")
+        if name not in {row.brief for row in self.rows()}:
+            return self.brief_page(name)
+        path = self.folder / name
+        text = field("text")
+        try:
+            if field("action") == "confirm":  # the text as it is, confirmed: what the page showed
+                brief = brief_record(path)
+                text = current_text(brief, kind, int(number)) if brief else text
+            with self.lock:
+                write_correction(
+                    path, field("version"), kind, int(number) if number.isdigit() else 0, text, self.reviewer
+                )
+        except StaleVersion:
+            return self.brief_page(name, STALE, HTTPStatus.CONFLICT)
+        except (SummariseError, ValueError) as exc:
+            return self.brief_page(name, f"Not corrected: {exc}", HTTPStatus.BAD_REQUEST)
+        anchor = {"line": "L", "fact": "F", "summary": "summary"}.get(kind, "")
+        return Answer(
+            HTTPStatus.SEE_OTHER,
+            location=desk_link(self.token, name) + f"#{anchor}{number if kind != 'summary' else ''}",
+        )
+
+    def keep_draft(self, form: dict[str, list[str]]) -> Answer:
+        """The decision form as it stands, kept (the page's script posts it as the reviewer works)."""
+        name = (form.get("brief") or [""])[0]
+        if name not in {row.brief for row in self.rows()}:
+            return Answer(HTTPStatus.NOT_FOUND)
+        save_draft(self.folder, name, draft_fields(form))
+        return Answer(HTTPStatus.NO_CONTENT)
 
     # --- undo -----------------------------------------------------------------------
 
@@ -235,6 +304,13 @@ class Desk:
         return Answer(HTTPStatus.SEE_OTHER, location=desk_link(self.token, last.brief))
 
 
+STALE = (
+    "This brief changed after your page was drawn (a re-run, or a decision or correction in another tab): "
+    "nothing was recorded. Below is the text now on disk, with your verdicts and notes kept; "
+    "read it, then decide again."
+)
+
+
 def _bind(handler: type[BaseHTTPRequestHandler], port: int, last_port: int) -> ThreadingHTTPServer:
     """On `port` if given (an error if it is taken), else on the last port if free, else on any."""
     if port:
@@ -263,9 +339,11 @@ def announce(desk: Desk, open_browser: bool, say: Callable[[str], None], opener:
         opener(launcher.as_uri())
 
 
-def run_desk(folder: Path, by: str, open_browser: bool, say: Callable[[str], None], port: int = 0) -> None:
+def run_desk(
+    folder: Path, by: str, open_browser: bool, say: Callable[[str], None], port: int = 0, memory: Path | None = None
+) -> None:
     """Run the review desk until Ctrl-C."""
-    desk = Desk(folder, by, port)
+    desk = Desk(folder, by, port, memory)
     announce(desk, open_browser, say, webbrowser.open)
     try:
         desk.serve()

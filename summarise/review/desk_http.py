@@ -43,6 +43,10 @@ class Answering(Protocol):
 
     def undo(self) -> Answer: ...
 
+    def correct(self, form: dict[str, list[str]]) -> Answer: ...
+
+    def keep_draft(self, form: dict[str, list[str]]) -> Answer: ...
+
 
 def handler_for(desk: Answering) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
@@ -104,12 +108,13 @@ def handler_for(desk: Answering) -> type[BaseHTTPRequestHandler]:
             given = self.headers.get("Content-Length", "")
             length = int(given) if given.isdigit() else -1
             path = urlsplit(self.path).path
-            if path not in ("/decide", "/undo") or not 0 <= length <= MAX_FORM:
+            if path not in ("/decide", "/undo", "/edit", "/draft") or not 0 <= length <= MAX_FORM:
                 return self._send(Answer(HTTPStatus.NOT_FOUND, "not found"))
             form = parse_qs(self.rfile.read(length).decode("utf-8", errors="replace"), keep_blank_values=True)
             why = self._refusal((form.get("token") or [""])[0])
             if why:
                 return self._refuse(why)
-            self._send(desk.decide(form) if path == "/decide" else desk.undo())
+            actions = {"/decide": desk.decide, "/edit": desk.correct, "/draft": desk.keep_draft}
+            self._send(actions[path](form) if path in actions else desk.undo())
 
     return Handler

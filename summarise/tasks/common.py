@@ -35,6 +35,15 @@ class TaskContext:
     def target(self) -> Language:
         return self.options.target
 
+    @cached_property
+    def remembered(self) -> dict[int, str]:
+        """Lines of the document a reviewer already translated (the translation memory): not asked."""
+        memory = self.options.memory
+        if not memory:
+            return {}
+        pair = (self.document.language, self.target.code)
+        return {s.number: found.translation for s in self.document.sentences if (found := memory.exact(*pair, s.text))}
+
     def template_values(self) -> dict[str, object]:
         return {"target_language": self.target.name, "source_language": language_name(self.document.language)}
 

@@ -146,29 +146,49 @@ def _label(work: Work, repair: bool = False) -> str:
     return f"translate chunk {work.the_chunk.index}" + (" (repair)" if repair else "")
 
 
+def _asked(work: Work) -> tuple[Sentence, ...]:
+    """The chunk's lines the model is asked for: all but those a reviewer already translated."""
+    return tuple(s for s in work.the_chunk.sentences if s.number not in work.context.remembered)
+
+
 def _ask_first(work: Work, _item: None) -> Request | None:
     context, chunk = work.context, work.the_chunk
     if not translates(context.document, context.target):
         return None
-    task = glossary_note(context, chunk.sentences) + context.prompts.render(
-        "translation", **context.template_values(), first=chunk.first, last=chunk.last
+    wanted = _asked(work)
+    if not wanted:  # every line from the translation memory: no call
+        return None
+    if len(wanted) == len(chunk.sentences):  # byte for byte the request made without a memory
+        task = glossary_note(context, chunk.sentences) + context.prompts.render(
+            "translation", **context.template_values(), first=chunk.first, last=chunk.last
+        )
+        return _request(work, TRANSLATE.name, task, chunk.sentences, chunk.tokens, _label(work))
+    numbers = line_ranges([s.number for s in wanted])
+    task = glossary_note(context, wanted) + context.prompts.render(
+        "translation_repair", **context.template_values(), lines=numbers
     )
-    return _request(work, TRANSLATE.name, task, chunk.sentences, chunk.tokens, _label(work))
+    tokens = sum(count_tokens(s.text) for s in wanted)
+    return _request(work, TRANSLATE.name, task, wanted, tokens, _label(work))
 
 
 def _read_first(work: Work, _item: None, answer: Answer) -> dict[int, str]:
-    chunk = work.the_chunk
-    if answer is None:  # not translated: a document in the target language is its own translation
+    context, chunk = work.context, work.the_chunk
+    if not translates(context.document, context.target):  # a document in the target language is its own translation
         return {s.number: s.text for s in chunk.sentences}
-    return _lines(work, answer, chunk.sentences, _label(work))
+    lines = _lines(work, answer, _asked(work), _label(work)) if answer is not None else {}
+    own = {s.number for s in chunk.sentences}
+    return lines | {number: text for number, text in context.remembered.items() if number in own}
 
 
 def _found(
     work: Work, translated: dict[int, str], find: Callable[[TaskContext, Sentence, str], list[T]]
 ) -> dict[int, list[T]]:
-    """What `find` finds in each translated line of the chunk, for the lines where it finds something."""
+    """What `find` finds in each translated line of the chunk, for the lines where it finds something
+    (a line from the translation memory is the reviewer's: it is never asked again)."""
     found: dict[int, list[T]] = {}
     for sentence in work.the_chunk.sentences:
+        if sentence.number in work.context.remembered:
+            continue
         if sentence.number in translated and (what := find(work.context, sentence, translated[sentence.number])):
             found[sentence.number] = what
     return found

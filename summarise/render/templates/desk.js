@@ -51,7 +51,10 @@
   function mark(verdict) {
     if (current < 0) focusItem(facts, 0);
     const choice = facts[current].querySelector("input[type=radio][value=" + verdict + "]");
-    if (choice) choice.checked = true;
+    if (choice) {
+      choice.checked = true;
+      choice.dispatchEvent(new Event("change", { bubbles: true }));  // kept as a draft, as a click would be
+    }
     countJudged();
     if (current < facts.length - 1) focusItem(facts, current + 1);
     else document.getElementById("approve").focus();
@@ -135,5 +138,35 @@
     else if (event.key === "]" && next) next.click();
     else return;
     event.preventDefault();
+  });
+})();
+
+// Drafts: the decision form's verdicts, notes and reason go to the desk as the reviewer works
+// (review/drafts.py), so a reload, a closed tab or a refused decision loses none of them.
+(function () {
+  const form = document.getElementById("decision");
+  if (!form || !window.fetch) return;
+  let timer = null;
+  function fields() {
+    const body = new URLSearchParams(new FormData(form));
+    body.delete("decision");
+    return body;
+  }
+  function keep() {
+    timer = null;
+    fetch("/draft", { method: "POST", body: fields(), credentials: "same-origin" }).catch(function () {});
+  }
+  function soon(event) {
+    if (event.target.form !== form) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(keep, 250);
+  }
+  document.addEventListener("change", soon);
+  document.addEventListener("input", soon);
+  window.addEventListener("pagehide", function () {
+    if (!timer) return;
+    clearTimeout(timer);
+    timer = null;
+    navigator.sendBeacon("/draft", fields());
   });
 })();
