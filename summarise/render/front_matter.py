@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from summarise.brief import FACT_VERDICTS, REVIEW_DECISIONS, Brief, FactVerdict, Review
+from summarise.brief import EDIT_KINDS, FACT_VERDICTS, REVIEW_DECISIONS, Brief, Edit, FactVerdict, Review
 from summarise.brief.files import read_front_matter
 from summarise.brief.header import MAX_HEADER_CHARS, split_header
 from summarise.brief.version import __version__
@@ -115,7 +115,27 @@ def front_matter(brief: Brief) -> dict[str, Any]:
         "usage": brief.usage.as_dict(),
         "status": "complete" if brief.complete else "incomplete",
         "review": review_front_matter(brief.review),
+        # The reviewer's corrections: a re-run that writes the same text again gets them back (publish.py).
+        **({"edits": [asdict(edit) for edit in brief.edits]} if brief.edits else {}),
     }
+
+
+def edits_from(value: object) -> tuple[Edit, ...]:
+    """A brief's corrections as its front matter (or JSON record) holds them; anything malformed is left out."""
+    found: list[Edit] = []
+    for entry in value if isinstance(value, list) else []:
+        if not isinstance(entry, dict) or entry.get("kind") not in EDIT_KINDS:
+            continue
+        number = entry.get("number")
+        texts = [entry.get(key) for key in ("before", "after", "by", "at")]
+        if (
+            isinstance(number, int)
+            and not isinstance(number, bool)
+            and number > 0
+            and all(isinstance(t, str) for t in texts)
+        ):
+            found.append(Edit(str(entry["kind"]), number, *(str(t) for t in texts)))
+    return tuple(found)
 
 
 def review_front_matter(review: Review | None) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from summarise.brief import (
     SummarySentence,
     Usage,
 )
-from summarise.render.front_matter import fact_verdicts, front_matter
+from summarise.render.front_matter import edits_from, fact_verdicts, front_matter
 from summarise.reporting.terminal import visible_text
 
 
@@ -40,6 +40,8 @@ def brief_record(brief: Brief) -> dict[str, Any]:
             "translation": x.shown,
             "problems": x.problems,
             "notes": x.notes,
+            **({"origin": x.origin} if x.origin else {}),
+            **({"suggestion": x.suggestion} if x.suggestion else {}),
         }
         for x in brief.lines
     ]
@@ -65,7 +67,8 @@ def _known(kind: type, data: dict[str, Any]) -> dict[str, Any]:
 
 def _check(data: dict[str, Any]) -> Check:
     findings = {
-        key: tuple(Finding(int(f["number"]), str(f["reason"])) for f in data.get(key, ())) for key in ("lines", "facts")
+        key: tuple(Finding(int(f["number"]), str(f["reason"])) for f in data.get(key, ()))
+        for key in ("lines", "facts", "sentences")
     }
     return Check(**_known(Check, data) | findings)
 
@@ -131,6 +134,8 @@ def _brief(data: dict[str, Any]) -> Brief:
                 for s in data.get("summary_sentences", [])
             ),
             review=_review(review),
+            edits=edits_from(data.get("edits")),
+            glossary=tuple((str(source), str(target)) for source, target in data.get("glossary", [])),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ValueError(f"not a brief record ({type(exc).__name__}: {exc})") from exc

@@ -29,7 +29,9 @@ def render_body(brief: Brief) -> str:
         parts.append("\n".join(f"> **Warning:** {clean_inline(problem)}" for problem in brief.problems))
     parts.append("## Summary\n\n" + clean_model_text(brief.summary) + _render_summary_sources(brief))
     parts.append("## Key facts\n\n" + _render_facts(brief))
-    parts.append("## Translation\n\n" + _render_translation(brief))
+    parts.append("## Translation\n\n" + _render_translation(brief) + _render_origins(brief))
+    if brief.edits:
+        parts.append("## Corrections\n\n" + _render_edits(brief))
     parts.append("## Checks\n\n" + _render_checks(brief))
     return visible_text("\n\n".join(parts) + "\n")  # one rule for hidden controls (reporting/terminal.py)
 
@@ -51,6 +53,28 @@ def _render_translation(brief: Brief) -> str:
         parts.append(clean_model_text(paragraph))
         parts += kept.get(number, [])
     return "\n\n".join(parts)
+
+
+def _render_origins(brief: Brief) -> str:
+    """Lines no model translated this time: taken from the translation memory, and from whose review."""
+    taken = [f"- line {line.number}: {clean_inline(line.origin)}" for line in brief.lines if line.origin]
+    return "\n\n_Lines from the translation memory:_\n\n" + "\n".join(taken) if taken else ""
+
+
+EDITED = {"line": "translation of line", "fact": "fact", "summary": "summary sentence"}
+
+
+def _render_edits(brief: Brief) -> str:
+    """Each correction a reviewer made, with what it replaced: the text above shows the corrected one."""
+    entries: list[str] = []
+    for edit in brief.edits:
+        what = f"{EDITED.get(edit.kind, edit.kind)} {edit.number}, by {clean_inline(edit.by)} on {edit.at}"
+        if edit.after == edit.before:
+            entries.append(f"- {what}: confirmed as it is")
+        else:
+            before = clean_inline(edit.before) if edit.before else "(untranslated)"
+            entries.append(f"- {what}: “{before}” → “{clean_inline(edit.after)}”")
+    return "\n".join(entries)
 
 
 def location(fact: Fact) -> str:

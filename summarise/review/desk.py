@@ -10,9 +10,6 @@ them, so the files stay the record and the static pages keep working without the
 
 from __future__ import annotations
 
-import hmac
-import json
-import secrets
 import threading
 import webbrowser
 from collections.abc import Callable
@@ -20,105 +17,86 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePosixPath
-from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlencode
 
-from summarise.brief import FACT_VERDICTS, REVIEW_DECISIONS, Brief, FactVerdict
-from summarise.brief.files import BriefFiles
+from summarise.batch.catalog import Catalog
+from summarise.brief import FACT_VERDICTS, REVIEW_DECISIONS, Brief, FactVerdict, Review
 from summarise.brief.header import read_brief
-from summarise.errors import SummariseError
+from summarise.errors import InputError, SummariseError
+from summarise.grounding.recheck import current_text
 from summarise.render import render_markdown
 from summarise.render.desk_page import (
     DeskView,
     QueueRow,
+    QueueView,
     desk_link,
     progress,
     render_desk_brief,
     render_message,
     render_queue,
 )
-from summarise.render.front_matter import body_sha256, review_from
-from summarise.render.problems import fact_problems
-from summarise.review import record_review
+from summarise.render.front_matter import body_sha256, holding_review
+from summarise.review import StaleVersion, batch_root, finish_interrupted, record_review
+from summarise.review.access import Access, load_access, save_access, write_launcher
+from summarise.review.desk_http import Answer, handler_for
+from summarise.review.drafts import clear_draft, draft_fields, load_draft, save_draft
+from summarise.review.edits import write_correction
+from summarise.review.queue import REVIEW_FILTERS, SORTS, QueueQuery, queue_row
+from summarise.review.records import brief_record, problem_count
 
-MAX_FORM = 1_000_000  # bytes of a posted form: a decision and its notes, never more
+QUEUE_ROWS = 500  # rows on one queue page: a folder of 10,000 is searched and filtered, not scrolled
 
 
 @dataclass(frozen=True)
-class Answer:
-    status: int
-    body: str = ""
-    location: str = ""  # a redirect
-
-
-def _count(value: object) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
-def _brief_of(path: Path) -> Brief | None:
-    """The brief a Markdown file was written from: the record its page (or JSON) carries."""
-    from summarise.render.html import read_page_record
-    from summarise.render.json import brief_from_record
-
-    files = BriefFiles(path, json=True, html=True)
-    page, data = files.page, files.json_path
-    try:
-        if page.is_file():
-            return read_page_record(page.read_text(encoding="utf-8", errors="replace"))
-        if data.is_file():
-            return brief_from_record(json.loads(data.read_text(encoding="utf-8")))
-    except (OSError, ValueError):
-        return None
-    return None
+class Undo:
+    brief: str
+    before: Review | None  # the decision that held before, None for "needs review"
+    after: Review | None  # the one written
 
 
 class Desk:
-    """The desk for one folder. `url` is what the reviewer opens; `serve()` runs until `close()`."""
+    """The desk for one folder. `url` is what the reviewer opens; `serve()` runs until `close()`.
 
-    def __init__(self, folder: Path, reviewer: str) -> None:
+    `port` 0 means the port the desk had last time on this folder if it is free, else any.
+    """
+
+    def __init__(self, folder: Path, reviewer: str, port: int = 0, memory: Path | None = None) -> None:
         self.folder = folder.resolve()
         self.reviewer = reviewer
-        self.token = secrets.token_urlsafe(24)
+        self.memory = memory  # the cache folder whose translation memory an approval feeds; None: none
+        access = load_access(self.folder)
+        self.token = access.token
         self.lock = threading.Lock()  # one decision at a time: each rewrites the folder's index
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.catalog = Catalog.of(self.folder)
+        self.serving = threading.Event()
+        self.last: Undo | None = None  # the last decision made here, which `undo` takes back
+        self.server = _bind(handler_for(self), port, access.port)
         self.server.daemon_threads = True
         self.host = f"127.0.0.1:{self.server.server_address[1]}"
         self.origin = f"http://{self.host}"
         self.url = self.origin + desk_link(self.token)
+        save_access(self.folder, Access(self.token, self.server.server_address[1]))
+        root = batch_root(self.folder / "index.md")
+        if root is not None:  # a decision or correction cut off last time (Ctrl-C, kill) is finished first
+            finish_interrupted(root)
+
+    def launcher(self) -> Path | None:
+        """A file (the user's alone) that opens the desk: what the browser is given instead of the token."""
+        return write_launcher(self.folder, self.origin + "/open?" + urlencode({"token": self.token}))
 
     def serve(self) -> None:
+        self.serving.set()
         self.server.serve_forever()
 
     def close(self) -> None:
-        self.server.shutdown()
+        if self.serving.is_set():  # shutdown() waits for serve_forever, which may never have started
+            self.server.shutdown()
         self.server.server_close()
 
     # --- what the folder holds ------------------------------------------------------
 
     def rows(self) -> list[QueueRow]:
-        return self._briefs()[0]
-
-    def _briefs(self) -> tuple[list[QueueRow], list[tuple[str, str]]]:
-        """The queue's rows, and the briefs it cannot read (a damaged or hostile front matter), with why."""
-        from summarise.batch.reports import collect_briefs
-
-        rows: list[QueueRow] = []
-        briefs = collect_briefs(self.folder)
-        for relative, front in briefs.found:
-            facts = front["facts"] if isinstance(front.get("facts"), dict) else {}
-            checks = front["checks"] if isinstance(front.get("checks"), dict) else {}
-            review = review_from(front)
-            rows.append(
-                QueueRow(
-                    brief=relative.as_posix(),
-                    title=str(front.get("title", relative.stem)),
-                    review=review.decision if review else "needs review",
-                    reviewer=review.by if review else "",
-                    flagged=_count(facts.get("flagged")),
-                    failed_checks=_count(checks.get("failed")),
-                )
-            )
-        return rows, [(relative.as_posix(), why) for relative, why in briefs.unreadable]
+        return [queue_row(entry) for entry in self.catalog.refresh()]
 
     def _next(self, rows: list[QueueRow], after: str) -> str:
         """The next brief needing review after `after` (in the queue's order), wrapping round."""
@@ -128,16 +106,39 @@ class Desk:
 
     # --- pages ----------------------------------------------------------------------
 
-    def queue(self) -> Answer:
-        rows, unreadable = self._briefs()
-        return Answer(HTTPStatus.OK, render_queue(rows, self.token, self.folder.name or str(self.folder), unreadable))
+    def queue(self, query: dict[str, list[str]] | None = None) -> Answer:
+        asked = QueueQuery.from_query(query or {})
+        everything = self.rows()
+        matching = self.catalog.matching(asked.search) if asked.search else None
+        found = asked.ordered([row for row in everything if asked.keeps(row, matching)])
+        view = QueueView(
+            search=asked.search,
+            review=asked.review,
+            problems=asked.problems,
+            by=asked.by,
+            sort=asked.sort,
+            sorts=tuple(SORTS.items()),
+            reviews=tuple(REVIEW_FILTERS.items()),
+            reviewers=tuple(sorted({row.reviewer for row in everything if row.reviewer})),
+            shown=min(len(found), QUEUE_ROWS),
+            matched=len(found),
+            undo=self._undo_label(),
+        )
+        folder = self.folder.name or str(self.folder)
+        unreadable = self.catalog.unreadable
+        from summarise.review.memory import glossary_offers
 
-    def brief_page(self, name: str, error: str = "", status: int = HTTPStatus.OK) -> Answer:
+        offers = glossary_offers(self.memory) if self.memory is not None else []
+        page = render_queue(found[:QUEUE_ROWS], self.token, folder, everything, view, unreadable, offers)
+        return Answer(HTTPStatus.OK, page)
+
+    def _shown(self, name: str) -> tuple[list[QueueRow], Brief, str] | Answer:
+        """The folder's rows, and the brief `name` as its page shows it with its Markdown; or why not."""
         rows = self.rows()
         if name not in {row.brief for row in rows}:  # only the folder's own briefs, by their listed name
             return self._message(HTTPStatus.NOT_FOUND, "No such brief", f"{name} is not a brief in this folder.")
         path = self.folder / name
-        brief = _brief_of(path)
+        brief = brief_record(path)
         if brief is None:
             text = f"{name} has no page or JSON record to show; decide with summarise review {name} --approve."
             return self._message(HTTPStatus.NOT_FOUND, "No page for this brief", text)
@@ -149,6 +150,15 @@ class Desk:
             page = PurePosixPath(name).with_suffix(".html").as_posix()
             text = f"{page} shows another version of this brief; run summarise batch to redraw it."
             return self._message(HTTPStatus.CONFLICT, "This page is out of date", text)
+        return rows, brief, markdown
+
+    def brief_page(
+        self, name: str, error: str = "", status: int = HTTPStatus.OK, drafted: dict[str, str] | None = None
+    ) -> Answer:
+        shown = self._shown(name)
+        if isinstance(shown, Answer):
+            return shown
+        rows, brief, markdown = shown
         from summarise.render.publish import carry_review
 
         brief = carry_review(markdown, brief)
@@ -161,8 +171,14 @@ class Desk:
             next=desk_link(self.token, nxt) if nxt else "",
             progress=progress(rows),
             error=error,
+            version=body_sha256(markdown),
+            drafted=load_draft(self.folder, name) if drafted is None else drafted,
+            undo=self._undo_label(),
         )
         return Answer(status, render_desk_brief(brief, view))
+
+    def not_found(self) -> Answer:
+        return self._message(HTTPStatus.NOT_FOUND, "Not found", "The desk has no such page.")
 
     def _message(self, status: int, title: str, text: str) -> Answer:
         return Answer(status, render_message(title, text, desk_link(self.token)))
@@ -174,109 +190,164 @@ class Desk:
             return (form.get(name) or [""])[0].strip()
 
         name, decision, reason = field("brief"), field("decision"), field("reason")
+        if name not in {row.brief for row in self.rows()}:
+            return self.brief_page(name)  # says there is no such brief
+        drafted = draft_fields(form)
+        save_draft(self.folder, name, drafted)  # whatever happens next, the reviewer's verdicts are kept
+
+        def refused(status: int, text: str) -> Answer:
+            return self.brief_page(name, text, status, drafted)
+
         if decision not in REVIEW_DECISIONS:
-            return self.brief_page(name, "Choose approve or reject.", HTTPStatus.BAD_REQUEST)
+            return refused(HTTPStatus.BAD_REQUEST, "Choose approve or reject.")
         if decision == "rejected" and not reason:
-            return self.brief_page(name, "A rejection needs a reason: say what is wrong.", HTTPStatus.BAD_REQUEST)
-        shown = self.brief_page(name)
-        if shown.status != HTTPStatus.OK:
+            return refused(HTTPStatus.BAD_REQUEST, "A rejection needs a reason: say what is wrong.")
+        shown = self._shown(name)
+        if isinstance(shown, Answer):
             return shown
-        brief = _brief_of(self.folder / name)
-        assert brief is not None  # brief_page showed it
-        problems = sum(not check.passed for check in brief.checks) + len(fact_problems(brief))
+        rows, brief, _ = shown
+        problems = problem_count(brief)
         if decision == "approved" and problems and field("acknowledged") != "1":
             text = "This brief has failed checks or facts with a problem: confirm you have seen them to approve it."
-            return self.brief_page(name, text, HTTPStatus.CONFLICT)
+            return refused(HTTPStatus.CONFLICT, text)
         verdicts = tuple(
             FactVerdict(number, verdict, field(f"note-{number}"))
             for number in range(1, len(brief.facts) + 1)
             if (verdict := field(f"verdict-{number}")) in FACT_VERDICTS
         )
+        path = self.folder / name
         try:
             with self.lock:
-                record_review(
-                    self.folder / name, decision, self.reviewer, reason if decision == "rejected" else "", verdicts
+                before = holding_review(read_brief(path))
+                recorded = record_review(
+                    path,
+                    decision,
+                    self.reviewer,
+                    reason if decision == "rejected" else "",
+                    verdicts,
+                    version=field("version"),
+                    memory=self.memory,
                 )
-        except SummariseError as exc:
-            return self.brief_page(name, f"Not recorded: {exc}", HTTPStatus.BAD_REQUEST)
-        nxt = self._next(self.rows(), name)
+                self.last = Undo(name, before, recorded.review)
+        except StaleVersion:
+            return self.brief_page(name, STALE, HTTPStatus.CONFLICT, drafted)
+        except (SummariseError, OSError, UnicodeDecodeError) as exc:
+            return self.brief_page(name, f"Not recorded: {exc}", HTTPStatus.BAD_REQUEST, drafted)
+        clear_draft(self.folder, name)
+        nxt = self._next(rows, name)  # the others are as they were: only this brief changed
         return Answer(HTTPStatus.SEE_OTHER, location=desk_link(self.token, nxt) if nxt else desk_link(self.token))
 
+    def correct(self, form: dict[str, list[str]]) -> Answer:
+        """A correction of a line, fact or summary sentence: checked, written, and the page shown again."""
 
-def run_desk(folder: Path, by: str, open_browser: bool, say: Callable[[str], None]) -> None:
+        def field(name: str) -> str:
+            return (form.get(name) or [""])[0].strip()
+
+        name, kind, number = field("brief"), field("kind"), field("number")
+        if name not in {row.brief for row in self.rows()}:
+            return self.brief_page(name)
+        path = self.folder / name
+        text = field("text")
+        try:
+            if field("action") == "confirm":  # the text as it is, confirmed: what the page showed
+                brief = brief_record(path)
+                text = current_text(brief, kind, int(number)) if brief else text
+            with self.lock:
+                write_correction(
+                    path, field("version"), kind, int(number) if number.isdigit() else 0, text, self.reviewer
+                )
+        except StaleVersion:
+            return self.brief_page(name, STALE, HTTPStatus.CONFLICT)
+        except (SummariseError, ValueError) as exc:
+            return self.brief_page(name, f"Not corrected: {exc}", HTTPStatus.BAD_REQUEST)
+        anchor = {"line": "L", "fact": "F", "summary": "summary"}.get(kind, "")
+        return Answer(
+            HTTPStatus.SEE_OTHER,
+            location=desk_link(self.token, name) + f"#{anchor}{number if kind != 'summary' else ''}",
+        )
+
+    def keep_draft(self, form: dict[str, list[str]]) -> Answer:
+        """The decision form as it stands, kept (the page's script posts it as the reviewer works)."""
+        name = (form.get("brief") or [""])[0]
+        if name not in {row.brief for row in self.rows()}:
+            return Answer(HTTPStatus.NOT_FOUND)
+        save_draft(self.folder, name, draft_fields(form))
+        return Answer(HTTPStatus.NO_CONTENT)
+
+    # --- undo -----------------------------------------------------------------------
+
+    def _undo_label(self) -> str:
+        last = self.last
+        return f"{last.after.decision} {last.brief}" if last and last.after else ""
+
+    def undo(self) -> Answer:
+        """Take back the last decision made at this desk: the brief's review as it was before it."""
+        with self.lock:
+            last = self.last
+            if last is None:
+                return self._message(HTTPStatus.CONFLICT, "Nothing to undo", "No decision was made at this desk yet.")
+            path = self.folder / last.brief
+            try:
+                current = holding_review(read_brief(path))
+            except (OSError, UnicodeDecodeError):
+                current = None
+            if current != last.after:
+                text = f"{last.brief} changed after that decision (another decision, or a new run): nothing was undone."
+                self.last = None
+                return self._message(HTTPStatus.CONFLICT, "Not undone", text)
+            before = last.before
+            if before is None:
+                record_review(path, None, self.reviewer)
+            else:
+                record_review(path, before.decision, before.by, before.reason, before.facts, at=before.at)
+            self.last = None
+        return Answer(HTTPStatus.SEE_OTHER, location=desk_link(self.token, last.brief))
+
+
+STALE = (
+    "This brief changed after your page was drawn (a re-run, or a decision or correction in another tab): "
+    "nothing was recorded. Below is the text now on disk, with your verdicts and notes kept; "
+    "read it, then decide again."
+)
+
+
+def _bind(handler: type[BaseHTTPRequestHandler], port: int, last_port: int) -> ThreadingHTTPServer:
+    """On `port` if given (an error if it is taken), else on the last port if free, else on any."""
+    if port:
+        try:
+            return ThreadingHTTPServer(("127.0.0.1", port), handler)
+        except OSError as exc:
+            raise InputError(f"port {port} on 127.0.0.1: {exc.strerror or exc}; choose another --port") from exc
+    for candidate in (last_port, 0) if last_port else (0,):
+        try:
+            return ThreadingHTTPServer(("127.0.0.1", candidate), handler)
+        except OSError:
+            continue
+    return ThreadingHTTPServer(("127.0.0.1", 0), handler)
+
+
+def announce(desk: Desk, open_browser: bool, say: Callable[[str], None], opener: Callable[[str], object]) -> None:
+    """Say where the desk is, and open it: the browser gets the launcher file, never the token."""
+    launcher = desk.launcher()
+    say(f"Review desk for {desk.folder} at {desk.origin}/")
+    if launcher is None:  # the folder cannot hold the launcher: the address with its key, for this terminal only
+        say(f"Open it at {desk.url}")
+    else:
+        say(f"Open it with {launcher.as_uri()} (readable by you alone; it holds the desk's key).")
+    say("Only this machine can reach it; the address and key stay the same the next time. Ctrl-C to stop.")
+    if open_browser and launcher is not None:  # never the key on a command line: every local user can read one
+        opener(launcher.as_uri())
+
+
+def run_desk(
+    folder: Path, by: str, open_browser: bool, say: Callable[[str], None], port: int = 0, memory: Path | None = None
+) -> None:
     """Run the review desk until Ctrl-C."""
-    desk = Desk(folder, by)
-    say(f"Review desk for {folder} at {desk.url}")
-    say("Only this machine can reach it, with the address above. Ctrl-C to stop.")
-    if open_browser:
-        webbrowser.open(desk.url)
+    desk = Desk(folder, by, port, memory)
+    announce(desk, open_browser, say, webbrowser.open)
     try:
         desk.serve()
     except KeyboardInterrupt:
         pass
     finally:
         desk.close()
-
-
-def _handler(desk: Desk) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        server_version = "summarise-review-desk"
-        sys_version = ""
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass  # the terminal shows the URL, not every request (which would print the token)
-
-        def _refusal(self, token: str) -> str:
-            if self.headers.get("Host") != desk.host:
-                return "not this desk's address"
-            origin = self.headers.get("Origin")
-            if origin is not None and origin != desk.origin:
-                return "a request from another site"
-            # A browser says where a request comes from: only the desk's own pages, or the address typed in.
-            if self.headers.get("Sec-Fetch-Site", "none") not in ("same-origin", "none"):
-                return "a request from another site"
-            if not hmac.compare_digest(token.encode(), desk.token.encode()):
-                return "no valid token"
-            return ""
-
-        def _send(self, answer: Answer) -> None:
-            body = answer.body.encode()
-            self.send_response(answer.status)
-            if answer.location:
-                self.send_header("Location", answer.location)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("Referrer-Policy", "same-origin")  # see desk_page.REFERRER
-            self.send_header("X-Content-Type-Options", "nosniff")
-            self.send_header("Content-Security-Policy", "frame-ancestors 'none'")
-            self.end_headers()
-            self.wfile.write(body)
-
-        def _refuse(self, why: str) -> None:
-            self._send(Answer(HTTPStatus.FORBIDDEN, render_message("Refused", f"Refused: {why}.", "")))
-
-        def do_GET(self) -> None:
-            url = urlsplit(self.path)
-            query = parse_qs(url.query)
-            why = self._refusal((query.get("token") or [""])[0])
-            if why:
-                return self._refuse(why)
-            if url.path == "/":
-                return self._send(desk.queue())
-            if url.path == "/brief":
-                return self._send(desk.brief_page((query.get("path") or [""])[0]))
-            return self._send(desk._message(HTTPStatus.NOT_FOUND, "Not found", "The desk has no such page."))
-
-        def do_POST(self) -> None:
-            given = self.headers.get("Content-Length", "")
-            length = int(given) if given.isdigit() else -1
-            if urlsplit(self.path).path != "/decide" or not 0 <= length <= MAX_FORM:
-                return self._send(Answer(HTTPStatus.NOT_FOUND, "not found"))
-            form = parse_qs(self.rfile.read(length).decode("utf-8", errors="replace"), keep_blank_values=True)
-            why = self._refusal((form.get("token") or [""])[0])
-            if why:
-                return self._refuse(why)
-            self._send(desk.decide(form))
-
-    return Handler

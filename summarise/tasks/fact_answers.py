@@ -82,7 +82,8 @@ def ended(statement: str) -> str:
 
 
 _LINE_FACT = re.compile(r"^\s*[\[(]?(\d+)[\])]?[.:]?\s+(\S.*)$", re.DOTALL)  # "[3] The fact."
-_FACT_LINE = re.compile(r"^\s*(\S.*?)\s*\[(\d+)\]\s*[.]?\s*$", re.DOTALL)  # "The fact. [3]"
+_FACT_LINE = re.compile(r"^\s*(\S.*?)\s*\[(-?\d+)\]\s*[.]?\s*$", re.DOTALL)  # "The fact. [3]"
+_NEGATIVE_LINE_FACT = re.compile(r"^\s*\[(-\d+)\]\s*(\S.*)$", re.DOTALL)  # "[-1] The fact.": shown, flagged
 
 
 def _line_fact(item: object) -> tuple[int, str] | None:
@@ -91,7 +92,7 @@ def _line_fact(item: object) -> tuple[int, str] | None:
         return None
     if cited := _FACT_LINE.match(item):
         return int(cited.group(2)), cited.group(1)
-    if cited := _LINE_FACT.match(item):
+    if cited := _LINE_FACT.match(item) or _NEGATIVE_LINE_FACT.match(item):
         return int(cited.group(1)), cited.group(2)
     return None
 
@@ -120,8 +121,9 @@ def parse_facts(text: str, first: int, last: int, partial: bool = False) -> list
     facts: list[RawFact] = []
     for item in items:
         if cited := _line_fact(item):
-            if first <= cited[0] <= last:
-                facts.append(RawFact(cited[0], "", ended(cited[1])))
+            # A line outside the group is kept: code places the fact, or shows it flagged when
+            # the document has no such line ([0], [99999]); dropped, it would vanish unseen.
+            facts.append(RawFact(cited[0], "", ended(cited[1])))
             continue
         if not isinstance(item, dict):
             continue
@@ -136,7 +138,7 @@ def parse_facts(text: str, first: int, last: int, partial: bool = False) -> list
             number = int(str(item.get("line", item.get("sentence"))).strip("[] "))
         except ValueError:
             continue
-        if statement and first <= number <= last:
+        if statement:  # any line: see above
             facts.append(RawFact(number, category, statement))
     return facts
 

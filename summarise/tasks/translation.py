@@ -36,16 +36,24 @@ T = TypeVar("T")
 def parse_numbered_lines(text: str, wanted: set[int]) -> tuple[dict[int, str], list[str]]:
     """`[N] text` lines -> {N: text}, and the other lines, dropped.
 
-    Only numbered lines are kept: what follows the last one is the model talking ("I hope
+    A line numbered twice is dropped (both copies): it is then asked again as a missing line,
+    and marked untranslated if it stays so, never shown with a copy the model made up. Only
+    numbered lines are kept: what follows the last one is the model talking ("I hope
     this helps!"), and glued onto that line it would pass for the translation."""
     lines: dict[int, str] = {}
+    twice: set[int] = set()  # numbered twice: which copy is invented cannot be told, so neither is kept
     dropped: list[str] = []
     for raw in text.splitlines():
         match = _NUMBERED_LINE.match(raw)
         if match:
             number = int(next(group for group in match.groups()[:3] if group))
-            if number in wanted and number not in lines and match.group(4).strip():
-                lines[number] = match.group(4).strip()
+            if number in wanted and match.group(4).strip():
+                if number in lines or number in twice:
+                    twice.add(number)
+                    dropped.append(raw.strip())
+                    dropped += [f"[{number}] {lines.pop(number)}"] if number in lines else []
+                else:
+                    lines[number] = match.group(4).strip()
         elif raw.strip():
             dropped.append(raw.strip())
     return lines, dropped
@@ -138,29 +146,49 @@ def _label(work: Work, repair: bool = False) -> str:
     return f"translate chunk {work.the_chunk.index}" + (" (repair)" if repair else "")
 
 
+def _asked(work: Work) -> tuple[Sentence, ...]:
+    """The chunk's lines the model is asked for: all but those a reviewer already translated."""
+    return tuple(s for s in work.the_chunk.sentences if s.number not in work.context.remembered)
+
+
 def _ask_first(work: Work, _item: None) -> Request | None:
     context, chunk = work.context, work.the_chunk
     if not translates(context.document, context.target):
         return None
-    task = glossary_note(context, chunk.sentences) + context.prompts.render(
-        "translation", **context.template_values(), first=chunk.first, last=chunk.last
+    wanted = _asked(work)
+    if not wanted:  # every line from the translation memory: no call
+        return None
+    if len(wanted) == len(chunk.sentences):  # byte for byte the request made without a memory
+        task = glossary_note(context, chunk.sentences) + context.prompts.render(
+            "translation", **context.template_values(), first=chunk.first, last=chunk.last
+        )
+        return _request(work, TRANSLATE.name, task, chunk.sentences, chunk.tokens, _label(work))
+    numbers = line_ranges([s.number for s in wanted])
+    task = glossary_note(context, wanted) + context.prompts.render(
+        "translation_repair", **context.template_values(), lines=numbers
     )
-    return _request(work, TRANSLATE.name, task, chunk.sentences, chunk.tokens, _label(work))
+    tokens = sum(count_tokens(s.text) for s in wanted)
+    return _request(work, TRANSLATE.name, task, wanted, tokens, _label(work))
 
 
 def _read_first(work: Work, _item: None, answer: Answer) -> dict[int, str]:
-    chunk = work.the_chunk
-    if answer is None:  # not translated: a document in the target language is its own translation
+    context, chunk = work.context, work.the_chunk
+    if not translates(context.document, context.target):  # a document in the target language is its own translation
         return {s.number: s.text for s in chunk.sentences}
-    return _lines(work, answer, chunk.sentences, _label(work))
+    lines = _lines(work, answer, _asked(work), _label(work)) if answer is not None else {}
+    own = {s.number for s in chunk.sentences}
+    return lines | {number: text for number, text in context.remembered.items() if number in own}
 
 
 def _found(
     work: Work, translated: dict[int, str], find: Callable[[TaskContext, Sentence, str], list[T]]
 ) -> dict[int, list[T]]:
-    """What `find` finds in each translated line of the chunk, for the lines where it finds something."""
+    """What `find` finds in each translated line of the chunk, for the lines where it finds something
+    (a line from the translation memory is the reviewer's: it is never asked again)."""
     found: dict[int, list[T]] = {}
     for sentence in work.the_chunk.sentences:
+        if sentence.number in work.context.remembered:
+            continue
         if sentence.number in translated and (what := find(work.context, sentence, translated[sentence.number])):
             found[sentence.number] = what
     return found
@@ -271,6 +299,7 @@ TRANSLATE_AGAIN = Step(
     estimate_call,
     repair=True,
     templates=("translation_repair", "translation_words"),
+    glossary_templates=("translation_glossary",),
 )
 SLID = "translate slid"  # between the two: tasks/translation_slid.py
 TRANSLATE_NUMBERS = Step(

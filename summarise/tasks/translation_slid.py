@@ -32,7 +32,8 @@ def _slid(work: Work) -> tuple[tuple[Sentence, ...], str]:
         return (), ""
     translated: dict[int, str] = work.result(TRANSLATE_AGAIN.name)
     own = {s.number for s in chunk.sentences}
-    slid = slid_lines(_sources(work), {n: t for n, t in translated.items() if n in own})
+    mine = {n: t for n, t in translated.items() if n in own and n not in context.remembered}  # not a reviewer's
+    slid = slid_lines(_sources(work), mine)
     if not slid:
         return (), ""
     wrong = tuple(s for s in chunk.sentences if s.number in slid)
