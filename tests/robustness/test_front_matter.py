@@ -184,7 +184,8 @@ def test_a_brief_resaved_in_another_encoding_is_listed_as_unreadable(fault_stub,
 
     line = _one_error_line(runner.invoke(main, ["review", str(brief)]))
     assert "cafe.md" in line
-    assert runner.invoke(main, ["review", "outputs/other.md", "--approve", "--by", "Alice"]).exit_code == 0
+    approved = runner.invoke(main, ["review", "outputs/other.md", "--approve", "--despite-problems", "--by", "Alice"])
+    assert approved.exit_code == 0, approved.output
     unreadable = Path("outputs/index.md").read_text(encoding="utf-8").split("## Briefs summarise cannot read", 1)[1]
     assert "cafe.md" in unreadable and "not UTF-8" in unreadable
 
@@ -208,7 +209,7 @@ def test_a_hostile_page_record_is_refused_not_used(fault_stub, runner, tmp_path:
     record[field[0]] = field[1]
     page.write_text(text.replace(found.group(2), json.dumps(record).replace("<", "\\u003c")), encoding="utf-8")
 
-    decided = runner.invoke(main, ["review", "outputs/leeds.md", "--approve", "--by", "Alice"])
+    decided = runner.invoke(main, ["review", "outputs/leeds.md", "--approve", "--despite-problems", "--by", "Alice"])
     assert decided.exit_code == 0 and "Traceback" not in decided.output, decided.output
     assert "shows another version" in decided.output
 
