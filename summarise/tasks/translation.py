@@ -23,6 +23,7 @@ from summarise.config import Layout
 from summarise.config.glossary import Entry
 from summarise.documents import Document, Sentence
 from summarise.documents.languages import Language
+from summarise.grounding.alignment import runaway
 from summarise.grounding.claims import translation_problems
 from summarise.grounding.glossary_checks import line_misses
 from summarise.grounding.vocabulary import untranslated_words
@@ -119,6 +120,9 @@ def _lines(work: Work, answer: Answer, wanted: tuple[Sentence, ...], label: str)
     if not isinstance(answer, Completion):
         return {}  # unusable: every line is missing, asked again, then marked untranslated
     lines, dropped = parse_numbered_lines(answer.text, {s.number for s in wanted})
+    # A line that loops is no translation: dropped, it is asked again like a missing line.
+    looped = [s.number for s in wanted if s.number in lines and runaway(s.text, lines[s.number])]
+    dropped += [f"[{number}] (looped) {lines.pop(number)[:80]}" for number in looped]
     if dropped:
         work.context.log(f"dropped    {label}: {len(dropped)} unnumbered line(s): " + " | ".join(dropped)[:300])
     return lines
