@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Mapping
 
 from rapidfuzz import fuzz
@@ -44,6 +45,21 @@ FREE, LENGTH = 0.1, 0.2
 # A translation shorter than this is not judged: "No." and "Thank you." resemble any short
 # line as characters (a dialogue of short lines looked slid throughout).
 MIN_CHARS = 30
+# A translation that loops: the model says one phrase over and over until its token cap ("...the
+# meeting of the Directors of Political Policy ... on June 18, 2018, in June 2018," thirty times,
+# seen on the 2022 seed). A phrase of LOOP_WORDS words said LOOP_TIMES times, in a translation
+# over LOOP_LENGTH times as long as its line (right translations run about 1.1 times), is no
+# translation of that line.
+LOOP_WORDS, LOOP_TIMES, LOOP_LENGTH = 4, 3, 2.0
+
+
+def runaway(source: str, translation: str) -> bool:
+    """Whether a translated line loops (see LOOP_WORDS): it says one phrase again and again."""
+    if len(translation) <= LOOP_LENGTH * max(len(source), 1):
+        return False
+    words = translation.casefold().split()
+    phrases = Counter(tuple(words[i : i + LOOP_WORDS]) for i in range(len(words) - LOOP_WORDS + 1))
+    return any(count >= LOOP_TIMES for count in phrases.values())
 
 
 def _fold(text: str) -> str:

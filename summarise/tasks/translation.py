@@ -20,6 +20,7 @@ from summarise.chunking import TRANSLATION_EXPANSION, count_tokens
 from summarise.config import Layout
 from summarise.documents import Document, Sentence
 from summarise.documents.languages import Language
+from summarise.grounding.alignment import runaway
 from summarise.model import Completion, Message, Request
 from summarise.tasks.common import Answer, Step, TaskContext, Work, after, chunk_prefix, glossary_note, with_task
 
@@ -112,6 +113,9 @@ def answered_lines(work: Work, answer: Answer, wanted: tuple[Sentence, ...], lab
     if not isinstance(answer, Completion):
         return {}  # unusable: every line is missing, asked again, then marked untranslated
     lines, dropped = parse_numbered_lines(answer.text, {s.number for s in wanted})
+    # A line that loops is no translation: dropped, it is asked again like a missing line.
+    looped = [s.number for s in wanted if s.number in lines and runaway(s.text, lines[s.number])]
+    dropped += [f"[{number}] (looped) {lines.pop(number)[:80]}" for number in looped]
     if dropped:
         work.context.log(f"dropped    {label}: {len(dropped)} unnumbered line(s): " + " | ".join(dropped)[:300])
     return lines
