@@ -40,6 +40,14 @@ def test_facts_are_read_from_json_in_any_wrapping(answer: str) -> None:
     assert facts[0].category in ("number", "other")
 
 
+def test_a_newline_or_tab_the_model_wrote_inside_a_fact_does_not_lose_the_facts() -> None:
+    # Seen on the bundled model: "invalid JSON (Invalid control character)", the group's facts lost.
+    answer = '{"facts": ["[2] It freed 7.7\n million\tpeople.", "[3] Aid came."]}'
+    assert "\n" in answer and "\t" in answer  # the characters themselves, not JSON escapes
+    facts = parse_facts(answer, 1, 3)
+    assert [(f.sentence, f.statement) for f in facts] == [(2, "It freed 7.7 million people."), (3, "Aid came.")]
+
+
 def test_facts_pointing_outside_the_chunk_are_kept_with_the_line_they_cite() -> None:
     # Dropped, they would vanish unseen; kept, code places them or shows them flagged.
     answer = '{"facts": [{"line": 9, "fact_in_English": "Out of range.", "category": "other"}]}'

@@ -106,7 +106,7 @@ def parse_facts(text: str, first: int, last: int, partial: bool = False) -> list
     if start < 0:
         raise FactsUnreadable("no JSON found")
     try:
-        data, _end = json.JSONDecoder().raw_decode(cleaned[start:])
+        data, _end = json.JSONDecoder(strict=False).raw_decode(cleaned[start:])
     except json.JSONDecodeError as exc:
         if not partial:
             raise FactsUnreadable(f"invalid JSON ({exc.msg} at {exc.pos})") from exc
@@ -123,11 +123,11 @@ def parse_facts(text: str, first: int, last: int, partial: bool = False) -> list
         if cited := _line_fact(item):
             # A line outside the group is kept: code places the fact, or shows it flagged when
             # the document has no such line ([0], [99999]); dropped, it would vanish unseen.
-            facts.append(RawFact(cited[0], "", ended(cited[1])))
+            facts.append(RawFact(cited[0], "", ended(_one_line(cited[1]))))
             continue
         if not isinstance(item, dict):
             continue
-        statement = next((str(v).strip() for k, v in item.items() if k.startswith("fact") and v), "")
+        statement = next((_one_line(str(v)) for k, v in item.items() if k.startswith("fact") and v), "")
         category = str(item.get("category") or "other").lower()
         category = category if category in CATEGORIES else "other"
         quote = str(item.get("quote") or "").strip()
@@ -143,12 +143,18 @@ def parse_facts(text: str, first: int, last: int, partial: bool = False) -> list
     return facts
 
 
+def _one_line(text: str) -> str:
+    """A fact as one line: the model may write a newline or a tab inside a JSON string as the
+    character itself (read with strict=False), which would break the brief's list."""
+    return " ".join(text.split())
+
+
 def _complete_items(cut: str) -> list[Any]:
     """The objects of the first JSON list in a cut-off answer, up to the first incomplete one."""
     opening = cut.find("[")
     if opening < 0:
         raise FactsUnreadable("cut off before any fact")
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(strict=False)
     items: list[Any] = []
     position = opening + 1
     while True:
