@@ -13,17 +13,15 @@ from __future__ import annotations
 import threading
 import webbrowser
 from collections.abc import Callable
-from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlencode
 
 from summarise.batch.catalog import Catalog
-from summarise.brief import FACT_VERDICTS, REVIEW_DECISIONS, Brief, FactVerdict, Review
+from summarise.brief import Brief
 from summarise.brief.header import read_brief
-from summarise.errors import InputError, SummariseError
-from summarise.grounding.recheck import current_text
+from summarise.errors import InputError
 from summarise.render import render_markdown
 from summarise.render.desk_page import (
     DeskView,
@@ -36,22 +34,15 @@ from summarise.render.desk_page import (
     render_queue,
 )
 from summarise.render.front_matter import body_sha256, holding_review
-from summarise.review import StaleVersion, batch_root, finish_interrupted, record_review
+from summarise.review import batch_root, finish_interrupted, record_review
 from summarise.review.access import Access, load_access, save_access, write_launcher
+from summarise.review.desk_forms import Undo, correct, decide, keep_draft
 from summarise.review.desk_http import Answer, handler_for
-from summarise.review.drafts import clear_draft, draft_fields, load_draft, save_draft
-from summarise.review.edits import write_correction
+from summarise.review.drafts import load_draft
 from summarise.review.queue import REVIEW_FILTERS, SORTS, QueueQuery, queue_row
-from summarise.review.records import brief_record, problem_count
+from summarise.review.records import brief_record
 
 QUEUE_ROWS = 500  # rows on one queue page: a folder of 10,000 is searched and filtered, not scrolled
-
-
-@dataclass(frozen=True)
-class Undo:
-    brief: str
-    before: Review | None  # the decision that held before, None for "needs review"
-    after: Review | None  # the one written
 
 
 class Desk:
@@ -98,7 +89,7 @@ class Desk:
     def rows(self) -> list[QueueRow]:
         return [queue_row(entry) for entry in self.catalog.refresh()]
 
-    def _next(self, rows: list[QueueRow], after: str) -> str:
+    def next_after(self, rows: list[QueueRow], after: str) -> str:
         """The next brief needing review after `after` (in the queue's order), wrapping round."""
         waiting = sorted(row.brief for row in rows if row.review == "needs review" and row.brief != after)
         later = [name for name in waiting if name > after]
@@ -132,7 +123,7 @@ class Desk:
         page = render_queue(found[:QUEUE_ROWS], self.token, folder, everything, view, unreadable, offers)
         return Answer(HTTPStatus.OK, page)
 
-    def _shown(self, name: str) -> tuple[list[QueueRow], Brief, str] | Answer:
+    def shown(self, name: str) -> tuple[list[QueueRow], Brief, str] | Answer:
         """The folder's rows, and the brief `name` as its page shows it with its Markdown; or why not."""
         rows = self.rows()
         if name not in {row.brief for row in rows}:  # only the folder's own briefs, by their listed name
@@ -155,14 +146,14 @@ class Desk:
     def brief_page(
         self, name: str, error: str = "", status: int = HTTPStatus.OK, drafted: dict[str, str] | None = None
     ) -> Answer:
-        shown = self._shown(name)
+        shown = self.shown(name)
         if isinstance(shown, Answer):
             return shown
         rows, brief, markdown = shown
         from summarise.render.publish import carry_review
 
         brief = carry_review(markdown, brief)
-        nxt = self._next(rows, name)
+        nxt = self.next_after(rows, name)
         view = DeskView(
             token=self.token,
             brief=name,
@@ -183,96 +174,16 @@ class Desk:
     def _message(self, status: int, title: str, text: str) -> Answer:
         return Answer(status, render_message(title, text, desk_link(self.token)))
 
-    # --- a decision -----------------------------------------------------------------
+    # --- the posted forms (desk_forms.py) -------------------------------------------
 
     def decide(self, form: dict[str, list[str]]) -> Answer:
-        def field(name: str) -> str:
-            return (form.get(name) or [""])[0].strip()
-
-        name, decision, reason = field("brief"), field("decision"), field("reason")
-        if name not in {row.brief for row in self.rows()}:
-            return self.brief_page(name)  # says there is no such brief
-        drafted = draft_fields(form)
-        save_draft(self.folder, name, drafted)  # whatever happens next, the reviewer's verdicts are kept
-
-        def refused(status: int, text: str) -> Answer:
-            return self.brief_page(name, text, status, drafted)
-
-        if decision not in REVIEW_DECISIONS:
-            return refused(HTTPStatus.BAD_REQUEST, "Choose approve or reject.")
-        if decision == "rejected" and not reason:
-            return refused(HTTPStatus.BAD_REQUEST, "A rejection needs a reason: say what is wrong.")
-        shown = self._shown(name)
-        if isinstance(shown, Answer):
-            return shown
-        rows, brief, _ = shown
-        problems = problem_count(brief)
-        if decision == "approved" and problems and field("acknowledged") != "1":
-            text = "This brief has failed checks or facts with a problem: confirm you have seen them to approve it."
-            return refused(HTTPStatus.CONFLICT, text)
-        verdicts = tuple(
-            FactVerdict(number, verdict, field(f"note-{number}"))
-            for number in range(1, len(brief.facts) + 1)
-            if (verdict := field(f"verdict-{number}")) in FACT_VERDICTS
-        )
-        path = self.folder / name
-        try:
-            with self.lock:
-                before = holding_review(read_brief(path))
-                recorded = record_review(
-                    path,
-                    decision,
-                    self.reviewer,
-                    reason if decision == "rejected" else "",
-                    verdicts,
-                    version=field("version"),
-                    memory=self.memory,
-                )
-                self.last = Undo(name, before, recorded.review)
-        except StaleVersion:
-            return self.brief_page(name, STALE, HTTPStatus.CONFLICT, drafted)
-        except (SummariseError, OSError, UnicodeDecodeError) as exc:
-            return self.brief_page(name, f"Not recorded: {exc}", HTTPStatus.BAD_REQUEST, drafted)
-        clear_draft(self.folder, name)
-        nxt = self._next(rows, name)  # the others are as they were: only this brief changed
-        return Answer(HTTPStatus.SEE_OTHER, location=desk_link(self.token, nxt) if nxt else desk_link(self.token))
+        return decide(self, form)
 
     def correct(self, form: dict[str, list[str]]) -> Answer:
-        """A correction of a line, fact or summary sentence: checked, written, and the page shown again."""
-
-        def field(name: str) -> str:
-            return (form.get(name) or [""])[0].strip()
-
-        name, kind, number = field("brief"), field("kind"), field("number")
-        if name not in {row.brief for row in self.rows()}:
-            return self.brief_page(name)
-        path = self.folder / name
-        text = field("text")
-        try:
-            if field("action") == "confirm":  # the text as it is, confirmed: what the page showed
-                brief = brief_record(path)
-                text = current_text(brief, kind, int(number)) if brief else text
-            with self.lock:
-                write_correction(
-                    path, field("version"), kind, int(number) if number.isdigit() else 0, text, self.reviewer
-                )
-        except StaleVersion:
-            return self.brief_page(name, STALE, HTTPStatus.CONFLICT)
-        except (SummariseError, ValueError) as exc:
-            return self.brief_page(name, f"Not corrected: {exc}", HTTPStatus.BAD_REQUEST)
-        anchor = {"line": "L", "fact": "F", "summary": "summary"}.get(kind, "")
-        return Answer(
-            HTTPStatus.SEE_OTHER,
-            location=desk_link(self.token, name) + f"#{anchor}{number if kind != 'summary' else ''}",
-        )
+        return correct(self, form)
 
     def keep_draft(self, form: dict[str, list[str]]) -> Answer:
-        """The decision form as it stands, kept (the page's script posts it as the reviewer works)."""
-        name = (form.get("brief") or [""])[0]
-        if name not in {row.brief for row in self.rows()}:
-            return Answer(HTTPStatus.NOT_FOUND)
-        save_draft(self.folder, name, draft_fields(form))
-        return Answer(HTTPStatus.NO_CONTENT)
+        return keep_draft(self, form)
 
     # --- undo -----------------------------------------------------------------------
 
@@ -302,13 +213,6 @@ class Desk:
                 record_review(path, before.decision, before.by, before.reason, before.facts, at=before.at)
             self.last = None
         return Answer(HTTPStatus.SEE_OTHER, location=desk_link(self.token, last.brief))
-
-
-STALE = (
-    "This brief changed after your page was drawn (a re-run, or a decision or correction in another tab): "
-    "nothing was recorded. Below is the text now on disk, with your verdicts and notes kept; "
-    "read it, then decide again."
-)
 
 
 def _bind(handler: type[BaseHTTPRequestHandler], port: int, last_port: int) -> ThreadingHTTPServer:

@@ -44,7 +44,8 @@ from summarise.tasks.summary import (
     reduce_budget,
     reduce_groups,
 )
-from summarise.tasks.translation import TRANSLATE, TRANSLATE_AGAIN, TRANSLATE_NUMBERS, translates_first
+from summarise.tasks.translation import TRANSLATE, translates_first
+from summarise.tasks.translation_repair import TRANSLATE_AGAIN, TRANSLATE_NUMBERS
 from summarise.tasks.translation_slid import TRANSLATE_SLID
 
 TRANSLATION = (TRANSLATE, TRANSLATE_AGAIN, TRANSLATE_SLID, TRANSLATE_NUMBERS)

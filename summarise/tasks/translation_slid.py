@@ -13,16 +13,8 @@ from __future__ import annotations
 from summarise.documents import Sentence
 from summarise.grounding.alignment import says_another, slid_lines
 from summarise.tasks.common import Answer, Step, Work, after, glossary_note
-from summarise.tasks.translation import (
-    SLID,
-    TRANSLATE_AGAIN,
-    estimate_call,
-    keep_better,
-    line_faults,
-    line_ranges,
-    repair_asker,
-    translates,
-)
+from summarise.tasks.translation import estimate_call, line_ranges, translates
+from summarise.tasks.translation_repair import SLID, TRANSLATE_AGAIN, keep_better, line_faults, repair_asker
 
 
 def _slid(work: Work) -> tuple[tuple[Sentence, ...], str]:
