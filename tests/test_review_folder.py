@@ -133,7 +133,7 @@ def test_approving_a_brief_with_problems_needs_the_same_acknowledgement_as_the_d
     assert refused.stderr.count("\n") == 1 and "2 failed check(s) or fact(s) with a problem" in refused.stderr
     assert "--despite-problems" in refused.stderr
 
-    monkeypatch.setattr("summarise.cli.at_terminal", lambda: True)
+    monkeypatch.setattr("summarise.cli.review_command.at_terminal", lambda: True)
     declined = runner.invoke(main, ["review", str(path), "--approve"], input="n\n")
     assert declined.exit_code != 0 and "Approve it anyway" in declined.output
     assert path.read_text(encoding="utf-8") == before
@@ -143,7 +143,7 @@ def test_approving_a_brief_with_problems_needs_the_same_acknowledgement_as_the_d
 
     clean = tmp_path / "clean.md"
     write_brief(clean, _clean("Clean"), html=True)
-    monkeypatch.setattr("summarise.cli.at_terminal", lambda: False)
+    monkeypatch.setattr("summarise.cli.review_command.at_terminal", lambda: False)
     assert runner.invoke(main, ["review", str(clean), "--approve"]).exit_code == 0  # nothing to acknowledge
     forced = runner.invoke(main, ["review", str(path), "--clear"])
     assert forced.exit_code == 0
