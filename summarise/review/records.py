@@ -17,29 +17,16 @@ from pathlib import Path
 from typing import Any
 
 from summarise.brief import Brief
-from summarise.brief.files import BriefFiles
 from summarise.errors import InputError
 from summarise.render.front_matter import review_from
 from summarise.render.problems import fact_problems
+from summarise.render.publish import brief_record_of
 
 EXPORT_COLUMNS = ("brief", "title", "source", "decision", "by", "at", "reason", "fact", "verdict", "note")
 
 
-def brief_record(path: Path) -> Brief | None:
-    """The brief a Markdown file was written from: the record its page (or JSON) carries."""
-    from summarise.render.html import read_page_record
-    from summarise.render.json import brief_from_record
-
-    files = BriefFiles(path, json=True, html=True)
-    page, data = files.page, files.json_path
-    try:
-        if page.is_file():
-            return read_page_record(page.read_text(encoding="utf-8", errors="replace"))
-        if data.is_file():
-            return brief_from_record(json.loads(data.read_text(encoding="utf-8")))
-    except (OSError, ValueError):
-        return None
-    return None
+# The brief a Markdown file was written from (its page's or JSON's record): one reader, publish's.
+brief_record = brief_record_of
 
 
 def problem_count(brief: Brief) -> int:
