@@ -132,7 +132,7 @@ def _read(folder: Path, name: str) -> tuple[Any, ...] | str | None:
     judged = len({verdict.fact for verdict in review.facts if verdict.fact <= total}) if review else 0
     return (
         name,
-        str(front.get("title", Path(name).stem)),  # plain text (pipeline.title_for): escaped by the page
+        str(front.get("title", Path(name).stem)),  # plain text (tasks/brief_inputs.title_for): escaped by the page
         str(front.get("source", "")),
         review.decision if review else "needs review",
         review.by if review else "",

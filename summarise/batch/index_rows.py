@@ -23,7 +23,7 @@ def table_cell(value: object) -> str:
 
 
 def _title_cell(value: object) -> str:
-    """A title is plain text (pipeline.title_for), shown as written on one line: never parsed."""
+    """A title is plain text (tasks/brief_inputs.title_for), shown as written on one line: never parsed."""
     return table_cell(" ".join(str(value).split()))
 
 

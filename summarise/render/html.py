@@ -60,7 +60,7 @@ def page_values(brief: Brief, markdown_name: str = "NAME.md", index_link: str | 
     ]
     return dict(
         lang=brief.target_language,
-        title=brief.title,  # plain text (pipeline.title_for): escaped by the template, never parsed
+        title=brief.title,  # plain text (tasks/brief_inputs.title_for): escaped by the template, never parsed
         meta=_meta(brief),
         review=brief.review,
         markdown_name=markdown_name,
