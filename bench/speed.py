@@ -43,7 +43,7 @@ from summarise.reporting import Reporter
 from summarise.tasks.common import TaskContext, Work, assemble_paragraphs
 from summarise.tasks.prompts import Prompts
 from summarise.tasks.steps import TRANSLATION, run
-from summarise.tasks.translation import TRANSLATE_NUMBERS
+from summarise.tasks.translation_repair import TRANSLATE_NUMBERS
 
 SEED_2022 = INPUTS / "marrakech-coalition-meeting-2022.txt"
 DEV_SET = Path(os.environ.get("SUMMARISE_NTREX_DEV") or "/work/shared/quality/ntrex-dev")

@@ -21,22 +21,29 @@ from summarise.config.place_names import below, place_names
 from summarise.documents import Document
 from summarise.documents.languages import Language, language_name
 from summarise.errors import EndpointError
-from summarise.grounding.facts import verify_facts
-from summarise.grounding.glossary_checks import review_glossary
+from summarise.grounding.assemble import check_parts, ground_parts
+from summarise.grounding.facts import out_of_range
 from summarise.grounding.glossary_terms import set_line_terms, set_statement_terms
-from summarise.grounding.report import cross_checks, problems_by_line
-from summarise.grounding.summary import ground_summary
 from summarise.grounding.vocabulary import remember_in as remember_words_in
 from summarise.model import Described, Model, Request
 from summarise.model.answers import CACHE_SCHEMA
 from summarise.model.cache import ResponseCache
 from summarise.model.usage import UsageMeter
 from summarise.readers.language_detection import language_mix
+from summarise.render.sanitise import plain_model_text as shown
 from summarise.reporting import SILENT, Reporter
+from summarise.tasks.brief_inputs import from_memory, glossary_used, title_for
 from summarise.tasks.common import TaskContext, assemble_paragraphs, glossary_block
 from summarise.tasks.facts import one_fact_a_line
-from summarise.tasks.prompts import GLOSSARY_TEMPLATES, Prompts
-from summarise.tasks.steps import PlannedCall, brief_chunk, combine, task_templates, template_names
+from summarise.tasks.prompts import Prompts
+from summarise.tasks.steps import (
+    PlannedCall,
+    brief_chunk,
+    combine,
+    glossary_template_names,
+    task_templates,
+    template_names,
+)
 from summarise.tasks.steps import plan as plan_steps
 
 T = TypeVar("T")
@@ -120,7 +127,7 @@ def brief_key(document: Document, model: Described, prompts: Prompts, options: B
     if options.glossary is not None:  # only the entries this document uses: editing another changes nothing
         entries = options.glossary.for_languages(document.language, options.target.code).select(document.text)
         material["glossary"] = [[e.source, e.target] for e in entries]
-        material["glossary_templates"] = [prompts.text(name) for name in GLOSSARY_TEMPLATES]
+        material["glossary_templates"] = [prompts.text(name) for name in glossary_template_names()]
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -149,18 +156,6 @@ def prelude(
     document = read()
     key = brief_key(document, model, prompts, options)
     return Prelude(document, key, files.is_up_to_date(key))
-
-
-def title_for(document: Document, translated: dict[int, str]) -> str:
-    """The document's own heading (translated) when it opens with one, else its file name."""
-    paragraphs = document.paragraphs()
-    first = paragraphs[0] if paragraphs else []
-    if len(first) == 1 and len(first[0].text) <= 120 and not first[0].text.endswith((".", "!", "?")):
-        candidate = translated.get(first[0].number, "").strip()
-        if candidate:
-            return candidate
-    stem = Path(document.source).stem if document.source != "-" else "standard input"
-    return stem.replace("-", " ").replace("_", " ").strip().capitalize() or "Brief"
 
 
 def answered(result: T | None, missing: list[Request]) -> T:
@@ -200,42 +195,47 @@ def build_brief(
     else:
         results = [answered(*brief_chunk(context, asked, chunk)) for chunk in chunks]
     summaries = [result.summary for result in results]
-    raw_facts = [fact for result in results for fact in result.facts]
-    translated = {number: text for result in results for number, text in result.translated.items()}
+    # The checks judge what the brief shows: the model's words as the renderers keep them (no
+    # terminal sequences, no link targets, no markup), not the raw answer.
+    raw_facts = [replace(fact, statement=shown(fact.statement)) for result in results for fact in result.facts]
+    translated = {number: shown(text) for result in results for number, text in result.translated.items()}
     # A line the model could not translate is checked, and kept, with its source text in its place.
     untranslated = frozenset(s.number for s in document.sentences if s.number not in translated)
     # Glossary terms the model left as the source writes them are set by code, before any check reads the lines.
     # The user's glossary first, then the country names CLDR knows in both languages (theirs win).
     glossaries = (options.glossary, below(options.glossary, place_names(document.language, target.code)))
-    translated, terms_set = set_line_terms(glossaries, document, translated, untranslated, target.code)
+    kept = untranslated | frozenset(context.remembered)  # a reviewer's line (the memory) is theirs: not rewritten
+    translated, terms_set = set_line_terms(glossaries, document, translated, kept, target.code)
     translation = assemble_paragraphs(document.sentences, translated)
     translated = {s.number: translated.get(s.number, s.text) for s in document.sentences}
     summary = answered(*combine(context, asked, summaries))
-    facts = one_fact_a_line(verify_facts(document, raw_facts, target, translated), context.log)
-    sentences = ground_summary(summary.sentences, document, translated, target)
+    summary = replace(summary, sentences=tuple(replace(s, text=shown(s.text)) for s in summary.sentences))
+    facts, sentences = ground_parts(
+        document, target, summary=summary.sentences, raw_facts=raw_facts, translated=translated
+    )
+    facts = one_fact_a_line(facts, context.log)
     statements = set_statement_terms(glossaries, document, facts, sentences, summary.prose, target.code)
-    facts, sentences = statements.facts, statements.sentences
     set_here = [f"line {n}: {note.split(': ', 1)[1]}" for n, notes in terms_set.items() for note in notes]
-    glossary = review_glossary(options.glossary, document, translated, facts, sentences, set_here + statements.where)
-    facts, sentences = list(glossary.facts), list(glossary.sentences)
+    checked = check_parts(
+        document,
+        target,
+        options.glossary,
+        facts=statements.facts,
+        sentences=statements.sentences,
+        summary_notes=summary.notes,
+        translation=translation,
+        translated=translated,
+        untranslated=untranslated,
+        glossary_notes=set_here + statements.where,
+    )
     # Problems the tasks and the one LLM call found in answers (cut off, untranslated, an echoed key).
     problems = [problem for result in results for problem in result.problems] + usage.problems
-    checks = tuple(
-        cross_checks(
-            document,
-            target,
-            summary=sentences,
-            summary_notes=summary.notes,
-            facts=facts,
-            translation=translation,
-            translated=translated,
-            untranslated=untranslated,
-            glossary=glossary,
-        )
-    )
-    on_line = problems_by_line(checks)  # each line marked with what the checks found in it
-    for number, misses in glossary.lines.items():
-        on_line[number] = tuple(dict.fromkeys((*on_line.get(number, ()), *misses)))
+    # Lines cited that the document does not have: the facts and sentences are shown, flagged,
+    # and the brief is not complete.
+    problems += out_of_range(document, [fact.sentence for fact in raw_facts if not fact.quote], "facts")
+    problems += out_of_range(document, [n for s in summary.sentences for n in s.cited], "summary")
+    on_line = checked.on_line
+    origins, suggestions = from_memory(document, options)
     return Brief(
         title=title_for(document, translated),
         source=document.source,
@@ -248,11 +248,11 @@ def build_brief(
         created=datetime.now(UTC).replace(microsecond=0).isoformat(),
         brief_key=key,
         summary=statements.prose,
-        facts=tuple(facts),
+        facts=checked.facts,
         translation=tuple(translation),
         usage=usage.snapshot(),
         chunks=len(chunks),
-        checks=checks,
+        checks=checked.checks,
         problems=tuple(problems),
         metadata=dict(document.metadata),
         dropped=tuple(document.dropped),
@@ -268,8 +268,11 @@ def build_brief(
                 on_line.get(s.number, ()),
                 s.number not in untranslated,
                 terms_set.get(s.number, ()),
+                origins.get(s.number, ""),
+                suggestions.get(s.number, ""),
             )
             for s in document.sentences
         ),
-        summary_sentences=tuple(sentences),
+        summary_sentences=checked.sentences,
+        glossary=glossary_used(options, document),
     )

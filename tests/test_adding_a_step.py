@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from fake_model import FakeModel
 
 from summarise.config import BriefOptions
+from summarise.config.glossary import Entry, Glossary
 from summarise.errors import EndpointError, UnusableAnswer
 from summarise.model import Request
 from summarise.pipeline import brief_key, build_brief, plan, planned_calls
 from summarise.readers.text import parse_document
 from summarise.tasks import steps
 from summarise.tasks.common import Answer, Step, TaskContext, Work, with_task
-from summarise.tasks.prompts import Prompts
+from summarise.tasks.prompts import Prompts, default_prompts_dir
 from summarise.tasks.translation import tasks_need, tasks_prefix
 
 FRENCH = (
@@ -113,3 +115,27 @@ def test_the_brief_is_out_of_date_when_the_new_steps_prompt_changes(prompts: Pro
 
     assert "entities" in steps.template_names()
     assert brief_key(document, model, prompts, options) != brief_key(document, model, reworded, options)
+
+
+def test_a_steps_glossary_prompt_is_in_the_key_of_briefs_made_with_a_glossary_only(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    named = replace(ENTITIES, glossary_templates=("entities_glossary",))
+    monkeypatch.setattr(steps, "TASKS", (*steps.TASKS, named))
+    prompts = prompts_with(tmp_path / "prompts", ENTITIES_PROMPT)
+    (tmp_path / "prompts/entities_glossary.md").write_text("Write $terms as the glossary does.", encoding="utf-8")
+    reworded = prompts_with(tmp_path / "reworded", ENTITIES_PROMPT)
+    (tmp_path / "reworded/entities_glossary.md").write_text("Write $terms as listed.", encoding="utf-8")
+    document, model = parse_document(FRENCH.encode(), "doc.txt"), FakeModel()
+    glossary = BriefOptions(glossary=Glossary("terms.csv", (Entry("PNUD", "UNDP"),)))
+
+    assert "entities_glossary" in steps.glossary_template_names()
+    assert brief_key(document, model, prompts, glossary) != brief_key(document, model, reworded, glossary)
+    plain = BriefOptions()  # a brief made without a glossary stays up to date
+    assert brief_key(document, model, prompts, plain) == brief_key(document, model, reworded, plain)
+
+
+def test_every_shipped_prompt_is_in_a_briefs_key() -> None:
+    """A template no step names would change a brief and not its key: none is left out."""
+    named = {*steps.template_names(), *steps.glossary_template_names()}
+    assert {path.stem for path in default_prompts_dir().glob("*.md")} <= named

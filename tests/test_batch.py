@@ -23,6 +23,7 @@ from pathlib import Path
 import httpx2
 import pytest
 from conftest import RECORDING, recorder
+from planned import planned_calls
 from stub_server import Reply
 
 from summarise import batch
@@ -30,6 +31,7 @@ from summarise.batch import runner
 from summarise.cli import main
 from summarise.model.ratelimit import retry_after
 from summarise.render import read_front_matter
+from summarise.tasks import steps
 
 LYON = "La réunion annuelle de la coalition s’est tenue à Lyon le 12 mars 2023. Quarante délégués de douze pays y ont participé.\n"  # noqa: E501
 NANTES = "Le nouveau pont de Nantes ouvrira en septembre 2025. Sa construction a coûté 80 millions d’euros.\n"
@@ -67,11 +69,12 @@ def test_a_folder_with_bad_files_gives_mirrored_briefs_a_report_and_an_index(cas
     (tmp_path / "in" / "gone.txt").symlink_to(tmp_path / "in" / "deleted.txt")  # a dangling link
     write(tmp_path / "in" / "table.csv", "a,b\n1,2\n")  # not matched by the default *.txt, *.md
 
+    good = planned_calls("in/lyon.txt", "in/sub/nantes.txt")
     result = runner.invoke(main, ["batch", "in", "--jobs", "1"])
 
     assert result.exit_code == 1, result.output  # some documents failed
-    # translation, summary, facts: 3 calls x 2 good documents (two lines each: no length retry)
-    assert requests_sent(cassette) == 6
+    # the planned calls (translation, summary, facts) of the 2 good documents (two lines each: no length retry)
+    assert requests_sent(cassette) == good
     briefs = sorted(p.relative_to("outputs").as_posix() for p in Path("outputs").rglob("*.md"))
     assert briefs == ["index.md", "lyon.md", "sub/nantes.md"]  # mirrors in/, nothing for the bad ones
     for name, source in (("lyon.md", "in/lyon.txt"), ("sub/nantes.md", "in/sub/nantes.txt")):
@@ -105,7 +108,7 @@ def test_a_folder_with_bad_files_gives_mirrored_briefs_a_report_and_an_index(cas
     write(tmp_path / "in" / "empty.txt", LYON)
     retry = runner.invoke(main, ["batch", "in", "--jobs", "1", "--retry-failed"])
     assert retry.exit_code == 1, retry.output
-    assert requests_sent(cassette) == 6
+    assert requests_sent(cassette) == good
     assert len(re.findall(r"^\[\d/3\] ", retry.stderr, re.MULTILINE)) == 3
     assert "done 1" in retry.stdout and "failed 2" in retry.stdout and "3 cache hits" in retry.stdout
     assert front(Path("outputs/empty.md"))["status"] == "complete"
@@ -150,12 +153,13 @@ def test_an_interrupted_batch_resumes_without_redoing_finished_work(endpoint, ru
                 raise KeyboardInterrupt
         return request
 
+    lyon_calls, nantes_calls = planned_calls("in/1-lyon.txt"), planned_calls("in/2-nantes.txt")
     with recorder.use_cassette(f"{BAD_FILES_CASSETTE}.yaml", before_record_request=ctrl_c_during_nantes) as cassette:
         sending.set()
         interrupted = runner.invoke(main, ["batch", "in", "--jobs", "1"])
     assert interrupted.exit_code == 130, interrupted.output
     assert "interrupted: run the same command again to resume" in interrupted.stdout
-    assert requests_sent(cassette) == 3 + 1
+    assert requests_sent(cassette) == lyon_calls + 1  # Lyon's, and Nantes' first
     lyon = Path("outputs/1-lyon.md")
     assert front(lyon)["status"] == "complete"
     finished = lyon.read_bytes()
@@ -167,10 +171,10 @@ def test_an_interrupted_batch_resumes_without_redoing_finished_work(endpoint, ru
     assert resumed.exit_code == 0, resumed.output
     assert "1-lyon.txt: up to date" in resumed.stderr
     assert lyon.read_bytes() == finished
-    # Nantes: its one answered request came from the cache, only the other two were sent.
+    # Nantes: its one answered request came from the cache, only the others were sent.
     assert front(Path("outputs/2-nantes.md"))["usage"]["cache_hits"] == 1
-    assert front(Path("outputs/2-nantes.md"))["usage"]["llm_calls"] == 2
-    assert requests_sent(resumed_cassette) == 2  # each recorded exchange played exactly once in all
+    assert front(Path("outputs/2-nantes.md"))["usage"]["llm_calls"] == nantes_calls - 1
+    assert requests_sent(resumed_cassette) == nantes_calls - 1  # each recorded exchange played exactly once in all
 
 
 BAD_FILES_CASSETTE = "test_batch/test_a_folder_with_bad_files_gives_mirrored_briefs_a_report_and_an_index"
@@ -334,22 +338,30 @@ def test_dry_run_shows_chunks_tokens_calls_and_cost_without_calling_a_model(
     # language, pages (none: text), characters, then chunks, calls (translation, summary,
     # facts per group of lines) and at most a repair of each (the summary's: its length retry)
     assert rows["lyon.txt"][1:3] == ["fr", "-"] and rows["lyon.txt"][3] == str(len(LYON.strip()))
-    # the translation may be repaired three times: lines again, lines that slid, numbers
-    assert rows["lyon.txt"][4:7] == ["1", "3", "5"]
-    assert rows["english.txt"][4:7] == ["1", "2", "2"]  # already English: no translation
+    # a chunk's steps from the list: each first try a call, each repair a ceiling (the translation
+    # may be repaired three times: lines again, lines that slid, numbers); a short text is one group of lines
+    chunk_steps = steps.TRANSLATION + steps.TASKS
+    asked = sum(not step.repair for step in chunk_steps)  # translation, summary, facts
+    repaired = sum(step.repair for step in chunk_steps)
+    translation_repairs = sum(step.repair for step in steps.TRANSLATION)
+    assert rows["lyon.txt"][4:7] == ["1", str(asked), str(repaired)]
+    # already English: no translation
+    english = (asked - sum(not step.repair for step in steps.TRANSLATION), repaired - translation_repairs)
+    assert rows["english.txt"][4:7] == ["1", str(english[0]), str(english[1])]
     chunks = int(rows["long/report.txt"][4])
     report_calls = int(rows["long/report.txt"][5])
     # per chunk a translation, a summary and a facts call per ~8 lines; + the reduce step
-    assert chunks > 1 and report_calls >= 3 * chunks + 1
+    assert chunks > 1 and report_calls >= asked * chunks + 1
     # every call may be repaired once, the translation three times (lines missing, slid, numbers changed)
-    assert rows["long/report.txt"][6] == str(report_calls + 2 * chunks)
+    assert rows["long/report.txt"][6] == str(report_calls + (translation_repairs - 1) * chunks)
     assert "unreadable: the file is empty" in " ".join(rows["empty.txt"])
     # total (4 documents) <pages> <characters> <chunks> <calls> <repairs> <prompt> <completion> <cost>
     total = rows["total"]
     assert total[1:4] == ["(4", "documents)", "-"] and total[5] == str(1 + 1 + chunks)
     calls, repairs, cost = int(total[6]), int(total[7]), float(total[10])
     prompt, completion = (int(value.strip("~").replace(",", "")) for value in total[8:10])
-    assert calls == 3 + 2 + report_calls and repairs == 5 + 2 + report_calls + 2 * chunks
+    assert calls == asked + english[0] + report_calls
+    assert repairs == repaired + english[1] + report_calls + (translation_repairs - 1) * chunks
     assert cost == pytest.approx((prompt * 0.15 + completion * 0.60) / 1e6, abs=1e-4)
     assert "no model was called" in result.stdout and not server.requests
     assert not Path("outputs").exists()  # nothing written
@@ -369,6 +381,7 @@ def test_a_429_slows_every_thread_down_and_no_document_fails(fault_stub, runner,
     write(tmp_path / "in" / "leeds.txt", LEEDS)
     write(tmp_path / "in" / "zanzibar.txt", ZANZIBAR)
 
+    calls = planned_calls("in/leeds.txt", "in/zanzibar.txt")  # English: summary and facts each
     result = runner.invoke(main, ["batch", "in", "--jobs", "2"])
 
     assert result.exit_code == 0, result.output
@@ -376,7 +389,7 @@ def test_a_429_slows_every_thread_down_and_no_document_fails(fault_stub, runner,
     assert "rate-limited 1 time(s)" in result.stdout
     assert all(front(Path(f"outputs/{name}.md"))["status"] == "complete" for name in ("leeds", "zanzibar"))
     limited = stub.requests[0]
-    assert limited.status == 429 and len(stub.requests) == 5  # 2 documents x (summary, facts) + the retry
+    assert limited.status == 429 and len(stub.requests) == calls + 1  # the 2 documents' calls + the retry
     # Only a request already on its way (the other thread's first) arrived right after the 429;
     # every later one, from either thread, waited out the Retry-After second.
     after = [request.at - limited.at for request in stub.requests[1:]]

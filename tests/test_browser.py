@@ -289,13 +289,14 @@ def test_a_hostile_record_gives_a_page_with_nothing_of_its_own(open_page, tmp_pa
     _assert_inert(opened, dom, ["application/json"], path.with_suffix(".html").as_uri())
     # The hostile text is shown, as text: the reviewer sees what the model or document said.
     assert "<script>alert('script')</script>" in dom["text"] and "{{ 7*7 }}" in dom["text"]
-    # Model-written text shows the same words as the Markdown: markup dropped, never run.
-    assert dom["title"].startswith("Title alert('script')") and "\u202e" not in dom["text"]
+    # A title is plain text, shown as written (as the Markdown shows it), never run; and
+    # model-written text shows the same words as the Markdown: markup dropped, never run.
+    assert dom["title"].startswith("Title <script>alert('script')</script>") and "\u202e" not in dom["text"]
 
     index = open_page(tmp_path / "index.html", "hostile-index")
     index_dom = index.dom
     _assert_inert(index, index_dom, [""], (tmp_path / "index.html").as_uri())
-    assert "Title alert('script')" in index_dom["text"]
+    assert "Title <script>alert('script')</script>" in index_dom["text"]
 
 
 def test_the_robustness_documents_through_the_pipeline_give_inert_pages(

@@ -70,9 +70,10 @@ def test_extract_keeps_surface_and_order() -> None:
     assert [q.kind for q in found] == ["date", "number", "money", "percent"]
 
 
-def test_identifiers_and_ordinals_are_ignored() -> None:
+def test_names_with_numbers_are_ignored_and_ordinals_and_glued_units_are_read() -> None:
     found = extract_quantities("COVID-19 hit the G20 in 2020; she came 5th in the 100m.", "en")
-    assert [q.value for q in found] == ["2020"]
+    assert [q.value for q in found] == ["2020", "5", "100000000"]  # "100m": 100 million, or 100 metres
+    assert not missing_quantities("elle est arrivée 5e du 100 m en 2020", "fr", found[1].surface + " 100m 2020", "en")
 
 
 @pytest.mark.parametrize("language", ["zz", "", "xx-YY", "en-GB", "pt_BR"])

@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 
 from summarise.cli import main, settings_from_env
-from summarise.config import DEFAULT_MAX_INPUT_BYTES, FactsMethod
+from summarise.cli.one_document import brief_file
+from summarise.config import DEFAULT_MAX_INPUT_BYTES, FactsMethod, Settings
+from summarise.config.options import BriefFileOptions, FolderOptions, check_options
+from summarise.errors import ConfigError
 
 
 def settings_error(runner, *args: str) -> str:
@@ -107,3 +110,15 @@ def test_help_names_each_variable(runner) -> None:
     text = runner.invoke(main, ["batch", "--help"], terminal_width=200).output
     for name in ("SUMMARISE_TO", "OPENAI_BASE_URL", "SUMMARISE_MAX_RETRIES", "SUMMARISE_PRICE_PROMPT"):
         assert f"env var: {name}" in text
+
+
+@pytest.mark.parametrize("options", [BriefFileOptions(jobs=0), FolderOptions(jobs=0)])
+def test_both_commands_options_are_checked_in_one_place(options: BriefFileOptions | FolderOptions) -> None:
+    with pytest.raises(ConfigError, match="jobs must be 1 or more, not 0"):
+        check_options(Settings(api_key="k"), options)
+
+
+def test_summarise_brief_checks_its_options_before_reading_anything() -> None:
+    # The input does not exist: the options' error comes first, as nothing was opened.
+    with pytest.raises(ConfigError, match="jobs must be 1 or more"):
+        brief_file("missing.txt", Settings(api_key="k"), BriefFileOptions(jobs=0))

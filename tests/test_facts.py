@@ -40,9 +40,18 @@ def test_facts_are_read_from_json_in_any_wrapping(answer: str) -> None:
     assert facts[0].category in ("number", "other")
 
 
-def test_facts_pointing_outside_the_chunk_are_dropped() -> None:
+def test_a_newline_or_tab_the_model_wrote_inside_a_fact_does_not_lose_the_facts() -> None:
+    # Seen on the bundled model: "invalid JSON (Invalid control character)", the group's facts lost.
+    answer = '{"facts": ["[2] It freed 7.7\n million\tpeople.", "[3] Aid came."]}'
+    assert "\n" in answer and "\t" in answer  # the characters themselves, not JSON escapes
+    facts = parse_facts(answer, 1, 3)
+    assert [(f.sentence, f.statement) for f in facts] == [(2, "It freed 7.7 million people."), (3, "Aid came.")]
+
+
+def test_facts_pointing_outside_the_chunk_are_kept_with_the_line_they_cite() -> None:
+    # Dropped, they would vanish unseen; kept, code places them or shows them flagged.
     answer = '{"facts": [{"line": 9, "fact_in_English": "Out of range.", "category": "other"}]}'
-    assert parse_facts(answer, 1, 3) == []
+    assert parse_facts(answer, 1, 3) == [RawFact(9, "other", "Out of range.")]
 
 
 @pytest.mark.parametrize("answer", ["no json here", '{"facts": 3}', '{"facts": [{"line": 1,'])
@@ -153,7 +162,7 @@ def test_a_fact_stays_on_its_line_when_the_same_words_come_earlier() -> None:
     assert all(f.supported for f in facts)
 
 
-def test_line_facts_are_one_string_each_and_out_of_range_lines_are_dropped() -> None:
+def test_line_facts_are_one_string_each_and_out_of_range_lines_are_kept() -> None:
     # "fact [n]" strings cost a third of the tokens of objects; the older forms still read.
     answer = (
         '{"facts": ["The coalition has 84 members. [2]", "Out of range. [9]", "(3) Founded in 2014.",'
@@ -161,6 +170,7 @@ def test_line_facts_are_one_string_each_and_out_of_range_lines_are_dropped() -> 
     )
     assert parse_facts(answer, 1, 3) == [
         RawFact(2, "", "The coalition has 84 members."),
+        RawFact(9, "", "Out of range."),
         RawFact(3, "", "Founded in 2014."),
         RawFact(1, "", "Morocco hosts the meeting."),
     ]
@@ -242,7 +252,8 @@ def test_a_run_of_facts_each_one_line_early_all_move_one_line_on() -> None:
 def test_a_fact_sharing_only_a_name_with_every_line_is_flagged() -> None:
     # "Coalition" is on lines 1 and 4: a shared name is not support.
     (fact,) = _verify_release(RawFact(4, "", "The Coalition welcomed two new members from Africa."))
-    assert not fact.supported and fact.problems == ("not found in the source: no line says this",)
+    assert not fact.supported and fact.problems[0] == "not found in the source: no line says this"
+    assert fact.status == "not found"
 
 
 def test_a_dropped_copy_of_a_fact_does_not_keep_another_from_its_line() -> None:

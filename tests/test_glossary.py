@@ -19,7 +19,8 @@ from stub_server import Reply
 from summarise.brief import Brief
 from summarise.cli import main
 from summarise.config import BriefOptions
-from summarise.config.glossary import Entry, Glossary, TermIndex, load_glossary
+from summarise.config.glossary import Entry, Glossary, load_glossary
+from summarise.config.term_index import TermIndex
 from summarise.grounding.glossary_checks import line_misses, text_misses
 from summarise.grounding.glossary_terms import set_terms
 from summarise.grounding.name_forms import name_forms_check

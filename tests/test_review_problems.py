@@ -145,7 +145,7 @@ def test_review_tells_a_folder_from_a_brief(runner, tmp_path: Path) -> None:
     file = runner.invoke(main, ["review", "briefs/a.md", "--serve", "--no-open"])
     assert file.exit_code == 2 and "not a folder" in file.stderr and "Traceback" not in file.output
     both = runner.invoke(main, ["review", "briefs", "--serve", "--approve"])
-    assert both.exit_code == 2 and "cannot be used with" in both.stderr
+    assert both.exit_code == 2 and "none of --approve, --reject, --clear" in both.stderr
 
 
 def test_a_summary_sentence_with_a_problem_says_so_in_the_page() -> None:

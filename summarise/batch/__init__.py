@@ -10,12 +10,11 @@ cached responses where it can.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from summarise.batch.collect import Collector
 from summarise.batch.discover import DEFAULT_INCLUDE, INDEX_FILE, Item, discover
-from summarise.batch.dry_run import Prices, plan_document, render_plan
+from summarise.batch.dry_run import plan_document, render_plan
 from summarise.batch.outcomes import BatchRun, Outcome, Status
 from summarise.batch.progress import choose_progress
 from summarise.batch.provider_rounds import VIA, render_rounds, run_rounds
@@ -24,7 +23,7 @@ from summarise.batch.runner import BatchOptions, run_batch
 from summarise.batch.state import LOCKS, check_state, failed_last_time, write_state
 from summarise.brief.files import check_output_folder, check_target, identities
 from summarise.config import Settings
-from summarise.errors import ConfigError
+from summarise.config.options import FolderOptions, check_options
 from summarise.model.endpoint import describe
 from summarise.model.llm import open_llm
 from summarise.readers.language_detection import remember_in as remember_languages_in
@@ -32,45 +31,6 @@ from summarise.reporting import SILENT, Reporter
 from summarise.tasks.prompts import Prompts
 
 __all__ = ["DEFAULT_INCLUDE", "VIA", "BatchRun", "FolderOptions", "Item", "Outcome", "Status", "discover", "run_folder"]
-
-
-@dataclass(frozen=True)
-class FolderOptions:
-    """What `summarise batch` asks of a folder, apart from the endpoint (Settings); each field
-    but `prices` is the command's option of the same name."""
-
-    output_dir: Path = Path("outputs")
-    include: tuple[str, ...] = ()  # file-name globs; none: DEFAULT_INCLUDE
-    exclude: tuple[str, ...] = ()
-    recursive: bool = True
-    jobs: int | None = None  # documents at once; None: 1 with the embedded engine (no gain on few cores), else 4
-    retry_failed: bool = False  # only the documents that failed last time
-    dry_run: bool = False  # the plan (documents, chunks, tokens, calls, cost); no model called
-    write_json: bool = False
-    prices: Prices | None = None  # for the dry run's cost
-    # Send the calls out in rounds of batch jobs instead (see batch/provider_rounds.py); the answers
-    # come back through the response cache.
-    via: str | None = None
-    export_requests: Path | None = None
-    import_results: Path | None = None
-
-    @property
-    def rounds(self) -> bool:
-        return bool(self.via or self.export_requests or self.import_results)
-
-
-def check_options(settings: Settings, options: FolderOptions) -> None:
-    """Every rule that ties a folder option to another option or to the endpoint, in one place, checked
-    before anything expensive opens (the bundled model assembled, an engine started, the cache, the folder)."""
-    if options.via is not None and (options.export_requests or options.import_results):
-        raise ConfigError("--via sends the rounds itself: use it, or --export-requests/--import-results, not both")
-    if options.rounds and not settings.use_cache:
-        raise ConfigError("batch jobs bring their answers back through the response cache: drop --no-cache")
-    if options.via is not None and settings.uses_engine:
-        raise ConfigError(
-            f"--via {options.via} needs the Batch API of an endpoint, not the embedded engine: "
-            "set OPENAI_API_KEY (and OPENAI_BASE_URL)"
-        )
 
 
 def run_folder(

@@ -8,6 +8,7 @@ from typing import Literal
 
 from summarise.batch.discover import Item, reason
 from summarise.batch.runner import BatchOptions, load
+from summarise.config.options import Prices
 from summarise.documents import Document
 from summarise.errors import OutputError, SummariseError
 from summarise.model import Described
@@ -31,15 +32,6 @@ class DocumentPlan:
     completion_tokens: int = 0  # the most the calls may write (their max_tokens): a ceiling
     first_round: int = 0  # calls that wait on no other answer: a batch's round 1
     rounds: int = 0  # provider rounds at most: the longest chain of calls, each waiting on the one before
-
-
-@dataclass(frozen=True)
-class Prices:
-    prompt: float  # USD per million tokens
-    completion: float
-
-    def cost(self, prompt_tokens: int, completion_tokens: int) -> float:
-        return (prompt_tokens * self.prompt + completion_tokens * self.completion) / 1e6
 
 
 def plan_document(item: Item, model: Described, prompts: Prompts, options: BatchOptions) -> DocumentPlan:

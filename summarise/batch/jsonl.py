@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from summarise.batch.collect import CHAT_URL, Request
-from summarise.model.answers import answer_problem, redact_message, redact_secret
+from summarise.model.answers import answer_problem, as_unicode, redact_message, redact_secret
 from summarise.model.cache import ResponseCache
 
 
@@ -78,7 +78,7 @@ def usable_answer(line: Mapping[str, Any], request: Request, secret: str | None)
     choice = _dict(choices[0] if isinstance(choices, list) and choices else None)
     content = _dict(choice.get("message")).get("content")
     text = content if isinstance(content, str) else ""
-    finish_reason = str(choice.get("finish_reason") or "stop")
+    finish_reason = as_unicode(str(choice.get("finish_reason") or "stop"))
     if not text.strip():
         return None, f"the model returned an empty answer (finish_reason={finish_reason})"
     if redact_secret(text, secret)[1]:

@@ -19,13 +19,14 @@ from typing import Any
 
 from summarise.batch.collect import CHAT_URL, Collector
 from summarise.batch.discover import Item
-from summarise.batch.dry_run import DocumentPlan, Prices
+from summarise.batch.dry_run import DocumentPlan
 from summarise.batch.jsonl import Imported, import_results, request_lines, unknown_ids
 from summarise.batch.ledger import TERMINAL, Job, Ledger
 from summarise.batch.outcomes import BatchRun
 from summarise.batch.rounds import Round, collect_round, describe
 from summarise.batch.runner import BatchOptions
 from summarise.brief.files import atomic_write
+from summarise.config.options import Prices
 from summarise.errors import ConfigError, EndpointError, InputError
 from summarise.reporting import Reporter
 from summarise.tasks.prompts import Prompts
@@ -202,12 +203,12 @@ def run_rounds(
     import_results_from: Path | None,
     reporter: Reporter,
 ) -> BatchRun:
-    if llm.cache is None:  # checked with the other options before anything opened (batch.check_options)
+    if llm.cache is None:  # checked with the other options before anything opened (config.options.check_options)
         raise ConfigError("batch jobs bring their answers back through the response cache: drop --no-cache")
     ledger = Ledger.load(output_dir)
     if import_results_from is not None:
         _import_file(import_results_from, ledger, llm, reporter)
-    if via is not None:  # an endpoint, not the embedded engine: checked before anything opened (batch.check_options)
+    if via is not None:  # an endpoint, not the embedded engine: checked before anything opened (config.options)
         return _via_api(items, llm, prompts, options, ledger, reporter)
     found = collect_round(items, llm, prompts, options, ledger)
     if found.requests:

@@ -96,9 +96,10 @@ class Check:
     name: str
     passed: bool
     detail: str
-    # What the check names, so a page can link each to its line or fact and show it there.
+    # What the check names, so a page can link each to its line, fact or summary sentence.
     lines: tuple[Finding, ...] = ()
     facts: tuple[Finding, ...] = ()
+    sentences: tuple[Finding, ...] = ()  # summary sentences, 1-based
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,10 @@ class Line:
     # False when the model gave no translation: `translation` is then the source line, shown marked
     translated: bool = True
     notes: tuple[str, ...] = ()  # what code changed in the translation ("term set by the glossary: …")
+    # Where a translation no model wrote came from: "from review of NAME by X on DATE" (the
+    # translation memory, config/memory.py); "" for the model's own.
+    origin: str = ""
+    suggestion: str = ""  # a near match in the translation memory, offered to the reviewer, never used
 
     @property
     def shown(self) -> str:
@@ -176,6 +181,21 @@ class FactVerdict:
 
 
 REVIEW_DECISIONS = ("approved", "rejected")
+
+EDIT_KINDS = ("line", "fact", "summary")  # what a reviewer can correct in the desk
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A reviewer's correction of one translation line, fact or summary sentence (1-based):
+    kept with the brief, re-applied when a re-run writes the same `before` again."""
+
+    kind: str  # one of EDIT_KINDS
+    number: int
+    before: str
+    after: str  # equal to `before`: the reviewer confirmed the text as it is
+    by: str
+    at: str  # ISO 8601, UTC
 
 
 @dataclass(frozen=True)
@@ -218,6 +238,10 @@ class Brief:
     lines: tuple[Line, ...] = ()  # every source line with its translation, in order
     review: Review | None = None  # set when a brief is written over one a reviewer decided on
     summary_sentences: tuple[SummarySentence, ...] = ()  # the summary, sentence by sentence, with its evidence
+    edits: tuple[Edit, ...] = ()  # the reviewer's corrections, in the order they were made
+    # (source term, target term): the glossary entries this brief was checked with, so that a
+    # correction made later is checked against the same terms
+    glossary: tuple[tuple[str, str], ...] = ()
 
     @property
     def supported_facts(self) -> int:

@@ -1,6 +1,7 @@
 """The cli package: the `summarise` command. Exports `main` (here, the click group); its options are
 cli/options.py, its one error line cli/error_lines.py, `summarise brief` for one document
-cli/one_document.py (`brief_file`), `cache` cli/cache_command.py, `doctor` cli/diagnosis.py.
+cli/one_document.py (`brief_file`), `cache` cli/cache_command.py, `review` cli/review_command.py,
+`doctor` cli/diagnosis.py.
 
 The command line: each command takes its options (summarise/cli/options.py), calls one core
 function, and turns the outcome into an exit code; our errors become one `Error:` line."""
@@ -19,6 +20,7 @@ from summarise.brief.version import __version__
 from summarise.cli.cache_command import cache
 from summarise.cli.error_lines import OneLineErrors, reports_errors, say
 from summarise.cli.options import FiniteFloat, endpoint_options, glossary_option, settings_from
+from summarise.cli.review_command import review
 from summarise.config import Settings
 from summarise.errors import EXIT_PROBLEMS
 from summarise.reporting.terminal import shown
@@ -166,7 +168,7 @@ def batch(folder: Path, quiet: bool, price_prompt: float | None, price_completio
       summarise batch inputs/ --import-results out1.jsonl --export-requests r2.jsonl
     """
     from summarise.batch import FolderOptions, run_folder
-    from summarise.batch.dry_run import Prices
+    from summarise.config.options import Prices
     from summarise.reporting import Reporter
 
     settings = settings_from(params)
@@ -186,64 +188,6 @@ def batch(folder: Path, quiet: bool, price_prompt: float | None, price_completio
 
 
 @main.command()
-@click.argument("brief_path", metavar="NAME.md|FOLDER", type=click.Path(path_type=Path))
-@click.option("--approve", is_flag=True, help="Record that the brief is right.")
-@click.option("--reject", metavar="REASON", help="Record that it is not, and why.")
-@click.option("--clear", is_flag=True, help="Forget the decision: back to needs review.")
-@click.option("--serve", is_flag=True, help="Open a review desk for a FOLDER of briefs in the browser (127.0.0.1).")
-@click.option("--no-open", is_flag=True, help="With --serve: print the desk's address, open no browser.")
-@click.option("--by", envvar="SUMMARISE_REVIEWER", show_envvar=True, help="Reviewer's name. [default: login name]")
-@reports_errors
-def review(
-    brief_path: Path, approve: bool, reject: str | None, clear: bool, serve: bool, no_open: bool, by: str | None
-) -> None:
-    """Record a reviewer's decision in a brief's front matter (and redraw its page and index).
-
-    The decision holds for this exact text: a later run that changes the brief sets it
-    back to "needs review". Without an option, prints the current decision. With --serve,
-    a review desk for a whole folder: approve or reject each brief, a verdict per fact,
-    keyboard shortcuts; every decision is written as --approve/--reject writes it.
-
-    \b
-    Examples:
-      summarise review outputs/report.md --approve
-      summarise review outputs/report.md --reject "fact 3 misreads the date"
-      summarise review outputs/report.md            # show the decision
-      summarise review outputs/ --serve             # the review desk, in the browser
-    """
-    from summarise.brief import REVIEW_DECISIONS
-    from summarise.errors import InputError
-    from summarise.review import current_decision, record_review, reviewer
-
-    if serve:
-        if approve or reject is not None or clear:
-            raise click.UsageError("--serve cannot be used with --approve, --reject or --clear")
-        if not brief_path.is_dir():
-            raise InputError(f"{brief_path}: not a folder (--serve reviews a folder of briefs)")
-        from summarise.review.desk import run_desk
-
-        run_desk(brief_path, (by or "").strip() or reviewer(), not no_open, lambda line: click.echo(shown(line)))
-        return
-    if brief_path.is_dir():
-        raise InputError(f"{brief_path}: is a folder; give NAME.md, or --serve to review the folder")
-
-    chosen = [
-        name for name, given in (("--approve", approve), ("--reject", reject is not None), ("--clear", clear)) if given
-    ]
-    if len(chosen) > 1:
-        raise click.UsageError(f"{' and '.join(chosen)} cannot be used together")
-    if reject is not None and not reject.strip():
-        raise click.UsageError('--reject needs a reason, e.g. --reject "fact 3 misreads the date"')
-    if not chosen:
-        click.echo(shown(current_decision(brief_path)))
-        return
-    decision = None if clear else REVIEW_DECISIONS[0] if approve else REVIEW_DECISIONS[1]
-    recorded = record_review(brief_path, decision, (by or "").strip() or reviewer(), (reject or "").strip())
-    for line in recorded.report(brief_path):
-        say(line)
-
-
-@main.command()
 @endpoint_options
 @reports_errors
 def doctor(**options: Any) -> None:
@@ -260,3 +204,4 @@ def doctor(**options: Any) -> None:
 
 
 main.add_command(cache)
+main.add_command(review)

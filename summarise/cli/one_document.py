@@ -10,6 +10,7 @@ from summarise import readers
 from summarise.brief import Brief
 from summarise.brief.files import BriefFiles, identities, stdin_identity
 from summarise.config import Settings
+from summarise.config.options import BriefFileOptions, check_options
 from summarise.readers.fetch import looks_like_url, url_name
 from summarise.readers.language_detection import remember_in as remember_languages_in
 from summarise.render import render_markdown
@@ -18,17 +19,9 @@ from summarise.reporting import SILENT, Reporter
 from summarise.reporting.terminal import shown
 from summarise.tasks.prompts import Prompts
 
+__all__ = ["STDIO", "BriefFileOptions", "BriefRun", "brief_file"]  # BriefFileOptions: from config.options
+
 STDIO = Path("-")
-
-
-@dataclass(frozen=True)
-class BriefFileOptions:
-    """What `summarise brief` asks of one document, apart from the endpoint (Settings)."""
-
-    output: Path | None = None  # default: outputs/<stem>.md (the URL's last part; STDIO for stdin)
-    jobs: int = 1  # chunks at once
-    write_json: bool = False
-    write_html: bool = False
 
 
 @dataclass(frozen=True)
@@ -42,6 +35,7 @@ def brief_file(
     source: Path | str, settings: Settings, options: BriefFileOptions = BriefFileOptions(), reporter: Reporter = SILENT
 ) -> BriefRun:
     """`source`: a path, an http(s) URL, or STDIO for standard input."""
+    check_options(settings, options)  # before anything opens: the input, a model, an engine, the cache
     output, jobs = options.output, options.jobs
     if jobs > 1:  # one engine slot per concurrent chunk keeps each chunk's prefix cached
         settings = settings.with_changes(engine_parallel=min(jobs, 4))

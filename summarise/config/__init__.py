@@ -13,10 +13,14 @@ import os
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from summarise.config.glossary import Glossary
 from summarise.documents.languages import ENGLISH, Language
 from summarise.errors import ConfigError
+
+if TYPE_CHECKING:
+    from summarise.config.memory import TranslationMemory
 
 DEFAULT_ENGINE_CONTEXT = 8192
 DEFAULT_REMOTE_CONTEXT = 16384
@@ -56,6 +60,8 @@ class BriefOptions:
     workers: int = 1  # chunks of one document at once (worth it against remote endpoints)
     layout: Layout = Layout.TRANSLATION
     glossary: Glossary | None = None  # house terms (summarise/config/glossary.py), read before any call
+    # reviewed lines (config/memory.py): an exact match is taken with no call; None: --no-memory
+    memory: TranslationMemory | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,7 @@ class Settings:
     verbose: bool = False
     speculative: str = "off"  # embedded engine: auto | draft | ngram | off (engine.resolve_speculation)
     glossary: Glossary | None = None  # --glossary FILE, already read and checked
+    use_memory: bool = True  # the translation memory beside the cache; off with --no-memory
 
     @property
     def uses_engine(self) -> bool:
@@ -94,7 +101,14 @@ class Settings:
         return DEFAULT_ENGINE_CONTEXT if self.uses_engine else DEFAULT_REMOTE_CONTEXT
 
     def brief_options(self, workers: int = 1) -> BriefOptions:
-        return BriefOptions(self.target, self.chunk_tokens, self.facts_method, workers, self.layout, self.glossary)
+        memory = None
+        if self.use_memory:
+            from summarise.config.memory import load_memory
+
+            memory = load_memory(self.cache_dir)
+        return BriefOptions(
+            self.target, self.chunk_tokens, self.facts_method, workers, self.layout, self.glossary, memory
+        )
 
     def with_changes(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]

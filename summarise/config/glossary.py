@@ -12,29 +12,24 @@ other than spaces, apostrophes and hyphens is part of a term as written: "C++" i
 "C++" only (never in "C'est"), "AT&T" never in "AT T", "U.S." never in "US". A file saved
 in decomposed Unicode (NFD, as macOS may write it) is read as composed text (NFC).
 
-The terms are indexed once per glossary, by their first word: a line is matched with one
-look-up per word, so a glossary of 100,000 entries costs about what one of ten does
-(bench/glossary_scale.py).
+How terms are found in a text, and indexed once per glossary, is term_index.py.
 """
 
 from __future__ import annotations
 
 import csv
-import itertools
-import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 
-from summarise.documents import strip_accents
+from summarise.config.term_index import WORD, Match, TermIndex
+from summarise.config.term_index import Entry as Entry  # where the rest of the package reads it
 from summarise.documents.decoding import decode
 from summarise.documents.languages import parse_language
 from summarise.errors import ConfigError
 
-# Words split at apostrophes and hyphens, so "l'ONU" is "l" + "onu" and "CEN-SAD" two words.
-_WORD = re.compile(r"[^\W_]+")
 _COLUMNS = ("source", "target", "source_language", "target_language")
 _HEADER_NAMES = {
     "source": "source", "source term": "source", "source_term": "source", "term": "source",
@@ -43,137 +38,6 @@ _HEADER_NAMES = {
     "target language": "target_language", "target_language": "target_language", "target_lang": "target_language",
 }  # fmt: skip
 MAX_GLOSSARY_BYTES = 20_000_000
-
-
-@lru_cache(maxsize=1 << 17)  # a glossary of 100,000 entries repeats its words: each is keyed once
-def word_key(word: str) -> str:
-    """One word as terms are compared: case, accents and a plural ending (-s, -x, -es) set aside."""
-    key = word.casefold()
-    if not key.isascii():
-        key = strip_accents(key)
-    for ending in ("s", "x", "e"):  # "unies" -> "unie" -> "uni"; "bureaux" -> "bureau"; "forces" -> "forc"
-        if len(key) > 3 and key.endswith(ending):
-            key = key[:-1]
-    return key
-
-
-def term_keys(term: str) -> tuple[str, ...]:
-    """The word keys of a term (its words as `word_key` compares them)."""
-    return tuple(map(word_key, _WORD.findall(term)))
-
-
-def words(text: str) -> list[tuple[str, int, int]]:
-    """(key, start, end) of every word of `text`."""
-    return [(word_key(m.group()), m.start(), m.end()) for m in _WORD.finditer(text)]
-
-
-# Between two words of a term, and around it: what counts as "as written". Spaces, apostrophes
-# and hyphens are free ("CEN-SAD" is "CEN SAD", "d’État" is "d'État"); any other mark must be there.
-_FREE_MARKS = re.compile(r"[\s'’ʼ‐‑–-]+")
-_MARKED = re.compile(r"[^\w\s'’ʼ‐‑–-]|_")
-
-
-def _marks(separator: str) -> str:
-    """What of the text between (or around) words must match as written."""
-    return _FREE_MARKS.sub("", separator)
-
-
-Shape = tuple[str, tuple[str, ...], str]
-
-
-@lru_cache(maxsize=1 << 12)
-def shape(term: str) -> Shape:
-    """(marks before the first word, marks between words, marks after the last): ("", ("&",), "")
-    for "AT&T", ("", (".",), ".") for "U.S.", ("", (), "++") for "C++"."""
-    found = list(_WORD.finditer(term))
-    if not found:
-        return "", (), ""
-    gaps = tuple(_marks(term[a.end() : b.start()]) for a, b in itertools.pairwise(found))
-    return _marks(term[: found[0].start()]), gaps, _marks(term[found[-1].end() :])
-
-
-@dataclass(frozen=True)
-class Entry:
-    source: str
-    target: str
-    source_language: str = ""  # ISO code; "" = any
-    target_language: str = ""
-    line: int = 0  # in the glossary file, for messages
-
-    def __post_init__(self) -> None:
-        # A glossary typed on macOS may be decomposed (NFD); documents are read as NFC.
-        for name in ("source", "target"):
-            if not unicodedata.is_normalized("NFC", text := getattr(self, name)):
-                object.__setattr__(self, name, unicodedata.normalize("NFC", text))
-
-    @cached_property
-    def source_keys(self) -> tuple[str, ...]:
-        return term_keys(self.source)
-
-    @cached_property
-    def target_keys(self) -> tuple[str, ...]:
-        return term_keys(self.target)
-
-    def keys_and_shape(self, side: str) -> tuple[tuple[str, ...], Shape]:
-        """The source or target term's word keys and its punctuation (`shape`)."""
-        written = self.source if side == "source" else self.target
-        keys = self.source_keys if side == "source" else self.target_keys
-        # Most terms are words and spaces: their shape is known without reading them again.
-        return keys, shape(written) if _MARKED.search(written) else ("", ("",) * (len(keys) - 1), "")
-
-
-@dataclass(frozen=True)
-class Match:
-    entry: Entry
-    start: int  # character offsets in the text searched
-    end: int
-
-
-_Term = tuple[tuple[str, ...], Shape, Entry]
-
-
-class TermIndex:
-    """Terms (as word keys, with their punctuation) by their first word, longest first: built
-    once, then each text is matched with one look-up per word."""
-
-    def __init__(self, entries: Iterable[Entry], side: str = "source") -> None:
-        by_first: dict[str, list[_Term]] = {}
-        self.size = 0
-        for entry in entries:
-            self.size += 1
-            keys, marks = entry.keys_and_shape(side)
-            if keys:
-                by_first.setdefault(keys[0], []).append((keys, marks, entry))
-        for candidates in by_first.values():
-            candidates.sort(key=lambda item: -len(item[0]))
-        self._by_first = by_first
-
-    def find(self, text: str) -> list[Match]:
-        """Non-overlapping occurrences in `text`, the longest first at each word."""
-        found = words(text)
-        keys = tuple(key for key, _, _ in found)
-        matches: list[Match] = []
-        position = 0
-        while position < len(found):
-            for term, (before, gaps, after), entry in self._by_first.get(keys[position], ()):
-                end = position + len(term) - 1
-                if keys[position : end + 1] != term:
-                    continue
-                start_at, end_at = found[position][1], found[end][2]
-                written_gaps = tuple(_marks(text[found[i][2] : found[i + 1][1]]) for i in range(position, end))
-                if written_gaps != gaps or not text.startswith(after, end_at) or not text.endswith(before, 0, start_at):
-                    continue
-                matches.append(Match(entry, start_at - len(before), end_at + len(after)))
-                position = end
-                break
-            position += 1
-        return matches
-
-
-def find_terms(text: str, entries: Iterable[Entry], side: str = "source") -> list[Match]:
-    """Occurrences of a few entries' source (or target) terms: an index built for one search.
-    A glossary keeps its own (Glossary.find)."""
-    return TermIndex(entries, side).find(text)
 
 
 @dataclass(frozen=True)
@@ -290,20 +154,25 @@ def _entries(rows: list[tuple[int, list[str]]], name: str) -> list[Entry]:
     wanted = "source term, target term" + ("" if len(columns) == 2 else " and optional language columns")
     entries: list[Entry] = []
     seen: dict[tuple[tuple[str, ...], str, str], Entry] = {}
+    plain = columns[:2] == ["source", "target"]
     for number, cells in rows:
         where = f"glossary {name} line {number}"
         while len(cells) > 2 and not cells[-1]:  # trailing empty cells of a spreadsheet export
             cells = cells[:-1]
         if len(cells) not in (2, 3, 4) or len(cells) > len(columns):
             raise ConfigError(f"{where}: {len(cells)} column(s), expected {wanted}")
-        values = dict(zip(columns, cells, strict=False))
+        # Two cells in the usual order (most lines of a large file): no zip, no language to parse.
+        if plain and len(cells) == 2:
+            values = {"source": cells[0], "target": cells[1]}
+        else:
+            values = dict(zip(columns, cells, strict=False))
         for column in ("source", "target"):
             if not values.get(column):
                 raise ConfigError(f"{where}: the {column} term is empty")
-        if not _WORD.search(values["source"]):
+        if not WORD.search(values["source"]):
             raise ConfigError(f"{where}: the source term {values['source']!r} has no letter or digit to match")
         languages = {}
-        for column in ("source_language", "target_language"):
+        for column in ("source_language", "target_language") if len(values) > 2 else ():
             try:
                 languages[column] = parse_language(values[column]).code if values.get(column) else ""
             except ConfigError as exc:

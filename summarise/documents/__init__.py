@@ -192,7 +192,31 @@ def segment(text: str, language: str) -> list[str]:
     parts: list[str] = []
     for window in _windows(text):
         parts += [part.strip() for part in _segmenter(language).segment(window) if part.strip()]
-    return _with_lone_marks_attached(text, parts) or [text.strip()]
+    return _with_abbreviations_joined(text, _with_lone_marks_attached(text, parts)) or [text.strip()]
+
+
+# A part that ends with an initialism ("U.S.", "J.-P."), an initial ("J.") or a title ("Dr.")
+# was cut inside a sentence ("D'après le U.S." | "Corps of Engineers, ..."): on a line of its own,
+# the rest of the sentence is judged as untranslated, and the model may merge the two lines.
+_CUT_AFTER_ABBREVIATION = re.compile(
+    r"(?:(?<![^\W\d_])(?:[A-Z]\.-?){2,}|(?<![^\W\d_])[A-Z]\.|\b(?:Dr|Mr|Mrs|Ms|St|Mt|Jr|Sr|Gen|Sen|Rep|Gov|Prof|Pr|Mme|Mgr)\.)$"
+)
+
+
+def _with_abbreviations_joined(text: str, parts: list[str]) -> list[str]:
+    """A part cut after an abbreviation joins the part after it, as written."""
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for part in parts:
+        start = text.find(part, cursor)
+        if start < 0:  # not found as written: leave the split as it is
+            return parts
+        cursor = start + len(part)
+        if spans and _CUT_AFTER_ABBREVIATION.search(text[spans[-1][0] : spans[-1][1]]):
+            spans[-1] = (spans[-1][0], cursor)
+        else:
+            spans.append((start, cursor))
+    return [text[start:end] for start, end in spans]
 
 
 def _with_lone_marks_attached(text: str, parts: list[str]) -> list[str]:

@@ -19,18 +19,26 @@ from summarise.grounding.quantities import Quantity, extract_quantities, missing
 _QUALIFIERS: dict[str, dict[str, tuple[str, ...]]] = {
     "about": {
         "en": ("nearly", "almost", "close to", "about", "around", "approximately", "roughly", "some", "an estimated"),
-        "fr": ("près de", "presque", "quasiment", "environ", "quelque", "quelques", "autour de", "approximativement"),
+        "fr": (
+            *("près de", "près d'", "presque", "quasiment", "environ", "quelque", "quelques", "autour de"),
+            "approximativement",
+        ),
     },
     "over": {
         "en": ("more than", "over", "above", "at least", "in excess of", "exceeding", "upwards of", "greater than"),
-        "fr": ("plus de", "au moins", "au-delà de", "dépassant", "supérieur à", "supérieure à"),
+        "fr": ("plus de", "plus d'", "au moins", "au-delà de", "dépassant", "supérieur à", "supérieure à"),
     },
     "under": {
         "en": ("less than", "fewer than", "under", "below", "at most", "no more than"),
-        "fr": ("moins de", "au plus", "inférieur à", "inférieure à"),
+        "fr": ("moins de", "moins d'", "au plus", "inférieur à", "inférieure à"),
     },
     "up to": {"en": ("up to", "as many as", "as much as"), "fr": ("jusqu'à", "jusqu’à")},
 }
+# Qualifiers written after the number and what it counts: "à 30 mètres environ", "30 or more".
+_AFTER = {"about": ("environ", "or so", "approximately"), "over": ("or more", "ou plus", "et plus")}
+_AFTER_PATTERN = re.compile(
+    r"\s*(?:[^\W\d_]+\s+)?(" + "|".join(w for ws in _AFTER.values() for w in ws) + r")(?![^\W\d_])", re.IGNORECASE
+)
 QUALIFIER_WORDS = {"about": "nearly/about", "over": "more than", "under": "less than", "up to": "up to", "": "exactly"}
 # Words after a number that say nothing about what it counts.
 _FUNCTION_WORDS = (
@@ -74,12 +82,15 @@ def _words_after(text: str, end: int) -> tuple[tuple[str, ...], int]:
 @lru_cache(maxsize=32)
 def _qualifier_pattern(language: str) -> re.Pattern[str]:
     words = [w for forms in _QUALIFIERS.values() for lang in {language, "en"} for w in forms.get(lang, ())]
-    alternatives = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)({alternatives})\s*$", re.IGNORECASE)
+    alternatives = "|".join(
+        re.escape(w).replace(r"\ ", r"\s+").replace("'", "['’]\\s*") for w in sorted(words, key=len, reverse=True)
+    )
+    # an article may stand between: "nearly a 20-degree difference", "more than the 20.4 million"
+    return re.compile(rf"(?<!\w)({alternatives})(?:\s*(?:an?|the|le|la|les|un|une)\s)?\s*$", re.IGNORECASE)
 
 
 def _qualifier_class(word: str) -> str:
-    folded = " ".join(word.casefold().split())
+    folded = " ".join(word.casefold().replace("’", "'").split()).replace("' ", "'")
     for name, forms in _QUALIFIERS.items():
         if any(folded == form for lang_forms in forms.values() for form in lang_forms):
             return name
@@ -99,6 +110,8 @@ def claims(text: str, language: str) -> list[Claim]:
         before = text[max(0, start - 30) : start]
         match = _qualifier_pattern(language).search(before)
         qualifier = _qualifier_class(match.group(1)) if match else ""
+        if not qualifier and (later := _AFTER_PATTERN.match(text, end)):
+            qualifier = next(name for name, words in _AFTER.items() if later.group(1).casefold() in words)
         after, unit_end = _words_after(text, end) if quantity.kind == "number" else ((), end)
         found.append(Claim(quantity, qualifier, after[0] if after else "", after, text[start:unit_end]))
     return found

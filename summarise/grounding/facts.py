@@ -33,6 +33,18 @@ WINDOW = 100
 NUMBERS = 0.2
 
 
+def missing_line(number: int) -> str:
+    return f"cites line {number}, which the document does not have"
+
+
+def out_of_range(document: Document, cited: list[int], what: str) -> list[str]:
+    """Problems for the brief (it is not complete): `what` cites lines the document does not have."""
+    missing = sorted({n for n in cited if document.sentence(n) is None})
+    if not missing:
+        return []
+    return [f"{what}: line(s) {', '.join(map(str, missing))} cited, which the document does not have"]
+
+
 def distinct(raw_facts: list[RawFact]) -> list[RawFact]:
     """The facts without near-copies of an earlier one."""
     seen: list[str] = []
@@ -86,8 +98,7 @@ def place_facts(document: Document, raw_facts: list[RawFact], target: Language, 
             scores.append((rank, content, position, line.number))
             if position not in best or rank > best[position][0]:
                 best[position] = (rank, content, line.number)
-    placed: dict[int, Placed] = {}
-    taken: set[int] = set()
+    placed, taken = _kept_where_cited(document, raw_facts, target, index)
     for _rank, content, position, number in sorted(scores, key=lambda s: (-s[0], s[2], s[3])):
         if position in placed or number in taken or content < SUPPORTED:
             continue
@@ -96,6 +107,31 @@ def place_facts(document: Document, raw_facts: list[RawFact], target: Language, 
     for position, (_rank, content, number) in best.items():
         placed.setdefault(position, Placed(document.sentences[number - 1], content))
     return placed
+
+
+def _kept_where_cited(
+    document: Document, raw_facts: list[RawFact], target: Language, index: LineIndex
+) -> tuple[dict[int, Placed], set[int]]:
+    """The facts whose cited line says them (their content, and every number of them): they stay
+    there. Another line may score higher (it shares a name, or a conversion made the cited line's
+    numbers look changed), but a right fact moved to a wrong line shows the wrong source sentence."""
+    placed: dict[int, Placed] = {}
+    taken: set[int] = set()
+    supported = []
+    for position, raw in enumerate(raw_facts):
+        line = None if raw.quote else document.sentence(raw.sentence)
+        if line is None:
+            continue
+        content = index.each(raw.statement, [line.number])[line.number]
+        if content >= SUPPORTED and not _problems(
+            raw, target, line.text, index.translation(line.number), document.language
+        ):
+            supported.append((content, position, line))
+    for content, position, line in sorted(supported, key=lambda found: (-found[0], found[1])):
+        if line.number not in taken:
+            placed[position] = Placed(line, content)
+            taken.add(line.number)
+    return placed, taken
 
 
 def _problems(raw: RawFact, target: Language, evidence: str, translation: str, source_language: str) -> list[str]:
@@ -143,8 +179,9 @@ def verify_facts(
                 note = f"re-anchored: the model cited line {raw.sentence}"
             if where.content < SUPPORTED:  # its best line does not say it
                 problems.append(NOT_FOUND)
-        else:
-            continue  # a line number outside the document: nothing to show it against
+        else:  # a line the document does not have: shown, flagged, never dropped unseen
+            facts.append(Fact(raw.statement, raw.category, 0, 0, "", "absent", (missing_line(raw.sentence),)))
+            continue
         if not evidence:
             continue
         number, paragraph = (located.number, located.paragraph) if located else (0, 0)

@@ -17,8 +17,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from summarise.brief import Check, Fact, SummarySentence
-from summarise.config.glossary import Entry, Glossary, Match, find_terms, words
+from summarise.brief import Check, Fact, Finding, SummarySentence
+from summarise.config.glossary import Entry, Glossary
+from summarise.config.term_index import Match, find_terms, words
 from summarise.documents import Document
 
 CHECK_NAME = "Glossary terms as the glossary writes them"
@@ -108,7 +109,19 @@ class GlossaryReview:
         detail = f"{len(found)} flagged: " + " · ".join(found) if found else checked
         if self.set_by_code:
             detail += f"; {len(self.set_by_code)} set by the glossary: " + " · ".join(self.set_by_code)
-        return Check(CHECK_NAME, not found, detail)
+        return Check(  # what it names, linked: the page marks and links each
+            CHECK_NAME,
+            not found,
+            detail,
+            # the problems as the line, fact or sentence shows them, so each is listed there once
+            lines=tuple(Finding(n, p) for n, problems in sorted(self.lines.items()) for p in _glossary(problems)),
+            facts=tuple(Finding(n, p) for n, f in enumerate(self.facts, 1) for p in _glossary(f.problems)),
+            sentences=tuple(Finding(n, p) for n, s in enumerate(self.sentences, 1) for p in _glossary(s.problems)),
+        )
+
+
+def _glossary(problems: Sequence[str]) -> list[str]:
+    return [problem for problem in problems if problem.startswith("glossary: ")]
 
 
 def _own(problems: Sequence[str]) -> list[str]:

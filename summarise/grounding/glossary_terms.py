@@ -31,7 +31,8 @@ from dataclasses import dataclass, field, replace
 from rapidfuzz import fuzz
 
 from summarise.brief import Fact, SummarySentence
-from summarise.config.glossary import Entry, Glossary, find_terms, words
+from summarise.config.glossary import Entry, Glossary
+from summarise.config.term_index import find_terms, words
 from summarise.documents import Document
 from summarise.grounding.glossary_checks import distinctive
 from summarise.grounding.name_forms import COGNATE, forms_in

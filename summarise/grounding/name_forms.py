@@ -17,8 +17,8 @@ from collections.abc import Mapping
 
 from rapidfuzz import fuzz
 
-from summarise.brief import Check
-from summarise.config.glossary import word_key
+from summarise.brief import Check, Finding
+from summarise.config.term_index import word_key
 from summarise.documents import Document
 
 CHECK_NAME = "Each name of the source translated one way"
@@ -114,13 +114,63 @@ def _lines(numbers: list[int]) -> str:
     return f"line{'s' if len(unique) > 1 else ''} " + ", ".join(str(n) for n in unique)
 
 
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+def _word(word: str) -> str:
+    return word_key(_POSSESSIVE.sub("", word))
+
+
+def _one_word(a: str, b: str) -> bool:
+    """One word in two grammatical forms: "Mickelson" and "Mickelson's", "Macedonia" and
+    "Macedonians", "China" and "Chinese", "Catalonia" and "Catalan" (one stem, a few letters
+    of ending), not "Daech" and "Daesh"."""
+    if a == b:
+        return True
+    stem = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    return stem >= 4 and stem >= min(len(a), len(b)) - 2
+
+
+def one_form(a: str, b: str) -> bool:
+    """Two forms of a name that are one: the same words in other grammatical forms, or a
+    person's name and its surname ("Peter Jones" and "Jones", "Brett Kavanaugh" and
+    "Kavanaugh"). An organisation cut short ("Global Coalition" for "Global Coalition against
+    Daech") is another form: the translation dropped part of the name."""
+    short, long = sorted((_TOKEN.findall(a), _TOKEN.findall(b)), key=len)
+    if len(short) == len(long):
+        return all(_one_word(_word(x), _word(y)) for x, y in zip(short, long, strict=True))
+    person = 2 <= len(long) <= 3 and all(_capitalised(word) for word in long)
+    return person and len(short) == 1 and _one_word(_word(short[0]), _word(long[-1]))
+
+
+def _classes(forms: dict[str, list[int]]) -> list[dict[str, list[int]]]:
+    """The forms grouped into those that are one form with the group's longest (one_form),
+    most lines first. A form joins one group only: a surname does not join two full names."""
+    classes: list[dict[str, list[int]]] = []
+    for form, lines in sorted(forms.items(), key=lambda item: -len(_TOKEN.findall(item[0]))):
+        home = next((c for c in classes if one_form(form, next(iter(c)))), None)
+        if home is None:
+            classes.append({form: lines})
+        else:
+            home[form] = lines
+    return sorted(classes, key=lambda c: -sum(len(lines) for lines in c.values()))
+
+
 def name_forms_check(document: Document, translated: Mapping[int, str]) -> Check:
     found = name_forms(document, translated)
-    several = {name: forms for name, forms in found.items() if len(forms) > 1}
-    details = [
-        f"{name}: {len(forms)} forms (" + "; ".join(f"“{form}” {_lines(lines)}" for form, lines in forms.items()) + ")"
-        for name, forms in several.items()
-    ]
+    several = {name: classes for name, forms in found.items() if len(classes := _classes(forms)) > 1}
+    details: list[str] = []
+    findings: list[Finding] = []
+    for name, classes in several.items():
+        shown = {form: lines for forms in classes for form, lines in forms.items()}
+        details.append(
+            f"{name}: {len(classes)} forms (" + "; ".join(f"“{f}” {_lines(lines)}" for f, lines in shown.items()) + ")"
+        )
+        main = next(iter(classes[0]))
+        for forms in classes[1:]:  # the lines that write it otherwise than most lines do
+            for form, lines in forms.items():
+                reason = f"“{name}” written “{form}” here, “{main}” on {_lines(classes[0][main])}"
+                findings += [Finding(number, reason) for number in sorted(set(lines))]
     if details:
-        return Check(CHECK_NAME, False, " · ".join(details))
+        return Check(CHECK_NAME, False, " · ".join(details), lines=tuple(findings))
     return Check(CHECK_NAME, True, f"{len(found)} name(s) on several lines, each written one way")

@@ -8,20 +8,25 @@ from collections.abc import Collection, Mapping, Sequence
 from summarise.brief import Check, Fact, Finding, SummarySentence
 from summarise.documents import Document
 from summarise.documents.languages import Language, language_name
-from summarise.grounding.alignment import slid_lines
+from summarise.grounding.alignment import judge_slides
 from summarise.grounding.claims import qualifier_problems
 from summarise.grounding.glossary_checks import GlossaryReview
 from summarise.grounding.name_forms import name_forms_check
 from summarise.grounding.names import extract_names, leftover_words, missing_names
 from summarise.grounding.quantities import missing_quantities
-from summarise.grounding.vocabulary import untranslated_words, word_lists_for
+from summarise.grounding.vocabulary import mostly_words_of, untranslated_words, word_lists_for
 from summarise.readers.language_detection import MIX_CONFIDENCE, MIX_LETTERS, identify
 
 
-def in_language(text: str, code: str) -> bool:
-    """False only when the text is surely in another language (short or unclear text passes)."""
+def in_language(text: str, code: str, source: str = "") -> bool:
+    """False only when the text is surely in another language (short or unclear text passes).
+
+    A short text ("'Phenomenal' from Livingston - analysis") fools the language identifier;
+    one whose words the target language's word list has, more than the source's, is in it."""
     found, confidence = identify(text)
-    return found == code or confidence < MIX_CONFIDENCE or len(re.findall(r"[^\W\d_]", text)) < MIX_LETTERS
+    if found == code or confidence < MIX_CONFIDENCE or len(re.findall(r"[^\W\d_]", text)) < MIX_LETTERS:
+        return True
+    return bool(source) and mostly_words_of(text, code, source)  # word lists: loaded only for a doubt
 
 
 def _lines(document: Document, translated: Mapping[int, str], numbers: Sequence[int]) -> tuple[str, str]:
@@ -81,14 +86,21 @@ def _translation_checks(document: Document, target: Language, translated: Mappin
 
 def _in_place(document: Document, translated: Mapping[int, str]) -> Check:
     """Lines whose translation says a neighbouring line (still so after being asked again)."""
-    slid = slid_lines({s.number: s.text for s in document.sentences}, translated)
+    slid, unjudged = judge_slides({s.number: s.text for s in document.sentences}, translated)
     found = [Finding(n, f"its translation reads like line {other}'s") for n, other in sorted(slid.items())]
+    # Said once, in the check: a line it cannot judge is neither flagged nor vouched for.
+    not_judged = f"; not judged: {_numbered('line', unjudged)} (too short, or nothing tells which line)"
     return Check(
         "Every line translated in its place",
         not found,
-        "; ".join(f"line {f.number}: {f.reason}" for f in found) or "each translation resembles its own line most",
+        ("; ".join(f"line {f.number}: {f.reason}" for f in found) or "each translation resembles its own line most")
+        + (not_judged if unjudged else ""),
         lines=tuple(found),
     )
+
+
+def _numbered(noun: str, numbers: Sequence[int]) -> str:
+    return f"{noun}{'s' if len(numbers) > 1 else ''} " + ", ".join(map(str, numbers))
 
 
 def problems_by_line(checks: Sequence[Check]) -> dict[int, tuple[str, ...]]:
@@ -119,18 +131,21 @@ def _leftovers(
     translated: Mapping[int, str],
     summary: Sequence[SummarySentence],
     facts: Sequence[Fact],
-) -> tuple[list[str], list[Finding]]:
-    """Source-language words left in the summary and the facts: the details, and the facts named."""
+) -> tuple[list[str], list[Finding], list[Finding]]:
+    """Source-language words left in the summary and the facts: the details, the facts named and
+    the summary sentences named."""
     found: list[str] = []
     named: list[Finding] = []
+    sentences: list[Finding] = []
     for number, sentence in enumerate(summary, start=1):
         if words := _left_in(sentence.text, *_lines(document, translated, sentence.lines), document, target):
             found.append(f"summary sentence {number}: " + ", ".join(words))
+            sentences.append(Finding(number, f"{language_name(document.language)} words left: " + ", ".join(words)))
     for number, fact in enumerate(facts, start=1):
         if words := _left_in(fact.statement, fact.evidence, translated.get(fact.sentence, ""), document, target):
             found.append(f"fact {number}: " + ", ".join(words))
             named.append(Finding(number, f"{language_name(document.language)} words left: " + ", ".join(words)))
-    return found, named
+    return found, named, sentences
 
 
 def _names_check(document: Document, translated: Mapping[int, str], facts: Sequence[Fact]) -> Check:
@@ -180,7 +195,9 @@ def cross_checks(
     # A line the model "translated" by copying it, still in another language, is not translated.
     marked = {s.paragraph for s in document.sentences if s.number in untranslated}
     foreign_numbers = {
-        n for n, p in enumerate(translation, start=1) if n not in marked and not in_language(p, target.code)
+        n
+        for n, p in enumerate(translation, start=1)
+        if n not in marked and not in_language(p, target.code, document.language)
     }
     foreign = [p for n, p in enumerate(translation, start=1) if n in foreign_numbers]
     not_done = [
@@ -211,10 +228,12 @@ def cross_checks(
             "Summary sentences checked against the lines they cite",
             not flagged,
             "; ".join(flagged) or f"{len(summary)} sentences: numbers, qualifiers and what they count all match",
+            # each sentence named: the page links it (its lines are its own links)
+            sentences=tuple(Finding(n, p) for n, s in enumerate(summary, start=1) for p in s.problems),
         )
     )
-    left, named = (
-        _leftovers(document, target, translated, summary, facts) if document.language != target.code else ([], [])
+    left, named, in_summary = (
+        _leftovers(document, target, translated, summary, facts) if document.language != target.code else ([], [], [])
     )
     results.append(
         Check(
@@ -222,6 +241,7 @@ def cross_checks(
             not left,
             "; ".join(left) or "none found",
             facts=tuple(named),
+            sentences=tuple(in_summary),
         )
     )
     results.append(_names_check(document, translated, facts))
@@ -235,11 +255,14 @@ def cross_checks(
         Check(
             "Facts seen on their line (content, numbers and dates)",
             unsupported == 0,
-            f"{supported} of {len(facts)} supported" + (f"; {unsupported} flagged above" if unsupported else ""),
+            (f"{supported} of {len(facts)} supported" if facts else "no facts to check")
+            + (f"; {unsupported} flagged above" if unsupported else ""),
+            # one finding per problem: the card lists each once, not once alone and once joined
             facts=tuple(
-                Finding(n, "; ".join(fact.problems) or "evidence not found")
+                Finding(n, problem)
                 for n, fact in enumerate(facts, start=1)
                 if not fact.supported
+                for problem in fact.problems or ("evidence not found",)
             ),
         )
     )

@@ -24,7 +24,9 @@ from summarise.grounding.claims import qualifier_problems, unit_problems
 from summarise.grounding.quantities import missing_quantities
 from summarise.grounding.support import SUPPORTED, LineIndex
 
-CITATION = re.compile(r"\s*\[(\d+(?:\s*(?:[-–,]|and)\s*\d+)*)\]")
+# "[3]", "[3, 5]", "[3-5]", "[3 and 5]"; a negative line ("[-1]") is a citation too, of a line
+# the document does not have: read as one, never as the number 1.
+CITATION = re.compile(r"\s*\[(-?\d+(?:\s*(?:[-–,]|and)\s*-?\d+)*)\]")
 
 
 def strip_citations(text: str) -> str:
@@ -39,6 +41,9 @@ def cited_lines(sentence: str) -> list[int]:
     lines: list[int] = []
     for group in CITATION.findall(sentence):
         for part in re.split(r"\s*(?:,|and)\s*", group):
+            if re.fullmatch(r"\s*-\d+\s*", part):
+                lines.append(int(part))
+                continue
             bounds = [int(n) for n in re.split(r"\s*[-–]\s*", part) if n.strip()]
             if len(bounds) == 2 and 0 < bounds[1] - bounds[0] < 50:
                 lines.extend(range(bounds[0], bounds[1] + 1))
@@ -92,6 +97,11 @@ def link_sentence(index: LineIndex, text: str, named: list[int], known: list[int
     """The sentence with its lines (the cited ones when they say it), and why it was not
     found where it should be ("" when it was)."""
     cited = tuple(n for n in named if n in known)
+    if len(cited) < len(named):  # "[0]", "[-1]", "[99999]": said, never dropped unseen
+        unknown = [n for n in named if n not in known]
+        linked, problem = link_sentence(index, text, list(cited), known)
+        missing = f"cites line {', '.join(map(str, unknown))}, which the document does not have"
+        return linked, "; ".join(p for p in (missing, problem) if p)
     if cited and index.score(text, cited) >= SUPPORTED:
         # Of many cited lines ("[2, 4, 7, 9-13]"), the few that say it: eight lines together
         # say most sentences, and a reviewer cannot check a sentence against eight lines.

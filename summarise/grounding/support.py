@@ -50,6 +50,7 @@ class LineIndex:
 
         A translation that says a neighbouring line (grounding/alignment.py) is left out:
         its words would put that line's facts here."""
+        self.translations = {n: target for n, (_source, target) in lines.items()}
         slid = slid_lines({n: source for n, (source, _) in lines.items()}, {n: t for n, (_, t) in lines.items()})
         self.words = {
             n: content_words(source) | (set() if n in slid else content_words(target))
@@ -60,6 +61,9 @@ class LineIndex:
         # A word no line has (a paraphrase) weighs as much as the rarest word a line has.
         self._idf = {word: math.log(1 + total / count) for word, count in frequency.items()}
         self._unseen = math.log(1 + total)
+
+    def translation(self, number: int) -> str:
+        return self.translations.get(number, "")
 
     def weight(self, word: str) -> float:
         return self._idf.get(word, self._unseen)

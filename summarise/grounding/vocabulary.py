@@ -90,3 +90,14 @@ def _remembered(source_code: str, target_code: str, candidates: list[str]) -> di
             if memo is not None:
                 memo.set(key + word, {"only_source": known[word]})
     return known
+
+
+def mostly_words_of(text: str, language: str, other: str) -> bool:
+    """Most words of `text` (two thirds) are in `language`'s word list, and more of them than in `other`'s."""
+    if not word_lists_for(other, language):
+        return False
+    words = [w.casefold() for w in _WORD.findall(text) if len(w) > 1]
+    if not words:
+        return False
+    known = sum(w in _word_list(_code(language)) for w in words)
+    return known >= 2 * len(words) / 3 and known > sum(w in _word_list(_code(other)) for w in words)

@@ -111,9 +111,11 @@ def as_unicode(text: str) -> str:
 
 
 def answer_problem(text: str, max_tokens: int, reported: int, validate: Callable[[str], object] | None) -> str | None:
-    """Why an answer is unusable, or None: the one test for both a fresh answer and a cached one."""
+    """Why an answer is unusable, or None: the one test for a fresh answer, a cached one and an imported one."""
     if not text.strip():
         return "empty answer"
+    if not_unicode(text):
+        return "not valid text: a lone surrogate, which is not Unicode"
     if (longer := over_length(text, max_tokens, reported)) is not None:
         return f"refused an answer longer than asked ({longer})"
     if validate is not None:

@@ -10,10 +10,11 @@ from typing import Any
 
 import yaml
 
-from summarise.brief import FACT_VERDICTS, REVIEW_DECISIONS, Brief, FactVerdict, Review
+from summarise.brief import EDIT_KINDS, FACT_VERDICTS, REVIEW_DECISIONS, Brief, Edit, FactVerdict, Review
 from summarise.brief.files import read_front_matter
 from summarise.brief.header import MAX_HEADER_CHARS, split_header
 from summarise.brief.version import __version__
+from summarise.reporting.terminal import visible_text
 
 # libyaml's C emitter when PyYAML has it (the usual wheels do): the same safe subset and
 # output, ~10x less CPU, which a batch of many briefs spends under the GIL. Its parser
@@ -50,9 +51,20 @@ def _defused(match: re.Match[str]) -> str:
     return re.sub(r"<|\]\(|\]\[", lambda active: _ACTIVE[active.group(0)], scalar)
 
 
+def _visible(value: Any) -> Any:
+    """Every text of the front matter without the characters that hide or reorder text."""
+    if isinstance(value, str):
+        return visible_text(value)
+    if isinstance(value, dict):
+        return {key: _visible(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_visible(item) for item in value]
+    return value
+
+
 def dump_yaml(data: dict[str, Any]) -> str:
     """YAML for a brief's front matter: block style, in order, inert when read as Markdown."""
-    text = yaml.dump(data, Dumper=_InertDumper, sort_keys=False, allow_unicode=True, width=1000)
+    text = yaml.dump(_visible(data), Dumper=_InertDumper, sort_keys=False, allow_unicode=True, width=1000)
     # Only quoted scalars can hold "<", "](" or "][" (every such string is double-quoted above);
     # single-quoted ones are matched too, so that a quote inside one is not taken for a start.
     return re.sub(f"{_DOUBLE_QUOTED.pattern}|{_SINGLE_QUOTED.pattern}", _defused, text, flags=re.DOTALL)
@@ -103,7 +115,27 @@ def front_matter(brief: Brief) -> dict[str, Any]:
         "usage": brief.usage.as_dict(),
         "status": "complete" if brief.complete else "incomplete",
         "review": review_front_matter(brief.review),
+        # The reviewer's corrections: a re-run that writes the same text again gets them back (publish.py).
+        **({"edits": [asdict(edit) for edit in brief.edits]} if brief.edits else {}),
     }
+
+
+def edits_from(value: object) -> tuple[Edit, ...]:
+    """A brief's corrections as its front matter (or JSON record) holds them; anything malformed is left out."""
+    found: list[Edit] = []
+    for entry in value if isinstance(value, list) else []:
+        if not isinstance(entry, dict) or entry.get("kind") not in EDIT_KINDS:
+            continue
+        number = entry.get("number")
+        texts = [entry.get(key) for key in ("before", "after", "by", "at")]
+        if (
+            isinstance(number, int)
+            and not isinstance(number, bool)
+            and number > 0
+            and all(isinstance(t, str) for t in texts)
+        ):
+            found.append(Edit(str(entry["kind"]), number, *(str(t) for t in texts)))
+    return tuple(found)
 
 
 def review_front_matter(review: Review | None) -> dict[str, Any]:

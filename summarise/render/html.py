@@ -18,7 +18,7 @@ from summarise.grounding.citations import cite_summary
 from summarise.render.json import brief_from_record, brief_record
 from summarise.render.page import model_words, render_page
 from summarise.render.problems import fact_problems
-from summarise.render.views import check_views, fact_views, paragraph_views
+from summarise.render.views import check_views, edit_views, fact_views, paragraph_views
 
 RECORD_ID = "brief-record"
 
@@ -60,7 +60,7 @@ def page_values(brief: Brief, markdown_name: str = "NAME.md", index_link: str | 
     ]
     return dict(
         lang=brief.target_language,
-        title=model_words(brief.title),
+        title=brief.title,  # plain text (tasks/brief_inputs.title_for): escaped by the template, never parsed
         meta=_meta(brief),
         review=brief.review,
         markdown_name=markdown_name,
@@ -77,6 +77,7 @@ def page_values(brief: Brief, markdown_name: str = "NAME.md", index_link: str | 
         failed_checks=sum(not c.passed for c in brief.checks),
         flagged_facts=len(fact_problems(brief)),
         record=brief_record(brief),
+        edits=edit_views(brief.edits),
         desk=None,
     )
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from summarise.render.page import asset, render_page
+from markupsafe import Markup
+
+from summarise.render.page import asset, render_fragment, render_page
 
 
 @dataclass(frozen=True)
@@ -47,9 +49,20 @@ class Counts:
         return self.approved + self.rejected
 
 
-def render_index_html(rows: list[IndexRow], failed: list[FailedRow]) -> str:
-    reviews = [row.review for row in rows]
+def render_index_row(row: IndexRow) -> str:
+    """One brief's row, made once and kept (batch/catalog.py): the page joins the rows."""
+    return render_fragment("index_row.html.j2", row=row)
+
+
+def render_index_html(rows: list[str], reviews: list[str], failed: list[FailedRow]) -> str:
+    """The page around rows made by render_index_row; `reviews` is each row's decision."""
     counts = Counts(reviews.count("approved"), reviews.count("rejected"), reviews.count("needs review"))
     return render_page(
-        "index.html.j2", asset("index.js"), lang="en", title="Briefs", rows=rows, failed=failed, counts=counts
+        "index.html.j2",
+        asset("index.js"),
+        lang="en",
+        title="Briefs",
+        rows=[Markup(row) for row in rows],  # each made by render_index_row, its texts escaped there
+        failed=failed,
+        counts=counts,
     )

@@ -22,7 +22,8 @@ from summarise.brief import (
     SummarySentence,
     Usage,
 )
-from summarise.render.front_matter import fact_verdicts, front_matter
+from summarise.render.front_matter import edits_from, fact_verdicts, front_matter
+from summarise.reporting.terminal import visible_text
 
 
 def brief_record(brief: Brief) -> dict[str, Any]:
@@ -39,6 +40,8 @@ def brief_record(brief: Brief) -> dict[str, Any]:
             "translation": x.shown,
             "problems": x.problems,
             "notes": x.notes,
+            **({"origin": x.origin} if x.origin else {}),
+            **({"suggestion": x.suggestion} if x.suggestion else {}),
         }
         for x in brief.lines
     ]
@@ -46,7 +49,9 @@ def brief_record(brief: Brief) -> dict[str, Any]:
 
 
 def render_json(brief: Brief) -> str:
-    return json.dumps(brief_record(brief), ensure_ascii=False, indent=2) + "\n"
+    # The same rule for hidden controls as every other output; the record inside a page is
+    # escaped by the page's own rule (page.py) when it is shown.
+    return visible_text(json.dumps(brief_record(brief), ensure_ascii=False, indent=2)) + "\n"
 
 
 _FIELDS = (
@@ -62,7 +67,8 @@ def _known(kind: type, data: dict[str, Any]) -> dict[str, Any]:
 
 def _check(data: dict[str, Any]) -> Check:
     findings = {
-        key: tuple(Finding(int(f["number"]), str(f["reason"])) for f in data.get(key, ())) for key in ("lines", "facts")
+        key: tuple(Finding(int(f["number"]), str(f["reason"])) for f in data.get(key, ()))
+        for key in ("lines", "facts", "sentences")
     }
     return Check(**_known(Check, data) | findings)
 
@@ -85,7 +91,23 @@ def _line(data: dict[str, Any]) -> Line:
 
 
 def brief_from_record(data: dict[str, Any]) -> Brief:
-    """The Brief back from `brief_record`. Raises ValueError if `data` is not such a record."""
+    """The Brief back from `brief_record`. Raises ValueError if `data` is not such a record.
+
+    A record rides in a page or a JSON file anyone may edit: it is data from outside, so the
+    Brief it gives is rendered once here, and one whose fields are not of their kinds (a title
+    that is a list, a fact that is a number) is refused now rather than failing wherever it
+    is used."""
+    from summarise.render.markdown import render_markdown
+
+    brief = _brief(data)
+    try:
+        render_markdown(brief)
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+        raise ValueError(f"not a brief record ({type(exc).__name__}: {exc})") from exc
+    return brief
+
+
+def _brief(data: dict[str, Any]) -> Brief:
     try:
         review = data.get("review") or {}
         return Brief(
@@ -112,6 +134,8 @@ def brief_from_record(data: dict[str, Any]) -> Brief:
                 for s in data.get("summary_sentences", [])
             ),
             review=_review(review),
+            edits=edits_from(data.get("edits")),
+            glossary=tuple((str(source), str(target)) for source, target in data.get("glossary", [])),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ValueError(f"not a brief record ({type(exc).__name__}: {exc})") from exc

@@ -7,7 +7,8 @@ import re
 from summarise.brief import NOT_FOUND, Brief, Fact
 from summarise.render.front_matter import dump_front_matter
 from summarise.render.problems import fact_problems, line_problems
-from summarise.render.sanitise import clean_inline, clean_model_text
+from summarise.render.sanitise import clean_inline, clean_model_text, plain_inline
+from summarise.reporting.terminal import visible_text
 
 
 def _quote(text: str) -> str:
@@ -22,14 +23,17 @@ def render_markdown(brief: Brief, body: str | None = None) -> str:
 
 def render_body(brief: Brief) -> str:
     """Everything below the front matter: the part a reviewer reads, and whose sha256 a decision holds."""
-    parts = [f"# {clean_inline(brief.title)}"]
+    # The title is plain text (a file name as written, or the words of a model's heading): escaped, never parsed.
+    parts = [f"# {plain_inline(brief.title)}"]
     if brief.problems:
         parts.append("\n".join(f"> **Warning:** {clean_inline(problem)}" for problem in brief.problems))
     parts.append("## Summary\n\n" + clean_model_text(brief.summary) + _render_summary_sources(brief))
     parts.append("## Key facts\n\n" + _render_facts(brief))
-    parts.append("## Translation\n\n" + _render_translation(brief))
+    parts.append("## Translation\n\n" + _render_translation(brief) + _render_origins(brief))
+    if brief.edits:
+        parts.append("## Corrections\n\n" + _render_edits(brief))
     parts.append("## Checks\n\n" + _render_checks(brief))
-    return "\n\n".join(parts) + "\n"
+    return visible_text("\n\n".join(parts) + "\n")  # one rule for hidden controls (reporting/terminal.py)
 
 
 def _fenced(text: str) -> str:
@@ -49,6 +53,28 @@ def _render_translation(brief: Brief) -> str:
         parts.append(clean_model_text(paragraph))
         parts += kept.get(number, [])
     return "\n\n".join(parts)
+
+
+def _render_origins(brief: Brief) -> str:
+    """Lines no model translated this time: taken from the translation memory, and from whose review."""
+    taken = [f"- line {line.number}: {clean_inline(line.origin)}" for line in brief.lines if line.origin]
+    return "\n\n_Lines from the translation memory:_\n\n" + "\n".join(taken) if taken else ""
+
+
+EDITED = {"line": "translation of line", "fact": "fact", "summary": "summary sentence"}
+
+
+def _render_edits(brief: Brief) -> str:
+    """Each correction a reviewer made, with what it replaced: the text above shows the corrected one."""
+    entries: list[str] = []
+    for edit in brief.edits:
+        what = f"{EDITED.get(edit.kind, edit.kind)} {edit.number}, by {clean_inline(edit.by)} on {edit.at}"
+        if edit.after == edit.before:
+            entries.append(f"- {what}: confirmed as it is")
+        else:
+            before = clean_inline(edit.before) if edit.before else "(untranslated)"
+            entries.append(f"- {what}: “{before}” → “{clean_inline(edit.after)}”")
+    return "\n".join(entries)
 
 
 def location(fact: Fact) -> str:

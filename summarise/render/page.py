@@ -22,18 +22,21 @@ from markupsafe import Markup
 
 from summarise.brief.version import __version__
 from summarise.render.sanitise import plain_model_text
+from summarise.reporting.terminal import visible_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-# Direction overrides would let text display in another order than it reads ("Trojan
-# Source"); other control characters have no business in a page either.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Control characters have no business in a page; the characters that hide or reorder text
+# ("Trojan Source") go by the one rule every output follows (visible_text).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def _printable(value: object) -> object:
     """Applied to every {{ value }} of every template, before escaping."""
-    return _CONTROLS.sub("", value) if isinstance(value, str) and not isinstance(value, Markup) else value
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return _CONTROLS.sub("", visible_text(value))
+    return value
 
 
 @lru_cache(maxsize=1)
@@ -68,6 +71,8 @@ def content_security_policy(style: str, script: str | None, forms: bool = False)
         "base-uri 'none'",
         "form-action 'self'" if forms else "form-action 'none'",
     ]
+    if forms:  # the desk's script keeps the reviewer's draft on the server that sent the page, and only there
+        directives.append("connect-src 'self'")
     return "; ".join(directives)
 
 
@@ -85,6 +90,11 @@ def render_page(template: str, script: str | None, forms: bool = False, **values
             **values,
         )
     )
+
+
+def render_fragment(template: str, **values: Any) -> str:
+    """A part of a page (an index row), escaped like the page it goes into."""
+    return _environment().get_template(template).render(**values)
 
 
 def model_words(text: str) -> str:

@@ -2,7 +2,8 @@
 
 Each is written atomically and only over a file of ours (`write_ours`). The reviewer's
 decision recorded in the NAME.md being replaced is carried over when the new brief reads
-exactly the same.
+exactly the same; so are its corrections (grounding/recheck.py), where the new brief still
+says what the reviewer corrected.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from pathlib import Path
 from summarise.brief import Brief
 from summarise.brief.files import BriefFiles, Identity, write_ours
 from summarise.brief.header import read_brief
+from summarise.grounding.recheck import carry_edits
 from summarise.render import read_front_matter, render_json, render_markdown
-from summarise.render.front_matter import body_sha256, review_from
+from summarise.render.front_matter import body_sha256, edits_from, review_from
 from summarise.render.markdown import render_body
 
 
@@ -33,6 +35,7 @@ def publish(
         previous: str | None = read_brief(files.markdown)
     except (OSError, UnicodeDecodeError):
         previous = None
+    brief = carry_corrections(files.markdown, previous, brief)
     body = render_body(brief)
     brief = carry_review(previous, brief, body)
     if files.json:
@@ -76,3 +79,44 @@ def shown_name(path: Path) -> str:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return str(path)
+
+
+def carry_corrections(path: Path, previous_markdown: str | None, brief: Brief) -> Brief:
+    """A re-run's brief, about to replace the one at `path`, with that one's corrections carried over,
+    and its lines said as that one said them where they read the same: a line the memory gives
+    back to the brief it was approved in is that brief's own line, not news."""
+    if previous_markdown is None:
+        return brief
+    earlier = edits_from((read_front_matter(previous_markdown) or {}).get("edits"))
+    if earlier and not brief.edits:
+        brief = carry_edits(earlier, brief)
+    previous = brief_record_of(path)
+    if previous is None:
+        return brief
+    before = {(line.number, line.source, line.translation): line.origin for line in previous.lines}
+    lines = tuple(
+        dataclasses.replace(line, origin=before[key])
+        if line.origin and (key := (line.number, line.source, line.translation)) in before
+        else line
+        for line in brief.lines
+    )
+    return dataclasses.replace(brief, lines=lines)
+
+
+def brief_record_of(path: Path) -> Brief | None:
+    """The brief a Markdown file was written from: the record its page (or JSON) carries."""
+    import json
+
+    from summarise.render.html import read_page_record
+    from summarise.render.json import brief_from_record
+
+    files = BriefFiles(path, json=True, html=True)
+    page, data = files.page, files.json_path
+    try:
+        if page.is_file():
+            return read_page_record(page.read_text(encoding="utf-8", errors="replace"))
+        if data.is_file():
+            return brief_from_record(json.loads(data.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return None
+    return None

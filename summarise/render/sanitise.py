@@ -156,6 +156,12 @@ def plain_model_text(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
+def plain_inline(text: str) -> str:
+    """Plain text (a title, a name) on one line, as written: nothing parsed, so "&lt;" stays
+    "&lt;"; terminal escapes dropped and every character Markdown would read escaped."""
+    return escape_markdown(" ".join(_TERMINAL.sub("", text).split()))
+
+
 def clean_inline(text: str) -> str:
     """The same, for one line (a title, a table cell): line breaks become spaces."""
     return " ".join(clean_model_text(text).split())

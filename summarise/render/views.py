@@ -6,11 +6,12 @@ is put where the reviewer looks: on its line, on its fact, and linked from Check
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 
-from summarise.brief import Brief, Check, Fact, FactVerdict
-from summarise.render.markdown import location
+from summarise.brief import Brief, Check, Edit, Fact, FactVerdict
+from summarise.render.markdown import EDITED, location
 from summarise.render.page import model_words
 from summarise.render.problems import fact_problems, line_problems
 
@@ -30,10 +31,14 @@ class LineView:
     problems: list[str] = field(default_factory=list)
     marks: list[Mark] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what code changed (a glossary term set)
+    origin: str = ""  # "from review of NAME by X on DATE": the translation memory's, not a model's
+    suggestion: str = ""  # a near match in the memory, offered
+    edited: bool = False  # corrected by the reviewer
 
     @property
     def classes(self) -> list[str]:
         names = ["untranslated"] if self.untranslated else []
+        names += ["edited"] if self.edited else []
         names += ["problem"] if self.problems else []
         if self.marks:
             names.append("flagged" if any(mark.flagged for mark in self.marks) else "evidence")
@@ -67,6 +72,57 @@ class FactView:
     where: str  # as the Markdown says it: "p. 3, ¶2, line 14"
     match: str  # shown when not exact
     verdict: FactVerdict | None = None
+    edited: bool = False  # corrected by the reviewer
+
+
+@dataclass(frozen=True)
+class DiffPart:
+    text: str
+    change: str  # "" (kept), "del" or "ins"
+
+
+@dataclass(frozen=True)
+class EditView:
+    """One correction as the page shows it: where, who, when, and the words it changed."""
+
+    what: str  # "fact 3"
+    href: str  # "#F3"
+    by: str
+    at: str
+    diff: list[DiffPart]
+    confirmed: bool  # the reviewer kept the text as it was
+
+
+def word_diff(before: str, after: str) -> list[DiffPart]:
+    """The words `after` removed from and added to `before`, in reading order."""
+    old, new = before.split(), after.split()
+    parts: list[DiffPart] = []
+    for change, a0, a1, b0, b1 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if change == "equal":
+            parts.append(DiffPart(" ".join(old[a0:a1]), ""))
+            continue
+        if a1 > a0:
+            parts.append(DiffPart(" ".join(old[a0:a1]), "del"))
+        if b1 > b0:
+            parts.append(DiffPart(" ".join(new[b0:b1]), "ins"))
+    return parts
+
+
+_ANCHOR = {"line": "L", "fact": "F", "summary": "S"}
+
+
+def edit_views(edits: tuple[Edit, ...]) -> list[EditView]:
+    return [
+        EditView(
+            f"{EDITED.get(edit.kind, edit.kind)} {edit.number}",
+            f"#{_ANCHOR.get(edit.kind, 'L')}{edit.number}",
+            edit.by,
+            edit.at,
+            word_diff(model_words(edit.before), model_words(edit.after)),
+            edit.before == edit.after,
+        )
+        for edit in edits
+    ]
 
 
 @dataclass(frozen=True)
@@ -108,6 +164,7 @@ def _translation_of(brief: Brief, number: int) -> str:
 def fact_views(brief: Brief) -> list[FactView]:
     problems = fact_problems(brief)
     verdicts = {verdict.fact: verdict for verdict in (brief.review.facts if brief.review else ())}
+    edited = {(edit.kind, edit.number) for edit in brief.edits}
     return [
         FactView(
             number=number,
@@ -122,6 +179,7 @@ def fact_views(brief: Brief) -> list[FactView]:
             where=location(fact),
             match="" if fact.match in ("exact", "normalised") else fact.match,
             verdict=verdicts.get(number),
+            edited=("fact", number) in edited,
         )
         for number, fact in enumerate(brief.facts, start=1)
     ]
@@ -134,6 +192,7 @@ def paragraph_views(brief: Brief) -> list[ParagraphView]:
         if fact.sentence:
             marks.setdefault(fact.sentence, []).append(Mark(number, number in problems))
     on_line = line_problems(brief)
+    edited = {(edit.kind, edit.number) for edit in brief.edits}
     by_paragraph: dict[int, list[LineView]] = {}
     whole: dict[int, bool] = {}
     for line in brief.lines:
@@ -141,6 +200,8 @@ def paragraph_views(brief: Brief) -> list[ParagraphView]:
         text = model_words(line.translation.strip())
         view = LineView(line.number, line.source, text, not line.translated, reasons, marks.get(line.number, []))
         view.notes = [model_words(note) for note in line.notes]
+        view.origin, view.suggestion = model_words(line.origin), model_words(line.suggestion)
+        view.edited = ("line", line.number) in edited
         by_paragraph.setdefault(line.paragraph, []).append(view)
         whole[line.paragraph] = whole.get(line.paragraph, False) or not line.translation
     views: list[ParagraphView] = []
@@ -154,6 +215,7 @@ def paragraph_views(brief: Brief) -> list[ParagraphView]:
 def _links(check: Check, lines: set[int], facts: int) -> list[Link]:
     links = [Link(f"#L{f.number}", f"line {f.number}", f.reason) for f in check.lines if f.number in lines]
     links += [Link(f"#F{f.number}", f"fact {f.number}", f.reason) for f in check.facts if 0 < f.number <= facts]
+    links += [Link(f"#S{f.number}", f"summary sentence {f.number}", f.reason) for f in check.sentences]
     if "summary" in check.name.lower():  # the summary's checks name the whole summary or its sentences
         links.insert(0, Link("#summary", "the summary", "the summary, with the lines each sentence rests on"))
     unique: dict[str, Link] = {}

@@ -10,16 +10,30 @@ from __future__ import annotations
 
 import re
 
-# C0 and C1 controls (ESC, BEL, CR, the 8-bit CSI \x9b...), DEL, the bidirectional
-# overrides and isolates, the Unicode line separators, and lone surrogates (an undecodable
-# byte of a file name, which would also make printing fail).
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# Characters that hide or reorder text without being seen: the bidirectional marks, embeddings,
+# overrides and isolates ("Trojan Source"), invisible operators and deprecated format controls,
+# interlinear annotations, and the tag characters (which can smuggle a whole hidden text).
+# THE list: documents (Markdown, JSON, pages, the index) drop them with `visible_text`, and the
+# terminal shows them as escapes (`shown`).
+HIDDEN = "\u061c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufff9-\ufffb\U000e0000-\U000e007f"
+_HIDDEN = re.compile(f"[{HIDDEN}]")
+# Shown as escapes on a terminal: those, C0 and C1 controls (ESC, BEL, CR, the 8-bit CSI \x9b...),
+# DEL, the Unicode line separators, and lone surrogates (an undecodable byte of a file name,
+# which would also make printing fail).
+_UNSAFE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ud800-\\udfff{HIDDEN}]")
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
 def _escape(char: str) -> str:
     code = ord(char)
+    if code > 0xFFFF:  # a tag character
+        return f"\\U{code:08x}"
     return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def visible_text(text: str) -> str:
+    """`text` without the characters that hide or reorder it (HIDDEN): for every document summarise writes."""
+    return _HIDDEN.sub("", text)
 
 
 def shown(text: object, *, keep_newlines: bool = False) -> str:

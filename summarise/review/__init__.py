@@ -119,47 +119,137 @@ def index_link(page: Path, root: Path | None) -> str | None:
     return "../" * depth + "index.html"
 
 
-def record_review(
-    path: Path, decision: str | None, by: str, reason: str = "", verdicts: tuple[FactVerdict, ...] = ()
-) -> Recorded:
-    """Write (or, with decision None, clear) a decision, with the reviewer's per-fact verdicts
-    if any (the review desk); redraw the page and the index."""
-    from summarise.render.html import read_page_record, render_html  # jinja2 only when needed
+class StaleVersion(InputError):
+    """A decision or correction made on a text that is no longer the brief's (a stale tab, a re-run)."""
 
-    if decision is not None:
-        _check_lengths(by, reason, verdicts)  # before anything is read or written
+    def __init__(self, path: Path, shown: str) -> None:
+        super().__init__(f"{path} changed after it was shown (now version {shown[:12]}): nothing was recorded")
+        self.shown = shown
+
+
+# A decision is written to the brief first (the record), then its page and the folder's index,
+# which are drawn from the briefs. The journal names the brief between the two: a run killed
+# there leaves it, and the next desk or `summarise review` redraws that page and the index.
+JOURNAL = ".summarise-review-journal"
+
+
+def read_brief_text(path: Path) -> str:
     try:
-        markdown = read_brief(path)
+        return read_brief(path)
     except FileNotFoundError as exc:
         raise InputError(f"{path}: no such file") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read it ({exc})") from exc
+
+
+def record_review(
+    path: Path,
+    decision: str | None,
+    by: str,
+    reason: str = "",
+    verdicts: tuple[FactVerdict, ...] = (),
+    at: str | None = None,
+    *,
+    version: str | None = None,
+    memory: Path | None = None,
+) -> Recorded:
+    """Write (or, with decision None, clear) a decision, with the reviewer's per-fact verdicts
+    if any (the review desk); redraw the page and the index. `version`, when given, is the
+    sha256 of the text the reviewer read: a brief that reads otherwise now is left as it is.
+    `memory`, the cache folder, takes the line pairs an approval vouches for (review/memory.py)."""
+    if decision is not None:
+        _check_lengths(by, reason, verdicts)  # before anything is read or written
+    root = batch_root(path)
+    if root is not None and (root / JOURNAL).is_file():  # one cut off before: finished first
+        finish_interrupted(root)
+    markdown = read_brief_text(path)
+    if version is not None and version != body_sha256(markdown):
+        raise StaleVersion(path, body_sha256(markdown))
     review = None
     if decision is not None:
-        at = datetime.now(UTC).replace(microsecond=0).isoformat()
+        at = at or datetime.now(UTC).replace(microsecond=0).isoformat()
         review = Review(decision, by, at, reason, body_sha256(markdown), verdicts)
     try:
         updated = with_review(markdown, review)
     except InputError as exc:
         raise InputError(f"{path}: {exc}") from exc
+    journal = root / JOURNAL if root is not None else None
+    if journal is not None:
+        write_journal(journal, path)
     write_ours(path, updated)
-    page = BriefFiles(path, html=True).page
-    root = batch_root(path)
-    redrawn = stale = None
-    if page.is_file():
-        brief = read_page_record(page.read_text(encoding="utf-8", errors="replace"))
-        if brief is not None and body_sha256(render_markdown(brief)) == body_sha256(markdown):
-            brief = dataclasses.replace(brief, review=review)
-            write_ours(page, render_html(brief, shown_name(path), index_link(page, root)))
-            redrawn = page
-        else:
-            stale = page
+    redrawn, stale = redraw_page(path, updated, root)
     index = None
     if root is not None:
         from summarise.batch.reports import write_index
 
         index = write_index(root)
+    if journal is not None:
+        journal.unlink(missing_ok=True)
+    if memory is not None and review is not None and review.decision == "approved":
+        _remember(path, updated, review, memory)
     return Recorded(review, redrawn, stale, index)
+
+
+def _remember(path: Path, markdown: str, review: Review, cache_dir: Path) -> None:
+    """An approved brief's reviewed lines into the translation memory (last: the decision is the record)."""
+    from summarise.render.publish import brief_record_of
+    from summarise.review.memory import remember, reviewed_lines
+
+    brief = brief_record_of(path)
+    if brief is not None and body_sha256(render_markdown(brief)) == body_sha256(markdown):
+        remember(cache_dir, reviewed_lines(brief, path.name, review.by, review.at))
+
+
+def write_journal(journal: Path, path: Path) -> None:
+    from summarise.brief.files import atomic_write
+
+    atomic_write(journal, str(path.resolve()) + "\n")
+
+
+def redraw_page(path: Path, markdown: str, root: Path | None) -> tuple[Path | None, Path | None]:
+    """The brief's page redrawn with the decision its Markdown holds: (redrawn, or left as another version's)."""
+    from summarise.render.html import read_page_record, render_html  # jinja2 only when needed
+
+    page = BriefFiles(path, html=True).page
+    if not page.is_file():
+        return None, None
+    brief = read_page_record(page.read_text(encoding="utf-8", errors="replace"))
+    if brief is None or body_sha256(render_markdown(brief)) != body_sha256(markdown):
+        return None, page
+    brief = dataclasses.replace(brief, review=holding_review(markdown))
+    write_ours(page, render_html(brief, shown_name(path), index_link(page, root)))
+    return page, None
+
+
+def _finish_brief(path: Path, root: Path) -> None:
+    """A correction writes the page (the whole record) before the brief, a decision the brief
+    before the page: whichever was cut off, the one written first is the newer."""
+    from summarise.render.html import read_page_record
+
+    markdown = read_brief_text(path)
+    page = BriefFiles(path, html=True).page
+    brief = read_page_record(page.read_text(encoding="utf-8", errors="replace")) if page.is_file() else None
+    if brief is not None and body_sha256(render_markdown(brief)) != body_sha256(markdown):
+        write_ours(path, render_markdown(dataclasses.replace(brief, review=None)))  # the correction, unreviewed
+        return
+    redraw_page(path, markdown, root)
+
+
+def finish_interrupted(root: Path) -> Path | None:
+    """A decision cut off between its brief and the index (Ctrl-C, kill): its page and the index
+    redrawn from the brief, which holds the decision. The brief, if one was."""
+    journal = root / JOURNAL
+    try:
+        named = Path(journal.read_text(encoding="utf-8").strip())
+    except (OSError, UnicodeDecodeError):
+        return None
+    if named.is_file() and named.resolve().is_relative_to(root.resolve()):
+        _finish_brief(named, root)
+    from summarise.batch.reports import write_index
+
+    write_index(root)
+    journal.unlink(missing_ok=True)
+    return named
 
 
 def current_decision(path: Path) -> str:

@@ -10,118 +10,86 @@ them, so the files stay the record and the static pages keep working without the
 
 from __future__ import annotations
 
-import hmac
-import json
-import secrets
 import threading
 import webbrowser
 from collections.abc import Callable
-from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePosixPath
-from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlencode
 
-from summarise.brief import FACT_VERDICTS, REVIEW_DECISIONS, Brief, FactVerdict
-from summarise.brief.files import BriefFiles
+from summarise.batch.catalog import Catalog
+from summarise.brief import Brief
 from summarise.brief.header import read_brief
-from summarise.errors import SummariseError
+from summarise.errors import InputError
 from summarise.render import render_markdown
 from summarise.render.desk_page import (
     DeskView,
     QueueRow,
+    QueueView,
     desk_link,
     progress,
     render_desk_brief,
     render_message,
     render_queue,
 )
-from summarise.render.front_matter import body_sha256, review_from
-from summarise.render.problems import fact_problems
-from summarise.review import record_review
+from summarise.render.front_matter import body_sha256, holding_review
+from summarise.review import batch_root, finish_interrupted, record_review
+from summarise.review.access import Access, load_access, save_access, write_launcher
+from summarise.review.desk_forms import Undo, correct, decide, keep_draft
+from summarise.review.desk_http import Answer, handler_for
+from summarise.review.drafts import load_draft
+from summarise.review.queue import REVIEW_FILTERS, SORTS, QueueQuery, queue_row
+from summarise.review.records import brief_record
 
-MAX_FORM = 1_000_000  # bytes of a posted form: a decision and its notes, never more
-
-
-@dataclass(frozen=True)
-class Answer:
-    status: int
-    body: str = ""
-    location: str = ""  # a redirect
-
-
-def _count(value: object) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
-def _brief_of(path: Path) -> Brief | None:
-    """The brief a Markdown file was written from: the record its page (or JSON) carries."""
-    from summarise.render.html import read_page_record
-    from summarise.render.json import brief_from_record
-
-    files = BriefFiles(path, json=True, html=True)
-    page, data = files.page, files.json_path
-    try:
-        if page.is_file():
-            return read_page_record(page.read_text(encoding="utf-8", errors="replace"))
-        if data.is_file():
-            return brief_from_record(json.loads(data.read_text(encoding="utf-8")))
-    except (OSError, ValueError):
-        return None
-    return None
+QUEUE_ROWS = 500  # rows on one queue page: a folder of 10,000 is searched and filtered, not scrolled
 
 
 class Desk:
-    """The desk for one folder. `url` is what the reviewer opens; `serve()` runs until `close()`."""
+    """The desk for one folder. `url` is what the reviewer opens; `serve()` runs until `close()`.
 
-    def __init__(self, folder: Path, reviewer: str) -> None:
+    `port` 0 means the port the desk had last time on this folder if it is free, else any.
+    """
+
+    def __init__(self, folder: Path, reviewer: str, port: int = 0, memory: Path | None = None) -> None:
         self.folder = folder.resolve()
         self.reviewer = reviewer
-        self.token = secrets.token_urlsafe(24)
+        self.memory = memory  # the cache folder whose translation memory an approval feeds; None: none
+        access = load_access(self.folder)
+        self.token = access.token
         self.lock = threading.Lock()  # one decision at a time: each rewrites the folder's index
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.catalog = Catalog.of(self.folder)
+        self.serving = threading.Event()
+        self.last: Undo | None = None  # the last decision made here, which `undo` takes back
+        self.server = _bind(handler_for(self), port, access.port)
         self.server.daemon_threads = True
         self.host = f"127.0.0.1:{self.server.server_address[1]}"
         self.origin = f"http://{self.host}"
         self.url = self.origin + desk_link(self.token)
+        save_access(self.folder, Access(self.token, self.server.server_address[1]))
+        root = batch_root(self.folder / "index.md")
+        if root is not None:  # a decision or correction cut off last time (Ctrl-C, kill) is finished first
+            finish_interrupted(root)
+
+    def launcher(self) -> Path | None:
+        """A file (the user's alone) that opens the desk: what the browser is given instead of the token."""
+        return write_launcher(self.folder, self.origin + "/open?" + urlencode({"token": self.token}))
 
     def serve(self) -> None:
+        self.serving.set()
         self.server.serve_forever()
 
     def close(self) -> None:
-        self.server.shutdown()
+        if self.serving.is_set():  # shutdown() waits for serve_forever, which may never have started
+            self.server.shutdown()
         self.server.server_close()
 
     # --- what the folder holds ------------------------------------------------------
 
     def rows(self) -> list[QueueRow]:
-        return self._briefs()[0]
+        return [queue_row(entry) for entry in self.catalog.refresh()]
 
-    def _briefs(self) -> tuple[list[QueueRow], list[tuple[str, str]]]:
-        """The queue's rows, and the briefs it cannot read (a damaged or hostile front matter), with why."""
-        from summarise.batch.reports import collect_briefs
-        from summarise.render.page import model_words
-
-        rows: list[QueueRow] = []
-        briefs = collect_briefs(self.folder)
-        for relative, front in briefs.found:
-            facts = front["facts"] if isinstance(front.get("facts"), dict) else {}
-            checks = front["checks"] if isinstance(front.get("checks"), dict) else {}
-            review = review_from(front)
-            rows.append(
-                QueueRow(
-                    brief=relative.as_posix(),
-                    title=model_words(str(front.get("title", relative.stem))),
-                    review=review.decision if review else "needs review",
-                    reviewer=review.by if review else "",
-                    flagged=_count(facts.get("flagged")),
-                    failed_checks=_count(checks.get("failed")),
-                )
-            )
-        return rows, [(relative.as_posix(), why) for relative, why in briefs.unreadable]
-
-    def _next(self, rows: list[QueueRow], after: str) -> str:
+    def next_after(self, rows: list[QueueRow], after: str) -> str:
         """The next brief needing review after `after` (in the queue's order), wrapping round."""
         waiting = sorted(row.brief for row in rows if row.review == "needs review" and row.brief != after)
         later = [name for name in waiting if name > after]
@@ -129,16 +97,39 @@ class Desk:
 
     # --- pages ----------------------------------------------------------------------
 
-    def queue(self) -> Answer:
-        rows, unreadable = self._briefs()
-        return Answer(HTTPStatus.OK, render_queue(rows, self.token, self.folder.name or str(self.folder), unreadable))
+    def queue(self, query: dict[str, list[str]] | None = None) -> Answer:
+        asked = QueueQuery.from_query(query or {})
+        everything = self.rows()
+        matching = self.catalog.matching(asked.search) if asked.search else None
+        found = asked.ordered([row for row in everything if asked.keeps(row, matching)])
+        view = QueueView(
+            search=asked.search,
+            review=asked.review,
+            problems=asked.problems,
+            by=asked.by,
+            sort=asked.sort,
+            sorts=tuple(SORTS.items()),
+            reviews=tuple(REVIEW_FILTERS.items()),
+            reviewers=tuple(sorted({row.reviewer for row in everything if row.reviewer})),
+            shown=min(len(found), QUEUE_ROWS),
+            matched=len(found),
+            undo=self._undo_label(),
+        )
+        folder = self.folder.name or str(self.folder)
+        unreadable = self.catalog.unreadable
+        from summarise.review.memory import glossary_offers
 
-    def brief_page(self, name: str, error: str = "", status: int = HTTPStatus.OK) -> Answer:
+        offers = glossary_offers(self.memory) if self.memory is not None else []
+        page = render_queue(found[:QUEUE_ROWS], self.token, folder, everything, view, unreadable, offers)
+        return Answer(HTTPStatus.OK, page)
+
+    def shown(self, name: str) -> tuple[list[QueueRow], Brief, str] | Answer:
+        """The folder's rows, and the brief `name` as its page shows it with its Markdown; or why not."""
         rows = self.rows()
         if name not in {row.brief for row in rows}:  # only the folder's own briefs, by their listed name
             return self._message(HTTPStatus.NOT_FOUND, "No such brief", f"{name} is not a brief in this folder.")
         path = self.folder / name
-        brief = _brief_of(path)
+        brief = brief_record(path)
         if brief is None:
             text = f"{name} has no page or JSON record to show; decide with summarise review {name} --approve."
             return self._message(HTTPStatus.NOT_FOUND, "No page for this brief", text)
@@ -150,10 +141,19 @@ class Desk:
             page = PurePosixPath(name).with_suffix(".html").as_posix()
             text = f"{page} shows another version of this brief; run summarise batch to redraw it."
             return self._message(HTTPStatus.CONFLICT, "This page is out of date", text)
+        return rows, brief, markdown
+
+    def brief_page(
+        self, name: str, error: str = "", status: int = HTTPStatus.OK, drafted: dict[str, str] | None = None
+    ) -> Answer:
+        shown = self.shown(name)
+        if isinstance(shown, Answer):
+            return shown
+        rows, brief, markdown = shown
         from summarise.render.publish import carry_review
 
         brief = carry_review(markdown, brief)
-        nxt = self._next(rows, name)
+        nxt = self.next_after(rows, name)
         view = DeskView(
             token=self.token,
             brief=name,
@@ -162,122 +162,96 @@ class Desk:
             next=desk_link(self.token, nxt) if nxt else "",
             progress=progress(rows),
             error=error,
+            version=body_sha256(markdown),
+            drafted=load_draft(self.folder, name) if drafted is None else drafted,
+            undo=self._undo_label(),
         )
         return Answer(status, render_desk_brief(brief, view))
+
+    def not_found(self) -> Answer:
+        return self._message(HTTPStatus.NOT_FOUND, "Not found", "The desk has no such page.")
 
     def _message(self, status: int, title: str, text: str) -> Answer:
         return Answer(status, render_message(title, text, desk_link(self.token)))
 
-    # --- a decision -----------------------------------------------------------------
+    # --- the posted forms (desk_forms.py) -------------------------------------------
 
     def decide(self, form: dict[str, list[str]]) -> Answer:
-        def field(name: str) -> str:
-            return (form.get(name) or [""])[0].strip()
+        return decide(self, form)
 
-        name, decision, reason = field("brief"), field("decision"), field("reason")
-        if decision not in REVIEW_DECISIONS:
-            return self.brief_page(name, "Choose approve or reject.", HTTPStatus.BAD_REQUEST)
-        if decision == "rejected" and not reason:
-            return self.brief_page(name, "A rejection needs a reason: say what is wrong.", HTTPStatus.BAD_REQUEST)
-        shown = self.brief_page(name)
-        if shown.status != HTTPStatus.OK:
-            return shown
-        brief = _brief_of(self.folder / name)
-        assert brief is not None  # brief_page showed it
-        problems = sum(not check.passed for check in brief.checks) + len(fact_problems(brief))
-        if decision == "approved" and problems and field("acknowledged") != "1":
-            text = "This brief has failed checks or facts with a problem: confirm you have seen them to approve it."
-            return self.brief_page(name, text, HTTPStatus.CONFLICT)
-        verdicts = tuple(
-            FactVerdict(number, verdict, field(f"note-{number}"))
-            for number in range(1, len(brief.facts) + 1)
-            if (verdict := field(f"verdict-{number}")) in FACT_VERDICTS
-        )
+    def correct(self, form: dict[str, list[str]]) -> Answer:
+        return correct(self, form)
+
+    def keep_draft(self, form: dict[str, list[str]]) -> Answer:
+        return keep_draft(self, form)
+
+    # --- undo -----------------------------------------------------------------------
+
+    def _undo_label(self) -> str:
+        last = self.last
+        return f"{last.after.decision} {last.brief}" if last and last.after else ""
+
+    def undo(self) -> Answer:
+        """Take back the last decision made at this desk: the brief's review as it was before it."""
+        with self.lock:
+            last = self.last
+            if last is None:
+                return self._message(HTTPStatus.CONFLICT, "Nothing to undo", "No decision was made at this desk yet.")
+            path = self.folder / last.brief
+            try:
+                current = holding_review(read_brief(path))
+            except (OSError, UnicodeDecodeError):
+                current = None
+            if current != last.after:
+                text = f"{last.brief} changed after that decision (another decision, or a new run): nothing was undone."
+                self.last = None
+                return self._message(HTTPStatus.CONFLICT, "Not undone", text)
+            before = last.before
+            if before is None:
+                record_review(path, None, self.reviewer)
+            else:
+                record_review(path, before.decision, before.by, before.reason, before.facts, at=before.at)
+            self.last = None
+        return Answer(HTTPStatus.SEE_OTHER, location=desk_link(self.token, last.brief))
+
+
+def _bind(handler: type[BaseHTTPRequestHandler], port: int, last_port: int) -> ThreadingHTTPServer:
+    """On `port` if given (an error if it is taken), else on the last port if free, else on any."""
+    if port:
         try:
-            with self.lock:
-                record_review(
-                    self.folder / name, decision, self.reviewer, reason if decision == "rejected" else "", verdicts
-                )
-        except SummariseError as exc:
-            return self.brief_page(name, f"Not recorded: {exc}", HTTPStatus.BAD_REQUEST)
-        nxt = self._next(self.rows(), name)
-        return Answer(HTTPStatus.SEE_OTHER, location=desk_link(self.token, nxt) if nxt else desk_link(self.token))
+            return ThreadingHTTPServer(("127.0.0.1", port), handler)
+        except OSError as exc:
+            raise InputError(f"port {port} on 127.0.0.1: {exc.strerror or exc}; choose another --port") from exc
+    for candidate in (last_port, 0) if last_port else (0,):
+        try:
+            return ThreadingHTTPServer(("127.0.0.1", candidate), handler)
+        except OSError:
+            continue
+    return ThreadingHTTPServer(("127.0.0.1", 0), handler)
 
 
-def run_desk(folder: Path, by: str, open_browser: bool, say: Callable[[str], None]) -> None:
+def announce(desk: Desk, open_browser: bool, say: Callable[[str], None], opener: Callable[[str], object]) -> None:
+    """Say where the desk is, and open it: the browser gets the launcher file, never the token."""
+    launcher = desk.launcher()
+    say(f"Review desk for {desk.folder} at {desk.origin}/")
+    if launcher is None:  # the folder cannot hold the launcher: the address with its key, for this terminal only
+        say(f"Open it at {desk.url}")
+    else:
+        say(f"Open it with {launcher.as_uri()} (readable by you alone; it holds the desk's key).")
+    say("Only this machine can reach it; the address and key stay the same the next time. Ctrl-C to stop.")
+    if open_browser and launcher is not None:  # never the key on a command line: every local user can read one
+        opener(launcher.as_uri())
+
+
+def run_desk(
+    folder: Path, by: str, open_browser: bool, say: Callable[[str], None], port: int = 0, memory: Path | None = None
+) -> None:
     """Run the review desk until Ctrl-C."""
-    desk = Desk(folder, by)
-    say(f"Review desk for {folder} at {desk.url}")
-    say("Only this machine can reach it, with the address above. Ctrl-C to stop.")
-    if open_browser:
-        webbrowser.open(desk.url)
+    desk = Desk(folder, by, port, memory)
+    announce(desk, open_browser, say, webbrowser.open)
     try:
         desk.serve()
     except KeyboardInterrupt:
         pass
     finally:
         desk.close()
-
-
-def _handler(desk: Desk) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        server_version = "summarise-review-desk"
-        sys_version = ""
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass  # the terminal shows the URL, not every request (which would print the token)
-
-        def _refusal(self, token: str) -> str:
-            if self.headers.get("Host") != desk.host:
-                return "not this desk's address"
-            origin = self.headers.get("Origin")
-            if origin is not None and origin != desk.origin:
-                return "a request from another site"
-            # A browser says where a request comes from: only the desk's own pages, or the address typed in.
-            if self.headers.get("Sec-Fetch-Site", "none") not in ("same-origin", "none"):
-                return "a request from another site"
-            if not hmac.compare_digest(token.encode(), desk.token.encode()):
-                return "no valid token"
-            return ""
-
-        def _send(self, answer: Answer) -> None:
-            body = answer.body.encode()
-            self.send_response(answer.status)
-            if answer.location:
-                self.send_header("Location", answer.location)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("Referrer-Policy", "same-origin")  # see desk_page.REFERRER
-            self.send_header("X-Content-Type-Options", "nosniff")
-            self.send_header("Content-Security-Policy", "frame-ancestors 'none'")
-            self.end_headers()
-            self.wfile.write(body)
-
-        def _refuse(self, why: str) -> None:
-            self._send(Answer(HTTPStatus.FORBIDDEN, render_message("Refused", f"Refused: {why}.", "")))
-
-        def do_GET(self) -> None:
-            url = urlsplit(self.path)
-            query = parse_qs(url.query)
-            why = self._refusal((query.get("token") or [""])[0])
-            if why:
-                return self._refuse(why)
-            if url.path == "/":
-                return self._send(desk.queue())
-            if url.path == "/brief":
-                return self._send(desk.brief_page((query.get("path") or [""])[0]))
-            return self._send(desk._message(HTTPStatus.NOT_FOUND, "Not found", "The desk has no such page."))
-
-        def do_POST(self) -> None:
-            given = self.headers.get("Content-Length", "")
-            length = int(given) if given.isdigit() else -1
-            if urlsplit(self.path).path != "/decide" or not 0 <= length <= MAX_FORM:
-                return self._send(Answer(HTTPStatus.NOT_FOUND, "not found"))
-            form = parse_qs(self.rfile.read(length).decode("utf-8", errors="replace"), keep_blank_values=True)
-            why = self._refusal((form.get("token") or [""])[0])
-            if why:
-                return self._refuse(why)
-            self._send(desk.decide(form))
-
-    return Handler

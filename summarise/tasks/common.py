@@ -35,6 +35,15 @@ class TaskContext:
     def target(self) -> Language:
         return self.options.target
 
+    @cached_property
+    def remembered(self) -> dict[int, str]:
+        """Lines of the document a reviewer already translated (the translation memory): not asked."""
+        memory = self.options.memory
+        if not memory:
+            return {}
+        pair = (self.document.language, self.target.code)
+        return {s.number: found.translation for s in self.document.sentences if (found := memory.exact(*pair, s.text))}
+
     def template_values(self) -> dict[str, object]:
         return {"target_language": self.target.name, "source_language": language_name(self.document.language)}
 
@@ -112,7 +121,7 @@ def glossary_note(context: TaskContext, sentences: tuple[Sentence, ...] | list[S
 def glossary_block(prompts: Prompts, values: Mapping[str, object], entries: tuple[Entry, ...]) -> str:
     if not entries:
         return ""
-    return prompts.render("glossary", **values, entries=prompt_lines(entries)) + "\n\n"
+    return prompts.render(GLOSSARY_NOTE, **values, entries=prompt_lines(entries)) + "\n\n"
 
 
 def with_task(prefix: list[Message], task: str) -> list[Message]:
@@ -171,9 +180,13 @@ class Step:
     # The prompts/ templates its requests are written from (the first: its task's own), beside the
     # frame every request has (FRAME_TEMPLATES): a brief is out of date when one of them changes.
     templates: tuple[str, ...] = ()
+    # Those it is written from only with a --glossary: part of a brief's key only then, so that
+    # briefs made without a glossary stay up to date when one of them changes.
+    glossary_templates: tuple[str, ...] = ()
 
 
 FRAME_TEMPLATES = ("system", "document")  # every request: the system message, then the fenced document
+GLOSSARY_NOTE = "glossary"  # the entries a task's lines use, before the task (glossary_note)
 
 
 def after(*names: str) -> Callable[[TaskContext], tuple[str, ...]]:

@@ -82,7 +82,8 @@ def ended(statement: str) -> str:
 
 
 _LINE_FACT = re.compile(r"^\s*[\[(]?(\d+)[\])]?[.:]?\s+(\S.*)$", re.DOTALL)  # "[3] The fact."
-_FACT_LINE = re.compile(r"^\s*(\S.*?)\s*\[(\d+)\]\s*[.]?\s*$", re.DOTALL)  # "The fact. [3]"
+_FACT_LINE = re.compile(r"^\s*(\S.*?)\s*\[(-?\d+)\]\s*[.]?\s*$", re.DOTALL)  # "The fact. [3]"
+_NEGATIVE_LINE_FACT = re.compile(r"^\s*\[(-\d+)\]\s*(\S.*)$", re.DOTALL)  # "[-1] The fact.": shown, flagged
 
 
 def _line_fact(item: object) -> tuple[int, str] | None:
@@ -91,7 +92,7 @@ def _line_fact(item: object) -> tuple[int, str] | None:
         return None
     if cited := _FACT_LINE.match(item):
         return int(cited.group(2)), cited.group(1)
-    if cited := _LINE_FACT.match(item):
+    if cited := _LINE_FACT.match(item) or _NEGATIVE_LINE_FACT.match(item):
         return int(cited.group(1)), cited.group(2)
     return None
 
@@ -105,7 +106,7 @@ def parse_facts(text: str, first: int, last: int, partial: bool = False) -> list
     if start < 0:
         raise FactsUnreadable("no JSON found")
     try:
-        data, _end = json.JSONDecoder().raw_decode(cleaned[start:])
+        data, _end = json.JSONDecoder(strict=False).raw_decode(cleaned[start:])
     except json.JSONDecodeError as exc:
         if not partial:
             raise FactsUnreadable(f"invalid JSON ({exc.msg} at {exc.pos})") from exc
@@ -120,12 +121,13 @@ def parse_facts(text: str, first: int, last: int, partial: bool = False) -> list
     facts: list[RawFact] = []
     for item in items:
         if cited := _line_fact(item):
-            if first <= cited[0] <= last:
-                facts.append(RawFact(cited[0], "", ended(cited[1])))
+            # A line outside the group is kept: code places the fact, or shows it flagged when
+            # the document has no such line ([0], [99999]); dropped, it would vanish unseen.
+            facts.append(RawFact(cited[0], "", ended(_one_line(cited[1]))))
             continue
         if not isinstance(item, dict):
             continue
-        statement = next((str(v).strip() for k, v in item.items() if k.startswith("fact") and v), "")
+        statement = next((_one_line(str(v)) for k, v in item.items() if k.startswith("fact") and v), "")
         category = str(item.get("category") or "other").lower()
         category = category if category in CATEGORIES else "other"
         quote = str(item.get("quote") or "").strip()
@@ -136,9 +138,15 @@ def parse_facts(text: str, first: int, last: int, partial: bool = False) -> list
             number = int(str(item.get("line", item.get("sentence"))).strip("[] "))
         except ValueError:
             continue
-        if statement and first <= number <= last:
+        if statement:  # any line: see above
             facts.append(RawFact(number, category, statement))
     return facts
+
+
+def _one_line(text: str) -> str:
+    """A fact as one line: the model may write a newline or a tab inside a JSON string as the
+    character itself (read with strict=False), which would break the brief's list."""
+    return " ".join(text.split())
 
 
 def _complete_items(cut: str) -> list[Any]:
@@ -146,7 +154,7 @@ def _complete_items(cut: str) -> list[Any]:
     opening = cut.find("[")
     if opening < 0:
         raise FactsUnreadable("cut off before any fact")
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(strict=False)
     items: list[Any] = []
     position = opening + 1
     while True:

@@ -31,7 +31,8 @@ from summarise.model import Completion, Message, Request
 from summarise.tasks.chosen_facts import Group, chosen_facts
 from summarise.tasks.common import Answer, Step, TaskContext, Work, after, glossary_note, with_task
 from summarise.tasks.fact_answers import MAX_FACTS_PER_CHUNK, fact_key, facts_schema, parse_facts
-from summarise.tasks.translation import TRANSLATE_NUMBERS, tasks_need, tasks_prefix
+from summarise.tasks.translation import tasks_need, tasks_prefix
+from summarise.tasks.translation_repair import TRANSLATE_NUMBERS
 
 FACTS_MAX_TOKENS = 1200
 

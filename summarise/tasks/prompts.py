@@ -8,9 +8,8 @@ from pathlib import Path
 
 from summarise.errors import ConfigError
 
-# The templates a brief's steps are written from are listed by the steps (tasks/steps.template_names).
-# Used only with --glossary: part of a brief's key only then, so briefs made without one stay up to date.
-GLOSSARY_TEMPLATES = ("glossary", "translation_glossary")
+# The templates a brief's steps are written from are listed by the steps (tasks/steps.template_names,
+# and glossary_template_names for those used only with --glossary).
 
 
 def default_prompts_dir() -> Path:

@@ -30,7 +30,7 @@ from summarise.brief import RawFact
 from summarise.chunking import ESTIMATE_HEADROOM, Chunk
 from summarise.errors import UnusableAnswer
 from summarise.model import Model, Request
-from summarise.tasks.common import FRAME_TEMPLATES, Answer, Step, TaskContext, Work
+from summarise.tasks.common import FRAME_TEMPLATES, GLOSSARY_NOTE, Answer, Step, TaskContext, Work
 from summarise.tasks.facts import FACTS, FACTS_REPAIR, chunk_facts
 from summarise.tasks.reduce import PART_LABEL_TOKENS, reduce_calls
 from summarise.tasks.summary import (
@@ -44,7 +44,8 @@ from summarise.tasks.summary import (
     reduce_budget,
     reduce_groups,
 )
-from summarise.tasks.translation import TRANSLATE, TRANSLATE_AGAIN, TRANSLATE_NUMBERS, translates_first
+from summarise.tasks.translation import TRANSLATE, translates_first
+from summarise.tasks.translation_repair import TRANSLATE_AGAIN, TRANSLATE_NUMBERS
 from summarise.tasks.translation_slid import TRANSLATE_SLID
 
 TRANSLATION = (TRANSLATE, TRANSLATE_AGAIN, TRANSLATE_SLID, TRANSLATE_NUMBERS)
@@ -64,6 +65,11 @@ def all_steps() -> tuple[Step, ...]:
 def template_names() -> tuple[str, ...]:
     """The templates a brief is written from: its key changes when one of them does."""
     return tuple(dict.fromkeys(FRAME_TEMPLATES + tuple(name for step in all_steps() for name in step.templates)))
+
+
+def glossary_template_names() -> tuple[str, ...]:
+    """The templates a brief is written from only with a glossary: in its key only then."""
+    return tuple(dict.fromkeys((GLOSSARY_NOTE, *(name for step in all_steps() for name in step.glossary_templates))))
 
 
 def task_templates() -> tuple[str, ...]:

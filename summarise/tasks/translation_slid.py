@@ -13,16 +13,8 @@ from __future__ import annotations
 from summarise.documents import Sentence
 from summarise.grounding.alignment import says_another, slid_lines
 from summarise.tasks.common import Answer, Step, Work, after, glossary_note
-from summarise.tasks.translation import (
-    SLID,
-    TRANSLATE_AGAIN,
-    estimate_call,
-    keep_better,
-    line_faults,
-    line_ranges,
-    repair_asker,
-    translates,
-)
+from summarise.tasks.translation import estimate_call, line_ranges, translates
+from summarise.tasks.translation_repair import SLID, TRANSLATE_AGAIN, keep_better, line_faults, repair_asker
 
 
 def _slid(work: Work) -> tuple[tuple[Sentence, ...], str]:
@@ -32,7 +24,8 @@ def _slid(work: Work) -> tuple[tuple[Sentence, ...], str]:
         return (), ""
     translated: dict[int, str] = work.result(TRANSLATE_AGAIN.name)
     own = {s.number for s in chunk.sentences}
-    slid = slid_lines(_sources(work), {n: t for n, t in translated.items() if n in own})
+    mine = {n: t for n, t in translated.items() if n in own and n not in context.remembered}  # not a reviewer's
+    slid = slid_lines(_sources(work), mine)
     if not slid:
         return (), ""
     wrong = tuple(s for s in chunk.sentences if s.number in slid)

@@ -10,6 +10,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from planned import planned_calls
 from stub_server import Reply, asked_lines
 
 from summarise.cli import main
@@ -41,7 +42,7 @@ def test_429_without_retry_after_is_retried_with_backoff(runner, fault_stub, doc
     stub = fault_stub([Reply(429), Reply(429)], retries=2)
     assert brief(runner).exit_code == 0
     gaps = [b.at - a.at for a, b in zip(stub.requests, stub.requests[1:3], strict=False)]
-    assert len(stub.requests) == 5  # 2 refused + summary, facts, translation
+    assert len(stub.requests) == 2 + planned_calls(doc)  # 2 refused, then every step's call
     assert all(gap > 0.2 for gap in gaps)  # the SDK backs off (0.5 s, then 1 s, less jitter)
 
 
@@ -68,7 +69,7 @@ def test_insufficient_quota_fails_fast_without_retrying(runner, fault_stub, doc)
 def test_server_errors_are_retried_then_succeed(runner, fault_stub, doc, status: int) -> None:
     stub = fault_stub([Reply(status)], retries=1)
     assert brief(runner).exit_code == 0
-    assert len(stub.requests) == 4
+    assert len(stub.requests) == 1 + planned_calls(doc)  # 1 refused, then every step's call
 
 
 def test_server_errors_that_persist_give_a_clear_message(runner, fault_stub, doc) -> None:

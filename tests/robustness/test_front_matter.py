@@ -36,7 +36,7 @@ def _one_error_line(result) -> str:
     "given",
     [
         ["--reject", "r" * 70_000],
-        ["--approve", "--by", "b" * 70_000],
+        ["--approve", "--despite-problems", "--by", "b" * 70_000],
     ],
     ids=["reason", "reviewer's name"],
 )
@@ -54,7 +54,9 @@ def test_a_reviewers_words_are_bounded_and_the_brief_stays_ours(fault_stub, runn
     # The brief is still ours: every later decision, and a re-run, work.
     assert runner.invoke(main, ["review", str(brief), "--reject", "dates are off", "--by", "Alice"]).exit_code == 0
     assert runner.invoke(main, ["review", str(brief), "--clear"]).exit_code == 0
-    assert runner.invoke(main, ["review", str(brief), "--approve", "--by", "Alice"]).exit_code == 0
+    assert (
+        runner.invoke(main, ["review", str(brief), "--approve", "--despite-problems", "--by", "Alice"]).exit_code == 0
+    )
     rerun = runner.invoke(main, ["batch", "in"])
     assert rerun.exit_code == 0 and "did not write it" not in rerun.output, rerun.output
 
@@ -69,7 +71,7 @@ def test_a_documents_own_long_title_leaves_its_brief_recognisable(fault_stub, ru
     assert runner.invoke(main, ["batch", "in"]).exit_code == 0
     rerun = runner.invoke(main, ["batch", "in"])
     assert rerun.exit_code == 0 and "did not write it" not in rerun.output, rerun.output
-    approved = runner.invoke(main, ["review", "outputs/notes.md", "--approve", "--by", "Alice"])
+    approved = runner.invoke(main, ["review", "outputs/notes.md", "--approve", "--despite-problems", "--by", "Alice"])
     assert approved.exit_code == 0, approved.output
     assert runner.invoke(main, ["review", "outputs/notes.md"]).output.startswith("approved by Alice")
 
@@ -107,7 +109,7 @@ def test_a_hostile_front_matter_fails_alone_with_one_line(fault_stub, runner, tm
     _one_error_line(runner.invoke(main, ["review", str(bad)]))
 
     # The others are untouched by it: a decision on another brief, and the batch, go on.
-    other = runner.invoke(main, ["review", "outputs/other.md", "--approve", "--by", "Alice"])
+    other = runner.invoke(main, ["review", "outputs/other.md", "--approve", "--despite-problems", "--by", "Alice"])
     assert other.exit_code == 0, other.output
     index = Path("outputs/index.md").read_text(encoding="utf-8")
     assert "approved by Alice" in index
@@ -148,7 +150,9 @@ def test_a_brief_resaved_by_an_editor_is_still_ours(fault_stub, runner, tmp_path
     fault_stub()
     _batch_of(tmp_path, runner)
     brief = Path("outputs/leeds.md")
-    assert runner.invoke(main, ["review", str(brief), "--approve", "--by", "Alice"]).exit_code == 0
+    assert (
+        runner.invoke(main, ["review", str(brief), "--approve", "--despite-problems", "--by", "Alice"]).exit_code == 0
+    )
     _resaved(brief, how)
     _resaved(Path("outputs/leeds.html"), how)
 
@@ -163,6 +167,57 @@ def test_a_brief_resaved_by_an_editor_is_still_ours(fault_stub, runner, tmp_path
     row = next(line for line in Path("outputs/index.md").read_text(encoding="utf-8").splitlines() if "leeds" in line)
     assert ("needs review" in row) == line_endings_changed, row
 
-    approved = runner.invoke(main, ["review", str(brief), "--approve", "--by", "Bob"])
+    approved = runner.invoke(main, ["review", str(brief), "--approve", "--despite-problems", "--by", "Bob"])
     assert approved.exit_code == 0, approved.output
     assert runner.invoke(main, ["review", str(brief)]).output.startswith("approved by Bob")
+
+
+def test_a_brief_resaved_in_another_encoding_is_listed_as_unreadable(fault_stub, runner, tmp_path: Path) -> None:
+    """A brief re-saved in Latin-1 (not UTF-8) is not silently dropped from the index: it is listed, with why."""
+    fault_stub()
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "cafe.txt").write_text("Le café a ouvert le 4 mai 2024. Il sert du thé.\n", encoding="utf-8")
+    (tmp_path / "in" / "other.txt").write_text(LEEDS, encoding="utf-8")
+    assert runner.invoke(main, ["batch", "in"]).exit_code == 0
+    brief = Path("outputs/cafe.md")
+    brief.write_bytes(brief.read_text(encoding="utf-8").encode("latin-1", "replace"))
+
+    line = _one_error_line(runner.invoke(main, ["review", str(brief)]))
+    assert "cafe.md" in line
+    approved = runner.invoke(main, ["review", "outputs/other.md", "--approve", "--despite-problems", "--by", "Alice"])
+    assert approved.exit_code == 0, approved.output
+    unreadable = Path("outputs/index.md").read_text(encoding="utf-8").split("## Briefs summarise cannot read", 1)[1]
+    assert "cafe.md" in unreadable and "not UTF-8" in unreadable
+
+
+@pytest.mark.parametrize(
+    "field", [("title", ["a", "list"]), ("facts", 3), ("translation", [1, 2]), ("summary", {"a": 1})], ids=str
+)
+def test_a_hostile_page_record_is_refused_not_used(fault_stub, runner, tmp_path: Path, field) -> None:
+    """The record a page carries is data from outside too: a field of the wrong kind makes the
+    page "another version" (left alone, with a warning), never a crash of review or the desk."""
+    import json
+    import re
+
+    fault_stub()
+    _batch_of(tmp_path, runner)
+    page = Path("outputs/leeds.html")
+    text = page.read_text(encoding="utf-8")
+    found = re.search(r'(<script type="application/json"[^>]*>)(.*?)(</script>)', text, re.S)
+    assert found is not None
+    record = json.loads(found.group(2))
+    record[field[0]] = field[1]
+    page.write_text(text.replace(found.group(2), json.dumps(record).replace("<", "\\u003c")), encoding="utf-8")
+
+    decided = runner.invoke(main, ["review", "outputs/leeds.md", "--approve", "--despite-problems", "--by", "Alice"])
+    assert decided.exit_code == 0 and "Traceback" not in decided.output, decided.output
+    assert "shows another version" in decided.output
+
+    from summarise.review.desk import Desk
+
+    desk = Desk(Path("outputs"), "Alice")
+    try:
+        answer = desk.brief_page("leeds.md")
+    finally:
+        desk.server.server_close()
+    assert answer.status in (404, 409)

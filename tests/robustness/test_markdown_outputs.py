@@ -69,7 +69,9 @@ def test_index_and_briefs_escape_file_names_reviewers_and_failures(fault_stub, r
         main, ["review", str(briefs[0]), "--reject", f"![p]({EVIL}) <img src=x onerror=alert(1)>", "--by", "<b>Eve</b>"]
     )
     assert reviewed.exit_code == 0, reviewed.output
-    reviewed = runner.invoke(main, ["review", str(briefs[1]), "--approve", "--by", f"[Mallory]({EVIL})"])
+    reviewed = runner.invoke(
+        main, ["review", str(briefs[1]), "--approve", "--despite-problems", "--by", f"[Mallory]({EVIL})"]
+    )
     assert reviewed.exit_code == 0, reviewed.output
 
     index = Path("outputs/index.md").read_text(encoding="utf-8")

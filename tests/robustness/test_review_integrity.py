@@ -33,7 +33,7 @@ def test_a_decision_does_not_outlive_an_edit(fault_stub, runner, tmp_path: Path,
     (tmp_path / "in" / "leeds.txt").write_text(LEEDS, encoding="utf-8")
     assert runner.invoke(main, ["batch", "in"]).exit_code == 0
     brief = Path("outputs/leeds.md")
-    given = [decision] + (["dates are off"] if decision == "--reject" else [])
+    given = [decision] + (["dates are off"] if decision == "--reject" else ["--despite-problems"])
     assert runner.invoke(main, ["review", str(brief), *given, "--by", "Alice"]).exit_code == 0
     made = "approved" if decision == "--approve" else "rejected"
     assert f"{made} by Alice" in _index_row("leeds")  # the decision holds on the text it was made on

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from planned import planned_calls
 
 from summarise.cli import main
 from summarise.render import read_front_matter
@@ -93,10 +94,11 @@ def test_no_cache_false_means_the_cache_is_on(runner, fault_stub, monkeypatch, d
     monkeypatch.setenv("SUMMARISE_NO_CACHE", "false")
     assert runner.invoke(main, ["brief", str(doc)]).exit_code == 0
     assert runner.invoke(main, ["brief", str(doc), "-o", "again.md"]).exit_code == 0
-    assert len(stub.requests) == 3  # the second brief came from the cache
+    calls = planned_calls(doc)
+    assert len(stub.requests) == calls  # the second brief came from the cache
     monkeypatch.setenv("SUMMARISE_NO_CACHE", "1")
     assert runner.invoke(main, ["brief", str(doc), "-o", "third.md"]).exit_code == 0
-    assert len(stub.requests) == 6
+    assert len(stub.requests) == 2 * calls
 
 
 def test_a_fractional_timeout_is_taken_as_written(runner, fault_stub, monkeypatch, doc) -> None:

@@ -82,3 +82,21 @@ def test_a_surrogate_in_an_error_fails_one_document_of_a_batch(runner, fault_stu
     state = json.loads(Path("outputs/.summarise-batch.json").read_text(encoding="utf-8"))["documents"]
     assert sorted(entry["status"] for entry in state.values()) == ["done", "failed"]
     assert "bad request" in Path("outputs/index.md").read_text(encoding="utf-8")
+
+
+def test_an_imported_answer_that_is_not_text_is_unusable(fault_stub, runner, tmp_path: Path) -> None:
+    """The same check for an answer read back from a batch results file (--import-results)."""
+    fault_stub()
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "doc.txt").write_text(DOC, encoding="utf-8")
+    assert runner.invoke(main, ["batch", "in", "--export-requests", "r1.jsonl"]).exit_code == 0
+    asked = [json.loads(line) for line in Path("r1.jsonl").read_text(encoding="utf-8").splitlines()]
+    answer = json.loads(_completion(SUMMARY.replace("meeting", "meeting \ud800"), finish_reason="stop\udfff"))
+    results = [{"custom_id": line["custom_id"], "response": {"status_code": 200, "body": answer}} for line in asked]
+    Path("results1.jsonl").write_text("".join(json.dumps(line) + "\n" for line in results), encoding="utf-8")
+
+    imported = runner.invoke(
+        main, ["batch", "in", "--import-results", "results1.jsonl", "--export-requests", "r2.jsonl"]
+    )
+    assert imported.exit_code in (0, 1) and "Traceback" not in imported.output, imported.output
+    assert f"{len(asked)} unusable" in imported.stderr

@@ -1,14 +1,42 @@
 "use strict";
 // The review desk's keys. Everything it does, a reviewer can also do with Tab and Enter:
-// the form posts without it. Keys are ignored while typing in a field.
+// the forms post without it. Keys are ignored while typing in a field; Escape leaves it.
 (function () {
   const form = document.getElementById("decision");
+  const undo = document.getElementById("undo");
   const rows = Array.from(document.querySelectorAll("#queue tbody tr"));
   const facts = Array.from(document.querySelectorAll("li.fact"));
+  // Every problem on the page, in its order: failed checks, facts with a problem, lines with one.
+  const problems = Array.from(document.querySelectorAll("ul.checks li.fail, li.fact.has-problems, .line-problems"))
+    .map(function (element) { return element.closest(".line") || element; });
   let current = -1;
+  let problem = -1;
+  for (const element of problems) if (!element.hasAttribute("tabindex")) element.setAttribute("tabindex", "-1");
+
+  function countJudged() {
+    const judged = document.getElementById("judged");
+    if (!judged) return;
+    const count = facts.filter(function (fact) { return fact.querySelector("input[type=radio]:checked"); }).length;
+    judged.textContent = count + " of " + facts.length + " facts judged";
+  }
+  document.addEventListener("change", countJudged);
+
+  function toProblem(step) {
+    if (!problems.length) return;
+    problem = (problem + step + problems.length) % problems.length;
+    const element = problems[problem];
+    for (const item of problems) item.classList.remove("current-problem");
+    element.classList.add("current-problem");
+    const fact = facts.indexOf(element);
+    if (fact >= 0) focusItem(facts, fact);
+    else {
+      element.focus();
+      element.scrollIntoView({ block: "center" });
+    }
+  }
 
   function typing(target) {
-    return target.closest("textarea, input[type=text], input:not([type])") !== null;
+    return target.closest("textarea, select, input[type=text], input[type=search], input:not([type])") !== null;
   }
 
   function focusItem(items, index) {
@@ -23,7 +51,11 @@
   function mark(verdict) {
     if (current < 0) focusItem(facts, 0);
     const choice = facts[current].querySelector("input[type=radio][value=" + verdict + "]");
-    if (choice) choice.checked = true;
+    if (choice) {
+      choice.checked = true;
+      choice.dispatchEvent(new Event("change", { bubbles: true }));  // kept as a draft, as a click would be
+    }
+    countJudged();
     if (current < facts.length - 1) focusItem(facts, current + 1);
     else document.getElementById("approve").focus();
   }
@@ -67,18 +99,35 @@
   }
 
   document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && typing(event.target)) {  // out of the field: the next key is a shortcut again
+      event.target.blur();
+      if (current >= 0 && form) facts[current].focus();
+      event.preventDefault();
+      return;
+    }
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
     const next = document.getElementById("next-link");
+    if (event.key === "u" && undo) {
+      undo.requestSubmit();
+      event.preventDefault();
+      return;
+    }
     if (!form) {  // the queue
+      const search = document.getElementById("search");
       if (event.key === "j") focusItem(rows, current + 1);
       else if (event.key === "k") focusItem(rows, current - 1);
-      else if (event.key === "Enter" && current >= 0) rows[current].querySelector("a").click();
+      else if (event.key === "Enter" && rows.length && event.target.closest("a, button, select, input") === null) {
+        rows[Math.max(current, 0)].querySelector("a").click();  // the first brief when none was chosen
+      }
+      else if (event.key === "/" && search) search.focus();
       else if (event.key === "]" && next) next.click();
       else return;
       event.preventDefault();
       return;
     }
-    if (event.key === "j") focusItem(facts, current + 1);
+    if (event.key === "p") toProblem(1);
+    else if (event.key === "P") toProblem(-1);
+    else if (event.key === "j") focusItem(facts, current + 1);
     else if (event.key === "k") focusItem(facts, current - 1);
     else if (event.key === "a") mark("right");
     else if (event.key === "x") mark("wrong");
@@ -89,5 +138,35 @@
     else if (event.key === "]" && next) next.click();
     else return;
     event.preventDefault();
+  });
+})();
+
+// Drafts: the decision form's verdicts, notes and reason go to the desk as the reviewer works
+// (review/drafts.py), so a reload, a closed tab or a refused decision loses none of them.
+(function () {
+  const form = document.getElementById("decision");
+  if (!form || !window.fetch) return;
+  let timer = null;
+  function fields() {
+    const body = new URLSearchParams(new FormData(form));
+    body.delete("decision");
+    return body;
+  }
+  function keep() {
+    timer = null;
+    fetch("/draft", { method: "POST", body: fields(), credentials: "same-origin" }).catch(function () {});
+  }
+  function soon(event) {
+    if (event.target.form !== form) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(keep, 250);
+  }
+  document.addEventListener("change", soon);
+  document.addEventListener("input", soon);
+  window.addEventListener("pagehide", function () {
+    if (!timer) return;
+    clearTimeout(timer);
+    timer = null;
+    navigator.sendBeacon("/draft", fields());
   });
 })();

@@ -1,0 +1,145 @@
+"""Alarms a reviewer can believe (issue 35): what a brief flags is there, and nothing right is
+moved, dropped or flagged twice. Built through build_brief with the tests' FakeModel."""
+
+from __future__ import annotations
+
+import json
+
+from fake_model import FakeModel
+
+from summarise.brief import Brief
+from summarise.config import BriefOptions
+from summarise.documents.languages import Language
+from summarise.grounding.facts import verify_facts
+from summarise.grounding.report import cross_checks
+from summarise.model.endpoint import Endpoint
+from summarise.model.llm import LLM
+from summarise.pipeline import build_brief
+from summarise.readers.text import parse_document
+from summarise.render.problems import fact_problems
+from summarise.tasks.fact_answers import RawFact
+from summarise.tasks.prompts import Prompts
+
+ENGLISH = Language("en", "English")
+FRENCH = (
+    "Le Texas et la Louisiane ont été frappés lundi par la tempête, qui a inondé Houston.\n\n"
+    "La tempête a frappé le Texas et la Louisiane lundi.\n\n"
+    "Les écoles de Houston resteront fermées trois jours."
+)
+TRANSLATED = {
+    1: "Texas and Louisiana were hit on Monday by the storm, which flooded Houston.",
+    2: "The storm hit Texas and Louisiana on Monday.",
+    3: "Houston schools will stay closed for three days.",
+}
+
+
+def test_a_fact_its_cited_line_says_stays_there_though_another_line_says_more() -> None:
+    document = parse_document(FRENCH.encode(), "storm.txt")
+    (fact,) = verify_facts(
+        document,
+        [RawFact(2, "", "The storm hit Texas and Louisiana on Monday, flooding Houston.")],
+        ENGLISH,
+        TRANSLATED,
+    )
+    assert (fact.sentence, fact.note) == (2, "")
+
+
+def _brief(*, translation: str, facts: list[str], summary: str, text: str = FRENCH) -> Brief:
+    model = FakeModel().enqueue("translate", translation).enqueue("translate again", translation)
+    model.enqueue("summary", summary).enqueue("facts", json.dumps({"facts": facts}))
+    return build_brief(
+        parse_document(text.encode(), "storm.txt"),
+        LLM(Endpoint("fake", "fake", "fake", "not-needed"), context_tokens=8192),
+        Prompts(),
+        BriefOptions(),
+        model=model,
+    )
+
+
+RIGHT = "\n".join(f"[{n}] {text}" for n, text in TRANSLATED.items())
+SUMMARY = "A storm hit Texas and Louisiana on Monday [2]. It flooded Houston [1]. Schools close for three days [3]."
+
+
+def test_facts_citing_lines_the_document_lacks_are_shown_flagged_and_the_brief_is_not_complete() -> None:
+    brief = _brief(
+        translation=RIGHT,
+        facts=["[0] A storm came.", "[-1] Texas was hit.", "[99999] Houston flooded."],
+        summary=SUMMARY,
+    )
+    assert [fact.statement for fact in brief.facts] == ["A storm came.", "Texas was hit.", "Houston flooded."]
+    assert all(fact.status == "not found" for fact in brief.facts)
+    assert "cites line 99999, which the document does not have" in brief.facts[2].problems
+    assert not brief.complete and any("-1, 0, 99999" in problem for problem in brief.problems)
+    supported = next(check for check in brief.checks if check.name.startswith("Facts seen on their line"))
+    assert not supported.passed and "0 of 0" not in supported.detail
+
+
+def test_a_summary_citing_line_minus_one_is_flagged_not_read_as_the_number_one() -> None:
+    brief = _brief(
+        translation=RIGHT,
+        facts=["[2] The storm hit Texas and Louisiana on Monday."],
+        summary="A storm hit Texas and Louisiana on Monday [-1]. It flooded Houston [1]. Schools close [3].",
+    )
+    first = brief.summary_sentences[0]
+    assert first.text == "A storm hit Texas and Louisiana on Monday."
+    assert any("line -1" in problem for problem in first.problems)
+    assert not any("“1”" in problem for problem in first.problems)
+    assert not brief.complete
+
+
+def test_a_line_numbered_twice_keeps_neither_copy_and_is_asked_again() -> None:
+    invented = RIGHT.replace("[3] Houston", "[2] Storms will return next week.\n[3] Houston")
+    model = FakeModel().enqueue("translate", invented).enqueue("translate again", "[2] " + TRANSLATED[2])
+    model.enqueue("summary", SUMMARY).enqueue("facts", json.dumps({"facts": []}))
+    brief = build_brief(
+        parse_document(FRENCH.encode(), "storm.txt"),
+        LLM(Endpoint("fake", "fake", "fake", "not-needed"), context_tokens=8192),
+        Prompts(),
+        BriefOptions(),
+        model=model,
+    )
+    assert "translate again" in model.steps()
+    assert brief.lines[1].translation == TRANSLATED[2]
+
+
+def test_checks_read_the_text_the_brief_shows_not_terminal_sequences() -> None:
+    # "\x1b[0m" carries a "0" the reader never sees: it must not be checked as a number.
+    fact = "\x1b[31mThe storm hit Texas and Louisiana on Monday.\x1b[0m"
+    brief = _brief(translation=RIGHT, facts=[f"[2] {fact}"], summary=SUMMARY)
+    (shown,) = brief.facts
+    assert shown.statement == "The storm hit Texas and Louisiana on Monday." and shown.supported, shown.problems
+
+
+def test_a_fact_card_lists_each_problem_once() -> None:
+    document = parse_document(FRENCH.encode(), "storm.txt")
+    facts = verify_facts(
+        document, [RawFact(3, "", "Houston schools will stay closed for 5 days in 2031.")], ENGLISH, TRANSLATED
+    )
+    assert len(facts[0].problems) == 2
+    checks = cross_checks(
+        document,
+        ENGLISH,
+        summary=[],
+        summary_notes=[],
+        facts=facts,
+        translation=list(TRANSLATED.values()),
+        translated=TRANSLATED,
+    )
+    brief = _brief(translation=RIGHT, facts=[], summary=SUMMARY)
+    from dataclasses import replace
+
+    card = fact_problems(replace(brief, facts=tuple(facts), checks=tuple(checks)))[1]
+    assert sorted(card) == sorted(facts[0].problems)
+
+
+def test_every_failed_check_links_what_it_names_summary_sentences_included() -> None:
+    from summarise.render.html import render_html
+
+    wrong = "A storm hit Texas and Louisiana on Monday [2]. It flooded Houston [1]. Schools close for 5 days [3]."
+    brief = _brief(translation=RIGHT, facts=["[3] Houston schools will stay closed for 5 days."], summary=wrong)
+    failed = [check for check in brief.checks if not check.passed]
+    assert failed and all(check.lines or check.facts or check.sentences for check in failed), failed
+    summary_check = next(c for c in failed if c.name.startswith("Summary sentences"))
+    assert [finding.number for finding in summary_check.sentences] == [3]
+    page = render_html(brief)
+    assert 'id="S3"' in page and 'href="#S3"' in page
