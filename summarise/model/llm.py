@@ -163,7 +163,10 @@ class LLM:
     ) -> Completion:
         """`answer` for a request written out as arguments (for callers outside the brief's steps)."""
         return self.answer(
-            Request("", label, messages, max_tokens, response_format, (), allow_truncated, validate), usage
+            Request(
+                "", label, messages, max_tokens, response_format, allow_truncated=allow_truncated, validate=validate
+            ),
+            usage,
         )
 
     def answer(self, request: Request, usage: UsageMeter) -> Completion:
