@@ -17,15 +17,24 @@ from summarise.grounding.quantities import missing_quantities
 from summarise.grounding.vocabulary import mostly_words_of, untranslated_words, word_lists_for
 from summarise.readers.language_detection import MIX_CONFIDENCE, MIX_LETTERS, identify
 
+# Lower-case words a line needs for its language to be judged: names say nothing of it.
+_FEWEST_WORDS = 3
 
-def in_language(text: str, code: str, source: str = "") -> bool:
-    """False only when the text is surely in another language (short or unclear text passes).
+
+def in_language(text: str, code: str, source: str = "") -> bool | None:
+    """True when the text is in `code`; False when it is surely in another language; None when
+    nothing can tell: too short or unclear ("Reuters", "Photo: AFP"), or names with hardly a word
+    around them (a byline, a dateline), which the language identifier calls French or Malagasy.
 
     A short text ("'Phenomenal' from Livingston - analysis") fools the language identifier;
     one whose words the target language's word list has, more than the source's, is in it."""
     found, confidence = identify(text)
-    if found == code or confidence < MIX_CONFIDENCE or len(re.findall(r"[^\W\d_]", text)) < MIX_LETTERS:
+    if found == code:
         return True
+    if confidence < MIX_CONFIDENCE or len(re.findall(r"[^\W\d_]", text)) < MIX_LETTERS:
+        return None
+    if len([w for w in re.findall(r"[^\W\d_]{2,}", text) if w[0].islower()]) < _FEWEST_WORDS:
+        return None
     return bool(source) and mostly_words_of(text, code, source)  # word lists: loaded only for a doubt
 
 
@@ -40,7 +49,9 @@ def _on_lines(findings: Sequence[Finding]) -> str:
     return f" (line{'s' if len(numbers) > 1 else ''} {', '.join(map(str, numbers))})" if numbers else ""
 
 
-def _translation_checks(document: Document, target: Language, translated: Mapping[int, str]) -> list[Check]:
+def _translation_checks(
+    document: Document, target: Language, translated: Mapping[int, str], untranslated: Collection[int]
+) -> list[Check]:
     joined = "\n".join(translated.values())
     dropped = missing_quantities(document.text, document.language, joined, target.code)
     # Each dropped number on the lines that hold it, so the page can mark the line with the reason.
@@ -67,17 +78,26 @@ def _translation_checks(document: Document, target: Language, translated: Mappin
         checks.append(_in_place(document, translated))
     if word_lists_for(document.language, target.code):  # a ✅ only where the word lists can tell
         source_name = language_name(document.language)
+        # A line left untranslated is said so once, by "Translation complete": its words are not judged here.
         kept = [
             (s.number, words)
             for s in document.sentences
-            if (words := untranslated_words(translated.get(s.number, ""), s.text, document.language, target.code))
+            if s.number not in untranslated
+            and (words := untranslated_words(translated.get(s.number, ""), s.text, document.language, target.code))
         ]
         checks.append(
             Check(
                 f"Every {source_name} word translated",
                 not kept,
-                "; ".join(f"line {number}: " + ", ".join(words) for number, words in kept)
-                or "none found by the word lists",
+                (
+                    "; ".join(f"line {number}: " + ", ".join(words) for number, words in kept)
+                    or "none found by the word lists"
+                )
+                + (
+                    f"; not judged: {_numbered('line', sorted(untranslated))} (left untranslated)"
+                    if untranslated
+                    else ""
+                ),
                 lines=tuple(Finding(n, f"{source_name} words left: " + ", ".join(words)) for n, words in kept),
             )
         )
@@ -194,11 +214,12 @@ def cross_checks(
     same_count = len(translation) == document.paragraph_count
     # A line the model "translated" by copying it, still in another language, is not translated.
     marked = {s.paragraph for s in document.sentences if s.number in untranslated}
-    foreign_numbers = {
-        n
-        for n, p in enumerate(translation, start=1)
-        if n not in marked and not in_language(p, target.code, document.language)
+    verdicts = {
+        n: in_language(p, target.code, document.language) for n, p in enumerate(translation, start=1) if n not in marked
     }
+    foreign_numbers = {n for n, verdict in verdicts.items() if verdict is False}
+    # Said once, in the check: a paragraph nothing can judge is neither flagged nor vouched for.
+    unjudged = [s.number for s in document.sentences if verdicts.get(s.paragraph, False) is None]
     foreign = [p for n, p in enumerate(translation, start=1) if n in foreign_numbers]
     not_done = [
         Finding(s.number, "left untranslated")
@@ -214,11 +235,12 @@ def cross_checks(
             f"{len(translation)} of {document.paragraph_count} paragraphs"
             + (f"; {len(untranslated)} line(s) left untranslated" if untranslated else "")
             + (f"; {len(foreign)} paragraph(s) not in {target.name}" if foreign else "")
-            + ("" if untranslated or foreign else "; every line translated"),
+            + ("" if untranslated or foreign else "; every line translated")
+            + (f"; language not judged: {_numbered('line', unjudged)} (too short, or names only)" if unjudged else ""),
             lines=tuple(not_done),
         )
     )
-    results += _translation_checks(document, target, translated)
+    results += _translation_checks(document, target, translated, untranslated)
     results.append(
         Check("Summary of 3 to 5 sentences", not summary_notes, "; ".join(summary_notes) or _length(summary, document))
     )
