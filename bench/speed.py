@@ -43,7 +43,7 @@ from summarise.reporting import Reporter
 from summarise.tasks.common import TaskContext, Work, assemble_paragraphs
 from summarise.tasks.prompts import Prompts
 from summarise.tasks.steps import TRANSLATION, run
-from summarise.tasks.translation_repair import TRANSLATE_NUMBERS
+from summarise.tasks.translation_numbers import finished
 
 SEED_2022 = INPUTS / "marrakech-coalition-meeting-2022.txt"
 DEV_SET = Path(os.environ.get("SUMMARISE_NTREX_DEV") or "/work/shared/quality/ntrex-dev")
@@ -136,7 +136,7 @@ def translations(mode: str, documents: list[Path]) -> tuple[dict[str, str], Call
         for chunk in chunks:  # the translation steps alone (summarise/tasks/steps.py)
             work = Work(context, chunk)
             run(TRANSLATION, work, llm)
-            translated |= work.result(TRANSLATE_NUMBERS.name)
+            translated |= finished(work)
         texts[path.name] = "\n\n".join(assemble_paragraphs(document.sentences, translated))
     stop_shared_engine()
     return texts, calls

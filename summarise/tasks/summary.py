@@ -21,10 +21,10 @@ from summarise.errors import UnusableAnswer
 from summarise.grounding.summary import read_summary, strip_citations, summary_sentences
 from summarise.model import Message, Request
 from summarise.tasks.chosen_facts import figure_lines
-from summarise.tasks.common import Answer, Step, TaskContext, Work, after, fence_code, glossary_note, with_task
+from summarise.tasks.common import Answer, AnyStep, SingleStep, TaskContext, Work, fence_code, glossary_note, with_task
 from summarise.tasks.prompts import Prompts
 from summarise.tasks.reduce import PART_LABEL_TOKENS, group_parts
-from summarise.tasks.translation import tasks_need, tasks_prefix
+from summarise.tasks.translation_numbers import tasks_need, tasks_prefix
 
 # Five sentences with their citations are ~200 tokens. Reading its own translation, the
 # bundled model sometimes copies it line by line to the cap: 500 tokens cost 55-85 s of a
@@ -195,42 +195,60 @@ def _chunk_label(work: Work) -> str:
     return f"summary   chunk {work.the_chunk.index}"
 
 
-def _ask_summary(work: Work, _item: None) -> Request:
-    return Request(SUMMARY.name, _chunk_label(work), _chunk_messages(work), SUMMARY_MAX_TOKENS, allow_truncated=True)
+class SummaryStep(SingleStep[Draft]):
+    """The chunk's summary: its first answer, at its distinct complete sentences."""
+
+    name = task = "summary"
+    templates = ("summary",)
+
+    def needs(self, context: TaskContext) -> tuple[AnyStep, ...]:
+        return tasks_need(context)
+
+    def ask(self, work: Work, _item: None) -> Request:
+        return Request(self.name, _chunk_label(work), _chunk_messages(work), SUMMARY_MAX_TOKENS, allow_truncated=True)
+
+    def read(self, work: Work, _item: None, answer: Answer) -> Draft:
+        return _draft(work.context, answer)
+
+    def estimate(self, context: TaskContext, prompt: int, source: int) -> tuple[int, int]:
+        return prompt, SUMMARY_MAX_TOKENS
 
 
-def _ask_length(work: Work, _item: None) -> Request | None:
-    draft = work.result(SUMMARY.name)
-    return _retry(work.context, SUMMARY_LENGTH.name, _chunk_label(work), _chunk_messages(work), draft)
+SUMMARY = SummaryStep()
 
 
-def _estimate(context: TaskContext, prompt: int, _source: int) -> tuple[int, int]:
-    return prompt, SUMMARY_MAX_TOKENS
+class LengthRetry(SingleStep[Summary]):
+    """A summary's length retry, asked only for one too short; the better of the two is kept."""
+
+    task = "summary"
+    repair = True
+    first: SingleStep[Draft]  # the summary it retries
+
+    def needs(self, context: TaskContext) -> tuple[AnyStep, ...]:
+        return (self.first,)
+
+    def read(self, work: Work, _item: None, answer: Answer) -> Summary:
+        return _held(work.context, work.result(self.first), answer)
+
+    def estimate(self, context: TaskContext, prompt: int, source: int) -> tuple[int, int]:
+        """The retry carries the first answer back."""
+        return prompt + SUMMARY_MAX_TOKENS + RETRY_TOKENS, SUMMARY_MAX_TOKENS
 
 
-def _estimate_retry(context: TaskContext, prompt: int, _source: int) -> tuple[int, int]:
-    """The retry carries the first answer back."""
-    return prompt + SUMMARY_MAX_TOKENS + RETRY_TOKENS, SUMMARY_MAX_TOKENS
+class SummaryLength(LengthRetry):
+    name = "summary length"
+    first = SUMMARY
+
+    def ask(self, work: Work, _item: None) -> Request | None:
+        return _retry(work.context, self.name, _chunk_label(work), _chunk_messages(work), work.result(self.first))
 
 
-SUMMARY = Step(
-    "summary",
-    "summary",
-    tasks_need,
-    _ask_summary,
-    lambda work, _i, answer: _draft(work.context, answer),
-    _estimate,
-    templates=("summary",),
-)
-SUMMARY_LENGTH = Step(
-    "summary length",
-    "summary",
-    after(SUMMARY.name),
-    _ask_length,
-    lambda work, _i, answer: _held(work.context, work.result(SUMMARY.name), answer),
-    _estimate_retry,
-    repair=True,
-)
+SUMMARY_LENGTH = SummaryLength()
+
+
+def chunk_summary(work: Work) -> Summary:
+    """The chunk's summary, finished: its last step's result."""
+    return work.result(SUMMARY_LENGTH)
 
 
 def reduce_budget(prompts: Prompts, values: dict[str, object], context_tokens: int) -> int:
@@ -250,7 +268,7 @@ def reduce_groups(context: TaskContext, parts: list[Summary]) -> list[list[int]]
 
 def _reduce_messages(work: Work) -> list[Message]:
     context = work.context
-    joined = "\n\n".join(f"Part {index}: {part.text}" for index, part in enumerate(work.parts, start=1))
+    joined = "\n\n".join(f"Part {index}: {part}" for index, part in enumerate(work.parts, start=1))
     content = context.prompts.render(
         "summary_reduce", **context.template_values(), fence=fence_code(joined), summaries=joined
     )
@@ -263,24 +281,34 @@ def _reduce_messages(work: Work) -> list[Message]:
 
 
 REDUCE_LABEL = "summary   reduce"
-# Only the summary the reader sees is held to length: the parts' own notes are about text never shown.
-REDUCE = Step(
-    "reduce",
-    "summary",
-    after(),
-    lambda work, _i: Request("reduce", REDUCE_LABEL, _reduce_messages(work), SUMMARY_MAX_TOKENS, allow_truncated=True),
-    lambda work, _i, answer: _draft(work.context, answer),
-    _estimate,
-    templates=("summary_reduce",),
-)
-REDUCE_LENGTH = Step(
-    "reduce length",
-    "summary",
-    after(REDUCE.name),
-    lambda work, _i: _retry(
-        work.context, "reduce length", REDUCE_LABEL, _reduce_messages(work), work.result(REDUCE.name)
-    ),
-    lambda work, _i, answer: _held(work.context, work.result(REDUCE.name), answer),
-    _estimate_retry,
-    repair=True,
-)
+
+
+class Reduce(SingleStep[Draft]):
+    """Summaries combined into one (tasks/reduce.py)."""
+
+    name, task = "reduce", "summary"
+    templates = ("summary_reduce",)
+
+    def ask(self, work: Work, _item: None) -> Request:
+        return Request(self.name, REDUCE_LABEL, _reduce_messages(work), SUMMARY_MAX_TOKENS, allow_truncated=True)
+
+    def read(self, work: Work, _item: None, answer: Answer) -> Draft:
+        return _draft(work.context, answer)
+
+    def estimate(self, context: TaskContext, prompt: int, source: int) -> tuple[int, int]:
+        return prompt, SUMMARY_MAX_TOKENS
+
+
+REDUCE = Reduce()
+
+
+class ReduceLength(LengthRetry):
+    # Only the summary the reader sees is held to length: the parts' own notes are about text never shown.
+    name = "reduce length"
+    first = REDUCE
+
+    def ask(self, work: Work, _item: None) -> Request | None:
+        return _retry(work.context, self.name, REDUCE_LABEL, _reduce_messages(work), work.result(self.first))
+
+
+REDUCE_LENGTH = ReduceLength()
