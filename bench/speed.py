@@ -124,14 +124,15 @@ def translations(mode: str, documents: list[Path]) -> tuple[dict[str, str], Call
     stop_shared_engine()
     settings = Settings(cache_dir=Path(os.environ["SUMMARISE_CACHE_DIR"]), use_cache=False, speculative=mode)
     calls = Calls()
-    llm = LLM.from_settings(settings, cache=False, reporter=Reporter(calls.add, quiet=True, verbose=True))
+    reporter = Reporter(calls.add, quiet=True, verbose=True)  # each call's -v line: its tokens and time
+    llm = LLM.from_settings(settings, cache=False, reporter=reporter)
     prompts = Prompts(None)
     options = settings.brief_options()
     texts: dict[str, str] = {}
     for path in documents:
         document = load_document(path, settings.max_input_bytes)
         document, chunks = plan(document, llm, prompts, options)
-        context = TaskContext(prompts, document, options, llm.context_tokens, UsageMeter(), llm.reporter.detail)
+        context = TaskContext(prompts, document, options, llm.context_tokens, UsageMeter(), reporter)
         translated: dict[int, str] = {}
         for chunk in chunks:  # the translation steps alone (summarise/tasks/steps.py)
             work = Work(context, chunk)

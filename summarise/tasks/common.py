@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Generic, TypeVar, cast
@@ -17,6 +17,7 @@ from summarise.documents.languages import Language, language_name
 from summarise.errors import UnusableAnswer
 from summarise.model import Completion, Message, Request
 from summarise.model.usage import UsageMeter
+from summarise.reporting import SILENT, Reporter
 from summarise.tasks.prompts import Prompts
 
 
@@ -29,7 +30,7 @@ class TaskContext:
     options: BriefOptions
     context_tokens: int  # the endpoint's context: the reduce step's groups fit it
     usage: UsageMeter = field(default_factory=UsageMeter)
-    log: Callable[[str], None] = lambda _message: None
+    reporter: Reporter = SILENT  # told of each call, and of what the steps repaired (-v)
 
     @property
     def target(self) -> Language:
@@ -43,6 +44,10 @@ class TaskContext:
             return {}
         pair = (self.document.language, self.target.code)
         return {s.number: found.translation for s in self.document.sentences if (found := memory.exact(*pair, s.text))}
+
+    def log(self, text: str) -> None:
+        """A -v line about the brief's steps."""
+        self.reporter.detail(text)
 
     def template_values(self) -> dict[str, object]:
         return {"target_language": self.target.name, "source_language": language_name(self.document.language)}

@@ -111,7 +111,7 @@ def run(steps: Sequence[AnyStep], work: Work, model: Model, *, collect: bool = F
                 answer: Answer = None
                 if request is not None:
                     try:
-                        answer = model.answer(request, work.context.usage)
+                        answer = model.answer(request, work.context.usage, work.context.reporter)
                     except UnusableAnswer as unusable:
                         answer = unusable
                     if answer is None:
