@@ -164,9 +164,7 @@ def test_the_repair_call_fixes_a_missed_term_where_it_can(tmp_path: Path) -> Non
     assert all(not line.problems for line in brief.lines), [line.problems for line in brief.lines]
 
 
-def test_a_translation_that_follows_the_glossary_passes(runner, fault_stub) -> None:
-    fault_stub()
-    # The stub keeps capitalised words: a source already written with the glossary's terms
+def test_a_translation_that_follows_the_glossary_passes(runner, step_endpoint) -> None:
     # comes back with them, so nothing is flagged and nothing is asked again.
     write("doc.txt", FRENCH.replace("PNUD", "UNDP").replace("l'ONU", "l'UN"))
     write("terms.csv", "UNDP,UNDP\nUN,UN\n")
@@ -186,8 +184,7 @@ def test_a_glossary_whose_terms_a_chunk_lacks_changes_no_request(runner, fault_s
     assert [request.body for request in stub.requests] == without
 
 
-def test_editing_an_entry_the_document_does_not_use_asks_nothing_again(runner, fault_stub) -> None:
-    fault_stub()
+def test_editing_an_entry_the_document_does_not_use_asks_nothing_again(runner, step_endpoint) -> None:
     write("doc.txt", FRENCH)
     write("terms.csv", GLOSSARY)
     _, first = brief(runner, "--glossary", "terms.csv")
@@ -259,10 +256,9 @@ def test_the_users_glossary_wins_over_the_built_in_names(tmp_path: Path) -> None
     assert brief.facts[0].statement == "The partners will meet in State of Kuwait in December."
 
 
-def test_a_large_glossary_is_indexed_once_per_brief_however_many_lines(runner, fault_stub, monkeypatch) -> None:
+def test_a_large_glossary_is_indexed_once_per_brief_however_many_lines(runner, step_endpoint, monkeypatch) -> None:
     # Built per line, a 100,000-entry glossary made a brief 100 times slower (issue 36); the
     # time itself is bench/glossary_scale.py's to measure.
-    fault_stub()
     sizes: list[int] = []
     build = TermIndex.__init__
 
@@ -302,8 +298,7 @@ def test_a_glossary_saved_in_nfd_matches_like_one_in_nfc(tmp_path: Path) -> None
     assert glossary.entries[0].source == unicodedata.normalize("NFC", "Département d’État des États-Unis")
 
 
-def test_batch_applies_one_glossary_to_a_folder(runner, fault_stub) -> None:
-    fault_stub()
+def test_batch_applies_one_glossary_to_a_folder(runner, step_endpoint) -> None:
     Path("docs").mkdir()
     write("docs/a.txt", FRENCH)
     write("docs/b.txt", "Le PNUD a publié son rapport annuel le 3 mars 2024 à New York.")
@@ -328,8 +323,10 @@ def test_batch_applies_one_glossary_to_a_folder(runner, fault_stub) -> None:
         ("# nothing but a comment\n", ["no entries"]),
     ],
 )
-def test_a_bad_glossary_is_one_error_line_before_any_call(runner, fault_stub, content: str, words: list[str]) -> None:
-    stub = fault_stub()
+def test_a_bad_glossary_is_one_error_line_before_any_call(
+    runner, step_endpoint, content: str, words: list[str]
+) -> None:
+    stub = step_endpoint
     write("doc.txt", FRENCH)
     write("terms.csv", content)
     for args in (["brief", "doc.txt", "--glossary", "terms.csv"], ["batch", ".", "-o", "out"]):
@@ -342,8 +339,10 @@ def test_a_bad_glossary_is_one_error_line_before_any_call(runner, fault_stub, co
 
 
 @pytest.mark.parametrize(("name", "words"), [("missing.csv", ["not found"]), ("png.csv", ["PNG"]), (".", ["folder"])])
-def test_a_glossary_that_is_no_file_of_terms_is_one_error_line(runner, fault_stub, name: str, words: list[str]) -> None:
-    stub = fault_stub()
+def test_a_glossary_that_is_no_file_of_terms_is_one_error_line(
+    runner, step_endpoint, name: str, words: list[str]
+) -> None:
+    stub = step_endpoint
     write("doc.txt", FRENCH)
     Path("png.csv").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
     result = runner.invoke(main, ["brief", "doc.txt", "--glossary", name])

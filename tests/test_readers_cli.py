@@ -34,9 +34,9 @@ def site() -> Iterator[str]:
 
 
 @pytest.fixture
-def no_model(fault_stub) -> Iterator[None]:
+def no_model(step_endpoint) -> Iterator[None]:
     """The endpoint, which these commands must send nothing."""
-    server = fault_stub()
+    server = step_endpoint
     yield
     assert not server.requests, "this must not reach a model"
 

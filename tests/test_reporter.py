@@ -14,8 +14,7 @@ from summarise.reporting import Reporter
 TEXT = "Le conseil s'est réuni à Lyon le 4 mai 2024. Il a approuvé un nouveau budget pour la bibliothèque.\n"
 
 
-def test_a_brief_tells_its_closing_line_as_a_note_and_each_call_as_a_detail(fault_stub, tmp_path: Path) -> None:
-    fault_stub()
+def test_a_brief_tells_its_closing_line_as_a_note_and_each_call_as_a_detail(step_endpoint, tmp_path: Path) -> None:
     Path("doc.txt").write_text(TEXT, encoding="utf-8")
     settings = settings_from_env()
     lines: list[str] = []
@@ -35,8 +34,7 @@ def test_a_brief_tells_its_closing_line_as_a_note_and_each_call_as_a_detail(faul
     assert [line for line in verbose if line.startswith("cache hit")], verbose
 
 
-def test_a_quiet_batch_still_tells_its_warnings(fault_stub, tmp_path: Path) -> None:
-    fault_stub()
+def test_a_quiet_batch_still_tells_its_warnings(step_endpoint, tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "doc.txt").write_text(TEXT, encoding="utf-8")
     (tmp_path / "in" / "out").mkdir()  # the output folder inside the input folder: never read as input
@@ -51,8 +49,7 @@ def test_a_quiet_batch_still_tells_its_warnings(fault_stub, tmp_path: Path) -> N
     assert any(line.startswith("Warning: in/out/.summarise-batch.json is damaged") for line in lines), lines
 
 
-def test_a_batch_tells_each_finished_document_unless_quiet(fault_stub, tmp_path: Path) -> None:
-    fault_stub()
+def test_a_batch_tells_each_finished_document_unless_quiet(step_endpoint, tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "doc.txt").write_text(TEXT, encoding="utf-8")
     settings = settings_from_env()

@@ -27,9 +27,8 @@ def test_text_in_bom_utf16_and_legacy_encodings_gets_a_correct_brief(runner, fau
 
 
 @pytest.mark.parametrize("name", ["with spaces.txt", "accentué é.txt", "-leading-dash.txt"])
-def test_awkward_file_names_work(runner, fault_stub, name: str) -> None:
+def test_awkward_file_names_work(runner, step_endpoint, name: str) -> None:
     Path(name).write_text(FRENCH, encoding="utf-8")
-    fault_stub()
     result = runner.invoke(main, ["brief", "--", name])
     assert result.exit_code == 0, result.output
     assert Path("outputs", Path(name).stem + ".md").is_file()
@@ -54,11 +53,11 @@ def test_a_file_over_the_limit_is_refused_with_the_limit_named(runner, monkeypat
     assert "5,000,001 bytes is over the 100-byte limit" in runner.invoke(main, ["brief", "huge.txt"]).output
 
 
-def test_the_limit_holds_for_files_that_do_not_know_their_size(runner, fault_stub, monkeypatch) -> None:
+def test_the_limit_holds_for_files_that_do_not_know_their_size(runner, step_endpoint, monkeypatch) -> None:
     import os
     import threading
 
-    stub = fault_stub()  # were the limit ignored, the calls would go here, never to the engine
+    stub = step_endpoint  # were the limit ignored, the calls would go here, never to the engine
     monkeypatch.setenv("SUMMARISE_MAX_BYTES", "1000")
     os.mkfifo("pipe.txt")  # like <(command) or a file under /proc: its size says 0
 
@@ -86,8 +85,7 @@ def test_the_limit_holds_for_files_that_do_not_know_their_size(runner, fault_stu
         (lambda: Path("dangling.txt").symlink_to("gone.txt"), "a symbolic link to gone.txt, which does not exist"),
     ],
 )
-def test_each_unreadable_input_is_named_for_what_it_is(runner, fault_stub, make, message: str) -> None:
-    fault_stub()
+def test_each_unreadable_input_is_named_for_what_it_is(runner, step_endpoint, make, message: str) -> None:
     make()
     name = next(path.name for path in Path(".").iterdir() if path.suffix == ".txt")
     result = runner.invoke(main, ["brief", name])

@@ -73,8 +73,7 @@ NAMES = ["&lt;script&gt;", "&amp;-notes", "a*b*c", "[x](y)", "&#60;b&#62;"]
 
 
 @pytest.mark.parametrize("stem", NAMES)
-def test_a_file_name_is_shown_as_written(fault_stub, runner, tmp_path: Path, stem: str) -> None:
-    fault_stub()
+def test_a_file_name_is_shown_as_written(step_endpoint, runner, tmp_path: Path, stem: str) -> None:
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / f"{stem}.txt").write_text("The council met on 4 May 2024. It approved a budget.\n")
     assert runner.invoke(main, ["batch", "in"]).exit_code == 0
@@ -100,8 +99,7 @@ def test_a_file_name_is_shown_as_written(fault_stub, runner, tmp_path: Path, ste
     assert f"<h1>{html.escape(title, quote=False)}</h1>" in page
 
 
-def test_the_desk_names_the_page_that_is_out_of_date(fault_stub, runner, tmp_path: Path) -> None:
-    fault_stub()
+def test_the_desk_names_the_page_that_is_out_of_date(step_endpoint, runner, tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text("The council met on 4 May 2024. It approved a budget.\n")
     assert runner.invoke(main, ["batch", "in"]).exit_code == 0

@@ -110,9 +110,8 @@ def hostile_server() -> Iterator[str]:
 
 
 def test_index_and_briefs_escape_urls_their_queries_and_server_reasons(
-    fault_stub, runner, tmp_path: Path, hostile_server: str
+    step_endpoint, runner, tmp_path: Path, hostile_server: str
 ) -> None:
-    fault_stub()
     urls = [
         f"{hostile_server}/page?q=<b>x</b>&r=![p]({EVIL})&s=<{EVIL}>",
         f"{hostile_server}/gone?<script>x</script>",
