@@ -64,3 +64,21 @@ def test_a_batch_tells_each_finished_document_unless_quiet(step_endpoint, tmp_pa
         Path("in"), settings, FolderOptions(output_dir=Path("briefs")), Reporter(quiet.append, quiet=True)
     )
     assert quiet == [] and again.report == ""  # up to date: nothing to warn of; no table when quiet
+
+
+def test_one_llm_tells_each_brief_of_its_own_calls(step_endpoint, tmp_path: Path) -> None:
+    """The reporter is passed, not kept in the LLM: two briefs built on one LLM (as a batch's
+    documents share one) each hear of their own calls, and only of theirs."""
+    from summarise import build_brief, open_llm
+    from summarise.readers.text import parse_document
+    from summarise.tasks.prompts import Prompts
+
+    first, second = [parse_document(text.encode(), name) for text, name in ((TEXT, "a.txt"), (TEXT * 2, "b.txt"))]
+    heard: dict[str, list[str]] = {"a.txt": [], "b.txt": []}
+    with open_llm(settings_from_env(), reporter=Reporter(verbose=True)) as llm:
+        for document in (first, second):
+            build_brief(document, llm, Prompts(), reporter=Reporter(heard[document.source].append, verbose=True))
+
+    calls = {name: [line for line in lines if line.startswith("call ")] for name, lines in heard.items()}
+    assert calls["a.txt"] and calls["b.txt"], heard
+    assert len(step_endpoint.requests) == len(calls["a.txt"]) + len(calls["b.txt"])  # each call told once, to its brief
