@@ -22,6 +22,7 @@ from stub_server import MECHANICAL_SUMMARY, mechanical_facts, mechanical_lines
 
 from summarise.model import Request
 from summarise.model.llm import LLM
+from summarise.tasks.steps import all_steps
 
 URL = "http://step-endpoint.invalid/v1"  # never connected to: the transport is replaced
 
@@ -50,6 +51,11 @@ class StepEndpoint:
 
     def steps(self) -> list[str]:
         return [request.step for request in self.requests]
+
+    def tasks(self) -> list[str]:
+        """The task of each request sent, as the step list says (a repair is its task's)."""
+        task = {step.name: step.task for step in all_steps()}
+        return [task[request.step] for request in self.requests]
 
     def install(self, llm: type[LLM], monkeypatch: Any) -> None:
         """Answer every LLM's calls here instead of over HTTP."""

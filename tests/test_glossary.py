@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from conftest import INPUTS
 from fake_model import FakeModel
-from stub_server import Reply
 
 from summarise.brief import Brief
 from summarise.cli import main
@@ -50,10 +49,10 @@ def brief(runner, *args: str) -> tuple[str, dict]:
     return Path("doc.md").read_text(encoding="utf-8"), json.loads(Path("doc.json").read_text(encoding="utf-8"))
 
 
-def test_terms_the_model_left_as_the_source_writes_them_are_set_by_code_and_said(runner, fault_stub) -> None:
+def test_terms_the_model_left_as_the_source_writes_them_are_set_by_code_and_said(runner, step_endpoint) -> None:
     summary = "PNUD funds stabilisation in Iraq [1]. The UN met in Geneva [2]. They met on 3 March 2024 [2]."
     facts = json.dumps({"facts": ["[1] The PNUD has funded stabilisation in Iraq since 2015."]})
-    stub = fault_stub([Reply(content=summary, task="summary"), Reply(content=facts, task="facts")])
+    stub = step_endpoint.enqueue("summary", summary).enqueue("facts", facts)
     write("doc.txt", FRENCH)
     write("terms.csv", GLOSSARY)
     markdown, data = brief(runner, "--glossary", "terms.csv", "--html")
@@ -173,15 +172,14 @@ def test_a_translation_that_follows_the_glossary_passes(runner, step_endpoint) -
     assert all(not line["problems"] for line in data["lines"]), [line["problems"] for line in data["lines"]]
 
 
-def test_a_glossary_whose_terms_a_chunk_lacks_changes_no_request(runner, fault_stub) -> None:
-    stub = fault_stub()
+def test_a_glossary_whose_terms_a_chunk_lacks_changes_no_request(runner, step_endpoint) -> None:
     write("doc.txt", FRENCH)
     write("terms.csv", "Banque mondiale,World Bank\nOTAN,NATO\n")
     brief(runner, "--no-cache")
-    without = [request.body for request in stub.requests]
-    stub.requests.clear()
+    without = list(step_endpoint.bodies)
+    step_endpoint.bodies.clear()
     brief(runner, "--no-cache", "--glossary", "terms.csv")
-    assert [request.body for request in stub.requests] == without
+    assert step_endpoint.bodies == without
 
 
 def test_editing_an_entry_the_document_does_not_use_asks_nothing_again(runner, step_endpoint) -> None:
@@ -196,17 +194,16 @@ def test_editing_an_entry_the_document_does_not_use_asks_nothing_again(runner, s
     assert third["usage"]["llm_calls"] > 0 and third["brief_key"] != first["brief_key"]
 
 
-def test_5000_entries_send_the_requests_of_the_entries_used(runner, fault_stub) -> None:
-    stub = fault_stub()
+def test_5000_entries_send_the_requests_of_the_entries_used(runner, step_endpoint) -> None:
     write("doc.txt", FRENCH)
     unused = "".join(f"Terme inutilisé numéro {n},Unused term number {n}\n" for n in range(4998))
     write("big.csv", "PNUD,UNDP\n" + unused + "ONU,UN\n")
     write("used.csv", "PNUD,UNDP\nONU,UN\n")
     brief(runner, "--no-cache", "--glossary", "big.csv")
-    big = [request.body for request in stub.requests]
-    stub.requests.clear()
+    big = list(step_endpoint.bodies)
+    step_endpoint.bodies.clear()
     brief(runner, "--no-cache", "--glossary", "used.csv")
-    assert [request.body for request in stub.requests] == big  # the same prompt tokens, not within 5%: equal
+    assert step_endpoint.bodies == big  # the same prompt tokens, not within 5%: equal
 
 
 def _brief_of(text: str, translation: str, fact: str, glossary: Glossary | None = None) -> Brief:

@@ -34,9 +34,9 @@ def test_awkward_file_names_work(runner, step_endpoint, name: str) -> None:
     assert Path("outputs", Path(name).stem + ".md").is_file()
 
 
-def test_a_large_file_is_chunked(runner, fault_stub) -> None:
+def test_a_large_file_is_chunked(runner, step_endpoint) -> None:
     Path("large.txt").write_text((FRENCH + "\n\n") * 3000, encoding="utf-8")  # ~300 kB
-    stub = fault_stub()
+    stub = step_endpoint
     result = runner.invoke(main, ["brief", "large.txt"])
     assert result.exit_code == 0, result.output
     front = read_front_matter(Path("outputs/large.md").read_text(encoding="utf-8"))

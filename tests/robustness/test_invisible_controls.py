@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
-from stub_server import Reply
 
 from summarise.cli import main
 
@@ -46,10 +45,10 @@ def _written(root: Path) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("control", CONTROLS.values(), ids=CONTROLS.keys())
-def test_invisible_controls_reach_no_output(fault_stub, runner, tmp_path: Path, control: str) -> None:
+def test_invisible_controls_reach_no_output(step_endpoint, runner, tmp_path: Path, control: str) -> None:
     summary = f"The council{control} met in Leeds [1]. It approved{control} a budget [1]. It ends here [1]."
     fact = {"facts": [{"line": 2, "fact_in_English": f"The budget{control} was approved.", "category": "what"}]}
-    fault_stub([Reply(content=summary, task="summary"), Reply(content=json.dumps(fact), task="facts")] * 2)
+    step_endpoint.enqueue("summary", summary, summary).enqueue("facts", json.dumps(fact), json.dumps(fact))
     (tmp_path / "in").mkdir()
     name = f"leeds{control}cod.exe.txt"
     text = f"Leeds council{control} report\n\nThe council{control} met on 4 May 2024. It approved a budget.\n"
