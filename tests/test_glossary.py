@@ -78,9 +78,9 @@ def test_terms_the_model_left_as_the_source_writes_them_are_set_by_code_and_said
     check = "✅ **Glossary terms as the glossary writes them:** 2 occurrences of glossary terms checked; 5 set by"
     assert check in markdown and "fact 1: “PNUD” → “UNDP”" in markdown
     # Every request about line 1 carried its entry, none carried the unused one.
-    first_request = stub.requests[0].task
+    first_request = stub.requests[0].messages[-1]["content"]
     assert "- PNUD → UNDP" in first_request and "- ONU → UN" in first_request
-    assert all("Banque mondiale" not in request.task for request in stub.requests)
+    assert all("Banque mondiale" not in request.messages[-1]["content"] for request in stub.requests)
 
 
 def test_what_code_cannot_place_stays_flagged_and_no_term_is_put_where_the_source_lacks_it(tmp_path: Path) -> None:
