@@ -15,12 +15,12 @@ FRENCH = "Le conseil s'est réuni à Genève le 3 mars 2024.\n\nIl a voté un bu
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "cp1252", "latin-1"])
-def test_text_in_bom_utf16_and_legacy_encodings_gets_a_correct_brief(runner, fault_stub, encoding: str) -> None:
+def test_text_in_bom_utf16_and_legacy_encodings_gets_a_correct_brief(runner, step_endpoint, encoding: str) -> None:
     Path("doc.txt").write_bytes(FRENCH.encode(encoding))
-    stub = fault_stub()
+    stub = step_endpoint
     result = runner.invoke(main, ["brief", "doc.txt"])
     assert result.exit_code == 0, result.output
-    sent = stub.requests[0].body["messages"][1]["content"]
+    sent = stub.bodies[0]["messages"][1]["content"]
     assert "[1] Le conseil s'est réuni à Genève le 3 mars 2024." in sent
     markdown = Path("outputs/doc.md").read_text(encoding="utf-8")
     assert read_front_matter(markdown)["source_language"] == "fr"
@@ -101,17 +101,17 @@ def test_output_paths_stay_inside_the_output_folder(tmp_path: Path, relative: st
     assert safe_output_path(tmp_path / "outputs", Path("sub/x.txt")) == (tmp_path / "outputs/sub/x.md").resolve()
 
 
-def test_a_link_out_of_the_input_folder_is_not_followed(runner, fault_stub, tmp_path: Path) -> None:
+def test_a_link_out_of_the_input_folder_is_not_followed(runner, step_endpoint, tmp_path: Path) -> None:
     (tmp_path / "secret.txt").write_text("Le mot de passe est hunter2, gardez-le secret.", encoding="utf-8")
     Path("in").mkdir()
     Path("in/good.txt").write_text(FRENCH, encoding="utf-8")
     Path("in/link.txt").symlink_to(tmp_path / "secret.txt")
-    stub = fault_stub()
+    stub = step_endpoint
     result = runner.invoke(main, ["batch", "in", "-o", "out"])
     assert result.exit_code == 1
     assert "link.txt: a link to a file outside the input folder; not followed" in result.output
     assert Path("out/good.md").is_file() and not Path("out/link.md").exists()
-    assert not any("hunter2" in str(request.body) for request in stub.requests)
+    assert not any("hunter2" in str(body) for body in stub.bodies)
 
 
 def test_briefs_get_ordinary_file_permissions(tmp_path: Path) -> None:

@@ -9,7 +9,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from stub_server import step_of
 
 from summarise.cli import main
 
@@ -50,12 +49,12 @@ def test_the_size_limit_applies_to_a_pipe_given_by_name(runner, step_endpoint, m
 
 
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
-def test_utf16_without_a_byte_order_mark_is_read(runner, fault_stub, encoding: str) -> None:
-    stub = fault_stub()
+def test_utf16_without_a_byte_order_mark_is_read(runner, step_endpoint, encoding: str) -> None:
+    stub = step_endpoint
     Path("doc.txt").write_bytes(FRENCH.encode(encoding))
     result = runner.invoke(main, ["brief", "doc.txt", "-o", "doc.md", "--json"])
     assert result.exit_code == 0, result.output
-    translate = next(r.task for r in stub.requests if step_of(r.body) == "translation")
+    translate = next(r.messages[-1]["content"] for r in stub.requests if r.step == "translate")
     assert "Le budget voté est de 12 millions d'euros." in translate
     lines = json.loads(Path("doc.json").read_text(encoding="utf-8"))["lines"]
     assert "Le budget voté est de 12 millions d'euros." in [line["source"] for line in lines]

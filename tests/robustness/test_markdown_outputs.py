@@ -52,8 +52,7 @@ def own_links(index: str) -> set[str]:
     }
 
 
-def test_index_and_briefs_escape_file_names_reviewers_and_failures(fault_stub, runner, tmp_path: Path) -> None:
-    fault_stub()
+def test_index_and_briefs_escape_file_names_reviewers_and_failures(step_endpoint, runner, tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     for name in HOSTILE_NAMES:

@@ -126,14 +126,14 @@ def test_a_file_summarise_did_not_write_is_never_replaced(runner, step_endpoint,
     assert "target_language: de" in Path("new.md").read_text(encoding="utf-8")
 
 
-def test_batch_in_a_folder_holding_its_outputs_reads_none_of_them_and_keeps_the_users(runner, fault_stub) -> None:
+def test_batch_in_a_folder_holding_its_outputs_reads_none_of_them_and_keeps_the_users(runner, step_endpoint) -> None:
     folder = Path("project")
     (folder / "outputs").mkdir(parents=True)
     (folder / "report.txt").write_text(FRENCH, encoding="utf-8")
     (folder / "other.txt").write_text(FRENCH.replace("Genève", "Lyon"), encoding="utf-8")
     (folder / "outputs/report.md").write_text("My report, by hand.\n", encoding="utf-8")
     (folder / "outputs/inner.txt").write_text(FRENCH, encoding="utf-8")
-    stub = fault_stub()
+    stub = step_endpoint
     calls = planned_calls(folder / "other.txt")
     os.chdir(folder)
     result = runner.invoke(main, ["batch", "."])
@@ -142,7 +142,7 @@ def test_batch_in_a_folder_holding_its_outputs_reads_none_of_them_and_keeps_the_
     assert "report.txt" in result.stdout and "summarise did not write it" in result.stdout
     assert "not reading outputs as input: it is the output folder" in result.stderr
     assert Path("outputs/other.md").is_file() and not Path("outputs/outputs").exists()
-    assert not any("inner" in request.task for request in stub.requests)
+    assert not any("inner" in request.messages[-1]["content"] for request in stub.requests)
     assert len(stub.requests) == calls  # other.txt's calls, none for the refused report
 
 
