@@ -33,18 +33,14 @@ from summarise.errors import UnusableAnswer
 from summarise.model import Model, Request
 from summarise.tasks.common import FRAME_TEMPLATES, GLOSSARY_NOTE, Answer, AnyStep, TaskContext, Work
 from summarise.tasks.facts import FACTS, FACTS_REPAIR, chunk_facts
-from summarise.tasks.reduce import PART_LABEL_TOKENS, reduce_calls
+from summarise.tasks.reduce import PART_LABEL_TOKENS, REDUCE, REDUCE_LENGTH, reduce_budget, reduce_calls, reduce_groups
 from summarise.tasks.summary import (
-    REDUCE,
-    REDUCE_LENGTH,
     RETRY_TOKENS,
     SUMMARY,
     SUMMARY_LENGTH,
     SUMMARY_MAX_TOKENS,
     Summary,
     chunk_summary,
-    reduce_budget,
-    reduce_groups,
 )
 from summarise.tasks.translation import TRANSLATE, translates_first
 from summarise.tasks.translation_numbers import TRANSLATE_NUMBERS, finished

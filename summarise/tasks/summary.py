@@ -16,21 +16,19 @@ import re
 from dataclasses import dataclass, field
 
 from summarise.brief import CitedSentence
-from summarise.chunking import ESTIMATE_HEADROOM, count_tokens
 from summarise.errors import UnusableAnswer
 from summarise.grounding.summary import read_summary, strip_citations, summary_sentences
 from summarise.model import Message, Request
 from summarise.tasks.chosen_facts import figure_lines
-from summarise.tasks.common import Answer, AnyStep, SingleStep, TaskContext, Work, fence_code, glossary_note, with_task
-from summarise.tasks.prompts import Prompts
-from summarise.tasks.reduce import PART_LABEL_TOKENS, group_parts
+from summarise.tasks.common import Answer, AnyStep, SingleStep, TaskContext, Work, glossary_note, with_task
 from summarise.tasks.translation_numbers import tasks_need, tasks_prefix
 
-# Five sentences with their citations are ~200 tokens. Reading its own translation, the
-# bundled model sometimes copies it line by line to the cap: 500 tokens cost 55-85 s of a
-# brief there, so the cap is lower. An answer the cap stops keeps its complete sentences,
-# which is the design, not a fault to report.
-SUMMARY_MAX_TOKENS = 300
+# The cap ends the summary; code cuts it at its last complete sentence. Asked for "3 to 5
+# sentences, at most 120 words" under a cap of 300, the bundled model wrote 7 sentences (279
+# tokens) on the 2022 seed, and code threw 2 of them away: ~100 tokens generated for nothing,
+# at ~10 tokens/s. Four sentences of ~40 tokens with their citations fit in 200; an answer the
+# cap stops keeps its complete sentences, which is the design, not a fault to report.
+SUMMARY_MAX_TOKENS = 200
 SENTENCES = (3, 5)
 RETRY_TOKENS = 64  # the length retry's request, beyond the answer it carries back
 # Two sentences say the same when this share of the shorter one's words (4+ letters) is in the
@@ -115,7 +113,7 @@ def _asked(answer: Answer) -> tuple[str, bool]:
     return answer.text.strip(), answer.finish_reason == "length"
 
 
-def _draft(context: TaskContext, answer: Answer) -> Draft:
+def read_draft(context: TaskContext, answer: Answer) -> Draft:
     """The first answer at its distinct complete sentences: one the cap stopped loses its
     unfinished sentence, a sentence that repeats an earlier one is dropped (said under -v;
     the reader has nothing to fix)."""
@@ -131,7 +129,7 @@ def _draft(context: TaskContext, answer: Answer) -> Draft:
     return Draft(text, count, [])
 
 
-def _retry(context: TaskContext, step: str, label: str, messages: list[Message], draft: Draft) -> Request | None:
+def retry_request(context: TaskContext, step: str, label: str, messages: list[Message], draft: Draft) -> Request | None:
     """The length retry, on the same prefix, naming the count: only for a summary too short (one
     too long is cut by code: asking again costs a whole summary's tokens for the same result)."""
     low, high = _low(context), SENTENCES[1]
@@ -148,7 +146,7 @@ def _retry(context: TaskContext, step: str, label: str, messages: list[Message],
             "each ending with the line numbers it comes from in square brackets. Write only the summary.",
         },
     ]
-    return Request(step, f"{label} (length)", retry, SUMMARY_MAX_TOKENS, allow_truncated=True)
+    return Request(step, f"{label} (length)", retry, SUMMARY_MAX_TOKENS, allow_truncated=True, keep_cut=True)
 
 
 def _held(context: TaskContext, draft: Draft, answer: Answer) -> Summary:
@@ -205,10 +203,17 @@ class SummaryStep(SingleStep[Draft]):
         return tasks_need(context)
 
     def ask(self, work: Work, _item: None) -> Request:
-        return Request(self.name, _chunk_label(work), _chunk_messages(work), SUMMARY_MAX_TOKENS, allow_truncated=True)
+        return Request(
+            self.name,
+            _chunk_label(work),
+            _chunk_messages(work),
+            SUMMARY_MAX_TOKENS,
+            allow_truncated=True,
+            keep_cut=True,
+        )
 
     def read(self, work: Work, _item: None, answer: Answer) -> Draft:
-        return _draft(work.context, answer)
+        return read_draft(work.context, answer)
 
     def estimate(self, context: TaskContext, prompt: int, source: int) -> tuple[int, int]:
         return prompt, SUMMARY_MAX_TOKENS
@@ -240,7 +245,9 @@ class SummaryLength(LengthRetry):
     first = SUMMARY
 
     def ask(self, work: Work, _item: None) -> Request | None:
-        return _retry(work.context, self.name, _chunk_label(work), _chunk_messages(work), work.result(self.first))
+        return retry_request(
+            work.context, self.name, _chunk_label(work), _chunk_messages(work), work.result(self.first)
+        )
 
 
 SUMMARY_LENGTH = SummaryLength()
@@ -249,66 +256,3 @@ SUMMARY_LENGTH = SummaryLength()
 def chunk_summary(work: Work) -> Summary:
     """The chunk's summary, finished: its last step's result."""
     return work.result(SUMMARY_LENGTH)
-
-
-def reduce_budget(prompts: Prompts, values: dict[str, object], context_tokens: int) -> int:
-    """Tokens of summaries one reduce prompt may hold: the context, less the template and the
-    answer, twice: a length retry carries the first answer back and asks for another."""
-    fixed = prompts.render("system", **values) + prompts.render(
-        "summary_reduce", **values, fence="DOC-" + "0" * 16, summaries=""
-    )
-    return int(context_tokens / ESTIMATE_HEADROOM) - count_tokens(fixed) - 2 * SUMMARY_MAX_TOKENS - RETRY_TOKENS
-
-
-def reduce_groups(context: TaskContext, parts: list[Summary]) -> list[list[int]]:
-    """The parts' indices in groups each reduce prompt can hold (tasks/reduce.py)."""
-    budget = reduce_budget(context.prompts, context.template_values(), context.context_tokens)
-    return group_parts([count_tokens(part.text) + PART_LABEL_TOKENS for part in parts], budget)
-
-
-def _reduce_messages(work: Work) -> list[Message]:
-    context = work.context
-    joined = "\n\n".join(f"Part {index}: {part}" for index, part in enumerate(work.parts, start=1))
-    content = context.prompts.render(
-        "summary_reduce", **context.template_values(), fence=fence_code(joined), summaries=joined
-    )
-    if note := glossary_note(context, context.document.sentences):  # the parts cover the whole document
-        content += "\n\n" + note.strip()
-    return [
-        {"role": "system", "content": context.prompts.render("system", **context.template_values())},
-        {"role": "user", "content": content},
-    ]
-
-
-REDUCE_LABEL = "summary   reduce"
-
-
-class Reduce(SingleStep[Draft]):
-    """Summaries combined into one (tasks/reduce.py)."""
-
-    name, task = "reduce", "summary"
-    templates = ("summary_reduce",)
-
-    def ask(self, work: Work, _item: None) -> Request:
-        return Request(self.name, REDUCE_LABEL, _reduce_messages(work), SUMMARY_MAX_TOKENS, allow_truncated=True)
-
-    def read(self, work: Work, _item: None, answer: Answer) -> Draft:
-        return _draft(work.context, answer)
-
-    def estimate(self, context: TaskContext, prompt: int, source: int) -> tuple[int, int]:
-        return prompt, SUMMARY_MAX_TOKENS
-
-
-REDUCE = Reduce()
-
-
-class ReduceLength(LengthRetry):
-    # Only the summary the reader sees is held to length: the parts' own notes are about text never shown.
-    name = "reduce length"
-    first = REDUCE
-
-    def ask(self, work: Work, _item: None) -> Request | None:
-        return _retry(work.context, self.name, REDUCE_LABEL, _reduce_messages(work), work.result(self.first))
-
-
-REDUCE_LENGTH = ReduceLength()
