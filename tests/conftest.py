@@ -21,6 +21,8 @@ from typing import Any
 import pytest
 import vcr
 from click.testing import CliRunner
+from step_endpoint import URL as STEP_URL
+from step_endpoint import StepEndpoint
 from stub_server import FaultInjectionStub, Reply
 
 RECORDING = os.environ.get("SUMMARISE_RECORD") == "1"
@@ -132,8 +134,21 @@ LONG_SEED = "coalition-meeting-morocco-2018.txt"
 
 
 @pytest.fixture
+def step_endpoint(monkeypatch: pytest.MonkeyPatch) -> StepEndpoint:
+    """Point summarise at a StepEndpoint: each request answered by its step (tests/step_endpoint.py)."""
+    from summarise.model.llm import LLM
+
+    endpoint = StepEndpoint()
+    endpoint.install(LLM, monkeypatch)
+    monkeypatch.setenv("OPENAI_BASE_URL", STEP_URL)
+    monkeypatch.setenv("SUMMARISE_MODEL", "stub-model")
+    monkeypatch.setenv("SUMMARISE_MAX_RETRIES", "0")
+    return endpoint
+
+
+@pytest.fixture
 def fault_stub(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., FaultInjectionStub]]:
-    """Start a FaultInjectionStub (scripted answers per step, and faults) and point summarise at it."""
+    """Start a FaultInjectionStub (transport faults, scripted answers) and point summarise at it."""
     stacks: list[Any] = []
 
     def start(replies: list[Reply] | None = None, *, retries: int = 0, latency: float = 0.0) -> FaultInjectionStub:

@@ -288,12 +288,12 @@ def test_discovery_follows_globs_recursion_and_mirrors_sub_folders(tmp_path: Pat
     assert all(item.output == outputs.resolve() / item.brief for item in batch.discover(root, outputs))
 
 
-def test_a_users_own_page_beside_a_brief_is_refused_before_any_call(runner, tmp_path: Path, fault_stub) -> None:
+def test_a_users_own_page_beside_a_brief_is_refused_before_any_call(runner, tmp_path: Path, step_endpoint) -> None:
     """Issue 38.8: a batch writes a page (NAME.html) beside every brief, but checked only NAME.md (and
     NAME.json) before the calls, so a user's own outputs/lyon.html was refused once the model had been
     paid (3 calls; the closing line said 0). Every file of a brief (brief/files.BriefFiles) is checked
     first, by brief and batch alike, and the dry run says so too."""
-    server = fault_stub()
+    server = step_endpoint
     write(tmp_path / "in" / "lyon.txt", LYON)
     mine = write(tmp_path / "outputs" / "lyon.html", "<!doctype html>\n<title>My own report</title>\n")
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from summarise.model.usage import UsageMeter
+from summarise.reporting import Reporter
 
 Message = dict[str, str]
 
@@ -86,8 +87,10 @@ class ModelInfo:
 
 
 class Model(Described, Protocol):
-    def answer(self, request: Request, usage: UsageMeter) -> Completion | None:
+    def answer(self, request: Request, usage: UsageMeter, reporter: Reporter) -> Completion | None:
         """The checked answer, or None when it is not there yet (a provider round collects it).
 
-        Raises UnusableAnswer (with the text, for a repair) when the answer cannot be used."""
+        `usage` counts what the brief's calls cost; `reporter` is the brief's: told of the call
+        (its -v line, its progress). Raises UnusableAnswer (with the text, for a repair) when the
+        answer cannot be used."""
         ...
