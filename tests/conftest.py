@@ -3,7 +3,9 @@
 Cassettes are recorded from a real server, the embedded llama.cpp engine, never
 written by hand. CI replays them with recording off. Re-record every cassette with:
 
-    SUMMARISE_RECORD=1 pytest -m "not live"
+    rm -r tests/cassettes/* && SUMMARISE_RECORD=1 pytest -m "not live"
+
+(vcrpy's "all" mode keeps a cassette's old exchanges beside the new ones, so remove first.)
 """
 
 from __future__ import annotations
@@ -108,7 +110,11 @@ def cassette(request: pytest.FixtureRequest, endpoint: str) -> Iterator[vcr.cass
     module = request.node.module.__name__.rsplit(".", 1)[-1]
     shared = request.node.get_closest_marker("cassette")
     path = f"{shared.args[0]}.yaml" if shared else f"{module}/{request.node.name}.yaml"
-    with recorder.use_cassette(path, allow_playback_repeats=False) as recorded:
+    # A borrowed cassette is only replayed, recording or not: re-recorded by each borrower, it
+    # would end up holding the last borrower's exchanges, not its owner's (owners run first:
+    # a borrower's module sorts after its owner's, or lies below it in the same module).
+    mode = "none" if shared else recorder.record_mode
+    with recorder.use_cassette(path, allow_playback_repeats=False, record_mode=mode) as recorded:
         yield recorded
 
 

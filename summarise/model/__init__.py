@@ -43,7 +43,10 @@ class Request:
     response_format: dict[str, Any] | None = None
     # Formats to try in turn when the endpoint refuses `response_format` (the last, None, never is).
     fallback: tuple[dict[str, Any] | None, ...] = ()
-    allow_truncated: bool = False  # a cut-off answer is usable (returned unvalidated, never cached)
+    allow_truncated: bool = False  # a cut-off answer is usable (returned unvalidated, not cached unless...)
+    # ... the cap ends it by design (the summary: code keeps its complete sentences): the same
+    # request gets the same cut, so it is cached like a complete answer and a re-run asks nothing.
+    keep_cut: bool = False
     validate: Callable[[str], object] | None = None  # raises ValueError for an unusable answer
 
 

@@ -163,7 +163,10 @@ class LLM:
     ) -> Completion:
         """`answer` for a request written out as arguments (for callers outside the brief's steps)."""
         return self.answer(
-            Request("", label, messages, max_tokens, response_format, (), allow_truncated, validate), usage
+            Request(
+                "", label, messages, max_tokens, response_format, allow_truncated=allow_truncated, validate=validate
+            ),
+            usage,
         )
 
     def answer(self, request: Request, usage: UsageMeter) -> Completion:
@@ -173,7 +176,7 @@ class LLM:
         `max_tokens` allows, or one `validate` rejects (by raising ValueError) raises
         UnusableAnswer (with the text, for a repair), and only an answer that passed every
         check is cached: a bad answer must not be served again once the server is fixed.
-        A cut-off answer (allowed with `allow_truncated`) is returned unvalidated, never cached.
+        A cut-off answer (allowed with `allow_truncated`) is returned unvalidated, cached only with `keep_cut`.
         A response format the endpoint refuses is re-sent in the request's next `fallback`.
         """
         while True:
@@ -248,6 +251,10 @@ class LLM:
                 )
             if (longer := over_length(text, max_tokens, completion)) is not None:
                 raise UnusableAnswer(f"{label}: refused an answer longer than asked ({longer})", text="")
+            if request.keep_cut and self.cache is not None and not echoed:
+                self.cache.set(
+                    key, {"text": text, "finish_reason": finish_reason, "usage": [prompt, completion, cached]}
+                )
             return Completion(text, finish_reason)
         problem = answer_problem(text, max_tokens, completion, request.validate)
         if problem is not None:
