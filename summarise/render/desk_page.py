@@ -33,7 +33,8 @@ class QueueRow:
     source: str = ""
     reviewed_at: str = ""
     facts: int = 0
-    judged: int = 0  # facts with a verdict in the decision that holds
+    judged: int = 0  # facts with a verdict in the decision that holds, or in the reviewer's draft
+    draft: bool = False  # verdicts or notes saved as a draft, not yet a decision
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class DeskView:
     # the reviewer's verdicts, notes and reason not yet in a decision (review/drafts.py), shown as given
     drafted: Mapping[str, str] = field(default_factory=dict)
     undo: str = ""  # "approved brief-03.md": the last decision at this desk, which can be taken back
+    judged: int = 0  # facts with a verdict, in the decision that holds or in the draft
 
 
 def desk_link(token: str, brief: str | None = None) -> str:
@@ -121,6 +123,7 @@ def render_queue(
 
 def render_desk_brief(brief: Brief, desk: DeskView) -> str:
     values = page_values(brief, desk.brief, None)
+    values["judged"] = desk.judged
     values.update(desk=desk, index_link=desk.queue, title=brief.title, undo=desk.undo, token=desk.token)
     values.update(script_does=SCRIPT_DOES, referrer=REFERRER)
     return render_page("brief.html.j2", asset("desk.js"), forms=True, **values)

@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 from summarise.batch.catalog import Catalog
 from summarise.brief import Brief
 from summarise.brief.header import read_brief
-from summarise.errors import InputError
+from summarise.errors import InputError, SummariseError
 from summarise.render import render_markdown
 from summarise.render.desk_page import (
     DeskView,
@@ -33,14 +33,15 @@ from summarise.render.desk_page import (
     render_message,
     render_queue,
 )
-from summarise.render.front_matter import body_sha256, holding_review
-from summarise.review import batch_root, finish_interrupted, record_review
+from summarise.render.front_matter import body_sha256
+from summarise.review import batch_root, finish_interrupted
 from summarise.review.access import Access, load_access, save_access, write_launcher
-from summarise.review.desk_forms import Undo, correct, decide, keep_draft
+from summarise.review.desk_forms import correct, decide, keep_draft
 from summarise.review.desk_http import Answer, handler_for
-from summarise.review.drafts import load_draft
+from summarise.review.drafts import drafted_facts, drafted_in, load_draft
 from summarise.review.queue import REVIEW_FILTERS, SORTS, QueueQuery, queue_row
 from summarise.review.records import brief_record
+from summarise.review.undo import Undo, load_undo, save_undo, take_back
 
 QUEUE_ROWS = 500  # rows on one queue page: a folder of 10,000 is searched and filtered, not scrolled
 
@@ -60,7 +61,7 @@ class Desk:
         self.lock = threading.Lock()  # one decision at a time: each rewrites the folder's index
         self.catalog = Catalog.of(self.folder)
         self.serving = threading.Event()
-        self.last: Undo | None = None  # the last decision made here, which `undo` takes back
+        self._last = load_undo(self.folder)  # the last decision made here, which `undo` takes back
         self.server = _bind(handler_for(self), port, access.port)
         self.server.daemon_threads = True
         self.host = f"127.0.0.1:{self.server.server_address[1]}"
@@ -87,7 +88,8 @@ class Desk:
     # --- what the folder holds ------------------------------------------------------
 
     def rows(self) -> list[QueueRow]:
-        return [queue_row(entry) for entry in self.catalog.refresh()]
+        drafted = drafted_in(self.folder)  # a verdict saved as a draft is judged work
+        return [queue_row(entry, drafted.get(entry.name)) for entry in self.catalog.refresh()]
 
     def next_after(self, rows: list[QueueRow], after: str) -> str:
         """The next brief needing review after `after` (in the queue's order), wrapping round."""
@@ -154,6 +156,8 @@ class Desk:
 
         brief = carry_review(markdown, brief)
         nxt = self.next_after(rows, name)
+        drafted = load_draft(self.folder, name) if drafted is None else drafted
+        judged = drafted_facts(drafted) | {v.fact for v in (brief.review.facts if brief.review else ())}
         view = DeskView(
             token=self.token,
             brief=name,
@@ -163,7 +167,8 @@ class Desk:
             progress=progress(rows),
             error=error,
             version=body_sha256(markdown),
-            drafted=load_draft(self.folder, name) if drafted is None else drafted,
+            drafted=drafted,
+            judged=len(judged & set(range(1, len(brief.facts) + 1))),
             undo=self._undo_label(),
         )
         return Answer(status, render_desk_brief(brief, view))
@@ -187,9 +192,18 @@ class Desk:
 
     # --- undo -----------------------------------------------------------------------
 
+    @property
+    def last(self) -> Undo | None:
+        """The last decision made at a desk on this folder, which `undo` takes back (kept across restarts)."""
+        return self._last
+
+    @last.setter
+    def last(self, undo: Undo | None) -> None:
+        self._last = undo
+        save_undo(self.folder, undo)
+
     def _undo_label(self) -> str:
-        last = self.last
-        return f"{last.after.decision} {last.brief}" if last and last.after else ""
+        return self.last.label if self.last else ""
 
     def undo(self) -> Answer:
         """Take back the last decision made at this desk: the brief's review as it was before it."""
@@ -197,21 +211,15 @@ class Desk:
             last = self.last
             if last is None:
                 return self._message(HTTPStatus.CONFLICT, "Nothing to undo", "No decision was made at this desk yet.")
-            path = self.folder / last.brief
-            try:
-                current = holding_review(read_brief(path))
-            except (OSError, UnicodeDecodeError):
-                current = None
-            if current != last.after:
-                text = f"{last.brief} changed after that decision (another decision, or a new run): nothing was undone."
-                self.last = None
-                return self._message(HTTPStatus.CONFLICT, "Not undone", text)
-            before = last.before
-            if before is None:
-                record_review(path, None, self.reviewer)
-            else:
-                record_review(path, before.decision, before.by, before.reason, before.facts, at=before.at)
             self.last = None
+            try:  # a brief the folder no longer lists is not ours to write (the kept file named it)
+                listed = last.brief in {row.brief for row in self.rows()}
+                done = listed and take_back(self.folder, last, self.reviewer)
+            except SummariseError as exc:
+                return self._message(HTTPStatus.CONFLICT, "Not undone", f"Not undone: {exc}")
+            if not done:
+                text = f"{last.brief} changed after that decision (another decision, or a new run): nothing was undone."
+                return self._message(HTTPStatus.CONFLICT, "Not undone", text)
         return Answer(HTTPStatus.SEE_OTHER, location=desk_link(self.token, last.brief))
 
 

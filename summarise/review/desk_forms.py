@@ -8,12 +8,11 @@ and notes are kept as a draft whatever happens to the decision.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
 from typing import Protocol
 
-from summarise.brief import FACT_VERDICTS, REVIEW_DECISIONS, Brief, FactVerdict, Review
+from summarise.brief import FACT_VERDICTS, REVIEW_DECISIONS, Brief, FactVerdict
 from summarise.brief.header import read_brief
 from summarise.errors import SummariseError
 from summarise.grounding.recheck import current_text
@@ -24,14 +23,7 @@ from summarise.review.desk_http import Answer
 from summarise.review.drafts import clear_draft, draft_fields, save_draft
 from summarise.review.edits import write_correction
 from summarise.review.records import brief_record, problem_count
-
-
-@dataclass(frozen=True)
-class Undo:
-    brief: str
-    before: Review | None  # the decision that held before, None for "needs review"
-    after: Review | None  # the one written
-
+from summarise.review.undo import Undo
 
 STALE = (
     "This brief changed after your page was drawn (a re-run, or a decision or correction in another tab): "
