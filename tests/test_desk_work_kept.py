@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 import stat
+import time
 from http import HTTPStatus
 from pathlib import Path
 
 from test_review_folder import _folder
 
 from summarise.render import read_front_matter
-from summarise.review import record_review
+from summarise.review import JOURNAL, record_review
 from summarise.review.access import ACCESS_FOLDER
 from summarise.review.desk import Desk
 
@@ -95,3 +96,59 @@ def test_after_a_restart_undo_changes_nothing_when_the_brief_was_decided_again(t
         assert third.undo().status == HTTPStatus.CONFLICT  # and not offered again
     finally:
         third.close()
+
+
+def _index_says(folder: Path, name: str) -> str:
+    return next(line for line in (folder / "index.md").read_text(encoding="utf-8").splitlines() if f"({name})" in line)
+
+
+def test_a_decision_does_not_wait_for_the_index_which_follows_when_decisions_pause(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, 3)
+    desk = Desk(folder, "Alice")
+    try:
+        form = {"brief": ["brief-01.md"], "decision": ["approved"], "version": [_version(desk, "brief-01.md")]}
+        assert desk.decide(form).status == HTTPStatus.SEE_OTHER
+        assert _decision(folder, "brief-01.md") == "approved"  # the record, and its page, at once
+        assert "approved</span> by Alice" in (folder / "brief-01.html").read_text(encoding="utf-8")
+        assert "needs review" in _index_says(folder, "brief-01.md")  # not redrawn within the decision
+        assert (folder / JOURNAL).is_file()  # which the journal says, should the desk be killed now
+        assert "1 of 3 reviewed" in desk.brief_page("brief-02.md").body  # the desk itself knows
+    finally:
+        desk.close()  # Ctrl-C: the index is brought up to date before the desk exits
+    assert "approved by Alice" in _index_says(folder, "brief-01.md") and not (folder / JOURNAL).exists()
+
+
+def test_a_desk_killed_before_its_index_was_redrawn_is_finished_by_the_next(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, 3)
+    killed = Desk(folder, "Alice")
+    try:
+        form = {"brief": ["brief-02.md"], "decision": ["approved"], "version": [_version(killed, "brief-02.md")]}
+        assert killed.decide(form).status == HTTPStatus.SEE_OTHER
+        assert "needs review" in _index_says(folder, "brief-02.md")
+        again = Desk(folder, "Alice")  # as if the first were killed (kill -9): the journal is still there
+        again.close()
+        assert "approved by Alice" in _index_says(folder, "brief-02.md") and not (folder / JOURNAL).exists()
+    finally:
+        killed.close()
+
+
+def test_the_index_is_redrawn_once_decisions_pause(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, 3)
+    desk = Desk(folder, "Alice")
+    try:
+        assert desk.index is not None
+        desk.index.delay = 0.0  # the pause: here, none
+        form = {
+            "brief": ["brief-03.md"],
+            "decision": ["rejected"],
+            "reason": ["no"],
+            "version": [_version(desk, "brief-03.md")],
+        }
+        assert desk.decide(form).status == HTTPStatus.SEE_OTHER
+        for _ in range(200):  # the writer's thread, without the desk stopping
+            if not (folder / JOURNAL).exists():
+                break
+            time.sleep(0.05)
+        assert "rejected by Alice: no" in _index_says(folder, "brief-03.md")
+    finally:
+        desk.close()

@@ -102,6 +102,17 @@ def _briefs_on_disk(folder: Path) -> dict[str, Stamp]:
     return found
 
 
+def _stamps(folder: Path, names: list[str]) -> dict[str, Stamp]:
+    found = {}
+    for name in names:
+        try:
+            status = os.stat(folder / name)
+        except OSError:
+            continue  # gone: the next whole refresh says so
+        found[name] = Stamp(status.st_mtime_ns, status.st_size, status.st_ino)
+    return found
+
+
 def searched_text(front: dict[str, Any], markdown: str) -> str:
     """What the desk's search looks in: title, source and the brief's text (facts, translation)."""
     parts = (str(front.get("title", "")), str(front.get("source", "")), split_markdown(markdown)[1])
@@ -209,10 +220,17 @@ class Catalog:
             for row in connection.execute(query)
         }
 
-    def refresh(self) -> list[Entry]:
-        """Every brief in the folder, in name order; reads only the briefs whose files changed."""
-        on_disk = _briefs_on_disk(self.folder)
+    def refresh(self, names: list[str] | None = None) -> list[Entry]:
+        """Every brief in the folder, in name order; reads only the briefs whose files changed.
+        With `names`, only those briefs are looked at again (the desk after a decision): the rest
+        are as the last refresh saw them, and nothing that grows with the folder is read."""
+        listed = _briefs_on_disk(self.folder) if names is None else None  # outside the lock: the slow part
         with self._lock:
+            if listed is not None or self._known is None:
+                on_disk = listed if listed is not None else _briefs_on_disk(self.folder)
+            else:
+                on_disk = {name: stamp for name, (stamp, _, _) in self._known.items()}
+                on_disk.update(_stamps(self.folder, names or []))
             if self._known is not None and _changes(self._known, on_disk) == ([], []):
                 return self._entries
             with self._connection() as connection:
@@ -255,6 +273,13 @@ class Catalog:
         connection.execute("INSERT OR REPLACE INTO texts VALUES (?, ?)", (name, searched))
         entry = Entry(*[*shown, md_row, html_row]) if isinstance(found, tuple) else None  # type: ignore[arg-type]
         return stamp, read_ns, entry or why
+
+    def known(self) -> list[Entry]:
+        """The briefs as the last refresh saw them (a first call refreshes)."""
+        with self._lock:
+            if self._known is not None:
+                return self._entries
+        return self.refresh()
 
     def matching(self, text: str) -> set[str]:
         """The briefs whose title, source or text holds `text` (any case), as of the last refresh."""

@@ -39,6 +39,7 @@ from summarise.review.access import Access, load_access, save_access, write_laun
 from summarise.review.desk_forms import correct, decide, keep_draft
 from summarise.review.desk_http import Answer, handler_for
 from summarise.review.drafts import drafted_facts, drafted_in, load_draft
+from summarise.review.index_later import IndexLater
 from summarise.review.queue import REVIEW_FILTERS, SORTS, QueueQuery, queue_row
 from summarise.review.records import brief_record
 from summarise.review.undo import Undo, load_undo, save_undo, take_back
@@ -71,6 +72,8 @@ class Desk:
         root = batch_root(self.folder / "index.md")
         if root is not None:  # a decision or correction cut off last time (Ctrl-C, kill) is finished first
             finish_interrupted(root)
+        # The folder's index is redrawn once decisions pause, not within each (review/index_later.py).
+        self.index = IndexLater(root, self.lock) if root is not None else None
 
     def launcher(self) -> Path | None:
         """A file (the user's alone) that opens the desk: what the browser is given instead of the token."""
@@ -84,12 +87,29 @@ class Desk:
         if self.serving.is_set():  # shutdown() waits for serve_forever, which may never have started
             self.server.shutdown()
         self.server.server_close()
+        if self.index is not None:
+            self.index.flush()  # the last decisions into the index before the desk is gone
 
     # --- what the folder holds ------------------------------------------------------
 
-    def rows(self) -> list[QueueRow]:
+    def rows(self, fresh: bool = False) -> list[QueueRow]:
+        """The folder's briefs as they are now (the queue: a listing and a stat per brief, and the
+        drafts), or as the catalog last saw them (a page, a decision: nothing that grows with the
+        folder is read; the desk's own decisions are told to the catalog as they are written)."""
+        if not fresh:
+            return [queue_row(entry) for entry in self.catalog.known()]
         drafted = drafted_in(self.folder)  # a verdict saved as a draft is judged work
         return [queue_row(entry, drafted.get(entry.name)) for entry in self.catalog.refresh()]
+
+    def written(self, name: str) -> None:
+        """The desk wrote this brief: the catalog reads it again, the index is redrawn soon."""
+        self.catalog.refresh([name])
+        if self.index is not None:
+            self.index.soon()
+
+    def has(self, name: str) -> bool:
+        """Whether `name` is a brief of the folder (one the last listing missed: the folder listed again)."""
+        return name in {row.brief for row in self.rows()} or name in {row.brief for row in self.rows(fresh=True)}
 
     def next_after(self, rows: list[QueueRow], after: str) -> str:
         """The next brief needing review after `after` (in the queue's order), wrapping round."""
@@ -101,7 +121,7 @@ class Desk:
 
     def queue(self, query: dict[str, list[str]] | None = None) -> Answer:
         asked = QueueQuery.from_query(query or {})
-        everything = self.rows()
+        everything = self.rows(fresh=True)
         matching = self.catalog.matching(asked.search) if asked.search else None
         found = asked.ordered([row for row in everything if asked.keeps(row, matching)])
         view = QueueView(
@@ -127,8 +147,7 @@ class Desk:
 
     def shown(self, name: str) -> tuple[list[QueueRow], Brief, str] | Answer:
         """The folder's rows, and the brief `name` as its page shows it with its Markdown; or why not."""
-        rows = self.rows()
-        if name not in {row.brief for row in rows}:  # only the folder's own briefs, by their listed name
+        if not self.has(name):  # only the folder's own briefs, by their listed name
             return self._message(HTTPStatus.NOT_FOUND, "No such brief", f"{name} is not a brief in this folder.")
         path = self.folder / name
         brief = brief_record(path)
@@ -143,7 +162,7 @@ class Desk:
             page = PurePosixPath(name).with_suffix(".html").as_posix()
             text = f"{page} shows another version of this brief; run summarise batch to redraw it."
             return self._message(HTTPStatus.CONFLICT, "This page is out of date", text)
-        return rows, brief, markdown
+        return self.rows(), brief, markdown
 
     def brief_page(
         self, name: str, error: str = "", status: int = HTTPStatus.OK, drafted: dict[str, str] | None = None
@@ -213,13 +232,13 @@ class Desk:
                 return self._message(HTTPStatus.CONFLICT, "Nothing to undo", "No decision was made at this desk yet.")
             self.last = None
             try:  # a brief the folder no longer lists is not ours to write (the kept file named it)
-                listed = last.brief in {row.brief for row in self.rows()}
-                done = listed and take_back(self.folder, last, self.reviewer)
+                done = self.has(last.brief) and take_back(self.folder, last, self.reviewer, self.index is not None)
             except SummariseError as exc:
                 return self._message(HTTPStatus.CONFLICT, "Not undone", f"Not undone: {exc}")
             if not done:
                 text = f"{last.brief} changed after that decision (another decision, or a new run): nothing was undone."
                 return self._message(HTTPStatus.CONFLICT, "Not undone", text)
+            self.written(last.brief)
         return Answer(HTTPStatus.SEE_OTHER, location=desk_link(self.token, last.brief))
 
 

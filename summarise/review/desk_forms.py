@@ -22,6 +22,7 @@ from summarise.review import StaleVersion, record_review
 from summarise.review.desk_http import Answer
 from summarise.review.drafts import clear_draft, draft_fields, save_draft
 from summarise.review.edits import write_correction
+from summarise.review.index_later import IndexLater
 from summarise.review.records import brief_record, problem_count
 from summarise.review.undo import Undo
 
@@ -42,7 +43,13 @@ class FormDesk(Protocol):
     lock: threading.Lock
     last: Undo | None
 
-    def rows(self) -> list[QueueRow]: ...
+    index: IndexLater | None
+
+    def rows(self, fresh: bool = False) -> list[QueueRow]: ...
+
+    def has(self, name: str) -> bool: ...
+
+    def written(self, name: str) -> None: ...
 
     def next_after(self, rows: list[QueueRow], after: str) -> str: ...
 
@@ -60,7 +67,7 @@ def decide(desk: FormDesk, form: dict[str, list[str]]) -> Answer:
         return (form.get(name) or [""])[0].strip()
 
     name, decision, reason = field("brief"), field("decision"), field("reason")
-    if name not in {row.brief for row in desk.rows()}:
+    if not desk.has(name):
         return desk.brief_page(name)  # says there is no such brief
     drafted = draft_fields(form)
     save_draft(desk.folder, name, drafted)  # whatever happens next, the reviewer's verdicts are kept
@@ -97,8 +104,10 @@ def decide(desk: FormDesk, form: dict[str, list[str]]) -> Answer:
                 verdicts,
                 version=field("version"),
                 memory=desk.memory,
+                index_later=desk.index is not None,
             )
             desk.last = Undo(name, before, recorded.review)
+            desk.written(name)
     except StaleVersion:
         return desk.brief_page(name, STALE, HTTPStatus.CONFLICT, drafted)
     except (SummariseError, OSError, UnicodeDecodeError) as exc:
@@ -115,7 +124,7 @@ def correct(desk: FormDesk, form: dict[str, list[str]]) -> Answer:
         return (form.get(name) or [""])[0].strip()
 
     name, kind, number = field("brief"), field("kind"), field("number")
-    if name not in {row.brief for row in desk.rows()}:
+    if not desk.has(name):
         return desk.brief_page(name)
     path = desk.folder / name
     text = field("text")
@@ -124,7 +133,9 @@ def correct(desk: FormDesk, form: dict[str, list[str]]) -> Answer:
             brief = brief_record(path)
             text = current_text(brief, kind, int(number)) if brief else text
         with desk.lock:
-            write_correction(path, field("version"), kind, int(number) if number.isdigit() else 0, text, desk.reviewer)
+            number_given = int(number) if number.isdigit() else 0
+            write_correction(path, field("version"), kind, number_given, text, desk.reviewer, desk.index is not None)
+            desk.written(name)
     except StaleVersion:
         return desk.brief_page(name, STALE, HTTPStatus.CONFLICT)
     except (SummariseError, ValueError) as exc:
@@ -139,7 +150,7 @@ def correct(desk: FormDesk, form: dict[str, list[str]]) -> Answer:
 def keep_draft(desk: FormDesk, form: dict[str, list[str]]) -> Answer:
     """The decision form as it stands, kept (the page's script posts it as the reviewer works)."""
     name = (form.get("brief") or [""])[0]
-    if name not in {row.brief for row in desk.rows()}:
+    if not desk.has(name):
         return Answer(HTTPStatus.NOT_FOUND)
     save_draft(desk.folder, name, draft_fields(form))
     return Answer(HTTPStatus.NO_CONTENT)

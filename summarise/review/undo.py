@@ -63,7 +63,7 @@ def load_undo(folder: Path) -> Undo | None:
     return Undo(brief, review_from({"review": before}), review_from({"review": after}))
 
 
-def take_back(folder: Path, last: Undo, reviewer: str) -> bool:
+def take_back(folder: Path, last: Undo, reviewer: str, index_later: bool = False) -> bool:
     """Put back the review that held before `last`; False (nothing written) when the brief changed since."""
     path = folder / last.brief
     try:
@@ -74,7 +74,9 @@ def take_back(folder: Path, last: Undo, reviewer: str) -> bool:
         return False
     before = last.before
     if before is None:
-        record_review(path, None, reviewer)
+        record_review(path, None, reviewer, index_later=index_later)
     else:
-        record_review(path, before.decision, before.by, before.reason, before.facts, at=before.at)
+        record_review(
+            path, before.decision, before.by, before.reason, before.facts, at=before.at, index_later=index_later
+        )
     return True
