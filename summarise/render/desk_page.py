@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 from urllib.parse import urlencode
 
 from summarise.brief import Brief
@@ -77,7 +78,14 @@ def desk_link(token: str, brief: str | None = None) -> str:
     return "/brief?" + urlencode({"path": brief, "token": token})
 
 
-def progress(rows: list[QueueRow]) -> str:
+class Reviewed(Protocol):
+    """A brief as the progress line counts it (a queue row, or the catalog's entry)."""
+
+    @property
+    def review(self) -> str: ...
+
+
+def progress(rows: Sequence[Reviewed]) -> str:
     done = sum(row.review != "needs review" for row in rows)
     return f"{done} of {len(rows)} reviewed"
 

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import threading
 import webbrowser
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from itertools import chain
+from operator import attrgetter
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlencode
 
-from summarise.batch.catalog import Catalog
+from summarise.batch.catalog import Catalog, Entry
 from summarise.brief import Brief
 from summarise.brief.header import read_brief
 from summarise.errors import InputError, SummariseError
@@ -40,7 +43,7 @@ from summarise.review.desk_forms import correct, decide, keep_draft
 from summarise.review.desk_http import Answer, handler_for
 from summarise.review.drafts import drafted_facts, drafted_in, load_draft
 from summarise.review.index_later import IndexLater
-from summarise.review.queue import REVIEW_FILTERS, SORTS, QueueQuery, queue_row
+from summarise.review.queue import NEEDS_REVIEW, REVIEW_FILTERS, SORTS, QueueQuery, queue_row
 from summarise.review.records import brief_record
 from summarise.review.undo import Undo, load_undo, save_undo, take_back
 
@@ -92,14 +95,15 @@ class Desk:
 
     # --- what the folder holds ------------------------------------------------------
 
-    def rows(self, fresh: bool = False) -> list[QueueRow]:
-        """The folder's briefs as they are now (the queue: a listing and a stat per brief, and the
-        drafts), or as the catalog last saw them (a page, a decision: nothing that grows with the
-        folder is read; the desk's own decisions are told to the catalog as they are written)."""
-        if not fresh:
-            return [queue_row(entry) for entry in self.catalog.known()]
+    def rows(self) -> list[QueueRow]:
+        """The folder's briefs as they are now, for the queue: a listing and a stat per brief, and the drafts."""
         drafted = drafted_in(self.folder)  # a verdict saved as a draft is judged work
         return [queue_row(entry, drafted.get(entry.name)) for entry in self.catalog.refresh()]
+
+    def known(self) -> list[Entry]:
+        """The folder's briefs as the last listing saw them, for a page or a decision: nothing that grows
+        with the folder is read (the desk tells the catalog of each brief it writes: `written`)."""
+        return self.catalog.known()
 
     def written(self, name: str) -> None:
         """The desk wrote this brief: the catalog reads it again, the index is redrawn soon."""
@@ -109,19 +113,26 @@ class Desk:
 
     def has(self, name: str) -> bool:
         """Whether `name` is a brief of the folder (one the last listing missed: the folder listed again)."""
-        return name in {row.brief for row in self.rows()} or name in {row.brief for row in self.rows(fresh=True)}
+        for entries in (self.known(), None):
+            entries = self.catalog.refresh() if entries is None else entries
+            at = bisect_left(entries, name, key=attrgetter("name"))  # the catalog keeps them in name order
+            if at < len(entries) and entries[at].name == name:
+                return True
+        return False
 
-    def next_after(self, rows: list[QueueRow], after: str) -> str:
-        """The next brief needing review after `after` (in the queue's order), wrapping round."""
-        waiting = sorted(row.brief for row in rows if row.review == "needs review" and row.brief != after)
-        later = [name for name in waiting if name > after]
-        return (later or waiting or [""])[0]
+    def next_after(self, entries: list[Entry], after: str) -> str:
+        """The next brief needing review after `after` (in name order, the queue's), wrapping round."""
+        at = bisect_right(entries, after, key=attrgetter("name"))
+        for entry in chain(entries[at:], entries[:at]):
+            if entry.review == NEEDS_REVIEW and entry.name != after:
+                return entry.name
+        return ""
 
     # --- pages ----------------------------------------------------------------------
 
     def queue(self, query: dict[str, list[str]] | None = None) -> Answer:
         asked = QueueQuery.from_query(query or {})
-        everything = self.rows(fresh=True)
+        everything = self.rows()
         matching = self.catalog.matching(asked.search) if asked.search else None
         found = asked.ordered([row for row in everything if asked.keeps(row, matching)])
         view = QueueView(
@@ -145,8 +156,9 @@ class Desk:
         page = render_queue(found[:QUEUE_ROWS], self.token, folder, everything, view, unreadable, offers)
         return Answer(HTTPStatus.OK, page)
 
-    def shown(self, name: str) -> tuple[list[QueueRow], Brief, str] | Answer:
-        """The folder's rows, and the brief `name` as its page shows it with its Markdown; or why not."""
+    def shown(self, name: str) -> tuple[list[Entry], Brief, str] | Answer:
+        """The folder's briefs (as last listed), and the brief `name` as its page shows it, with its
+        Markdown; or why not."""
         if not self.has(name):  # only the folder's own briefs, by their listed name
             return self._message(HTTPStatus.NOT_FOUND, "No such brief", f"{name} is not a brief in this folder.")
         path = self.folder / name
@@ -162,7 +174,7 @@ class Desk:
             page = PurePosixPath(name).with_suffix(".html").as_posix()
             text = f"{page} shows another version of this brief; run summarise batch to redraw it."
             return self._message(HTTPStatus.CONFLICT, "This page is out of date", text)
-        return self.rows(), brief, markdown
+        return self.known(), brief, markdown
 
     def brief_page(
         self, name: str, error: str = "", status: int = HTTPStatus.OK, drafted: dict[str, str] | None = None
@@ -170,11 +182,11 @@ class Desk:
         shown = self.shown(name)
         if isinstance(shown, Answer):
             return shown
-        rows, brief, markdown = shown
+        entries, brief, markdown = shown
         from summarise.render.publish import carry_review
 
         brief = carry_review(markdown, brief)
-        nxt = self.next_after(rows, name)
+        nxt = self.next_after(entries, name)
         drafted = load_draft(self.folder, name) if drafted is None else drafted
         judged = drafted_facts(drafted) | {v.fact for v in (brief.review.facts if brief.review else ())}
         view = DeskView(
@@ -183,7 +195,7 @@ class Desk:
             action="/decide",
             queue=desk_link(self.token),
             next=desk_link(self.token, nxt) if nxt else "",
-            progress=progress(rows),
+            progress=progress(entries),
             error=error,
             version=body_sha256(markdown),
             drafted=drafted,

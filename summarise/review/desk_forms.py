@@ -12,11 +12,12 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Protocol
 
+from summarise.batch.catalog import Entry
 from summarise.brief import FACT_VERDICTS, REVIEW_DECISIONS, Brief, FactVerdict
 from summarise.brief.header import read_brief
 from summarise.errors import SummariseError
 from summarise.grounding.recheck import current_text
-from summarise.render.desk_page import QueueRow, desk_link
+from summarise.render.desk_page import desk_link
 from summarise.render.front_matter import holding_review
 from summarise.review import StaleVersion, record_review
 from summarise.review.desk_http import Answer
@@ -45,15 +46,13 @@ class FormDesk(Protocol):
 
     index: IndexLater | None
 
-    def rows(self, fresh: bool = False) -> list[QueueRow]: ...
-
     def has(self, name: str) -> bool: ...
 
     def written(self, name: str) -> None: ...
 
-    def next_after(self, rows: list[QueueRow], after: str) -> str: ...
+    def next_after(self, entries: list[Entry], after: str) -> str: ...
 
-    def shown(self, name: str) -> tuple[list[QueueRow], Brief, str] | Answer: ...
+    def shown(self, name: str) -> tuple[list[Entry], Brief, str] | Answer: ...
 
     def brief_page(
         self, name: str, error: str = "", status: int = HTTPStatus.OK, drafted: dict[str, str] | None = None
@@ -82,7 +81,7 @@ def decide(desk: FormDesk, form: dict[str, list[str]]) -> Answer:
     shown = desk.shown(name)
     if isinstance(shown, Answer):
         return shown
-    rows, brief, _ = shown
+    entries, brief, _ = shown
     problems = problem_count(brief)
     if decision == "approved" and problems and field("acknowledged") != "1":
         text = "This brief has failed checks or facts with a problem: confirm you have seen them to approve it."
@@ -113,7 +112,7 @@ def decide(desk: FormDesk, form: dict[str, list[str]]) -> Answer:
     except (SummariseError, OSError, UnicodeDecodeError) as exc:
         return desk.brief_page(name, f"Not recorded: {exc}", HTTPStatus.BAD_REQUEST, drafted)
     clear_draft(desk.folder, name)
-    nxt = desk.next_after(rows, name)  # the others are as they were: only this brief changed
+    nxt = desk.next_after(entries, name)  # the others are as they were: only this brief changed
     return Answer(HTTPStatus.SEE_OTHER, location=desk_link(desk.token, nxt) if nxt else desk_link(desk.token))
 
 
