@@ -1,6 +1,6 @@
 """The review desk on a big folder: the queue, a brief's page and a decision, before and after.
 
-    python bench/desk_scale.py [--briefs 10000] [--baseline REV] [--repeat 3]
+    python bench/desk_scale.py [--briefs 10000] [--baseline REV] [--repeat 3] [--folder DIR]
 
 Writes `--briefs` small briefs into a temporary folder with summarise's own renderer
 (write_brief, then the folder's index, as `summarise batch` leaves it), each made from one
@@ -24,6 +24,7 @@ import dataclasses
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -182,6 +183,11 @@ def main() -> None:
     parser.add_argument("--briefs", type=int, default=10_000)
     parser.add_argument("--baseline", default=BASELINE, help="the revision to compare with")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--folder",
+        type=Path,
+        help="keep the folder written here, or take it from here if an earlier run kept it (copied, never changed)",
+    )
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # one side, in its own process
     args = parser.parse_args()
     if args.measure:
@@ -193,9 +199,16 @@ def main() -> None:
     print(machine())
     with tempfile.TemporaryDirectory(prefix="desk-scale-") as scratch:
         folder = Path(scratch) / "outputs"
-        seconds, _ = _timed(lambda: make_folder(folder, args.briefs))
-        size = (folder / "index.html").stat().st_size
-        print(f"{args.briefs:,} briefs written in {seconds:.0f} s (index.html {size / 1e6:.1f} MB)")
+        kept = args.folder
+        if kept is not None and (kept / "index.html").is_file():  # writing 10,000 briefs is most of a run
+            shutil.copytree(kept, folder, symlinks=True)
+            print(f"{len(list(folder.glob('brief-*.md'))):,} briefs copied from {kept}")
+        else:
+            seconds, _ = _timed(lambda: make_folder(folder, args.briefs))
+            print(f"{args.briefs:,} briefs written in {seconds:.0f} s")
+            if kept is not None:
+                shutil.copytree(folder, kept, symlinks=True)
+        print(f"index.html {(folder / 'index.html').stat().st_size / 1e6:.1f} MB")
         before = _side(_export(args.baseline, Path(scratch)), folder, args.repeat)
         after = _side(ROOT, folder, args.repeat)
     print(f"{'':<12} {'before (' + args.baseline + ')':>18} {'after':>10} {'ratio':>8}")
