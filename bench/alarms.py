@@ -46,6 +46,7 @@ from summarise.model.llm import LLM  # noqa: E402
 from summarise.model.usage import UsageMeter  # noqa: E402
 from summarise.pipeline import build_brief  # noqa: E402
 from summarise.readers import load_document  # noqa: E402
+from summarise.reporting import SILENT, Reporter  # noqa: E402
 from summarise.tasks.prompts import Prompts  # noqa: E402
 
 DEV_SET = Path(__file__).with_name("ntrex-dev")
@@ -121,9 +122,9 @@ class PerfectEndpoint(FakeModel):
         self.english = english
         self.injection = injection
 
-    def answer(self, request: Request, usage: UsageMeter) -> Completion | None:
+    def answer(self, request: Request, usage: UsageMeter, reporter: Reporter = SILENT) -> Completion | None:
         self.enqueue(request.step, self._text(request))
-        return super().answer(request, usage)
+        return super().answer(request, usage, reporter)
 
     def _line(self, number: int, wrong: bool) -> str:
         if wrong and self.injection and number == self.injection.line:

@@ -48,9 +48,9 @@ class Recording:
         self.llm = llm
         self.sent: list[tuple[str, list[Message]]] = []  # (label, messages)
 
-    def answer(self, request: Request, usage: UsageMeter) -> Completion:
+    def answer(self, request: Request, usage: UsageMeter, reporter: Reporter) -> Completion:
         self.sent.append((request.label, request.messages))
-        return self.llm.answer(request, usage)
+        return self.llm.answer(request, usage, reporter)
 
 
 def naive_layout(messages: list[Message]) -> list[Message]:
@@ -98,17 +98,15 @@ def main() -> int:
                 if call:
                     repairs.append(int(call.group(1)) - int(call.group(2)))
 
-        llm = LLM(
-            resolve_endpoint(settings),
-            context_tokens=settings.effective_context,
-            reporter=Reporter(log, quiet=True, verbose=True),
-        )
+        llm = LLM(resolve_endpoint(settings), context_tokens=settings.effective_context)
         recording = Recording(llm)
         print(f"summarise's layout, fresh engine at {start_engine(llm)} ({llm.model}, context {llm.context_tokens})")
         for document in documents:
             started = time.perf_counter()
             recording.sent.clear()
-            usage = build_brief(document, llm, prompts, settings.brief_options(), model=recording).usage
+            options = settings.brief_options()
+            calls = Reporter(log, quiet=True, verbose=True)  # the -v lines: each call's tokens
+            usage = build_brief(document, llm, prompts, options, model=recording, reporter=calls).usage
             ours[document.source] = usage.prompt_tokens_processed
             sent_by_document[document.source] = list(recording.sent)
             print(

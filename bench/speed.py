@@ -43,7 +43,7 @@ from summarise.reporting import Reporter
 from summarise.tasks.common import TaskContext, Work, assemble_paragraphs
 from summarise.tasks.prompts import Prompts
 from summarise.tasks.steps import TRANSLATION, run
-from summarise.tasks.translation_repair import TRANSLATE_NUMBERS
+from summarise.tasks.translation_numbers import finished
 
 SEED_2022 = INPUTS / "marrakech-coalition-meeting-2022.txt"
 DEV_SET = Path(os.environ.get("SUMMARISE_NTREX_DEV") or "/work/shared/quality/ntrex-dev")
@@ -124,19 +124,20 @@ def translations(mode: str, documents: list[Path]) -> tuple[dict[str, str], Call
     stop_shared_engine()
     settings = Settings(cache_dir=Path(os.environ["SUMMARISE_CACHE_DIR"]), use_cache=False, speculative=mode)
     calls = Calls()
-    llm = LLM.from_settings(settings, cache=False, reporter=Reporter(calls.add, quiet=True, verbose=True))
+    reporter = Reporter(calls.add, quiet=True, verbose=True)  # each call's -v line: its tokens and time
+    llm = LLM.from_settings(settings, cache=False, reporter=reporter)
     prompts = Prompts(None)
     options = settings.brief_options()
     texts: dict[str, str] = {}
     for path in documents:
         document = load_document(path, settings.max_input_bytes)
         document, chunks = plan(document, llm, prompts, options)
-        context = TaskContext(prompts, document, options, llm.context_tokens, UsageMeter(), llm.reporter.detail)
+        context = TaskContext(prompts, document, options, llm.context_tokens, UsageMeter(), reporter)
         translated: dict[int, str] = {}
         for chunk in chunks:  # the translation steps alone (summarise/tasks/steps.py)
             work = Work(context, chunk)
             run(TRANSLATION, work, llm)
-            translated |= work.result(TRANSLATE_NUMBERS.name)
+            translated |= finished(work)
         texts[path.name] = "\n\n".join(assemble_paragraphs(document.sentences, translated))
     stop_shared_engine()
     return texts, calls

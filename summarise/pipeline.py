@@ -179,7 +179,8 @@ def build_brief(
     """One document in, one Brief out. `options.workers` > 1 runs chunks concurrently.
 
     `llm` is the Model (summarise/model) the brief is of: its identity, name and context size;
-    the steps are asked of `model`, by default `llm` itself. `reporter.detail` gets the -v lines."""
+    the steps are asked of `model`, by default `llm` itself, each told of `reporter`: its -v lines
+    and its calls' progress go there."""
     options = options or BriefOptions()
     asked: Model = model or llm
     target = options.target
@@ -188,7 +189,7 @@ def build_brief(
     if options.glossary is not None:  # only the entries for this document's language and the target
         options = replace(options, glossary=options.glossary.for_languages(document.language, target.code))
     document, chunks = plan(document, llm, prompts, options)
-    context = TaskContext(prompts, document, options, llm.context_tokens, usage, reporter.detail)
+    context = TaskContext(prompts, document, options, llm.context_tokens, usage, reporter)
     if options.workers > 1 and len(chunks) > 1:
         with ThreadPoolExecutor(max_workers=options.workers, thread_name_prefix="chunk") as pool:
             results = [answered(*done) for done in pool.map(lambda chunk: brief_chunk(context, asked, chunk), chunks)]

@@ -3,7 +3,9 @@
 Cassettes are recorded from a real server, the embedded llama.cpp engine, never
 written by hand. CI replays them with recording off. Re-record every cassette with:
 
-    SUMMARISE_RECORD=1 pytest -m "not live"
+    rm -r tests/cassettes/* && SUMMARISE_RECORD=1 pytest -m "not live"
+
+(vcrpy's "all" mode keeps a cassette's old exchanges beside the new ones, so remove first.)
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from typing import Any
 import pytest
 import vcr
 from click.testing import CliRunner
+from step_endpoint import URL as STEP_URL
+from step_endpoint import StepEndpoint
 from stub_server import FaultInjectionStub, Reply
 
 RECORDING = os.environ.get("SUMMARISE_RECORD") == "1"
@@ -108,7 +112,11 @@ def cassette(request: pytest.FixtureRequest, endpoint: str) -> Iterator[vcr.cass
     module = request.node.module.__name__.rsplit(".", 1)[-1]
     shared = request.node.get_closest_marker("cassette")
     path = f"{shared.args[0]}.yaml" if shared else f"{module}/{request.node.name}.yaml"
-    with recorder.use_cassette(path, allow_playback_repeats=False) as recorded:
+    # A borrowed cassette is only replayed, recording or not: re-recorded by each borrower, it
+    # would end up holding the last borrower's exchanges, not its owner's (owners run first:
+    # a borrower's module sorts after its owner's, or lies below it in the same module).
+    mode = "none" if shared else recorder.record_mode
+    with recorder.use_cassette(path, allow_playback_repeats=False, record_mode=mode) as recorded:
         yield recorded
 
 
@@ -126,8 +134,21 @@ LONG_SEED = "coalition-meeting-morocco-2018.txt"
 
 
 @pytest.fixture
+def step_endpoint(monkeypatch: pytest.MonkeyPatch) -> StepEndpoint:
+    """Point summarise at a StepEndpoint: each request answered by its step (tests/step_endpoint.py)."""
+    from summarise.model.llm import LLM
+
+    endpoint = StepEndpoint()
+    endpoint.install(LLM, monkeypatch)
+    monkeypatch.setenv("OPENAI_BASE_URL", STEP_URL)
+    monkeypatch.setenv("SUMMARISE_MODEL", "stub-model")
+    monkeypatch.setenv("SUMMARISE_MAX_RETRIES", "0")
+    return endpoint
+
+
+@pytest.fixture
 def fault_stub(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., FaultInjectionStub]]:
-    """Start a FaultInjectionStub (scripted answers per step, and faults) and point summarise at it."""
+    """Start a FaultInjectionStub (transport faults, scripted answers) and point summarise at it."""
     stacks: list[Any] = []
 
     def start(replies: list[Reply] | None = None, *, retries: int = 0, latency: float = 0.0) -> FaultInjectionStub:

@@ -14,6 +14,7 @@ from summarise.config import DEFAULT_ENGINE_CONTEXT
 from summarise.errors import UnusableAnswer
 from summarise.model import Completion, Request
 from summarise.model.usage import UsageMeter
+from summarise.reporting import SILENT, Reporter
 
 
 class FakeModel:
@@ -31,7 +32,7 @@ class FakeModel:
         self.queued[step] += [Completion(text, finish_reason) for text in texts]
         return self
 
-    def answer(self, request: Request, usage: UsageMeter) -> Completion | None:
+    def answer(self, request: Request, usage: UsageMeter, reporter: Reporter = SILENT) -> Completion | None:
         self.asked.append(request)
         if not self.queued[request.step]:
             return None

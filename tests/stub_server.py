@@ -115,22 +115,33 @@ def mechanical_translation(text: str) -> str:
     return re.sub(r"[^\W\d_]+", word, text)
 
 
+def mechanical_lines(task: str) -> str:
+    """The numbered lines a translation task asks for, each "translated" mechanically."""
+    document, tail = task.split("\n\n<<<", 1)[1].rsplit(">>>", 1)
+    wanted = asked_lines(tail)
+    lines = re.findall(r"^\[(\d+)\] (.*)$", document, re.MULTILINE)
+    return "\n".join(f"[{n}] (en) {mechanical_translation(text)}" for n, text in lines if int(n) in wanted)
+
+
+def mechanical_facts(task: str) -> str:
+    """One fact, on the first line the task shows."""
+    first = re.search(r"^\[(\d+)\]", task, re.MULTILINE)
+    line = int(first.group(1)) if first else 1
+    return json.dumps({"facts": [{"line": line, "fact_in_English": "The text has a first line.", "category": "other"}]})
+
+
+# Three sentences that cite line 1: the length summarise asks for, so no retry.
+MECHANICAL_SUMMARY = "A stub summary of the document [1]. It has a second sentence [1]. And a third one [1]."
+
+
 def mechanical_answer(body: dict[str, Any]) -> str:
     """Translate the numbered lines asked for mechanically; one fact; a fixed summary."""
     task = body["messages"][-1]["content"]
     if task_of(body) == "translation":
-        document, tail = task.split("\n\n<<<", 1)[1].rsplit(">>>", 1)
-        wanted = asked_lines(tail)
-        lines = re.findall(r"^\[(\d+)\] (.*)$", document, re.MULTILINE)
-        return "\n".join(f"[{n}] (en) {mechanical_translation(text)}" for n, text in lines if int(n) in wanted)
+        return mechanical_lines(task)
     if task_of(body) == "facts":
-        first = re.search(r"^\[(\d+)\]", task, re.MULTILINE)
-        line = int(first.group(1)) if first else 1
-        return json.dumps(
-            {"facts": [{"line": line, "fact_in_English": "The text has a first line.", "category": "other"}]}
-        )
-    # Three sentences that cite line 1: the length summarise asks for, so no retry.
-    return "A stub summary of the document [1]. It has a second sentence [1]. And a third one [1]."
+        return mechanical_facts(task)
+    return MECHANICAL_SUMMARY
 
 
 class _QuietServer(ThreadingHTTPServer):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -24,9 +23,9 @@ from summarise.model import Request
 from summarise.pipeline import brief_key, build_brief, plan, planned_calls
 from summarise.readers.text import parse_document
 from summarise.tasks import steps
-from summarise.tasks.common import Answer, Step, TaskContext, Work, with_task
+from summarise.tasks.common import Answer, AnyStep, SingleStep, TaskContext, Work, with_task
 from summarise.tasks.prompts import Prompts, default_prompts_dir
-from summarise.tasks.translation import tasks_need, tasks_prefix
+from summarise.tasks.translation_numbers import tasks_need, tasks_prefix
 
 FRENCH = (
     "Le PNUD finance la stabilisation en Irak depuis 2015.\n\n"
@@ -42,23 +41,30 @@ ENTITIES_PROMPT = "List the people, places and organisations the document names,
 # --- the new step's own module ---------------------------------------------------------------
 
 
-def _ask(work: Work, _item: object) -> Request:
-    task = work.context.prompts.render("entities", **work.context.template_values())
-    return Request("entities", "entities", with_task(tasks_prefix(work), task), 200)
+class Entities(SingleStep[list[str]]):
+    """The people, places and organisations a chunk names: asked on what summary and facts read."""
+
+    name = task = "entities"
+    templates = ("entities",)
+
+    def needs(self, context: TaskContext) -> tuple[AnyStep, ...]:
+        return tasks_need(context)
+
+    def ask(self, work: Work, _item: None) -> Request:
+        task = work.context.prompts.render("entities", **work.context.template_values())
+        return Request(self.name, "entities", with_task(tasks_prefix(work), task), 200)
+
+    def read(self, work: Work, _item: None, answer: Answer) -> list[str]:
+        if isinstance(answer, UnusableAnswer):
+            raise answer
+        assert answer is not None
+        return [line.strip() for line in answer.text.splitlines() if line.strip()]
+
+    def estimate(self, context: TaskContext, prompt: int, source: int) -> tuple[int, int]:
+        return prompt, 200
 
 
-def _read(_work: Work, _item: object, answer: Answer) -> list[str]:
-    if isinstance(answer, UnusableAnswer):
-        raise answer
-    assert answer is not None
-    return [line.strip() for line in answer.text.splitlines() if line.strip()]
-
-
-def _estimate(_context: TaskContext, prompt: int, _source: int) -> tuple[int, int]:
-    return prompt, 200
-
-
-ENTITIES = Step("entities", "entities", tasks_need, _ask, _read, _estimate, templates=("entities",))
+ENTITIES = Entities()
 
 
 # --- the step list and the prompt --------------------------------------------------------------
@@ -120,8 +126,10 @@ def test_the_brief_is_out_of_date_when_the_new_steps_prompt_changes(prompts: Pro
 def test_a_steps_glossary_prompt_is_in_the_key_of_briefs_made_with_a_glossary_only(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    named = replace(ENTITIES, glossary_templates=("entities_glossary",))
-    monkeypatch.setattr(steps, "TASKS", (*steps.TASKS, named))
+    class NamedEntities(Entities):
+        glossary_templates = ("entities_glossary",)
+
+    monkeypatch.setattr(steps, "TASKS", (*steps.TASKS, NamedEntities()))
     prompts = prompts_with(tmp_path / "prompts", ENTITIES_PROMPT)
     (tmp_path / "prompts/entities_glossary.md").write_text("Write $terms as the glossary does.", encoding="utf-8")
     reworded = prompts_with(tmp_path / "reworded", ENTITIES_PROMPT)

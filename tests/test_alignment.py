@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from stub_server import Reply, step_of
-
 from summarise.cli import main
 from summarise.documents import segment, split_sentences
 from summarise.grounding.alignment import slid_lines
@@ -85,6 +83,9 @@ def test_a_closing_quote_after_a_no_break_space_stays_on_its_sentence() -> None:
     ]
 
 
+REPAIRS = {"translate again", "translate slid", "translate numbers"}  # the translation's repairs
+
+
 def brief(runner) -> tuple[str, dict]:
     Path("doc.txt").write_text("\n\n".join(SOURCE), encoding="utf-8")
     result = runner.invoke(main, ["brief", "doc.txt", "-o", "doc.md", "--json"])
@@ -92,23 +93,21 @@ def brief(runner) -> tuple[str, dict]:
     return Path("doc.md").read_text(encoding="utf-8"), json.loads(Path("doc.json").read_text(encoding="utf-8"))
 
 
-def test_slid_lines_are_asked_again_with_their_own_text(runner, fault_stub) -> None:
+def test_slid_lines_are_asked_again_with_their_own_text(runner, step_endpoint) -> None:
     slid = numbered([ENGLISH[0], ENGLISH[2], ENGLISH[3], ENGLISH[3]])
-    stub = fault_stub(
-        [Reply(content=slid, task="translation"), Reply(content=numbered(ENGLISH[1:3], 2), task="translation")]
-    )
+    stub = step_endpoint.enqueue("translate", slid).enqueue("translate slid", numbered(ENGLISH[1:3], 2))
     markdown, data = brief(runner)
-    repair = [r.task for r in stub.requests if step_of(r.body) == "translation repair"]
+    repair = [r.messages[-1]["content"] for r in stub.requests if r.step in REPAIRS]
     assert len(repair) == 1 and "[2] to [3]" in repair[0]
     assert "[2] said what [3] says" in repair[0] and f"[2] {SOURCE[1]}" in repair[0] and f"[3] {SOURCE[2]}" in repair[0]
     assert [line["translation"] for line in data["lines"]] == ENGLISH
     assert "✅ **Every line translated in its place:**" in markdown
 
 
-def test_a_line_still_slid_after_the_repair_is_flagged_on_its_line(runner, fault_stub) -> None:
+def test_a_line_still_slid_after_the_repair_is_flagged_on_its_line(runner, step_endpoint) -> None:
     slid = numbered([ENGLISH[0], ENGLISH[2], ENGLISH[3], ENGLISH[3]])
     # The model slides again when asked, and once more when asked about the numbers.
-    fault_stub([Reply(content=slid, task="translation") for _ in range(3)])
+    step_endpoint.enqueue("translate", slid).enqueue("translate slid", slid).enqueue("translate numbers", slid)
     markdown, data = brief(runner)
     assert "⚠️ **Every line translated in its place:** line 2: its translation reads like line 3's" in markdown
     assert "its translation reads like line 3's" in data["lines"][1]["problems"]

@@ -154,7 +154,11 @@ def test_an_interrupted_batch_resumes_without_redoing_finished_work(endpoint, ru
         return request
 
     lyon_calls, nantes_calls = planned_calls("in/1-lyon.txt"), planned_calls("in/2-nantes.txt")
-    with recorder.use_cassette(f"{BAD_FILES_CASSETTE}.yaml", before_record_request=ctrl_c_during_nantes) as cassette:
+    # Replayed even when recording: the exchanges are the first test's, and re-recording them
+    # here would leave that cassette holding an interrupted run.
+    with recorder.use_cassette(
+        f"{BAD_FILES_CASSETTE}.yaml", before_record_request=ctrl_c_during_nantes, record_mode="none"
+    ) as cassette:
         sending.set()
         interrupted = runner.invoke(main, ["batch", "in", "--jobs", "1"])
     assert interrupted.exit_code == 130, interrupted.output
@@ -284,12 +288,12 @@ def test_discovery_follows_globs_recursion_and_mirrors_sub_folders(tmp_path: Pat
     assert all(item.output == outputs.resolve() / item.brief for item in batch.discover(root, outputs))
 
 
-def test_a_users_own_page_beside_a_brief_is_refused_before_any_call(runner, tmp_path: Path, fault_stub) -> None:
+def test_a_users_own_page_beside_a_brief_is_refused_before_any_call(runner, tmp_path: Path, step_endpoint) -> None:
     """Issue 38.8: a batch writes a page (NAME.html) beside every brief, but checked only NAME.md (and
     NAME.json) before the calls, so a user's own outputs/lyon.html was refused once the model had been
     paid (3 calls; the closing line said 0). Every file of a brief (brief/files.BriefFiles) is checked
     first, by brief and batch alike, and the dry run says so too."""
-    server = fault_stub()
+    server = step_endpoint
     write(tmp_path / "in" / "lyon.txt", LYON)
     mine = write(tmp_path / "outputs" / "lyon.html", "<!doctype html>\n<title>My own report</title>\n")
 
@@ -393,7 +397,8 @@ def test_a_429_slows_every_thread_down_and_no_document_fails(fault_stub, runner,
     # Only a request already on its way (the other thread's first) arrived right after the 429;
     # every later one, from either thread, waited out the Retry-After second.
     after = [request.at - limited.at for request in stub.requests[1:]]
-    assert not [delay for delay in after if 0.1 < delay < 0.95], after
+    # (Counted, not timed to the tenth: on a loaded machine the one on its way may land late.)
+    assert len([delay for delay in after if delay < 0.95]) <= 1, after
     assert sum(delay >= 0.95 for delay in after) >= 3, after
 
 

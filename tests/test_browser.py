@@ -227,7 +227,7 @@ OUR_ATTRIBUTES = {
     "aria-live", "aria-sort", "data-type", "data-sort", "data-flagged", "data-status", "data-review",
     "data-key", "data-label", "data-name",
 }  # fmt: skip
-LINK = re.compile(r"^(#[LFP]\d+|#(checks|facts|summary)|(\.\./)*index\.html|[\w./%-]+\.(html|md))$")
+LINK = re.compile(r"^(#[LFPS]\d+|#(checks|facts|summary)|(\.\./)*index\.html|[\w./%-]+\.(html|md))$")
 
 
 def hostile_brief() -> Any:

@@ -75,6 +75,9 @@ def test_a_brief_takes_its_facts_from_the_translation_with_no_facts_call() -> No
     assert len({fact.sentence for fact in brief.facts}) == len(brief.facts) >= 3
     assert all(fact.statement == ENGLISH[fact.sentence] and fact.supported for fact in brief.facts)
     assert {4, 7, 8} <= {fact.sentence for fact in brief.facts}
+    # The summary is asked to name the figures of the lines that hold them.
+    summary_task = model.asked[model.steps().index("summary")].messages[-1]["content"]
+    assert "key figures (lines [4], [7] and [8])" in summary_task
 
 
 def test_the_model_still_writes_the_facts_with_the_line_method() -> None:

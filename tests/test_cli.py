@@ -82,8 +82,8 @@ def test_doctor_reports_a_missing_model_file_with_the_fix(runner) -> None:
     assert "model file not found: nope.gguf" in result.output
 
 
-def test_brief_reads_standard_input_and_writes_standard_output(runner, fault_stub) -> None:
-    stub = fault_stub()
+def test_brief_reads_standard_input_and_writes_standard_output(runner, step_endpoint) -> None:
+    stub = step_endpoint
     text = "Le conseil s'est réuni le 3 mars 2024.\n\nIl a voté un budget de 12 millions d'euros."
     result = runner.invoke(main, ["brief", "-"], input=text.encode("utf-8"))
     assert result.exit_code == 0, result.output

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from conftest import INPUTS
 from fake_model import FakeModel
-from stub_server import Reply
 
 from summarise.brief import Brief
 from summarise.cli import main
@@ -50,10 +49,10 @@ def brief(runner, *args: str) -> tuple[str, dict]:
     return Path("doc.md").read_text(encoding="utf-8"), json.loads(Path("doc.json").read_text(encoding="utf-8"))
 
 
-def test_terms_the_model_left_as_the_source_writes_them_are_set_by_code_and_said(runner, fault_stub) -> None:
+def test_terms_the_model_left_as_the_source_writes_them_are_set_by_code_and_said(runner, step_endpoint) -> None:
     summary = "PNUD funds stabilisation in Iraq [1]. The UN met in Geneva [2]. They met on 3 March 2024 [2]."
     facts = json.dumps({"facts": ["[1] The PNUD has funded stabilisation in Iraq since 2015."]})
-    stub = fault_stub([Reply(content=summary, task="summary"), Reply(content=facts, task="facts")])
+    stub = step_endpoint.enqueue("summary", summary).enqueue("facts", facts)
     write("doc.txt", FRENCH)
     write("terms.csv", GLOSSARY)
     markdown, data = brief(runner, "--glossary", "terms.csv", "--html")
@@ -79,9 +78,9 @@ def test_terms_the_model_left_as_the_source_writes_them_are_set_by_code_and_said
     check = "✅ **Glossary terms as the glossary writes them:** 2 occurrences of glossary terms checked; 5 set by"
     assert check in markdown and "fact 1: “PNUD” → “UNDP”" in markdown
     # Every request about line 1 carried its entry, none carried the unused one.
-    first_request = stub.requests[0].task
+    first_request = stub.requests[0].messages[-1]["content"]
     assert "- PNUD → UNDP" in first_request and "- ONU → UN" in first_request
-    assert all("Banque mondiale" not in request.task for request in stub.requests)
+    assert all("Banque mondiale" not in request.messages[-1]["content"] for request in stub.requests)
 
 
 def test_what_code_cannot_place_stays_flagged_and_no_term_is_put_where_the_source_lacks_it(tmp_path: Path) -> None:
@@ -164,9 +163,7 @@ def test_the_repair_call_fixes_a_missed_term_where_it_can(tmp_path: Path) -> Non
     assert all(not line.problems for line in brief.lines), [line.problems for line in brief.lines]
 
 
-def test_a_translation_that_follows_the_glossary_passes(runner, fault_stub) -> None:
-    fault_stub()
-    # The stub keeps capitalised words: a source already written with the glossary's terms
+def test_a_translation_that_follows_the_glossary_passes(runner, step_endpoint) -> None:
     # comes back with them, so nothing is flagged and nothing is asked again.
     write("doc.txt", FRENCH.replace("PNUD", "UNDP").replace("l'ONU", "l'UN"))
     write("terms.csv", "UNDP,UNDP\nUN,UN\n")
@@ -175,19 +172,17 @@ def test_a_translation_that_follows_the_glossary_passes(runner, fault_stub) -> N
     assert all(not line["problems"] for line in data["lines"]), [line["problems"] for line in data["lines"]]
 
 
-def test_a_glossary_whose_terms_a_chunk_lacks_changes_no_request(runner, fault_stub) -> None:
-    stub = fault_stub()
+def test_a_glossary_whose_terms_a_chunk_lacks_changes_no_request(runner, step_endpoint) -> None:
     write("doc.txt", FRENCH)
     write("terms.csv", "Banque mondiale,World Bank\nOTAN,NATO\n")
     brief(runner, "--no-cache")
-    without = [request.body for request in stub.requests]
-    stub.requests.clear()
+    without = list(step_endpoint.bodies)
+    step_endpoint.bodies.clear()
     brief(runner, "--no-cache", "--glossary", "terms.csv")
-    assert [request.body for request in stub.requests] == without
+    assert step_endpoint.bodies == without
 
 
-def test_editing_an_entry_the_document_does_not_use_asks_nothing_again(runner, fault_stub) -> None:
-    fault_stub()
+def test_editing_an_entry_the_document_does_not_use_asks_nothing_again(runner, step_endpoint) -> None:
     write("doc.txt", FRENCH)
     write("terms.csv", GLOSSARY)
     _, first = brief(runner, "--glossary", "terms.csv")
@@ -199,17 +194,16 @@ def test_editing_an_entry_the_document_does_not_use_asks_nothing_again(runner, f
     assert third["usage"]["llm_calls"] > 0 and third["brief_key"] != first["brief_key"]
 
 
-def test_5000_entries_send_the_requests_of_the_entries_used(runner, fault_stub) -> None:
-    stub = fault_stub()
+def test_5000_entries_send_the_requests_of_the_entries_used(runner, step_endpoint) -> None:
     write("doc.txt", FRENCH)
     unused = "".join(f"Terme inutilisé numéro {n},Unused term number {n}\n" for n in range(4998))
     write("big.csv", "PNUD,UNDP\n" + unused + "ONU,UN\n")
     write("used.csv", "PNUD,UNDP\nONU,UN\n")
     brief(runner, "--no-cache", "--glossary", "big.csv")
-    big = [request.body for request in stub.requests]
-    stub.requests.clear()
+    big = list(step_endpoint.bodies)
+    step_endpoint.bodies.clear()
     brief(runner, "--no-cache", "--glossary", "used.csv")
-    assert [request.body for request in stub.requests] == big  # the same prompt tokens, not within 5%: equal
+    assert step_endpoint.bodies == big  # the same prompt tokens, not within 5%: equal
 
 
 def _brief_of(text: str, translation: str, fact: str, glossary: Glossary | None = None) -> Brief:
@@ -259,10 +253,9 @@ def test_the_users_glossary_wins_over_the_built_in_names(tmp_path: Path) -> None
     assert brief.facts[0].statement == "The partners will meet in State of Kuwait in December."
 
 
-def test_a_large_glossary_is_indexed_once_per_brief_however_many_lines(runner, fault_stub, monkeypatch) -> None:
+def test_a_large_glossary_is_indexed_once_per_brief_however_many_lines(runner, step_endpoint, monkeypatch) -> None:
     # Built per line, a 100,000-entry glossary made a brief 100 times slower (issue 36); the
     # time itself is bench/glossary_scale.py's to measure.
-    fault_stub()
     sizes: list[int] = []
     build = TermIndex.__init__
 
@@ -302,8 +295,7 @@ def test_a_glossary_saved_in_nfd_matches_like_one_in_nfc(tmp_path: Path) -> None
     assert glossary.entries[0].source == unicodedata.normalize("NFC", "Département d’État des États-Unis")
 
 
-def test_batch_applies_one_glossary_to_a_folder(runner, fault_stub) -> None:
-    fault_stub()
+def test_batch_applies_one_glossary_to_a_folder(runner, step_endpoint) -> None:
     Path("docs").mkdir()
     write("docs/a.txt", FRENCH)
     write("docs/b.txt", "Le PNUD a publié son rapport annuel le 3 mars 2024 à New York.")
@@ -328,8 +320,10 @@ def test_batch_applies_one_glossary_to_a_folder(runner, fault_stub) -> None:
         ("# nothing but a comment\n", ["no entries"]),
     ],
 )
-def test_a_bad_glossary_is_one_error_line_before_any_call(runner, fault_stub, content: str, words: list[str]) -> None:
-    stub = fault_stub()
+def test_a_bad_glossary_is_one_error_line_before_any_call(
+    runner, step_endpoint, content: str, words: list[str]
+) -> None:
+    stub = step_endpoint
     write("doc.txt", FRENCH)
     write("terms.csv", content)
     for args in (["brief", "doc.txt", "--glossary", "terms.csv"], ["batch", ".", "-o", "out"]):
@@ -342,8 +336,10 @@ def test_a_bad_glossary_is_one_error_line_before_any_call(runner, fault_stub, co
 
 
 @pytest.mark.parametrize(("name", "words"), [("missing.csv", ["not found"]), ("png.csv", ["PNG"]), (".", ["folder"])])
-def test_a_glossary_that_is_no_file_of_terms_is_one_error_line(runner, fault_stub, name: str, words: list[str]) -> None:
-    stub = fault_stub()
+def test_a_glossary_that_is_no_file_of_terms_is_one_error_line(
+    runner, step_endpoint, name: str, words: list[str]
+) -> None:
+    stub = step_endpoint
     write("doc.txt", FRENCH)
     Path("png.csv").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
     result = runner.invoke(main, ["brief", "doc.txt", "--glossary", name])

@@ -47,7 +47,9 @@ def test_brief_with_the_seeds_glossary_keeps_the_terms_and_flags_the_rest(casset
                 written = plain(entry.target) in plain(line["translation"])
                 kept += written
                 assert written or any(entry.source in p for p in line["problems"]), (line, entry)
-            elif plain(entry.target) not in plain(line["source"]):  # never put where the source lacks it
+            # Never put where the source lacks it (two source forms may share one target).
+            elif not any(plain(other.source) in plain(line["source"]) or plain(other.target) in plain(line["source"])
+                         for other in glossary.entries if other.target == entry.target):  # fmt: skip
                 assert not any(f"→ “{entry.target}”" in note for note in line["notes"]), (line, entry)
     # The model kept 4 of them as the glossary says (issue 36); code set the rest, and said so.
     assert checked >= 8 and kept >= 0.95 * checked, (kept, checked)

@@ -34,9 +34,9 @@ def site() -> Iterator[str]:
 
 
 @pytest.fixture
-def no_model(fault_stub) -> Iterator[None]:
+def no_model(step_endpoint) -> Iterator[None]:
     """The endpoint, which these commands must send nothing."""
-    server = fault_stub()
+    server = step_endpoint
     yield
     assert not server.requests, "this must not reach a model"
 
@@ -51,6 +51,31 @@ def test_a_bad_pdf_is_one_error_line_and_exit_2(runner, no_model, tmp_path: Path
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"Error: {name}: ") and message in result.stderr
     assert "Traceback" not in result.output and not Path("outputs").exists()
+
+
+def test_a_refused_output_costs_no_download(runner, no_model, tmp_path: Path) -> None:
+    """The outputs are checked before the document is read: a URL is not fetched for a brief
+    that could not be written (as batch's prelude: the outputs, then the read, then the key)."""
+    fetched: list[str] = []
+
+    class Counting(Quiet):
+        def do_GET(self) -> None:
+            fetched.append(self.path)
+            super().do_GET()
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(Counting, directory=str(FIXTURES)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}/news.html"
+    Path("mine.md").write_text("my own notes\n", encoding="utf-8")
+    try:
+        refused = runner.invoke(main, ["brief", url, "--allow-private-urls", "-o", "mine.md"])
+    finally:
+        httpd.shutdown()
+
+    assert refused.exit_code == 2 and refused.stderr.count("\n") == 1
+    assert "mine.md exists and summarise did not write it" in refused.stderr
+    assert fetched == []  # not downloaded
+    assert Path("mine.md").read_text(encoding="utf-8") == "my own notes\n"
 
 
 def test_file_urls_are_refused(runner, no_model) -> None:

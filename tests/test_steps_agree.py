@@ -24,6 +24,7 @@ from summarise.model.llm import LLM, open_llm
 from summarise.model.usage import UsageMeter
 from summarise.pipeline import build_brief, plan, planned_calls
 from summarise.readers.text import parse_document
+from summarise.reporting import Reporter
 from summarise.tasks.prompts import Prompts
 
 HOSTILE = __import__("robustness.test_hostile", fromlist=["HOSTILE"]).HOSTILE
@@ -53,10 +54,10 @@ class Recording:
         self.asked: list[tuple[str, str]] = []
         self.answers: dict[str, dict[str, str]] = {}  # by cache key, as a provider's results file has them
 
-    def answer(self, request: Request, usage: UsageMeter) -> Completion | None:
+    def answer(self, request: Request, usage: UsageMeter, reporter: Reporter) -> Completion | None:
         key, body = self.llm.prepare(request)
         self.asked.append((request.step, canonical(body)))
-        completion = self.llm.answer(request, usage)
+        completion = self.llm.answer(request, usage, reporter)
         self.answers[key] = {"text": completion.text, "finish_reason": completion.finish_reason}
         return completion
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from stub_server import Reply
-
 from summarise.cli import main
 from summarise.render.html import read_page_record
 
 
-def _brief(runner, fault_stub, source: str, translations: list[str]) -> tuple[str, dict, str]:
-    fault_stub([Reply(content=text, task="translation") for text in translations])
+def _brief(runner, endpoint, source: str, translations: dict[str, str]) -> tuple[str, dict, str]:
+    for step, text in translations.items():  # what each translation step answers
+        endpoint.enqueue(step, text)
     Path("doc.txt").write_text(source, encoding="utf-8")
     result = runner.invoke(main, ["brief", "doc.txt", "-o", "doc.md", "--json", "--html"])
     assert result.exit_code == 0, result.output
@@ -30,10 +29,10 @@ def _check(record: dict, name: str) -> dict:
     return next(check for check in record["checks"] if check["name"] == name)
 
 
-def test_a_line_left_untranslated_shows_marked_in_its_source_language(runner, fault_stub) -> None:
+def test_a_line_left_untranslated_shows_marked_in_its_source_language(runner, step_endpoint) -> None:
     source = "Le 11 mai 2022, le Maroc accueille la réunion.\n\nLa Coalition compte 84 membres."
     first = "[1] On 11 May 2022, Morocco hosts the meeting."  # line 2 missing, and again when re-asked
-    markdown, record, page = _brief(runner, fault_stub, source, [first, first])
+    markdown, record, page = _brief(runner, step_endpoint, source, {"translate": first, "translate again": first})
     translation = markdown.split("## Translation", 1)[1].split("\n## ", 1)[0]
     assert "\\[untranslated\\] La Coalition compte 84 membres." in translation  # escaped as Markdown
     line = record["lines"][1]
@@ -50,10 +49,10 @@ def test_a_line_left_untranslated_shows_marked_in_its_source_language(runner, fa
     assert redrawn.lines[1].translation == "La Coalition compte 84 membres."
 
 
-def test_a_translation_that_says_untranslated_is_a_translated_line(runner, fault_stub) -> None:
+def test_a_translation_that_says_untranslated_is_a_translated_line(runner, step_endpoint) -> None:
     source = "[untranslated] marque une ligne laissée telle quelle.\n\nLa Coalition compte 84 membres."
     answer = "[1] [untranslated] marks a line left as it was.\n[2] The Coalition has 84 members."
-    _, record, page = _brief(runner, fault_stub, source, [answer])
+    _, record, page = _brief(runner, step_endpoint, source, {"translate": answer})
     check = _check(record, "Translation complete")
     assert check["passed"] and "every line translated" in check["detail"], check
     assert record["lines"][0]["translation"] == "[untranslated] marks a line left as it was."

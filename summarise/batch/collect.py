@@ -24,6 +24,7 @@ from summarise.model.endpoint import Endpoint
 from summarise.model.llm import LLM
 from summarise.model.usage import UsageMeter
 from summarise.pipeline import plan
+from summarise.reporting import Reporter
 from summarise.tasks.common import TaskContext
 from summarise.tasks.prompts import Prompts
 from summarise.tasks.steps import brief_chunk, combine
@@ -71,7 +72,7 @@ class Collector:
         self.rejected: dict[str, str] = {}  # cache key -> why the stored answer was refused
         self._lock = threading.Lock()
 
-    def answer(self, request: Asked, usage: UsageMeter) -> Completion | None:
+    def answer(self, request: Asked, usage: UsageMeter, reporter: Reporter) -> Completion | None:
         hit, refused = self.llm.stored(request)
         if hit is not None:
             usage.record(hit=True)

@@ -139,7 +139,7 @@ def _via_api(
             job = ledger.running()
             if job is not None:  # a job of an earlier, killed run, or this run's last round
                 paid.add(_finish(client, ledger, job, llm, reporter))
-            found = collect_round(items, llm, prompts, options, ledger)
+            found = collect_round(items, llm, prompts, options, ledger, reporter)
             if not found.requests:
                 # The briefs' own usage shows cache hits only: say what the jobs answered.
                 reporter.note(
@@ -210,7 +210,7 @@ def run_rounds(
         _import_file(import_results_from, ledger, llm, reporter)
     if via is not None:  # an endpoint, not the embedded engine: checked before anything opened (config.options)
         return _via_api(items, llm, prompts, options, ledger, reporter)
-    found = collect_round(items, llm, prompts, options, ledger)
+    found = collect_round(items, llm, prompts, options, ledger, reporter)
     if found.requests:
         reporter.note(describe(found))
         if export_requests is not None:

@@ -21,6 +21,7 @@ from summarise.batch.runner import BatchOptions, load, summarise_one
 from summarise.documents import Document
 from summarise.errors import SummariseError
 from summarise.pipeline import prelude
+from summarise.reporting import Reporter
 from summarise.tasks.prompts import Prompts
 
 MAX_ATTEMPTS = 2  # a request left unanswered (or unusable) by two jobs fails its document
@@ -45,20 +46,21 @@ def _loaded(item: Item, max_bytes: int, allow_private_urls: bool) -> tuple[Futur
 
 
 def collect_round(
-    items: Sequence[Item], llm: Collector, prompts: Prompts, options: BatchOptions, ledger: Ledger
+    items: Sequence[Item], llm: Collector, prompts: Prompts, options: BatchOptions, ledger: Ledger, reporter: Reporter
 ) -> Round:
-    """Write every brief the cache can complete; gather the requests the others need next."""
+    """Write every brief the cache can complete; gather the requests the others need next
+    (`reporter` is told of the calls a brief is built from: -v lines)."""
     found = Round()
     for item in items:
         loading, document = _loaded(item, options.max_input_bytes, options.allow_private_urls)
         if document is None or not _to_write(item, document, llm, prompts, options):
-            found.outcomes.append(summarise_one(item, llm.llm, prompts, options, loading))  # it says why not
+            found.outcomes.append(summarise_one(item, llm.llm, prompts, options, loading, reporter))  # it says why not
             continue
         collect_ready(document, llm, prompts, options.brief)
         needed = llm.take_requests()
         _count_refused(llm, ledger)
         if not needed:  # every answer is in the cache: the brief is built from it, nothing sent
-            found.outcomes.append(summarise_one(item, llm.llm, prompts, options, loading))
+            found.outcomes.append(summarise_one(item, llm.llm, prompts, options, loading, reporter))
             continue
         spent = [ledger.sent[r.custom_id] for r in needed.values() if r.custom_id in ledger.sent]
         spent = [entry for entry in spent if entry.attempts >= MAX_ATTEMPTS]

@@ -30,6 +30,7 @@ from summarise.model.llm import LLM
 from summarise.pipeline import build_brief, prelude
 from summarise.render.publish import publish
 from summarise.reporting import Reporter
+from summarise.reporting.progress import Progress
 from summarise.tasks.prompts import Prompts
 
 
@@ -109,28 +110,33 @@ def claim(item: Item, locks: Path | None) -> FileLock | None:
     return lock
 
 
-def summarise_one(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions, loading: Future[Document]) -> Outcome:
-    """Claim the document, then summarise it; a document another batch holds is left to it."""
+def summarise_one(
+    item: Item, llm: LLM, prompts: Prompts, options: BatchOptions, loading: Future[Document], reporter: Reporter
+) -> Outcome:
+    """Claim the document, then summarise it; a document another batch holds is left to it.
+    `reporter` is told of its calls (-v) and of a bug's traceback."""
     if item.problem:  # nothing to claim or write: an entry that cannot be read fails at once
         loading.cancel()
         return Outcome(item.name, Status.FAILED, item.problem)
     if options.locks is None:
-        return _summarise(item, llm, prompts, options, loading)
+        return _summarise(item, llm, prompts, options, loading, reporter)
     try:
         options.locks.mkdir(parents=True, exist_ok=True)
         lock = claim(item, options.locks)
     except OSError:  # no lock folder to be had: work unclaimed rather than not at all
-        return _summarise(item, llm, prompts, options, loading)
+        return _summarise(item, llm, prompts, options, loading, reporter)
     if lock is None:
         loading.cancel()
         return Outcome(item.name, Status.SKIPPED, CLAIMED, item.brief)
     try:  # the holder re-checks "up to date" inside: the other batch may have just finished it
-        return _summarise(item, llm, prompts, options, loading)
+        return _summarise(item, llm, prompts, options, loading, reporter)
     finally:
         lock.release()
 
 
-def _summarise(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions, loading: Future[Document]) -> Outcome:
+def _summarise(
+    item: Item, llm: LLM, prompts: Prompts, options: BatchOptions, loading: Future[Document], reporter: Reporter
+) -> Outcome:
     """Never raises for a bad document: the batch goes on and the outcome says why."""
     started = time.monotonic()
     try:
@@ -139,12 +145,12 @@ def _summarise(item: Item, llm: LLM, prompts: Prompts, options: BatchOptions, lo
         ready = prelude(files, options.inputs, loading.result, llm, prompts, options.brief)
         if ready.up_to_date:
             return Outcome(item.name, Status.SKIPPED, "up to date", item.brief)
-        result = build_brief(ready.document, llm, prompts, options.brief, reporter=llm.reporter)
+        result = build_brief(ready.document, llm, prompts, options.brief, reporter=reporter)
         publish(files, result, index=item.index_link, inputs=options.inputs)
     except SummariseError as exc:
         return Outcome(item.name, Status.FAILED, reason(exc, item), seconds=time.monotonic() - started)
     except Exception as exc:  # a bug of ours must not stop the other documents either
-        llm.reporter.detail(traceback.format_exc())  # shown with -v
+        reporter.detail(traceback.format_exc())  # shown with -v
         detail = f"unexpected {type(exc).__name__}: {exc}"
         return Outcome(item.name, Status.FAILED, detail, seconds=time.monotonic() - started)
     status = Status.INCOMPLETE if result.problems else Status.DONE
@@ -168,11 +174,12 @@ def run_batch(
     """
 
     loader = LoadAhead(items, options.max_input_bytes, options.jobs, options.allow_private_urls)
+    calls = reporter.showing(Progress())  # a document's calls are not drawn: the display is per document
 
     def work(index: int) -> Outcome:
         item = items[index]
         reporter.progress.begin(item.name)
-        return summarise_one(item, llm, prompts, options, loader.take(index))
+        return summarise_one(item, llm, prompts, options, loader.take(index), calls)
 
     outcomes: list[Outcome] = []
 

@@ -51,11 +51,11 @@ def brief_file(
     else:
         inputs = identities([Path(name)])
         output = output or Path("outputs") / f"{Path(name).stem}.md"
+    files = BriefFiles(output, options.write_json, options.write_html)
+    if output != STDIO:  # before the read (batch's prelude, pipeline.prelude): a refused output costs nothing
+        files.check(inputs)
     remember_languages_in(settings.cache_dir / "languages" if settings.use_cache else None)
     document = readers.load(name, settings.max_input_bytes, allow_private_urls=settings.allow_private_urls)
-    files = BriefFiles(output, options.write_json, options.write_html)
-    if output != STDIO:  # before any model call: a refused output must cost nothing
-        files.check(inputs)
     from summarise.model.llm import open_llm  # the SDK: imported once the input is known good
     from summarise.pipeline import build_brief, remember_in
 

@@ -16,7 +16,7 @@ import re
 import stat
 import threading
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -203,40 +203,34 @@ _CUT_AFTER_ABBREVIATION = re.compile(
 )
 
 
-def _with_abbreviations_joined(text: str, parts: list[str]) -> list[str]:
-    """A part cut after an abbreviation joins the part after it, as written."""
+def _joined(text: str, parts: list[str], joins: Callable[[str, str], bool]) -> list[str]:
+    """`parts` of `text`, each joined to the one before it, as written (the text between them
+    kept), where `joins(before, part)` says so; a part not found as written leaves the split as it is."""
     spans: list[tuple[int, int]] = []
     cursor = 0
     for part in parts:
         start = text.find(part, cursor)
-        if start < 0:  # not found as written: leave the split as it is
+        if start < 0:
             return parts
         cursor = start + len(part)
-        if spans and _CUT_AFTER_ABBREVIATION.search(text[spans[-1][0] : spans[-1][1]]):
+        if spans and joins(text[spans[-1][0] : spans[-1][1]], part):
             spans[-1] = (spans[-1][0], cursor)
         else:
             spans.append((start, cursor))
     return [text[start:end] for start, end in spans]
+
+
+def _with_abbreviations_joined(text: str, parts: list[str]) -> list[str]:
+    """A part cut after an abbreviation joins the part after it, as written."""
+    return _joined(text, parts, lambda before, _part: bool(_CUT_AFTER_ABBREVIATION.search(before)))
 
 
 def _with_lone_marks_attached(text: str, parts: list[str]) -> list[str]:
     """A part with no letter or digit ("»" after "relation.\u00a0", a lone "«") joins its
     neighbour, as written: on a line of its own the model has nothing to translate and
-    writes the next line's translation there, and every line after it slides by one."""
-    spans: list[tuple[int, int]] = []
-    cursor = 0
-    for part in parts:
-        start = text.find(part, cursor)
-        if start < 0:  # not found as written: leave the split as it is
-            return parts
-        cursor = start + len(part)
-        if spans and not re.search(r"\w", part):
-            spans[-1] = (spans[-1][0], cursor)
-        elif spans and not re.search(r"\w", text[spans[-1][0] : spans[-1][1]]):
-            spans[-1] = (spans[-1][0], cursor)  # a lone opening mark joins the sentence after it
-        else:
-            spans.append((start, cursor))
-    return [text[start:end] for start, end in spans]
+    writes the next line's translation there, and every line after it slides by one. A lone
+    closing mark joins the sentence before it; a lone opening mark, the sentence after it."""
+    return _joined(text, parts, lambda before, part: not re.search(r"\w", part) or not re.search(r"\w", before))
 
 
 def _windows(text: str) -> list[str]:

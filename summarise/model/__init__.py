@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from summarise.model.usage import UsageMeter
+from summarise.reporting import Reporter
 
 Message = dict[str, str]
 
@@ -43,7 +44,10 @@ class Request:
     response_format: dict[str, Any] | None = None
     # Formats to try in turn when the endpoint refuses `response_format` (the last, None, never is).
     fallback: tuple[dict[str, Any] | None, ...] = ()
-    allow_truncated: bool = False  # a cut-off answer is usable (returned unvalidated, never cached)
+    allow_truncated: bool = False  # a cut-off answer is usable (returned unvalidated, not cached unless...)
+    # ... the cap ends it by design (the summary: code keeps its complete sentences): the same
+    # request gets the same cut, so it is cached like a complete answer and a re-run asks nothing.
+    keep_cut: bool = False
     validate: Callable[[str], object] | None = None  # raises ValueError for an unusable answer
 
 
@@ -83,8 +87,10 @@ class ModelInfo:
 
 
 class Model(Described, Protocol):
-    def answer(self, request: Request, usage: UsageMeter) -> Completion | None:
+    def answer(self, request: Request, usage: UsageMeter, reporter: Reporter) -> Completion | None:
         """The checked answer, or None when it is not there yet (a provider round collects it).
 
-        Raises UnusableAnswer (with the text, for a repair) when the answer cannot be used."""
+        `usage` counts what the brief's calls cost; `reporter` is the brief's: told of the call
+        (its -v line, its progress). Raises UnusableAnswer (with the text, for a repair) when the
+        answer cannot be used."""
         ...

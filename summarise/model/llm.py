@@ -22,7 +22,7 @@ from summarise.model.endpoint import Endpoint, resolve_endpoint
 from summarise.model.engine import server_timings, shared_engine
 from summarise.model.ratelimit import RateLimitGate
 from summarise.model.usage import UsageMeter
-from summarise.reporting import WARNINGS_ON_STDERR, Reporter
+from summarise.reporting import SILENT, WARNINGS_ON_STDERR, Reporter
 from summarise.reporting.progress import TokenSource, slots_token_source
 
 if TYPE_CHECKING:
@@ -45,7 +45,6 @@ class LLM:
         context_tokens: int,
         timeout: float = 600.0,
         max_retries: int = 3,
-        reporter: Reporter = WARNINGS_ON_STDERR,
         http_client: httpx2.Client | None = None,
         offline: bool = False,
     ) -> None:
@@ -55,7 +54,6 @@ class LLM:
         self.context_tokens = context_tokens
         self.timeout = timeout
         self.max_retries = max_retries
-        self.reporter = reporter  # -v details of each call, and the display of its progress
         self.gate = RateLimitGate()
         self.model = endpoint.model
         # What the Model seam says of a model (summarise/model: Described): the pipeline reads these.
@@ -112,11 +110,12 @@ class LLM:
             context_tokens=settings.effective_context,
             timeout=settings.timeout,
             max_retries=settings.max_retries,
-            reporter=reporter,
             http_client=http_client,
         )
 
-    def client(self) -> openai.OpenAI:
+    def client(self, reporter: Reporter = SILENT) -> openai.OpenAI:
+        """The SDK's client, made on the first real call (starting the embedded engine, which
+        `reporter` is told of)."""
         # The SDK (0.6 s to import) is loaded on the first real call: a cached re-run needs none.
         import openai
 
@@ -125,11 +124,11 @@ class LLM:
         with self._client_lock:
             if self._client is None:
                 if self.endpoint.engine is not None:
-                    self.reporter.progress.stage("starting the embedded engine")
+                    reporter.progress.stage("starting the embedded engine")
                 base_url = self.endpoint.base_url()  # starts the embedded engine, if that is the endpoint
                 if self.endpoint.engine is not None:
                     engine = shared_engine(self.endpoint.engine)
-                    self.reporter.detail(
+                    reporter.detail(
                         f"engine     ready at {base_url} ({self.model}, speculative decoding: "
                         f"{engine.config.speculation.label}), started in {engine.start_seconds:.1f} s"
                     )
@@ -160,25 +159,31 @@ class LLM:
         response_format: dict[str, Any] | None = None,
         allow_truncated: bool = False,
         validate: Callable[[str], object] | None = None,
+        reporter: Reporter = SILENT,
     ) -> Completion:
         """`answer` for a request written out as arguments (for callers outside the brief's steps)."""
         return self.answer(
-            Request("", label, messages, max_tokens, response_format, (), allow_truncated, validate), usage
+            Request(
+                "", label, messages, max_tokens, response_format, allow_truncated=allow_truncated, validate=validate
+            ),
+            usage,
+            reporter,
         )
 
-    def answer(self, request: Request, usage: UsageMeter) -> Completion:
+    def answer(self, request: Request, usage: UsageMeter, reporter: Reporter = SILENT) -> Completion:
         """One chat completion, checked before anything else sees it (the Model seam, summarise/model/__init__.py).
 
         The API key is redacted from the answer; an empty answer, one longer than
         `max_tokens` allows, or one `validate` rejects (by raising ValueError) raises
         UnusableAnswer (with the text, for a repair), and only an answer that passed every
         check is cached: a bad answer must not be served again once the server is fixed.
-        A cut-off answer (allowed with `allow_truncated`) is returned unvalidated, never cached.
+        A cut-off answer (allowed with `allow_truncated`) is returned unvalidated, cached only with `keep_cut`.
         A response format the endpoint refuses is re-sent in the request's next `fallback`.
+        `reporter` (the brief's) is told of the call: a -v line, and its progress on the display.
         """
         while True:
             try:
-                return self._answer(request, usage)
+                return self._answer(request, usage, reporter)
             except FormatNotSupported:
                 if not request.fallback:
                     raise
@@ -205,23 +210,23 @@ class LLM:
             return None, problem
         return Completion(text, str(hit.get("finish_reason", "stop"))), None
 
-    def _answer(self, request: Request, usage: UsageMeter) -> Completion:
+    def _answer(self, request: Request, usage: UsageMeter, reporter: Reporter) -> Completion:
         label, (key, body) = request.label, self.prepare(request)
         max_tokens = int(body["max_tokens"])
         hit, refused = self.stored(request)
         if hit is not None:
             usage.record(hit=True)
-            self.reporter.detail(f"cache hit  {label}")
+            reporter.detail(f"cache hit  {label}")
             return hit
         if refused is not None:
-            self.reporter.detail(f"cache skip {label}: the stored answer no longer passes; asking again")
+            reporter.detail(f"cache skip {label}: the stored answer no longer passes; asking again")
         if self.offline:
             raise EndpointError(f"{label}: no answer in the cache, and this run sends nothing")
 
         started = time.monotonic()
-        self.client()  # the client (and the engine) start before the call's progress: a stage of its own
-        with self.reporter.progress.call(" ".join(label.split()), max_tokens, self._tokens):
-            response = self._send_readable(body, label)
+        self.client(reporter)  # the client (and the engine) start before the call's progress: a stage of its own
+        with reporter.progress.call(" ".join(label.split()), max_tokens, self._tokens):
+            response = self._send_readable(body, label, reporter)
         choice = response.choices[0] if response.choices else None
         text = (choice.message.content or "") if choice else ""
         finish_reason = (choice.finish_reason or "stop") if choice else "error"
@@ -230,7 +235,7 @@ class LLM:
         details = response.usage.prompt_tokens_details if response.usage else None
         cached = (details.cached_tokens or 0) if details else 0
         usage.record(hit=False, prompt=prompt, completion=completion, cached=cached)
-        self.reporter.detail(
+        reporter.detail(
             f"call       {label}: {prompt} prompt tokens ({cached} reused by the server), "
             f"{completion} completion tokens, {time.monotonic() - started:.1f} s{server_timings(response)}, "
             f"finish={finish_reason}"
@@ -248,10 +253,14 @@ class LLM:
                 )
             if (longer := over_length(text, max_tokens, completion)) is not None:
                 raise UnusableAnswer(f"{label}: refused an answer longer than asked ({longer})", text="")
+            if request.keep_cut and self.cache is not None and not echoed:
+                self.cache.set(
+                    key, {"text": text, "finish_reason": finish_reason, "usage": [prompt, completion, cached]}
+                )
             return Completion(text, finish_reason)
         problem = answer_problem(text, max_tokens, completion, request.validate)
         if problem is not None:
-            self.reporter.detail(f"unusable   {label}: {problem}")
+            reporter.detail(f"unusable   {label}: {problem}")
             raise UnusableAnswer(f"{label}: {problem}", text=text)
         if self.cache is not None and not echoed:
             self.cache.set(key, {"text": text, "finish_reason": finish_reason, "usage": [prompt, completion, cached]})
@@ -262,7 +271,7 @@ class LLM:
         prompt = sum(count_tokens(message["content"]) + 4 for message in messages)
         return max(16, min(wanted, self.context_tokens - int(prompt * ESTIMATE_HEADROOM)))
 
-    def _send_readable(self, body: dict[str, Any], label: str) -> Any:
+    def _send_readable(self, body: dict[str, Any], label: str, reporter: Reporter) -> Any:
         """`_send`, asked again (up to max_retries, as the SDK does for a server error) while the
         answer is not text that can be written: invalid UTF-8, or a lone surrogate anywhere
         summarise reads (JSON's "\\ud800" decodes to one, and no file or cache can hold it)."""
@@ -277,7 +286,7 @@ class LLM:
                 if not any(isinstance(part, str) and not_unicode(part) for part in read):
                     return response
                 why = "a lone surrogate, which is not Unicode text"
-            self.reporter.detail(f"unusable   {label}: attempt {attempt + 1}: {why}")
+            reporter.detail(f"unusable   {label}: attempt {attempt + 1}: {why}")
         raise UnusableAnswer(f"{label}: {self.endpoint.label} sent an answer that is not valid text: {why}")
 
     def _send(self, body: dict[str, Any]) -> Any:

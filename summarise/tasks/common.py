@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 from summarise.brief import shown_untranslated
 from summarise.chunking import Chunk
@@ -17,6 +17,7 @@ from summarise.documents.languages import Language, language_name
 from summarise.errors import UnusableAnswer
 from summarise.model import Completion, Message, Request
 from summarise.model.usage import UsageMeter
+from summarise.reporting import SILENT, Reporter
 from summarise.tasks.prompts import Prompts
 
 
@@ -29,7 +30,7 @@ class TaskContext:
     options: BriefOptions
     context_tokens: int  # the endpoint's context: the reduce step's groups fit it
     usage: UsageMeter = field(default_factory=UsageMeter)
-    log: Callable[[str], None] = lambda _message: None
+    reporter: Reporter = SILENT  # told of each call, and of what the steps repaired (-v)
 
     @property
     def target(self) -> Language:
@@ -43,6 +44,10 @@ class TaskContext:
             return {}
         pair = (self.document.language, self.target.code)
         return {s.number: found.translation for s in self.document.sentences if (found := memory.exact(*pair, s.text))}
+
+    def log(self, text: str) -> None:
+        """A -v line about the brief's steps."""
+        self.reporter.detail(text)
 
     def template_values(self) -> dict[str, object]:
         return {"target_language": self.target.name, "source_language": language_name(self.document.language)}
@@ -130,19 +135,25 @@ def with_task(prefix: list[Message], task: str) -> list[Message]:
     return [*head, {"role": last["role"], "content": f"{last['content']}\n\n{task}"}]
 
 
-# --- a step of a brief: the record tasks/steps.py lists, and the work it reads and fills ---
+# --- a step of a brief: the class tasks/steps.py lists, and the work it reads and fills ---
 
 Answer = Completion | UnusableAnswer | None  # None: the step needed no call (ask gave None)
+Lines = dict[int, str]  # a chunk's translated lines, by their source line's number
+Item = TypeVar("Item")  # what one call of a step is about: None, or a group of lines (facts)
+Result = TypeVar("Result")
 
 
 @dataclass
 class Work:
-    """The steps' results on one chunk (or, for the reduce step, on the summaries it combines)."""
+    """The steps' results on one chunk (or, for the reduce step, on the summaries it combines).
+
+    A result is kept and read back through its step (`keep`, `result`), so it has the type that
+    step's `read` gives: a translation's lines, a summary, a group's facts."""
 
     context: TaskContext
     chunk: Chunk | None = None
-    parts: tuple[Any, ...] = ()  # the reduce step's summaries (tasks/summary.Summary)
-    results: dict[tuple[str, Hashable], Any] = field(default_factory=dict)
+    parts: tuple[str, ...] = ()  # the reduce step's summaries, as their text
+    _results: dict[tuple[str, Hashable], object] = field(default_factory=dict)
 
     @property
     def the_chunk(self) -> Chunk:
@@ -154,29 +165,37 @@ class Work:
         """The chunk's source prefix: system message, then the fenced document."""
         return chunk_prefix(self.context, self.the_chunk)
 
-    def result(self, step: str, item: Hashable = None) -> Any:
-        return self.results[(step, item)]
+    def has(self, step: Step[Item, Result], item: Item) -> bool:
+        return (step.name, item) in self._results
+
+    def keep(self, step: Step[Item, Result], item: Item, result: Result) -> None:
+        self._results[(step.name, item)] = result
+
+    def result_for(self, step: Step[Item, Result], item: Item) -> Result:
+        # Only `keep` stores here, with the type of this step's result.
+        return cast(Result, self._results[(step.name, item)])
+
+    def result(self, step: Step[None, Result]) -> Result:
+        return self.result_for(step, None)
+
+    def get(self, step: Step[None, Result]) -> Result | None:
+        """The step's result, or None when it was not reached (an answer missing)."""
+        return self.result(step) if self.has(step, None) else None
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(Generic[Item, Result]):
     """One call of a brief: what it needs, how it asks, how it reads the answer, what it may cost.
 
-    `ask` gives None when no call is needed (a repair with nothing to repair); `read` is then
-    given None. `read` is given the UnusableAnswer when the answer cannot be used, and raises
-    it again where the brief cannot do without one. `each` makes one call per item (the facts
-    of each group of lines): its results are keyed by the item, and so are its needs on a step
-    with the same `each`."""
+    A step is a subclass with these named methods; tasks/steps.py lists one instance of each.
+    `items` gives what its calls are about: one call per item (the facts of each group of lines),
+    its results kept by the item, and so are its needs on a step with the same `items`. `ask`
+    gives None when no call is needed (a repair with nothing to repair); `read` is then given
+    None. `read` is given the UnusableAnswer when the answer cannot be used, and raises it again
+    where the brief cannot do without one."""
 
     name: str
     task: str  # what the dry run calls it: "translation", "summary" or "facts"
-    needs: Callable[[TaskContext], tuple[str, ...]]
-    ask: Callable[[Work, Any], Request | None]
-    read: Callable[[Work, Any, Answer], Any]
-    # (prompt tokens, most it may write) from the unit's planned prompt and source tokens; None: no call
-    estimate: Callable[[TaskContext, int, int], tuple[int, int] | None]
     repair: bool = False  # asked only when an earlier answer falls short: a ceiling in the dry run
-    each: Callable[[TaskContext, Chunk], list[Any]] | None = None
     # The prompts/ templates its requests are written from (the first: its task's own), beside the
     # frame every request has (FRAME_TEMPLATES): a brief is out of date when one of them changes.
     templates: tuple[str, ...] = ()
@@ -184,10 +203,37 @@ class Step:
     # briefs made without a glossary stay up to date when one of them changes.
     glossary_templates: tuple[str, ...] = ()
 
+    def needs(self, context: TaskContext) -> tuple[AnyStep, ...]:
+        """The earlier steps whose results it reads."""
+        return ()
+
+    def items(self, work: Work) -> Sequence[Item]:
+        raise NotImplementedError
+
+    def ask(self, work: Work, item: Item) -> Request | None:
+        raise NotImplementedError
+
+    def read(self, work: Work, item: Item, answer: Answer) -> Result:
+        raise NotImplementedError
+
+    def estimate(self, context: TaskContext, prompt: int, source: int) -> tuple[int, int] | None:
+        """(prompt tokens, most it may write) from the unit's planned prompt and source tokens; None: no call."""
+        raise NotImplementedError
+
+    def per_item(self) -> bool:
+        """Whether its results are kept by item (it does not make one call per chunk)."""
+        return type(self).items is not SingleStep.items
+
+
+class SingleStep(Step[None, Result]):
+    """A step of one call per chunk (or per group of summaries reduced)."""
+
+    def items(self, work: Work) -> Sequence[None]:
+        return (None,)
+
+
+AnyStep = Step[Any, Any]  # a step of any item and result, as lists and needs hold them
+
 
 FRAME_TEMPLATES = ("system", "document")  # every request: the system message, then the fenced document
 GLOSSARY_NOTE = "glossary"  # the entries a task's lines use, before the task (glossary_note)
-
-
-def after(*names: str) -> Callable[[TaskContext], tuple[str, ...]]:
-    return lambda _context: names

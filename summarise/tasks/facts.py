@@ -29,10 +29,9 @@ from summarise.config import FactsMethod
 from summarise.errors import FactsUnreadable, UnusableAnswer
 from summarise.model import Completion, Message, Request
 from summarise.tasks.chosen_facts import Group, chosen_facts
-from summarise.tasks.common import Answer, Step, TaskContext, Work, after, glossary_note, with_task
+from summarise.tasks.common import Answer, AnyStep, Step, TaskContext, Work, glossary_note, with_task
 from summarise.tasks.fact_answers import MAX_FACTS_PER_CHUNK, fact_key, facts_schema, parse_facts
-from summarise.tasks.translation import tasks_need, tasks_prefix
-from summarise.tasks.translation_repair import TRANSLATE_NUMBERS
+from summarise.tasks.translation_numbers import finished, tasks_need, tasks_prefix
 
 FACTS_MAX_TOKENS = 1200
 
@@ -115,58 +114,10 @@ def _readable(lines: LineRange) -> Callable[[str], object]:
     return lambda text: parse_facts(text, lines.first, lines.last)  # only an answer that parses is usable (and cached)
 
 
-def _ask(work: Work, lines: LineRange) -> Request:
-    """Structured output as a JSON schema, falling back to JSON mode, then plain text."""
-    first, *fallback = _formats(lines, fact_key(work.context.target.name), work.context.options.facts_method)
-    return Request(
-        FACTS.name,
-        _label(work, lines),
-        _messages(work, lines),
-        FACTS_MAX_TOKENS,
-        first,
-        tuple(fallback),
-        allow_truncated=True,  # keep the facts that were complete before the cut
-        validate=_readable(lines),
-    )
-
-
 def _facts(context: TaskContext, completion: Completion, lines: LineRange) -> list[RawFact]:
     if completion.finish_reason == "length":
         return cut_off_facts(context, completion.text, lines)
     return parse_facts(completion.text, lines.first, lines.last)[: lines.max_facts]
-
-
-def _read(work: Work, lines: LineRange, answer: Answer) -> GroupFacts:
-    if isinstance(answer, UnusableAnswer):  # asked again, with the answer and what was wrong with it
-        return GroupFacts([], answer)
-    assert answer is not None, "facts are always asked for"
-    return GroupFacts(_facts(work.context, answer, lines))
-
-
-def _ask_repair(work: Work, lines: LineRange) -> Request | None:
-    unusable = work.result(FACTS.name, lines).unusable
-    if unusable is None:
-        return None
-    repair = [
-        *_messages(work, lines),
-        {"role": "assistant", "content": unusable.text[:REPAIR_ECHO_CHARS]},
-        {
-            "role": "user",
-            "content": f"That answer was not usable: {_reason(unusable)}. Answer again with only the JSON object.",
-        },
-    ]
-    label = f"{_label(work, lines)} (repair)"
-    return Request(FACTS_REPAIR.name, label, repair, FACTS_MAX_TOKENS, allow_truncated=True, validate=_readable(lines))
-
-
-def _read_repair(work: Work, lines: LineRange, answer: Answer) -> GroupFacts:
-    """The group's facts; or none, and a problem for the brief (the other groups still count)."""
-    if answer is None:
-        return work.result(FACTS.name, lines)  # type: ignore[no-any-return]
-    if isinstance(answer, UnusableAnswer):
-        why = _reason(answer)
-        return GroupFacts([], problem=f"facts for lines {lines.first}-{lines.last} could not be read: {why}")
-    return GroupFacts(_facts(work.context, answer, lines))
 
 
 @dataclass(frozen=True)
@@ -176,25 +127,89 @@ class GroupFacts:
     problem: str | None = None  # none came back readable: for the brief
 
 
-def _groups(context: TaskContext, chunk: Chunk) -> list[LineRange]:
-    """The facts calls of a chunk: none when code chooses the facts from the translation."""
-    if context.options.facts_method == FactsMethod.CHOSEN:
-        return []
-    return line_groups(chunk, context.options.facts_method)
+class _GroupStep(Step[LineRange, GroupFacts]):
+    """A step with one call per group of lines (both facts steps share `items`: they run group by group)."""
+
+    task = "facts"
+
+    def items(self, work: Work) -> list[LineRange]:
+        """The facts calls of a chunk: none when code chooses the facts from the translation."""
+        context = work.context
+        if context.options.facts_method == FactsMethod.CHOSEN:
+            return []
+        return line_groups(work.the_chunk, context.options.facts_method)
 
 
-def _estimate(context: TaskContext, prompt: int, _source: int) -> tuple[int, int]:
-    return prompt, FACTS_MAX_TOKENS
+class FactsStep(_GroupStep):
+    name = "facts"
+    templates = ("facts", "facts_quote")
+
+    def needs(self, context: TaskContext) -> tuple[AnyStep, ...]:
+        return tasks_need(context)
+
+    def ask(self, work: Work, lines: LineRange) -> Request:
+        """Structured output as a JSON schema, falling back to JSON mode, then plain text."""
+        first, *fallback = _formats(lines, fact_key(work.context.target.name), work.context.options.facts_method)
+        return Request(
+            self.name,
+            _label(work, lines),
+            _messages(work, lines),
+            FACTS_MAX_TOKENS,
+            first,
+            tuple(fallback),
+            allow_truncated=True,  # keep the facts that were complete before the cut
+            validate=_readable(lines),
+        )
+
+    def read(self, work: Work, lines: LineRange, answer: Answer) -> GroupFacts:
+        if isinstance(answer, UnusableAnswer):  # asked again, with the answer and what was wrong with it
+            return GroupFacts([], answer)
+        assert answer is not None, "facts are always asked for"
+        return GroupFacts(_facts(work.context, answer, lines))
+
+    def estimate(self, context: TaskContext, prompt: int, source: int) -> tuple[int, int]:
+        return prompt, FACTS_MAX_TOKENS
 
 
-def _estimate_repair(context: TaskContext, prompt: int, _source: int) -> tuple[int, int]:
-    return prompt + FACTS_MAX_TOKENS, FACTS_MAX_TOKENS  # the repair carries the unreadable answer back
+FACTS = FactsStep()
 
 
-FACTS = Step("facts", "facts", tasks_need, _ask, _read, _estimate, each=_groups, templates=("facts", "facts_quote"))
-FACTS_REPAIR = Step(
-    "facts repair", "facts", after(FACTS.name), _ask_repair, _read_repair, _estimate_repair, repair=True, each=_groups
-)
+class FactsRepair(_GroupStep):
+    name = "facts repair"
+    repair = True
+
+    def needs(self, context: TaskContext) -> tuple[AnyStep, ...]:
+        return (FACTS,)
+
+    def ask(self, work: Work, lines: LineRange) -> Request | None:
+        unusable = work.result_for(FACTS, lines).unusable
+        if unusable is None:
+            return None
+        repair = [
+            *_messages(work, lines),
+            {"role": "assistant", "content": unusable.text[:REPAIR_ECHO_CHARS]},
+            {
+                "role": "user",
+                "content": f"That answer was not usable: {_reason(unusable)}. Answer again with only the JSON object.",
+            },
+        ]
+        label = f"{_label(work, lines)} (repair)"
+        return Request(self.name, label, repair, FACTS_MAX_TOKENS, allow_truncated=True, validate=_readable(lines))
+
+    def read(self, work: Work, lines: LineRange, answer: Answer) -> GroupFacts:
+        """The group's facts; or none, and a problem for the brief (the other groups still count)."""
+        if answer is None:
+            return work.result_for(FACTS, lines)
+        if isinstance(answer, UnusableAnswer):
+            why = _reason(answer)
+            return GroupFacts([], problem=f"facts for lines {lines.first}-{lines.last} could not be read: {why}")
+        return GroupFacts(_facts(work.context, answer, lines))
+
+    def estimate(self, context: TaskContext, prompt: int, source: int) -> tuple[int, int]:
+        return prompt + FACTS_MAX_TOKENS, FACTS_MAX_TOKENS  # the repair carries the unreadable answer back
+
+
+FACTS_REPAIR = FactsRepair()
 
 
 def chunk_facts(work: Work) -> tuple[list[RawFact], list[str]]:
@@ -202,9 +217,9 @@ def chunk_facts(work: Work) -> tuple[list[RawFact], list[str]]:
     context, chunk = work.context, work.the_chunk
     if context.options.facts_method == FactsMethod.CHOSEN:
         limits = [Group(g.first, g.last, g.max_facts) for g in line_groups(chunk)]
-        translated = work.result(TRANSLATE_NUMBERS.name)
+        translated = finished(work)
         return chosen_facts(chunk.sentences, translated, context.document.language, context.target.code, limits), []
-    groups = [work.result(FACTS_REPAIR.name, lines) for lines in _groups(work.context, work.the_chunk)]
+    groups = [work.result_for(FACTS_REPAIR, lines) for lines in FACTS_REPAIR.items(work)]
     facts = [fact for group in groups for fact in group.facts]
     return one_per_line(facts), [group.problem for group in groups if group.problem]
 

@@ -1,7 +1,8 @@
 """The steps of a brief, listed once: the run, the dry run's plan and the provider rounds all walk this list.
 
-Each step (a `Step`, tasks/common.py) names what it needs, builds its request and reads
-its answer; the steps are declared beside their task (translation.py, summary.py, facts.py).
+Each step (a `Step` subclass, tasks/common.py) names the steps it needs, builds its request
+and reads its answer into a typed result; the steps are declared beside their task
+(translation*.py, summary.py, facts.py).
 On a chunk they run in one of two swappable layouts (Settings.layout):
 
 - "translation": translate the chunk first, then write the summary and the facts from the
@@ -30,34 +31,32 @@ from summarise.brief import RawFact
 from summarise.chunking import ESTIMATE_HEADROOM, Chunk
 from summarise.errors import UnusableAnswer
 from summarise.model import Model, Request
-from summarise.tasks.common import FRAME_TEMPLATES, GLOSSARY_NOTE, Answer, Step, TaskContext, Work
+from summarise.tasks.common import FRAME_TEMPLATES, GLOSSARY_NOTE, Answer, AnyStep, TaskContext, Work
 from summarise.tasks.facts import FACTS, FACTS_REPAIR, chunk_facts
-from summarise.tasks.reduce import PART_LABEL_TOKENS, reduce_calls
+from summarise.tasks.reduce import PART_LABEL_TOKENS, REDUCE, REDUCE_LENGTH, reduce_budget, reduce_calls, reduce_groups
 from summarise.tasks.summary import (
-    REDUCE,
-    REDUCE_LENGTH,
     RETRY_TOKENS,
     SUMMARY,
     SUMMARY_LENGTH,
     SUMMARY_MAX_TOKENS,
     Summary,
-    reduce_budget,
-    reduce_groups,
+    chunk_summary,
 )
 from summarise.tasks.translation import TRANSLATE, translates_first
-from summarise.tasks.translation_repair import TRANSLATE_AGAIN, TRANSLATE_NUMBERS
+from summarise.tasks.translation_numbers import TRANSLATE_NUMBERS, finished
+from summarise.tasks.translation_repair import TRANSLATE_AGAIN
 from summarise.tasks.translation_slid import TRANSLATE_SLID
 
-TRANSLATION = (TRANSLATE, TRANSLATE_AGAIN, TRANSLATE_SLID, TRANSLATE_NUMBERS)
-TASKS = (SUMMARY, SUMMARY_LENGTH, FACTS, FACTS_REPAIR)
-COMBINE = (REDUCE, REDUCE_LENGTH)
+TRANSLATION: tuple[AnyStep, ...] = (TRANSLATE, TRANSLATE_AGAIN, TRANSLATE_SLID, TRANSLATE_NUMBERS)
+TASKS: tuple[AnyStep, ...] = (SUMMARY, SUMMARY_LENGTH, FACTS, FACTS_REPAIR)
+COMBINE: tuple[AnyStep, ...] = (REDUCE, REDUCE_LENGTH)
 
 
 # Everything else about the steps follows from these lists, read when asked (a step added to a
 # list is planned, run, collected, counted in rounds and part of the brief's key with no other edit).
 
 
-def all_steps() -> tuple[Step, ...]:
+def all_steps() -> tuple[AnyStep, ...]:
     """Every step of a brief, once."""
     return TRANSLATION + TASKS + COMBINE
 
@@ -77,49 +76,45 @@ def task_templates() -> tuple[str, ...]:
     return tuple(step.templates[0] for step in TRANSLATION + TASKS if not step.repair and step.templates)
 
 
-def final_steps() -> dict[str, Step]:
+def final_steps() -> dict[str, AnyStep]:
     """The step whose result is each task's final one on a chunk: the last of its task in the list."""
     return {step.task: step for step in TRANSLATION + TASKS}
 
 
-def chunk_steps(context: TaskContext) -> tuple[Step, ...]:
+def chunk_steps(context: TaskContext) -> tuple[AnyStep, ...]:
     """A chunk's steps in the order they are asked: the tasks that share a prefix one after
     another, so the server prefills it once."""
     return TRANSLATION + TASKS if translates_first(context) else TASKS + TRANSLATION
 
 
-def _items(step: Step, work: Work) -> list[object]:
-    return step.each(work.context, work.the_chunk) if step.each else [None]
-
-
-def run(steps: Sequence[Step], work: Work, model: Model, *, collect: bool = False) -> list[Request]:
+def run(steps: Sequence[AnyStep], work: Work, model: Model, *, collect: bool = False) -> list[Request]:
     """Ask `model` for each step whose needs are met, in order; the requests left unanswered.
 
-    Consecutive steps with the same `each` run item by item (a group's facts, then its
+    Consecutive steps with the same `items` run item by item (a group's facts, then its
     repair). A step left unanswered, or (when collecting) one whose answer could not be
     used, leaves out every step that needs it; a run that is not collecting raises that
     UnusableAnswer, as a brief cannot do without it."""
     missing: list[Request] = []
-    per_item = {step.name for step in all_steps() if step.each}  # results keyed by their item
-    for _each, grouped in groupby(steps, key=lambda step: step.each):
+    # Grouped by the function that gives their items (one class's `items`, inherited by both facts steps).
+    for _items, grouped in groupby(steps, key=lambda step: type(step).items):
         together = list(grouped)
-        for item in _items(together[0], work):
+        for item in together[0].items(work):
             for step in together:
-                keys = [(need, item if need in per_item else None) for need in step.needs(work.context)]
-                if any(key not in work.results for key in keys):
+                needs = step.needs(work.context)
+                if not all(work.has(need, item if need.per_item() else None) for need in needs):
                     continue
                 request = step.ask(work, item)
                 answer: Answer = None
                 if request is not None:
                     try:
-                        answer = model.answer(request, work.context.usage)
+                        answer = model.answer(request, work.context.usage, work.context.reporter)
                     except UnusableAnswer as unusable:
                         answer = unusable
                     if answer is None:
                         missing.append(request)
                         continue
                 try:
-                    work.results[(step.name, item)] = step.read(work, item, answer)
+                    work.keep(step, item, step.read(work, item, answer))
                 except UnusableAnswer:
                     if not collect:
                         raise
@@ -140,13 +135,10 @@ def brief_chunk(
     """A chunk's steps; its result, or None while a step is unanswered (or unusable when collecting)."""
     work = Work(context, chunk)
     missing = run(chunk_steps(context), work, model, collect=collect)
-    final = final_steps()
-    finished = [(step.name, item) for step in final.values() for item in _items(step, work)]
-    if any(key not in work.results for key in finished):
+    if not all(work.has(step, item) for step in final_steps().values() for item in step.items(work)):
         return None, missing
     facts, problems = chunk_facts(work)
-    summary, translated = work.result(final["summary"].name), work.result(final["translation"].name)
-    return ChunkResult(summary, facts, translated, problems), missing
+    return ChunkResult(chunk_summary(work), facts, finished(work), problems), missing
 
 
 def combine(
@@ -163,9 +155,9 @@ def combine(
         if len(summaries) < len(combined):
             return None, missing
         return combine(context, model, summaries, collect=collect)
-    work = Work(context, parts=tuple(parts))
+    work = Work(context, parts=tuple(part.text for part in parts))
     missing = run(COMBINE, work, model, collect=collect)
-    return work.results.get((REDUCE_LENGTH.name, None)), missing
+    return work.get(REDUCE_LENGTH), missing
 
 
 @dataclass(frozen=True)
@@ -198,7 +190,7 @@ def plan(context: TaskContext, chunks: list[Chunk], overhead: int) -> list[Plann
         rounds = _rounds(chunk_steps(context), context, calling)
         chunk_rounds = max(chunk_rounds, *rounds.values())
         for step in chunk_steps(context):
-            for item in _items(step, work):
+            for item in step.items(work):
                 estimate = step.estimate(context, overhead + chunk.tokens, chunk.tokens)
                 if estimate is not None:
                     known = not step.needs(context) and not step.repair
@@ -219,12 +211,12 @@ def plan(context: TaskContext, chunks: list[Chunk], overhead: int) -> list[Plann
     return calls
 
 
-def _rounds(steps: Sequence[Step], context: TaskContext, calling: set[str]) -> dict[str, int]:
+def _rounds(steps: Sequence[AnyStep], context: TaskContext, calling: set[str]) -> dict[str, int]:
     """The provider round each step goes out in at the latest: a step waits for the steps it needs
     (`run` leaves it for a later round), and one not `calling` (a document already in the target
     language is not translated) takes no round of its own."""
     rounds: dict[str, int] = {}
     for step in steps:
-        waited = max((rounds.get(need, 0) for need in step.needs(context)), default=0)
+        waited = max((rounds.get(need.name, 0) for need in step.needs(context)), default=0)
         rounds[step.name] = waited + (step.name in calling)
     return rounds

@@ -16,21 +16,19 @@ import re
 from dataclasses import dataclass, field
 
 from summarise.brief import CitedSentence
-from summarise.chunking import ESTIMATE_HEADROOM, count_tokens
 from summarise.errors import UnusableAnswer
 from summarise.grounding.summary import read_summary, strip_citations, summary_sentences
 from summarise.model import Message, Request
 from summarise.tasks.chosen_facts import figure_lines
-from summarise.tasks.common import Answer, Step, TaskContext, Work, after, fence_code, glossary_note, with_task
-from summarise.tasks.prompts import Prompts
-from summarise.tasks.reduce import PART_LABEL_TOKENS, group_parts
-from summarise.tasks.translation import tasks_need, tasks_prefix
+from summarise.tasks.common import Answer, AnyStep, SingleStep, TaskContext, Work, glossary_note, with_task
+from summarise.tasks.translation_numbers import tasks_need, tasks_prefix
 
-# Five sentences with their citations are ~200 tokens. Reading its own translation, the
-# bundled model sometimes copies it line by line to the cap: 500 tokens cost 55-85 s of a
-# brief there, so the cap is lower. An answer the cap stops keeps its complete sentences,
-# which is the design, not a fault to report.
-SUMMARY_MAX_TOKENS = 300
+# The cap ends the summary; code cuts it at its last complete sentence. Asked for "3 to 5
+# sentences, at most 120 words" under a cap of 300, the bundled model wrote 7 sentences (279
+# tokens) on the 2022 seed, and code threw 2 of them away: ~100 tokens generated for nothing,
+# at ~10 tokens/s. Four sentences of ~40 tokens with their citations fit in 200; an answer the
+# cap stops keeps its complete sentences, which is the design, not a fault to report.
+SUMMARY_MAX_TOKENS = 200
 SENTENCES = (3, 5)
 RETRY_TOKENS = 64  # the length retry's request, beyond the answer it carries back
 # Two sentences say the same when this share of the shorter one's words (4+ letters) is in the
@@ -115,7 +113,7 @@ def _asked(answer: Answer) -> tuple[str, bool]:
     return answer.text.strip(), answer.finish_reason == "length"
 
 
-def _draft(context: TaskContext, answer: Answer) -> Draft:
+def read_draft(context: TaskContext, answer: Answer) -> Draft:
     """The first answer at its distinct complete sentences: one the cap stopped loses its
     unfinished sentence, a sentence that repeats an earlier one is dropped (said under -v;
     the reader has nothing to fix)."""
@@ -131,7 +129,7 @@ def _draft(context: TaskContext, answer: Answer) -> Draft:
     return Draft(text, count, [])
 
 
-def _retry(context: TaskContext, step: str, label: str, messages: list[Message], draft: Draft) -> Request | None:
+def retry_request(context: TaskContext, step: str, label: str, messages: list[Message], draft: Draft) -> Request | None:
     """The length retry, on the same prefix, naming the count: only for a summary too short (one
     too long is cut by code: asking again costs a whole summary's tokens for the same result)."""
     low, high = _low(context), SENTENCES[1]
@@ -148,7 +146,7 @@ def _retry(context: TaskContext, step: str, label: str, messages: list[Message],
             "each ending with the line numbers it comes from in square brackets. Write only the summary.",
         },
     ]
-    return Request(step, f"{label} (length)", retry, SUMMARY_MAX_TOKENS, allow_truncated=True)
+    return Request(step, f"{label} (length)", retry, SUMMARY_MAX_TOKENS, allow_truncated=True, keep_cut=True)
 
 
 def _held(context: TaskContext, draft: Draft, answer: Answer) -> Summary:
@@ -195,92 +193,66 @@ def _chunk_label(work: Work) -> str:
     return f"summary   chunk {work.the_chunk.index}"
 
 
-def _ask_summary(work: Work, _item: None) -> Request:
-    return Request(SUMMARY.name, _chunk_label(work), _chunk_messages(work), SUMMARY_MAX_TOKENS, allow_truncated=True)
+class SummaryStep(SingleStep[Draft]):
+    """The chunk's summary: its first answer, at its distinct complete sentences."""
+
+    name = task = "summary"
+    templates = ("summary",)
+
+    def needs(self, context: TaskContext) -> tuple[AnyStep, ...]:
+        return tasks_need(context)
+
+    def ask(self, work: Work, _item: None) -> Request:
+        return Request(
+            self.name,
+            _chunk_label(work),
+            _chunk_messages(work),
+            SUMMARY_MAX_TOKENS,
+            allow_truncated=True,
+            keep_cut=True,
+        )
+
+    def read(self, work: Work, _item: None, answer: Answer) -> Draft:
+        return read_draft(work.context, answer)
+
+    def estimate(self, context: TaskContext, prompt: int, source: int) -> tuple[int, int]:
+        return prompt, SUMMARY_MAX_TOKENS
 
 
-def _ask_length(work: Work, _item: None) -> Request | None:
-    draft = work.result(SUMMARY.name)
-    return _retry(work.context, SUMMARY_LENGTH.name, _chunk_label(work), _chunk_messages(work), draft)
+SUMMARY = SummaryStep()
 
 
-def _estimate(context: TaskContext, prompt: int, _source: int) -> tuple[int, int]:
-    return prompt, SUMMARY_MAX_TOKENS
+class LengthRetry(SingleStep[Summary]):
+    """A summary's length retry, asked only for one too short; the better of the two is kept."""
+
+    task = "summary"
+    repair = True
+    first: SingleStep[Draft]  # the summary it retries
+
+    def needs(self, context: TaskContext) -> tuple[AnyStep, ...]:
+        return (self.first,)
+
+    def read(self, work: Work, _item: None, answer: Answer) -> Summary:
+        return _held(work.context, work.result(self.first), answer)
+
+    def estimate(self, context: TaskContext, prompt: int, source: int) -> tuple[int, int]:
+        """The retry carries the first answer back."""
+        return prompt + SUMMARY_MAX_TOKENS + RETRY_TOKENS, SUMMARY_MAX_TOKENS
 
 
-def _estimate_retry(context: TaskContext, prompt: int, _source: int) -> tuple[int, int]:
-    """The retry carries the first answer back."""
-    return prompt + SUMMARY_MAX_TOKENS + RETRY_TOKENS, SUMMARY_MAX_TOKENS
+class SummaryLength(LengthRetry):
+    name = "summary length"
+    first = SUMMARY
+
+    def ask(self, work: Work, _item: None) -> Request | None:
+        return retry_request(
+            work.context, self.name, _chunk_label(work), _chunk_messages(work), work.result(self.first)
+        )
 
 
-SUMMARY = Step(
-    "summary",
-    "summary",
-    tasks_need,
-    _ask_summary,
-    lambda work, _i, answer: _draft(work.context, answer),
-    _estimate,
-    templates=("summary",),
-)
-SUMMARY_LENGTH = Step(
-    "summary length",
-    "summary",
-    after(SUMMARY.name),
-    _ask_length,
-    lambda work, _i, answer: _held(work.context, work.result(SUMMARY.name), answer),
-    _estimate_retry,
-    repair=True,
-)
+SUMMARY_LENGTH = SummaryLength()
 
 
-def reduce_budget(prompts: Prompts, values: dict[str, object], context_tokens: int) -> int:
-    """Tokens of summaries one reduce prompt may hold: the context, less the template and the
-    answer, twice: a length retry carries the first answer back and asks for another."""
-    fixed = prompts.render("system", **values) + prompts.render(
-        "summary_reduce", **values, fence="DOC-" + "0" * 16, summaries=""
-    )
-    return int(context_tokens / ESTIMATE_HEADROOM) - count_tokens(fixed) - 2 * SUMMARY_MAX_TOKENS - RETRY_TOKENS
-
-
-def reduce_groups(context: TaskContext, parts: list[Summary]) -> list[list[int]]:
-    """The parts' indices in groups each reduce prompt can hold (tasks/reduce.py)."""
-    budget = reduce_budget(context.prompts, context.template_values(), context.context_tokens)
-    return group_parts([count_tokens(part.text) + PART_LABEL_TOKENS for part in parts], budget)
-
-
-def _reduce_messages(work: Work) -> list[Message]:
-    context = work.context
-    joined = "\n\n".join(f"Part {index}: {part.text}" for index, part in enumerate(work.parts, start=1))
-    content = context.prompts.render(
-        "summary_reduce", **context.template_values(), fence=fence_code(joined), summaries=joined
-    )
-    if note := glossary_note(context, context.document.sentences):  # the parts cover the whole document
-        content += "\n\n" + note.strip()
-    return [
-        {"role": "system", "content": context.prompts.render("system", **context.template_values())},
-        {"role": "user", "content": content},
-    ]
-
-
-REDUCE_LABEL = "summary   reduce"
-# Only the summary the reader sees is held to length: the parts' own notes are about text never shown.
-REDUCE = Step(
-    "reduce",
-    "summary",
-    after(),
-    lambda work, _i: Request("reduce", REDUCE_LABEL, _reduce_messages(work), SUMMARY_MAX_TOKENS, allow_truncated=True),
-    lambda work, _i, answer: _draft(work.context, answer),
-    _estimate,
-    templates=("summary_reduce",),
-)
-REDUCE_LENGTH = Step(
-    "reduce length",
-    "summary",
-    after(REDUCE.name),
-    lambda work, _i: _retry(
-        work.context, "reduce length", REDUCE_LABEL, _reduce_messages(work), work.result(REDUCE.name)
-    ),
-    lambda work, _i, answer: _held(work.context, work.result(REDUCE.name), answer),
-    _estimate_retry,
-    repair=True,
-)
+def chunk_summary(work: Work) -> Summary:
+    """The chunk's summary, finished: its last step's result."""
+    return work.result(SUMMARY_LENGTH)

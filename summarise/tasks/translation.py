@@ -14,15 +14,14 @@ keeps its better version and is flagged in the brief's checks.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from summarise.chunking import TRANSLATION_EXPANSION, count_tokens
 from summarise.config import Layout
 from summarise.documents import Document, Sentence
 from summarise.documents.languages import Language
 from summarise.grounding.alignment import runaway
-from summarise.model import Completion, Message, Request
-from summarise.tasks.common import Answer, Step, TaskContext, Work, after, chunk_prefix, glossary_note, with_task
+from summarise.model import Completion, Request
+from summarise.tasks.common import Answer, Lines, SingleStep, TaskContext, Work, glossary_note, with_task
 
 _NUMBERED_LINE = re.compile(r"^\s*(?:\[(\d+)\]|\((\d+)\)|(\d+)[.):])\s*(.*)$")
 
@@ -80,23 +79,6 @@ def translates_first(context: TaskContext) -> bool:
     return translates(context.document, context.target) and context.options.layout == Layout.TRANSLATION
 
 
-def tasks_need(context: TaskContext) -> tuple[str, ...]:
-    """What summary and facts wait for: the finished translation when they are asked on it."""
-    return (NUMBERS,) if translates_first(context) else ()
-
-
-def tasks_prefix(work: Work) -> list[Message]:
-    """The prefix summary and facts are asked on: the source's, or (translate first) the
-    translation's, with the same line numbers and layout (a line left untranslated stays in
-    the source language)."""
-    if not translates_first(work.context):
-        return work.prefix
-    translated = work.result(NUMBERS)
-    chunk = work.the_chunk
-    lines = tuple(replace(s, text=translated.get(s.number, "").strip() or s.text) for s in chunk.sentences)
-    return chunk_prefix(work.context, replace(chunk, sentences=lines), language=work.context.target.name)
-
-
 def lines_request(work: Work, step: str, task: str, wanted: tuple[Sentence, ...], tokens: int, label: str) -> Request:
     numbers = {s.number for s in wanted}
 
@@ -130,33 +112,41 @@ def _asked(work: Work) -> tuple[Sentence, ...]:
     return tuple(s for s in work.the_chunk.sentences if s.number not in work.context.remembered)
 
 
-def _ask_first(work: Work, _item: None) -> Request | None:
-    context, chunk = work.context, work.the_chunk
-    if not translates(context.document, context.target):
-        return None
-    wanted = _asked(work)
-    if not wanted:  # every line from the translation memory: no call
-        return None
-    if len(wanted) == len(chunk.sentences):  # byte for byte the request made without a memory
-        task = glossary_note(context, chunk.sentences) + context.prompts.render(
-            "translation", **context.template_values(), first=chunk.first, last=chunk.last
+class Translate(SingleStep[Lines]):
+    """The chunk's first translation; its repairs follow (tasks/translation_repair.py)."""
+
+    name, task = "translate", "translation"
+    templates = ("translation",)
+
+    def ask(self, work: Work, _item: None) -> Request | None:
+        context, chunk = work.context, work.the_chunk
+        if not translates(context.document, context.target):
+            return None
+        wanted = _asked(work)
+        if not wanted:  # every line from the translation memory: no call
+            return None
+        if len(wanted) == len(chunk.sentences):  # byte for byte the request made without a memory
+            task = glossary_note(context, chunk.sentences) + context.prompts.render(
+                "translation", **context.template_values(), first=chunk.first, last=chunk.last
+            )
+            return lines_request(work, self.name, task, chunk.sentences, chunk.tokens, step_label(work))
+        numbers = line_ranges([s.number for s in wanted])
+        task = glossary_note(context, wanted) + context.prompts.render(
+            "translation_repair", **context.template_values(), lines=numbers
         )
-        return lines_request(work, TRANSLATE.name, task, chunk.sentences, chunk.tokens, step_label(work))
-    numbers = line_ranges([s.number for s in wanted])
-    task = glossary_note(context, wanted) + context.prompts.render(
-        "translation_repair", **context.template_values(), lines=numbers
-    )
-    tokens = sum(count_tokens(s.text) for s in wanted)
-    return lines_request(work, TRANSLATE.name, task, wanted, tokens, step_label(work))
+        tokens = sum(count_tokens(s.text) for s in wanted)
+        return lines_request(work, self.name, task, wanted, tokens, step_label(work))
 
+    def read(self, work: Work, _item: None, answer: Answer) -> Lines:
+        context, chunk = work.context, work.the_chunk
+        if not translates(context.document, context.target):  # a document in the target language is its own translation
+            return {s.number: s.text for s in chunk.sentences}
+        lines = answered_lines(work, answer, _asked(work), step_label(work)) if answer is not None else {}
+        own = {s.number for s in chunk.sentences}
+        return lines | {number: text for number, text in context.remembered.items() if number in own}
 
-def _read_first(work: Work, _item: None, answer: Answer) -> dict[int, str]:
-    context, chunk = work.context, work.the_chunk
-    if not translates(context.document, context.target):  # a document in the target language is its own translation
-        return {s.number: s.text for s in chunk.sentences}
-    lines = answered_lines(work, answer, _asked(work), step_label(work)) if answer is not None else {}
-    own = {s.number for s in chunk.sentences}
-    return lines | {number: text for number, text in context.remembered.items() if number in own}
+    def estimate(self, context: TaskContext, prompt: int, source: int) -> tuple[int, int] | None:
+        return estimate_call(context, prompt, source)
 
 
 def estimate_call(context: TaskContext, prompt: int, source: int) -> tuple[int, int] | None:
@@ -164,8 +154,5 @@ def estimate_call(context: TaskContext, prompt: int, source: int) -> tuple[int, 
     return (prompt, translation_budget(source)) if translates(context.document, context.target) else None
 
 
-TRANSLATE = Step(
-    "translate", "translation", after(), _ask_first, _read_first, estimate_call, templates=("translation",)
-)
-# then its repairs, the last of whose lines summary and facts read: tasks/translation_repair.py
-NUMBERS = "translate numbers"
+TRANSLATE = Translate()
+# then its repairs (tasks/translation_repair.py, translation_slid.py, translation_numbers.py)

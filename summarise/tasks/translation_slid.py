@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from summarise.documents import Sentence
 from summarise.grounding.alignment import says_another, slid_lines
-from summarise.tasks.common import Answer, Step, Work, after, glossary_note
-from summarise.tasks.translation import estimate_call, line_ranges, translates
-from summarise.tasks.translation_repair import SLID, TRANSLATE_AGAIN, keep_better, line_faults, repair_asker
+from summarise.tasks.common import Lines, Work, glossary_note
+from summarise.tasks.translation import line_ranges, translates
+from summarise.tasks.translation_repair import TRANSLATE_AGAIN, LinesAgain, line_faults
 
 
 def _slid(work: Work) -> tuple[tuple[Sentence, ...], str]:
@@ -22,7 +22,7 @@ def _slid(work: Work) -> tuple[tuple[Sentence, ...], str]:
     context, chunk = work.context, work.the_chunk
     if not translates(context.document, context.target):
         return (), ""
-    translated: dict[int, str] = work.result(TRANSLATE_AGAIN.name)
+    translated = work.result(TRANSLATE_AGAIN)
     own = {s.number for s in chunk.sentences}
     mine = {n: t for n, t in translated.items() if n in own and n not in context.remembered}  # not a reviewer's
     slid = slid_lines(_sources(work), mine)
@@ -41,24 +41,19 @@ def _sources(work: Work) -> dict[int, str]:
     return {s.number: s.text for s in work.context.document.sentences}
 
 
-def _read(work: Work, _item: None, answer: Answer) -> dict[int, str]:
-    """A line asked again replaces the first where it no longer slid, or has fewer problems."""
-    sources = _sources(work)
-    before: dict[int, str] = work.result(TRANSLATE_AGAIN.name)
+class TranslateSlid(LinesAgain):
+    name = "translate slid"
+    before = TRANSLATE_AGAIN
+    templates = ("translation_repair", "translation_slid")
 
-    def worse(sentence: Sentence, text: str) -> tuple[bool, int]:
-        return says_another(sources, before, sentence.number, text), line_faults(work.context, sentence, text)
+    def lines(self, work: Work) -> tuple[tuple[Sentence, ...], str]:
+        return _slid(work)
 
-    return keep_better(work, TRANSLATE_AGAIN.name, _slid, answer, worse)
+    def rank(self, work: Work, sentence: Sentence, text: str) -> tuple[int, ...]:
+        """A line asked again replaces the first where it no longer slid, or has fewer problems."""
+        before: Lines = work.result(TRANSLATE_AGAIN)
+        slid = says_another(_sources(work), before, sentence.number, text)
+        return int(slid), line_faults(work.context, sentence, text)
 
 
-TRANSLATE_SLID = Step(
-    SLID,
-    "translation",
-    after(TRANSLATE_AGAIN.name),
-    repair_asker(SLID, _slid),
-    _read,
-    estimate_call,
-    repair=True,
-    templates=("translation_repair", "translation_slid"),
-)
+TRANSLATE_SLID = TranslateSlid()

@@ -1,4 +1,4 @@
-"""Promises about what a model answers, each proven against the FaultInjectionStub.
+"""Promises about what a model answers, each proven with the StepEndpoint (tests/step_endpoint.py).
 
 An answer is checked before it is cached, parsed or written: the API key is redacted
 from it, only usable answers are cached (so fixing the server fixes the next run), an
@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from planned import planned_calls
-from stub_server import Reply, step_of, task_of
 
 from summarise.cli import main
 from summarise.render import read_front_matter
@@ -47,23 +46,16 @@ def everything_written(root: Path) -> str:
     return "\n".join(p.read_bytes().decode("utf-8", "replace") for p in root.rglob("*") if p.is_file())
 
 
-def test_an_api_key_echoed_in_answers_reaches_no_brief_cache_or_log(runner, fault_stub, doc, isolated, monkeypatch):
+def test_an_api_key_echoed_in_answers_reaches_no_brief_cache_or_log(runner, step_endpoint, doc, isolated, monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", SENTINEL)
     facts = {"facts": [{"line": 2, "fact_in_English": f"The key is {ECHOES[1]}.", "category": "other"}]}
     # The same key spelt with JSON escapes, which parsing would turn back into the key:
     escaped = "".join(f"\\u{ord(char):04x}" for char in SENTINEL)
     second = f'{{"line": 1, "fact_in_English": "Also {escaped}", "category": "who"}}'
     facts_answer = json.dumps(facts)[:-2] + f", {second}]}}"
-    stub = fault_stub(
-        [
-            Reply(content=f"The summary [1]. Key: {ECHOES[0]} and {ECHOES[3]} [1]. A third [2].", task="summary"),
-            Reply(content=facts_answer, task="facts"),  # JSON fields
-            Reply(
-                content=f"[1] (en) On 11 May 2022, Morocco {ECHOES[2]}.\n[2] (en) The Coalition has 84 members.",
-                task="translation",
-            ),
-        ]
-    )
+    stub = step_endpoint.enqueue("summary", f"The summary [1]. Key: {ECHOES[0]} and {ECHOES[3]} [1]. A third [2].")
+    stub.enqueue("facts", facts_answer)  # JSON fields
+    stub.enqueue("translate", f"[1] (en) On 11 May 2022, Morocco {ECHOES[2]}.\n[2] (en) The Coalition has 84 members.")
     result = brief(runner, "--json", "-v")
     assert result.exit_code == 0, result.output
     markdown = Path("doc.md").read_text(encoding="utf-8")
@@ -90,9 +82,10 @@ def test_an_api_key_echoed_in_answers_reaches_no_brief_cache_or_log(runner, faul
     ids=["facts-not-json", "translation-without-numbered-lines", "facts-broken-json"],
 )
 def test_only_usable_answers_are_cached_so_fixing_the_server_fixes_the_next_run(
-    runner, fault_stub, doc, replies: list[str], task: str
+    runner, step_endpoint, doc, replies: list[str], task: str
 ) -> None:
-    stub = fault_stub([Reply(content=content, task=task) for content in replies])
+    first, repair = {"facts": ("facts", "facts repair"), "translation": ("translate", "translate again")}[task]
+    stub = step_endpoint.enqueue(first, replies[0]).enqueue(repair, replies[1])  # the answer, then its repair
     assert brief(runner).exit_code == 0
     assert front()["status"] == "incomplete"
     asked = len(stub.requests)
@@ -107,8 +100,8 @@ def test_only_usable_answers_are_cached_so_fixing_the_server_fixes_the_next_run(
     assert front()["status"] == "complete"
 
 
-def test_a_translation_without_numbered_lines_is_incomplete_and_never_up_to_date(runner, fault_stub, tmp_path: Path):
-    stub = fault_stub([Reply(content="I cannot do that.", task="translation"), Reply(content="Really not.")])
+def test_a_translation_without_numbered_lines_is_incomplete_and_never_up_to_date(runner, step_endpoint, tmp_path: Path):
+    stub = step_endpoint.enqueue("translate", "I cannot do that.").enqueue("translate again", "Really not.")
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "doc.txt").write_text(DOC, encoding="utf-8")
     first = runner.invoke(main, ["batch", "in"])
@@ -126,13 +119,13 @@ def test_a_translation_without_numbered_lines_is_incomplete_and_never_up_to_date
     assert read_front_matter(Path("outputs/doc.md").read_text(encoding="utf-8"))["status"] == "complete"
 
 
-def test_a_cut_off_facts_answer_keeps_the_complete_facts_and_is_incomplete(runner, fault_stub, doc) -> None:
+def test_a_cut_off_facts_answer_keeps_the_complete_facts_and_is_incomplete(runner, step_endpoint, doc) -> None:
     two = [
         {"line": 1, "fact_in_English": "Morocco hosts the meeting on 11 May 2022.", "category": "when"},
         {"line": 2, "fact_in_English": "The Coalition has 84 members.", "category": "number"},
     ]
     cut = json.dumps({"facts": two})[:-40]  # the second fact is cut in the middle
-    stub = fault_stub([Reply(content=cut, finish_reason="length", task="facts")])
+    stub = step_endpoint.enqueue("facts", cut, finish_reason="length")
     result = brief(runner)
     assert result.exit_code == 0, result.output
     markdown = Path("doc.md").read_text(encoding="utf-8")
@@ -142,11 +135,9 @@ def test_a_cut_off_facts_answer_keeps_the_complete_facts_and_is_incomplete(runne
     assert stub.tasks() == ["translation", "summary", "facts"]  # no repair: it would be cut off again
 
 
-def test_chatter_after_the_last_numbered_line_is_dropped_and_reported(runner, fault_stub, doc) -> None:
+def test_chatter_after_the_last_numbered_line_is_dropped_and_reported(runner, step_endpoint, doc) -> None:
     chatter = "I hope this helps! Note: the meeting was important."
-    fault_stub(
-        [Reply(content=FACTS, task="facts"), Reply(content=f"{TRANSLATION}\n\n{chatter}\nBye.", task="translation")]
-    )
+    step_endpoint.enqueue("facts", FACTS).enqueue("translate", f"{TRANSLATION}\n\n{chatter}\nBye.")
     result = brief(runner, "-v")
     assert result.exit_code == 0, result.output
     markdown = Path("doc.md").read_text(encoding="utf-8")
@@ -157,10 +148,10 @@ def test_chatter_after_the_last_numbered_line_is_dropped_and_reported(runner, fa
 
 
 @pytest.mark.parametrize("task", ["summary", "facts", "translation"])
-def test_an_answer_far_longer_than_asked_is_refused_and_not_cached(runner, fault_stub, doc, task: str) -> None:
+def test_an_answer_far_longer_than_asked_is_refused_and_not_cached(runner, step_endpoint, doc, task: str) -> None:
     huge = "word " * 200_000  # ~1 MB, for requests of at most 1,200 tokens
     content = {"summary": huge, "facts": FACTS[:-3] + huge + "]}", "translation": TRANSLATION + " " + huge}[task]
-    stub = fault_stub([Reply(content=content, task=task)])
+    stub = step_endpoint.enqueue({"translation": "translate"}.get(task, task), content)
     result = brief(runner)
     if task == "summary":  # nothing to show without a summary: one clear line
         assert result.exit_code == 4 and "longer than asked" in result.output
@@ -176,11 +167,12 @@ def test_an_answer_far_longer_than_asked_is_refused_and_not_cached(runner, fault
     assert "word word word" not in Path("doc.md").read_text(encoding="utf-8")
 
 
-def test_french_words_left_in_a_translation_are_asked_again_and_the_better_line_kept(runner, fault_stub, doc):
+def test_french_words_left_in_a_translation_are_asked_again_and_the_better_line_kept(runner, step_endpoint, doc):
     kept = "[1] (en) On 11 May 2022, Morocco accueille the réunion.\n[2] (en) The Coalition has 84 members."
-    stub = fault_stub([Reply(content=kept, task="translation")])
+    stub = step_endpoint.enqueue("translate", kept)
     assert brief(runner).exit_code == 0
-    (repair,) = [r.task for r in stub.requests if step_of(r.body) == "translation repair"]
+    repairs = ("translate again", "translate slid", "translate numbers")
+    (repair,) = [r.messages[-1]["content"] for r in stub.requests if r.step in repairs]
     # Only the line with French words is asked again, and the words are named.
     assert "these lines of the document above into English: [1]." in repair
     assert "these French words were left as they were: accueille, réunion." in repair
@@ -190,20 +182,18 @@ def test_french_words_left_in_a_translation_are_asked_again_and_the_better_line_
     assert "✅ **Every French word translated:** none found by the word lists" in markdown
 
 
-def test_french_words_still_left_after_the_second_ask_are_flagged(runner, fault_stub, doc):
+def test_french_words_still_left_after_the_second_ask_are_flagged(runner, step_endpoint, doc):
     kept = "[1] (en) On 11 May 2022, Morocco accueille the meeting.\n[2] (en) The Coalition has 84 members."
-    fault_stub(
-        [Reply(content=kept, task="translation"), Reply(content="[1] (en) Morocco accueille.", task="translation")]
-    )
+    step_endpoint.enqueue("translate", kept).enqueue("translate again", "[1] (en) Morocco accueille.")
     assert brief(runner).exit_code == 0
     markdown = Path("doc.md").read_text(encoding="utf-8")
     assert "On 11 May 2022, Morocco accueille the meeting." in markdown  # the first, as good as the second
     assert "⚠️ **Every French word translated:** line 1: accueille" in markdown
 
 
-def test_a_two_line_document_is_not_asked_again_for_a_third_summary_sentence(runner, fault_stub, doc):
-    stub = fault_stub([Reply(content="Morocco hosts the Coalition's meeting of 84 members [1, 2].", task="summary")])
+def test_a_two_line_document_is_not_asked_again_for_a_third_summary_sentence(runner, step_endpoint, doc):
+    stub = step_endpoint.enqueue("summary", "Morocco hosts the Coalition's meeting of 84 members [1, 2].")
     assert brief(runner).exit_code == 0
-    assert [task_of(r.body) for r in stub.requests] == ["translation", "summary", "facts"]
+    assert stub.tasks() == ["translation", "summary", "facts"]
     markdown = Path("doc.md").read_text(encoding="utf-8")
     assert "✅ **Summary of 3 to 5 sentences:** 1 sentence (the document has 2 lines)" in markdown

@@ -15,29 +15,28 @@ FRENCH = "Le conseil s'est réuni à Genève le 3 mars 2024.\n\nIl a voté un bu
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "cp1252", "latin-1"])
-def test_text_in_bom_utf16_and_legacy_encodings_gets_a_correct_brief(runner, fault_stub, encoding: str) -> None:
+def test_text_in_bom_utf16_and_legacy_encodings_gets_a_correct_brief(runner, step_endpoint, encoding: str) -> None:
     Path("doc.txt").write_bytes(FRENCH.encode(encoding))
-    stub = fault_stub()
+    stub = step_endpoint
     result = runner.invoke(main, ["brief", "doc.txt"])
     assert result.exit_code == 0, result.output
-    sent = stub.requests[0].body["messages"][1]["content"]
+    sent = stub.bodies[0]["messages"][1]["content"]
     assert "[1] Le conseil s'est réuni à Genève le 3 mars 2024." in sent
     markdown = Path("outputs/doc.md").read_text(encoding="utf-8")
     assert read_front_matter(markdown)["source_language"] == "fr"
 
 
 @pytest.mark.parametrize("name", ["with spaces.txt", "accentué é.txt", "-leading-dash.txt"])
-def test_awkward_file_names_work(runner, fault_stub, name: str) -> None:
+def test_awkward_file_names_work(runner, step_endpoint, name: str) -> None:
     Path(name).write_text(FRENCH, encoding="utf-8")
-    fault_stub()
     result = runner.invoke(main, ["brief", "--", name])
     assert result.exit_code == 0, result.output
     assert Path("outputs", Path(name).stem + ".md").is_file()
 
 
-def test_a_large_file_is_chunked(runner, fault_stub) -> None:
+def test_a_large_file_is_chunked(runner, step_endpoint) -> None:
     Path("large.txt").write_text((FRENCH + "\n\n") * 3000, encoding="utf-8")  # ~300 kB
-    stub = fault_stub()
+    stub = step_endpoint
     result = runner.invoke(main, ["brief", "large.txt"])
     assert result.exit_code == 0, result.output
     front = read_front_matter(Path("outputs/large.md").read_text(encoding="utf-8"))
@@ -54,11 +53,11 @@ def test_a_file_over_the_limit_is_refused_with_the_limit_named(runner, monkeypat
     assert "5,000,001 bytes is over the 100-byte limit" in runner.invoke(main, ["brief", "huge.txt"]).output
 
 
-def test_the_limit_holds_for_files_that_do_not_know_their_size(runner, fault_stub, monkeypatch) -> None:
+def test_the_limit_holds_for_files_that_do_not_know_their_size(runner, step_endpoint, monkeypatch) -> None:
     import os
     import threading
 
-    stub = fault_stub()  # were the limit ignored, the calls would go here, never to the engine
+    stub = step_endpoint  # were the limit ignored, the calls would go here, never to the engine
     monkeypatch.setenv("SUMMARISE_MAX_BYTES", "1000")
     os.mkfifo("pipe.txt")  # like <(command) or a file under /proc: its size says 0
 
@@ -86,8 +85,7 @@ def test_the_limit_holds_for_files_that_do_not_know_their_size(runner, fault_stu
         (lambda: Path("dangling.txt").symlink_to("gone.txt"), "a symbolic link to gone.txt, which does not exist"),
     ],
 )
-def test_each_unreadable_input_is_named_for_what_it_is(runner, fault_stub, make, message: str) -> None:
-    fault_stub()
+def test_each_unreadable_input_is_named_for_what_it_is(runner, step_endpoint, make, message: str) -> None:
     make()
     name = next(path.name for path in Path(".").iterdir() if path.suffix == ".txt")
     result = runner.invoke(main, ["brief", name])
@@ -103,17 +101,17 @@ def test_output_paths_stay_inside_the_output_folder(tmp_path: Path, relative: st
     assert safe_output_path(tmp_path / "outputs", Path("sub/x.txt")) == (tmp_path / "outputs/sub/x.md").resolve()
 
 
-def test_a_link_out_of_the_input_folder_is_not_followed(runner, fault_stub, tmp_path: Path) -> None:
+def test_a_link_out_of_the_input_folder_is_not_followed(runner, step_endpoint, tmp_path: Path) -> None:
     (tmp_path / "secret.txt").write_text("Le mot de passe est hunter2, gardez-le secret.", encoding="utf-8")
     Path("in").mkdir()
     Path("in/good.txt").write_text(FRENCH, encoding="utf-8")
     Path("in/link.txt").symlink_to(tmp_path / "secret.txt")
-    stub = fault_stub()
+    stub = step_endpoint
     result = runner.invoke(main, ["batch", "in", "-o", "out"])
     assert result.exit_code == 1
     assert "link.txt: a link to a file outside the input folder; not followed" in result.output
     assert Path("out/good.md").is_file() and not Path("out/link.md").exists()
-    assert not any("hunter2" in str(request.body) for request in stub.requests)
+    assert not any("hunter2" in str(body) for body in stub.bodies)
 
 
 def test_briefs_get_ordinary_file_permissions(tmp_path: Path) -> None:

@@ -30,8 +30,8 @@ def warnings_in(stderr: str) -> list[str]:
 
 
 @pytest.mark.parametrize("damage", ["truncated", "garbled", "garbage with a header"])
-def test_a_damaged_cache_is_moved_aside_and_the_run_goes_on(runner, fault_stub, damage: str) -> None:
-    stub = fault_stub()
+def test_a_damaged_cache_is_moved_aside_and_the_run_goes_on(runner, step_endpoint, damage: str) -> None:
+    stub = step_endpoint
     database = fill_cache(runner)
     data = database.read_bytes()
     damaged = {
@@ -53,8 +53,7 @@ def test_a_damaged_cache_is_moved_aside_and_the_run_goes_on(runner, fault_stub, 
     assert again.exit_code == 0 and len(stub.requests) == sent + calls and not warnings_in(again.stderr)
 
 
-def test_cache_commands_work_on_a_damaged_cache(runner, fault_stub) -> None:
-    fault_stub()
+def test_cache_commands_work_on_a_damaged_cache(runner, step_endpoint) -> None:
     database = fill_cache(runner)
     database.write_bytes(b"this is not sqlite " * 100)
     stats = runner.invoke(main, ["cache", "stats"])
@@ -66,9 +65,9 @@ def test_cache_commands_work_on_a_damaged_cache(runner, fault_stub) -> None:
 
 
 def test_a_read_only_cache_folder_means_a_run_without_the_cache(
-    runner, fault_stub, read_only_folder: Path, monkeypatch: pytest.MonkeyPatch
+    runner, step_endpoint, read_only_folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    stub = fault_stub()
+    stub = step_endpoint
     monkeypatch.setenv("SUMMARISE_CACHE_DIR", str(read_only_folder))
     Path("doc.txt").write_text(FRENCH, encoding="utf-8")
     result = runner.invoke(main, ["brief", "doc.txt"])
@@ -80,8 +79,7 @@ def test_a_read_only_cache_folder_means_a_run_without_the_cache(
     assert stats.exit_code == 2 and stats.output.startswith("Error: ") and stats.output.count("\n") == 1
 
 
-def test_the_cache_folder_is_created_private(runner, fault_stub, isolated: Path, monkeypatch) -> None:
-    fault_stub()
+def test_the_cache_folder_is_created_private(runner, step_endpoint, isolated: Path, monkeypatch) -> None:
     monkeypatch.setenv("SUMMARISE_CACHE_DIR", str(isolated / "new" / "cache"))
     Path("doc.txt").write_text(FRENCH, encoding="utf-8")
     assert runner.invoke(main, ["brief", "doc.txt"]).exit_code == 0

@@ -1,4 +1,5 @@
-"""Promises about a flaky endpoint, each proven against the FaultInjectionStub.
+"""Promises about a flaky endpoint: its transport faults proven against the FaultInjectionStub, the
+answers it gives (empty, cut off, unreadable, a number changed) with the StepEndpoint.
 
 Bounded retries with backoff, a clear one-line message when they run out, and no
 cache poisoning: an error or a cut-off answer is never stored as a good response.
@@ -14,6 +15,7 @@ from planned import planned_calls
 from stub_server import Reply, asked_lines
 
 from summarise.cli import main
+from summarise.model import Request
 from summarise.render import read_front_matter
 
 DOC = "Le 11 mai 2022, le Maroc accueille la réunion.\n\nLa Coalition compte 84 membres."
@@ -99,40 +101,49 @@ def test_truncated_or_malformed_body_is_a_clear_error(runner, fault_stub, doc, b
     assert_clean_failure(result, "http://127.0.0.1")
 
 
-def test_empty_content_is_an_error_and_not_cached(runner, fault_stub, doc) -> None:
-    stub = fault_stub([Reply(content="")])
+# --- answers the model gives: scripted by step on the StepEndpoint (tests/step_endpoint.py) ---
+
+
+def task_of(request: Request) -> str:
+    """The last message of a request: its task, after the document."""
+    return request.messages[-1]["content"]
+
+
+def test_empty_content_is_an_error_and_not_cached(runner, step_endpoint, doc) -> None:
+    stub = step_endpoint.enqueue("translate", "")
     assert_clean_failure(brief(runner), "empty answer")
     assert brief(runner).exit_code == 0
     assert stub.tasks() == ["translation", "translation", "summary", "facts"]  # the empty one was asked again
 
 
-def test_a_looping_cut_off_summary_is_repaired_never_fatal(runner, fault_stub, doc) -> None:
+def test_a_looping_cut_off_summary_is_repaired_never_fatal(runner, step_endpoint, doc) -> None:
     Path("doc.txt").write_text(DOC + "\n\nElle a été créée en 2014.\n\nSon siège est à Washington.", encoding="utf-8")
     looping = "Morocco hosts the meeting [1]. " * 12 + "Morocco hosts the"
-    stub = fault_stub([Reply(), Reply(content=looping, finish_reason="length")])
+    stub = step_endpoint.enqueue("summary", looping, finish_reason="length")
     assert brief(runner).exit_code == 0
     # the runaway answer kept one sentence of a 4-line document: one retry named the count,
     # and its answer was used
     assert stub.tasks() == ["translation", "summary", "summary", "facts"]
-    assert "That summary has 1 sentence. Write it again in 3 to 5 sentences" in stub.requests[2].task
+    assert "That summary has 1 sentence. Write it again in 3 to 5 sentences" in task_of(stub.requests[2])
     markdown = Path("doc.md").read_text(encoding="utf-8")
     # Repaired by code, so no alarm about the loop (the reader has nothing to fix); the retry's
     # answer is what the check judges.
     assert "ran on" not in markdown and "✅ **Summary of 3 to 5 sentences:** 3 sentences" in markdown
     assert "A stub summary of the document. It has a second sentence." in markdown  # citations kept out of prose
-    # the cut-off answer was not cached: a new run asks for the summary again, and only that
+    # the cut-off answer was cached (the cap ends a summary by design: the same request gets
+    # the same cut), so a new run asks nothing
     asked = len(stub.requests)
     assert brief(runner).exit_code == 0
-    assert stub.tasks()[asked:] == ["summary"]
+    assert stub.tasks()[asked:] == []
 
 
-def test_cut_off_translation_is_completed_by_a_repair_call(runner, fault_stub, doc) -> None:
-    stub = fault_stub([Reply(content="[1] (en) On 11 May 2022, Morocco hosts", finish_reason="length")])
+def test_cut_off_translation_is_completed_by_a_repair_call(runner, step_endpoint, doc) -> None:
+    stub = step_endpoint.enqueue("translate", "[1] (en) On 11 May 2022, Morocco hosts", finish_reason="length")
     assert brief(runner).exit_code == 0
     assert stub.tasks() == ["translation", "translation", "summary", "facts"]
-    repair = stub.requests[1].task
+    repair = task_of(stub.requests[1])
     # the same document as before (its prefill is reused), then a task naming only the missing line
-    assert repair.rsplit(">>>", 1)[0] == stub.requests[0].task.rsplit(">>>", 1)[0]
+    assert repair.rsplit(">>>", 1)[0] == task_of(stub.requests[0]).rsplit(">>>", 1)[0]
     assert asked_lines(repair.rsplit(">>>", 1)[1]) == {2}
     markdown = Path("doc.md").read_text(encoding="utf-8")
     assert "(en) La Coalition w 84 w." in markdown  # the stub's mechanical translation of line 2
@@ -142,9 +153,8 @@ def test_cut_off_translation_is_completed_by_a_repair_call(runner, fault_stub, d
     assert stub.tasks()[asked:][0] == "translation"
 
 
-def test_unreadable_facts_get_one_repair_then_a_visible_warning(runner, fault_stub, doc) -> None:
-    replies = [Reply(), Reply(), Reply(content="Sure! Here are facts: none"), Reply(content="still no JSON")]
-    stub = fault_stub(replies)
+def test_unreadable_facts_get_one_repair_then_a_visible_warning(runner, step_endpoint, doc) -> None:
+    stub = step_endpoint.enqueue("facts", "Sure! Here are facts: none").enqueue("facts repair", "still no JSON")
     result = brief(runner)
     assert result.exit_code == 0
     assert stub.tasks()[:4] == ["translation", "summary", "facts", "facts"]
@@ -162,14 +172,13 @@ def test_endpoint_without_json_schema_falls_back_to_json_mode(runner, fault_stub
     assert "The text has a first line." in Path("doc.md").read_text(encoding="utf-8")
 
 
-def test_a_translation_that_changes_a_number_is_asked_again_naming_the_problem(runner, fault_stub) -> None:
+def test_a_translation_that_changes_a_number_is_asked_again_naming_the_problem(runner, step_endpoint) -> None:
     Path("doc.txt").write_text("Les partenaires ont versé près de 90 millions de dollars.", encoding="utf-8")
-    wrong = Reply(content="[1] The partners provided more than 90 million dollars.", task="translation")
-    right = Reply(content="[1] The partners provided nearly 90 million dollars.", task="translation")
-    stub = fault_stub([wrong, right])
+    stub = step_endpoint.enqueue("translate", "[1] The partners provided more than 90 million dollars.")
+    stub.enqueue("translate numbers", "[1] The partners provided nearly 90 million dollars.")
     assert brief(runner).exit_code == 0
     assert stub.tasks()[:2] == ["translation", "translation"]
-    repair = stub.requests[1].task.rsplit(">>>", 1)[1]
+    repair = task_of(stub.requests[1]).rsplit(">>>", 1)[1]
     assert "translate only these lines of the document above into English: [1]." in repair
     assert "changed a number or a date" in repair and "is said more than; the source says nearly/about" in repair
     markdown = Path("doc.md").read_text(encoding="utf-8")

@@ -40,8 +40,7 @@ def _one_error_line(result) -> str:
     ],
     ids=["reason", "reviewer's name"],
 )
-def test_a_reviewers_words_are_bounded_and_the_brief_stays_ours(fault_stub, runner, tmp_path: Path, given) -> None:
-    fault_stub()
+def test_a_reviewers_words_are_bounded_and_the_brief_stays_ours(step_endpoint, runner, tmp_path: Path, given) -> None:
     _batch_of(tmp_path, runner)
     brief = Path("outputs/leeds.md")
     before = brief.read_bytes()
@@ -61,10 +60,9 @@ def test_a_reviewers_words_are_bounded_and_the_brief_stays_ours(fault_stub, runn
     assert rerun.exit_code == 0 and "did not write it" not in rerun.output, rerun.output
 
 
-def test_a_documents_own_long_title_leaves_its_brief_recognisable(fault_stub, runner, tmp_path: Path) -> None:
+def test_a_documents_own_long_title_leaves_its_brief_recognisable(step_endpoint, runner, tmp_path: Path) -> None:
     """What summarise writes into the front matter itself (a title from the document's metadata)
     is bounded too: the brief is recognised as ours however long the document's title."""
-    fault_stub()
     (tmp_path / "in").mkdir()
     title = "T" * 100_000
     (tmp_path / "in" / "notes.md").write_text(f"---\ntitle: {title}\nauthor: {'A' * 100_000}\n---\n{LEEDS}")
@@ -95,8 +93,7 @@ BOMB = "\n".join(
     ],
     ids=["alias bomb", "merge key", "title a list", "facts a word", "review a word", "paragraphs a table"],
 )
-def test_a_hostile_front_matter_fails_alone_with_one_line(fault_stub, runner, tmp_path: Path, hostile, why) -> None:
-    fault_stub()
+def test_a_hostile_front_matter_fails_alone_with_one_line(step_endpoint, runner, tmp_path: Path, hostile, why) -> None:
     _batch_of(tmp_path, runner, ("bad", "other"))
     bad = Path("outputs/bad.md")
     text = bad.read_text(encoding="utf-8")
@@ -146,8 +143,7 @@ def _resaved(path: Path, how: str) -> None:
 
 
 @pytest.mark.parametrize("how", ["CRLF", "CR", "UTF-8 BOM", "UTF-16 BOM", "BOM and CRLF"])
-def test_a_brief_resaved_by_an_editor_is_still_ours(fault_stub, runner, tmp_path: Path, how) -> None:
-    fault_stub()
+def test_a_brief_resaved_by_an_editor_is_still_ours(step_endpoint, runner, tmp_path: Path, how) -> None:
     _batch_of(tmp_path, runner)
     brief = Path("outputs/leeds.md")
     assert (
@@ -172,9 +168,8 @@ def test_a_brief_resaved_by_an_editor_is_still_ours(fault_stub, runner, tmp_path
     assert runner.invoke(main, ["review", str(brief)]).output.startswith("approved by Bob")
 
 
-def test_a_brief_resaved_in_another_encoding_is_listed_as_unreadable(fault_stub, runner, tmp_path: Path) -> None:
+def test_a_brief_resaved_in_another_encoding_is_listed_as_unreadable(step_endpoint, runner, tmp_path: Path) -> None:
     """A brief re-saved in Latin-1 (not UTF-8) is not silently dropped from the index: it is listed, with why."""
-    fault_stub()
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "cafe.txt").write_text("Le café a ouvert le 4 mai 2024. Il sert du thé.\n", encoding="utf-8")
     (tmp_path / "in" / "other.txt").write_text(LEEDS, encoding="utf-8")
@@ -193,13 +188,12 @@ def test_a_brief_resaved_in_another_encoding_is_listed_as_unreadable(fault_stub,
 @pytest.mark.parametrize(
     "field", [("title", ["a", "list"]), ("facts", 3), ("translation", [1, 2]), ("summary", {"a": 1})], ids=str
 )
-def test_a_hostile_page_record_is_refused_not_used(fault_stub, runner, tmp_path: Path, field) -> None:
+def test_a_hostile_page_record_is_refused_not_used(step_endpoint, runner, tmp_path: Path, field) -> None:
     """The record a page carries is data from outside too: a field of the wrong kind makes the
     page "another version" (left alone, with a warning), never a crash of review or the desk."""
     import json
     import re
 
-    fault_stub()
     _batch_of(tmp_path, runner)
     page = Path("outputs/leeds.html")
     text = page.read_text(encoding="utf-8")

@@ -30,11 +30,10 @@ def test_an_error_about_a_hostile_name_is_one_inert_line(runner) -> None:
     assert missing.output.count("\n") == 1 and "missing\\nError: forged" in missing.output
 
 
-def test_batch_progress_table_and_index_show_hostile_names_inertly(runner, fault_stub) -> None:
+def test_batch_progress_table_and_index_show_hostile_names_inertly(runner, step_endpoint) -> None:
     Path("in").mkdir()
     Path("in", f"{EVIL}.txt").write_text("")  # fails: in the progress lines and the table
     Path("in", f"good{EVIL}\nline.txt").write_text(FRENCH, encoding="utf-8")  # a brief: in the index
-    fault_stub()
     result = runner.invoke(main, ["batch", "in", "-o", "out"])
     assert result.exit_code == 1, result.output
     assert_inert(result.stdout)
@@ -46,11 +45,10 @@ def test_batch_progress_table_and_index_show_hostile_names_inertly(runner, fault
     assert "evil\\x1b" in MarkdownIt("commonmark").render(index)  # shown as the escape, as a viewer renders it
 
 
-def test_the_progress_bar_shows_hostile_names_inertly(runner, fault_stub, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_progress_bar_shows_hostile_names_inertly(runner, step_endpoint, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("summarise.batch.progress.at_terminal", lambda: True)
     Path("in").mkdir()
     Path("in", f"[bold]{EVIL}.txt").write_text("")
-    fault_stub()
     result = runner.invoke(main, ["batch", "in", "-o", "out"])
     assert result.exit_code == 1
     assert_inert(result.stderr)

@@ -9,15 +9,14 @@ import threading
 from pathlib import Path
 
 import pytest
-from stub_server import step_of
 
 from summarise.cli import main
 
 FRENCH = "Le conseil s'est réuni le 3 mars 2024.\n\nLe budget voté est de 12 millions d'euros."
 
 
-def test_the_size_limit_applies_to_standard_input(runner, fault_stub, monkeypatch: pytest.MonkeyPatch) -> None:
-    stub = fault_stub()
+def test_the_size_limit_applies_to_standard_input(runner, step_endpoint, monkeypatch: pytest.MonkeyPatch) -> None:
+    stub = step_endpoint
     monkeypatch.setenv("SUMMARISE_MAX_BYTES", "1000")
     result = runner.invoke(main, ["brief", "-"], input=("Un texte assez long. " * 300).encode())
     assert result.exit_code == 2, result.output
@@ -27,8 +26,8 @@ def test_the_size_limit_applies_to_standard_input(runner, fault_stub, monkeypatc
     assert within.exit_code == 0, within.output
 
 
-def test_the_size_limit_applies_to_a_pipe_given_by_name(runner, fault_stub, monkeypatch, tmp_path: Path) -> None:
-    stub = fault_stub()
+def test_the_size_limit_applies_to_a_pipe_given_by_name(runner, step_endpoint, monkeypatch, tmp_path: Path) -> None:
+    stub = step_endpoint
     monkeypatch.setenv("SUMMARISE_MAX_BYTES", "1000")
     fifo = tmp_path / "feed"
     os.mkfifo(fifo)  # a named pipe has no size to check: only a bounded read stops it
@@ -50,19 +49,19 @@ def test_the_size_limit_applies_to_a_pipe_given_by_name(runner, fault_stub, monk
 
 
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
-def test_utf16_without_a_byte_order_mark_is_read(runner, fault_stub, encoding: str) -> None:
-    stub = fault_stub()
+def test_utf16_without_a_byte_order_mark_is_read(runner, step_endpoint, encoding: str) -> None:
+    stub = step_endpoint
     Path("doc.txt").write_bytes(FRENCH.encode(encoding))
     result = runner.invoke(main, ["brief", "doc.txt", "-o", "doc.md", "--json"])
     assert result.exit_code == 0, result.output
-    translate = next(r.task for r in stub.requests if step_of(r.body) == "translation")
+    translate = next(r.messages[-1]["content"] for r in stub.requests if r.step == "translate")
     assert "Le budget voté est de 12 millions d'euros." in translate
     lines = json.loads(Path("doc.json").read_text(encoding="utf-8"))["lines"]
     assert "Le budget voté est de 12 millions d'euros." in [line["source"] for line in lines]
 
 
-def test_binary_with_zero_bytes_is_still_refused(runner, fault_stub) -> None:
-    stub = fault_stub()
+def test_binary_with_zero_bytes_is_still_refused(runner, step_endpoint) -> None:
+    stub = step_endpoint
     Path("data.bin").write_bytes(bytes(range(256)) * 20)
     result = runner.invoke(main, ["brief", "data.bin", "-o", "out.md"])
     assert result.exit_code == 2 and "binary file" in result.output

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
-from stub_server import Reply
 
 from summarise.cli import main
 
@@ -46,10 +45,10 @@ def _written(root: Path) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("control", CONTROLS.values(), ids=CONTROLS.keys())
-def test_invisible_controls_reach_no_output(fault_stub, runner, tmp_path: Path, control: str) -> None:
+def test_invisible_controls_reach_no_output(step_endpoint, runner, tmp_path: Path, control: str) -> None:
     summary = f"The council{control} met in Leeds [1]. It approved{control} a budget [1]. It ends here [1]."
     fact = {"facts": [{"line": 2, "fact_in_English": f"The budget{control} was approved.", "category": "what"}]}
-    fault_stub([Reply(content=summary, task="summary"), Reply(content=json.dumps(fact), task="facts")] * 2)
+    step_endpoint.enqueue("summary", summary, summary).enqueue("facts", json.dumps(fact), json.dumps(fact))
     (tmp_path / "in").mkdir()
     name = f"leeds{control}cod.exe.txt"
     text = f"Leeds council{control} report\n\nThe council{control} met on 4 May 2024. It approved a budget.\n"
@@ -73,8 +72,7 @@ NAMES = ["&lt;script&gt;", "&amp;-notes", "a*b*c", "[x](y)", "&#60;b&#62;"]
 
 
 @pytest.mark.parametrize("stem", NAMES)
-def test_a_file_name_is_shown_as_written(fault_stub, runner, tmp_path: Path, stem: str) -> None:
-    fault_stub()
+def test_a_file_name_is_shown_as_written(step_endpoint, runner, tmp_path: Path, stem: str) -> None:
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / f"{stem}.txt").write_text("The council met on 4 May 2024. It approved a budget.\n")
     assert runner.invoke(main, ["batch", "in"]).exit_code == 0
@@ -100,8 +98,7 @@ def test_a_file_name_is_shown_as_written(fault_stub, runner, tmp_path: Path, ste
     assert f"<h1>{html.escape(title, quote=False)}</h1>" in page
 
 
-def test_the_desk_names_the_page_that_is_out_of_date(fault_stub, runner, tmp_path: Path) -> None:
-    fault_stub()
+def test_the_desk_names_the_page_that_is_out_of_date(step_endpoint, runner, tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text("The council met on 4 May 2024. It approved a budget.\n")
     assert runner.invoke(main, ["batch", "in"]).exit_code == 0

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from stub_server import mechanical_translation, step_of
+from stub_server import mechanical_translation
 
 from summarise.cli import main
 from summarise.render import read_front_matter
@@ -40,8 +40,8 @@ MIXED = {
 
 
 @pytest.mark.parametrize("text", MIXED.values(), ids=MIXED.keys())
-def test_a_mixed_document_is_translated_and_the_mix_recorded(runner, fault_stub, text: str) -> None:
-    stub = fault_stub()
+def test_a_mixed_document_is_translated_and_the_mix_recorded(runner, step_endpoint, text: str) -> None:
+    stub = step_endpoint
     front = brief(runner, text)
     assert "translation" in stub.tasks()  # the French is not left as it is
     assert set(front["source_languages"]) == {"en", "fr"}
@@ -50,8 +50,8 @@ def test_a_mixed_document_is_translated_and_the_mix_recorded(runner, fault_stub,
     assert f"(en) {mechanical_translation(FRENCH[0])}" in markdown  # the stub's "translation" of the French line
 
 
-def test_a_document_wholly_in_the_target_language_is_not_translated(runner, fault_stub) -> None:
-    stub = fault_stub()
+def test_a_document_wholly_in_the_target_language_is_not_translated(runner, step_endpoint) -> None:
+    stub = step_endpoint
     front = brief(runner, "\n\n".join(ENGLISH))
     assert "translation" not in stub.tasks()
     assert front["source_language"] == "en" and "source_languages" not in front
@@ -60,22 +60,20 @@ def test_a_document_wholly_in_the_target_language_is_not_translated(runner, faul
 
 
 @pytest.mark.parametrize("text", ["Hello world.", "Le budget 2023: 7,5 M€.", "OK"])
-def test_a_text_too_short_to_tell_is_unknown_and_translated(runner, fault_stub, text: str) -> None:
-    stub = fault_stub()
+def test_a_text_too_short_to_tell_is_unknown_and_translated(runner, step_endpoint, text: str) -> None:
+    stub = step_endpoint
     front = brief(runner, text)
     assert front["source_language"] == "unknown"
     assert "translation" in stub.tasks()
-    translate = next(r.task for r in stub.requests if step_of(r.body) == "translation")
+    translate = next(r.messages[-1]["content"] for r in stub.requests if r.step == "translate")
     assert "Document in an undetermined language" in translate
 
 
-def test_a_line_left_in_another_language_fails_the_translation_check(runner, fault_stub) -> None:
-    from stub_server import Reply
-
+def test_a_line_left_in_another_language_fails_the_translation_check(runner, step_endpoint) -> None:
     text = "\n\n".join([ENGLISH[0], FRENCH[0]])
     copied = f"[1] {ENGLISH[0]}\n[2] {FRENCH[0]}"  # a model that "translates" by copying
     # It copies the French line again when asked once more for it.
-    fault_stub([Reply(content=copied, task="translation"), Reply(content=f"[2] {FRENCH[0]}", task="translation")])
+    step_endpoint.enqueue("translate", copied).enqueue("translate again", f"[2] {FRENCH[0]}")
     brief(runner, text)
     markdown = Path("doc.md").read_text(encoding="utf-8")
     assert "⚠️ **Translation complete:** 2 of 2 paragraphs; 1 paragraph(s) not in English" in markdown

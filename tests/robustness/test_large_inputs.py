@@ -65,12 +65,13 @@ def test_a_sentence_or_word_over_the_budget_is_split_by_tokens(runner, fault_stu
 
 
 def long_summaries(body: dict) -> str:
-    """The stub, answering summaries of ~300 tokens, so 40 of them cannot share one prompt."""
+    """The stub, answering summaries as long as their cap allows (~200 tokens, as a real server
+    stops there), so 40 of them cannot share one prompt."""
     if task_of(body) in ("translation", "facts"):
         return REAL_ANSWER(body)
     # Four long sentences: the 3-5 summarise asks for, so none is retried or trimmed.
-    detail = "its members and its budget in some detail, " * 8
-    return " ".join(f"This part reports the meeting in sentence {n}, {detail}at length [1]." for n in range(1, 5))
+    detail = "its members and its budget in some detail, " * 4
+    return " ".join(f"This part reports the meeting in sentence {n}, {detail}[1]." for n in range(1, 5))
 
 
 REAL_ANSWER = stub_server.mechanical_answer
@@ -81,7 +82,7 @@ def test_the_reduce_step_is_hierarchical_within_the_context(runner, fault_stub, 
     stub = fault_stub()
     monkeypatch.setenv("SUMMARISE_CONTEXT", str(CONTEXT))
     paragraphs = [
-        f"Paragraph {n}: the coalition met in city number {n} and counted {n + 80} members." for n in range(600)
+        f"Paragraph {n}: the coalition met in city number {n} and counted {n + 80} members." for n in range(1400)
     ]
     text = "\n\n".join(paragraphs)
     Path("long.txt").write_text(text, encoding="utf-8")

@@ -52,8 +52,7 @@ def own_links(index: str) -> set[str]:
     }
 
 
-def test_index_and_briefs_escape_file_names_reviewers_and_failures(fault_stub, runner, tmp_path: Path) -> None:
-    fault_stub()
+def test_index_and_briefs_escape_file_names_reviewers_and_failures(step_endpoint, runner, tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     for name in HOSTILE_NAMES:
@@ -110,9 +109,8 @@ def hostile_server() -> Iterator[str]:
 
 
 def test_index_and_briefs_escape_urls_their_queries_and_server_reasons(
-    fault_stub, runner, tmp_path: Path, hostile_server: str
+    step_endpoint, runner, tmp_path: Path, hostile_server: str
 ) -> None:
-    fault_stub()
     urls = [
         f"{hostile_server}/page?q=<b>x</b>&r=![p]({EVIL})&s=<{EVIL}>",
         f"{hostile_server}/gone?<script>x</script>",

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
-from stub_server import Reply
 
 from summarise.brief import Brief, Check, Fact, Usage
 from summarise.cli import main
@@ -100,11 +99,11 @@ def test_everything_at_once_and_plain_text_is_kept_as_written() -> None:
 
 
 @pytest.mark.parametrize("name", ["hostile.txt", "hostile.md"])  # read as text, and as Markdown
-def test_an_english_source_copied_into_the_translation_brings_no_markup(runner, fault_stub, name: str) -> None:
+def test_an_english_source_copied_into_the_translation_brings_no_markup(runner, step_endpoint, name: str) -> None:
     source = "\n\n".join(PAYLOADS.values()) + "\n\nThe council met on 3 March 2024 and voted a budget."
     Path(name).write_text(source, encoding="utf-8")
     facts = {"facts": [{"line": 1, "fact_in_English": PAYLOADS["reference image"], "category": "other"}]}
-    stub = fault_stub([Reply(content=PAYLOADS["setext heading"], task="summary"), Reply(content=json.dumps(facts))])
+    stub = step_endpoint.enqueue("summary", PAYLOADS["setext heading"]).enqueue("facts", json.dumps(facts))
     result = runner.invoke(main, ["brief", name, "-o", "brief.md"])
     assert result.exit_code == 0, result.output
     assert "summary" in stub.tasks() and "translation" not in stub.tasks()  # English to English: no translation

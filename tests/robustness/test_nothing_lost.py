@@ -104,11 +104,11 @@ def test_two_processes_at_once_share_the_work_cache_and_outputs_safely(runner, f
         b'{"documents": {"lyon.txt": {"status": "failed", "detail": 7}}}',
     ],
 )
-def test_a_bad_state_file_is_set_aside_with_a_warning_before_any_work(runner, fault_stub, state: bytes) -> None:
+def test_a_bad_state_file_is_set_aside_with_a_warning_before_any_work(runner, step_endpoint, state: bytes) -> None:
     make_folder()
     Path("out").mkdir()
     Path("out/.summarise-batch.json").write_bytes(state)
-    stub = fault_stub()
+    stub = step_endpoint
     for extra in ([], ["--retry-failed"]):
         result = runner.invoke(main, ["batch", "in", "-o", "out", *extra])
         assert result.exit_code == 0, result.output
@@ -124,11 +124,10 @@ def test_a_bad_state_file_is_set_aside_with_a_warning_before_any_work(runner, fa
     assert json.loads(Path("out/.summarise-batch.json").read_text(encoding="utf-8"))["documents"]
 
 
-def test_a_file_where_the_lock_folder_goes_does_not_stop_the_batch(runner, fault_stub) -> None:
+def test_a_file_where_the_lock_folder_goes_does_not_stop_the_batch(runner, step_endpoint) -> None:
     names = make_folder()
     Path("out").mkdir()
     Path("out/.summarise-locks").write_text("the user's own file\n")
-    fault_stub()
     result = runner.invoke(main, ["batch", "in", "-o", "out"])
     assert result.exit_code == 0, result.output
     assert assert_only_complete_briefs(Path("out")) == len(names)

@@ -27,8 +27,7 @@ def _index_row(name: str) -> str:
     ],
     ids=["summary changed", "line appended", "white space"],
 )
-def test_a_decision_does_not_outlive_an_edit(fault_stub, runner, tmp_path: Path, edit, decision) -> None:
-    fault_stub()
+def test_a_decision_does_not_outlive_an_edit(step_endpoint, runner, tmp_path: Path, edit, decision) -> None:
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "leeds.txt").write_text(LEEDS, encoding="utf-8")
     assert runner.invoke(main, ["batch", "in"]).exit_code == 0

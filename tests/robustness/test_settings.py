@@ -50,8 +50,10 @@ def one_error_line(result, *words: str) -> None:
         ("OPENAI_BASE_URL", "http://localhost:port/v1"),
     ],
 )
-def test_a_bad_variable_is_one_line_naming_it(runner, fault_stub, monkeypatch, doc, variable: str, value: str) -> None:
-    stub = fault_stub()
+def test_a_bad_variable_is_one_line_naming_it(
+    runner, step_endpoint, monkeypatch, doc, variable: str, value: str
+) -> None:
+    stub = step_endpoint
     monkeypatch.setenv(variable, value)
     one_error_line(runner.invoke(main, ["brief", str(doc)]), variable)
     assert not stub.requests
@@ -68,8 +70,8 @@ def test_a_bad_variable_is_one_line_naming_it(runner, fault_stub, monkeypatch, d
         ("--max-retries", "-1", "--max-retries"),
     ],
 )
-def test_a_bad_flag_is_one_line_naming_it(runner, fault_stub, doc, flag: str, value: str, named: str) -> None:
-    stub = fault_stub()
+def test_a_bad_flag_is_one_line_naming_it(runner, step_endpoint, doc, flag: str, value: str, named: str) -> None:
+    stub = step_endpoint
     one_error_line(runner.invoke(main, ["brief", str(doc), flag, value]), named)
     assert not stub.requests
 
@@ -89,8 +91,8 @@ def test_click_usage_errors_are_one_line_too(runner) -> None:
         assert "--help" in result.output  # where to look next
 
 
-def test_no_cache_false_means_the_cache_is_on(runner, fault_stub, monkeypatch, doc) -> None:
-    stub = fault_stub()
+def test_no_cache_false_means_the_cache_is_on(runner, step_endpoint, monkeypatch, doc) -> None:
+    stub = step_endpoint
     monkeypatch.setenv("SUMMARISE_NO_CACHE", "false")
     assert runner.invoke(main, ["brief", str(doc)]).exit_code == 0
     assert runner.invoke(main, ["brief", str(doc), "-o", "again.md"]).exit_code == 0
@@ -110,8 +112,7 @@ def test_a_fractional_timeout_is_taken_as_written(runner, fault_stub, monkeypatc
     assert result.exit_code == 4 and "did not answer within 1.5 s" in result.output
 
 
-def test_a_language_is_accepted_by_name_and_by_code_alike(runner, fault_stub, doc) -> None:
-    fault_stub()
+def test_a_language_is_accepted_by_name_and_by_code_alike(runner, step_endpoint, doc) -> None:
     for value, name in (("Klingon", "by-name.md"), ("tlh", "by-code.md"), ("German", "de-name.md"), ("de", "de.md")):
         result = runner.invoke(main, ["brief", str(doc), "--to", value, "-o", name])
         assert result.exit_code == 0, (value, result.output)

@@ -84,9 +84,8 @@ def test_a_surrogate_in_an_error_fails_one_document_of_a_batch(runner, fault_stu
     assert "bad request" in Path("outputs/index.md").read_text(encoding="utf-8")
 
 
-def test_an_imported_answer_that_is_not_text_is_unusable(fault_stub, runner, tmp_path: Path) -> None:
+def test_an_imported_answer_that_is_not_text_is_unusable(step_endpoint, runner, tmp_path: Path) -> None:
     """The same check for an answer read back from a batch results file (--import-results)."""
-    fault_stub()
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "doc.txt").write_text(DOC, encoding="utf-8")
     assert runner.invoke(main, ["batch", "in", "--export-requests", "r1.jsonl"]).exit_code == 0

@@ -47,16 +47,14 @@ def _deep_folder(parent: Path, depth: int) -> str:
     return name
 
 
-def test_a_folder_past_path_max_is_reported(fault_stub, runner, tmp_path: Path) -> None:
-    fault_stub()
+def test_a_folder_past_path_max_is_reported(step_endpoint, runner, tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "ok.txt").write_text(LEEDS, encoding="utf-8")
     first = _deep_folder(tmp_path / "in", 25)  # 25 x 201 characters
     _reported(runner.invoke(main, ["batch", "in"]), first, "a folder summarise cannot list (File name too long)")
 
 
-def test_a_folder_without_read_permission_is_reported(fault_stub, runner, tmp_path: Path, monkeypatch) -> None:
-    fault_stub()
+def test_a_folder_without_read_permission_is_reported(step_endpoint, runner, tmp_path: Path, monkeypatch) -> None:
     (tmp_path / "in" / "private").mkdir(parents=True)
     (tmp_path / "in" / "private" / "secret.txt").write_text(LEEDS, encoding="utf-8")
     (tmp_path / "in" / "ok.txt").write_text(LEEDS, encoding="utf-8")
@@ -79,8 +77,7 @@ def test_a_folder_without_read_permission_is_reported(fault_stub, runner, tmp_pa
     _reported(result, "private", "a folder summarise cannot list (Permission denied)")
 
 
-def test_a_file_whose_name_is_not_utf8_is_reported(fault_stub, runner, tmp_path: Path) -> None:
-    fault_stub()
+def test_a_file_whose_name_is_not_utf8_is_reported(step_endpoint, runner, tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "ok.txt").write_text(LEEDS, encoding="utf-8")
     try:
@@ -91,8 +88,7 @@ def test_a_file_whose_name_is_not_utf8_is_reported(fault_stub, runner, tmp_path:
     _reported(runner.invoke(main, ["batch", "in"]), "caf\\xe9.txt", "its name is not UTF-8 text")
 
 
-def test_an_input_folder_that_cannot_be_listed_is_one_error_line(fault_stub, runner, tmp_path: Path, monkeypatch):
-    fault_stub()
+def test_an_input_folder_that_cannot_be_listed_is_one_error_line(step_endpoint, runner, tmp_path: Path, monkeypatch):
     (tmp_path / "in").mkdir()
     real_scandir = os.scandir
 

@@ -67,9 +67,9 @@ def fixtures(tmp_path: Path) -> dict[str, Path]:
 
 
 @pytest.mark.parametrize("kind", ["repeated run", "tall merged cell", "pdf page"])
-def test_text_over_the_limit_is_refused_before_any_call(fault_stub, runner, tmp_path, monkeypatch, kind) -> None:
+def test_text_over_the_limit_is_refused_before_any_call(step_endpoint, runner, tmp_path, monkeypatch, kind) -> None:
     monkeypatch.setenv("SUMMARISE_MAX_BYTES", str(LIMIT))
-    stub = fault_stub()
+    stub = step_endpoint
     source = fixtures(tmp_path)[kind]
     assert source.stat().st_size < LIMIT  # the file itself is within the limit
 
@@ -81,9 +81,8 @@ def test_text_over_the_limit_is_refused_before_any_call(fault_stub, runner, tmp_
     assert stub.requests == [] and not Path("outputs").exists()
 
 
-def test_in_a_batch_the_unpacked_file_fails_alone(fault_stub, runner, tmp_path, monkeypatch) -> None:
+def test_in_a_batch_the_unpacked_file_fails_alone(step_endpoint, runner, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("SUMMARISE_MAX_BYTES", str(LIMIT))
-    fault_stub()
     folder = tmp_path / "in"
     folder.mkdir()
     docx_with(paragraphs(SENTENCE * 20, 400), folder / "bomb.docx")
