@@ -1,6 +1,6 @@
 """The review desk on a big folder: the queue, a brief's page and a decision, before and after.
 
-    python bench/desk_scale.py [--briefs 10000] [--baseline REV] [--repeat 3]
+    python bench/desk_scale.py [--briefs 10000] [--baseline REV] [--repeat 3] [--folder DIR]
 
 Writes `--briefs` small briefs into a temporary folder with summarise's own renderer
 (write_brief, then the folder's index, as `summarise batch` leaves it), each made from one
@@ -10,9 +10,11 @@ a fresh process: with the code of `--baseline` (a revision of this repository, e
 with `git archive`; default: the commit before issue 37's scale work) and with this tree's.
 
 For each: the desk's start, the first queue (front matter not yet cached), the queue, a
-brief's page and a decision (approve, written with the brief's page and the folder's
-index), medians of `--repeat`. Goals (issue 37, deliverable 5): queue <= 1 s, a brief's
-page <= 0.5 s, a decision <= 1 s at 10,000 briefs.
+brief's page and a decision (approve, written with the brief's page and, in the code before
+issue 37's third round, the folder's index), medians of `--repeat`; then what one redraw of
+the folder's index costs (within each decision before; once decisions pause, after). Goals
+(issue 37, deliverable 5): queue <= 1 s, a brief's page <= 0.5 s, a decision <= 1 s at
+10,000 briefs.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import dataclasses
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -38,7 +41,7 @@ from typing import Any
 from _common import ROOT, machine
 
 BASELINE = "1b6f399"  # main before issue 37 (its queue re-read every brief; a decision rewrote the index)
-TIMINGS = ("start", "first queue", "queue", "brief page", "decision")
+TIMINGS = ("start", "first queue", "queue", "brief page", "decision", "index redraw")
 GOALS = {"queue": 1.0, "brief page": 0.5, "decision": 1.0}  # seconds, at 10,000 briefs
 
 
@@ -148,7 +151,12 @@ def measure(folder: Path, repeat: int) -> dict[str, float]:
         seconds, (status, answer) = _timed(lambda form=form: _request(desk, "/decide", form))
         assert status == HTTPStatus.SEE_OTHER, (status, answer[:300])
         timings["decision"].append(seconds)
-    desk.close()
+    desk.close()  # a desk that redraws its index after its decisions does it now, untimed
+    # What redrawing the folder's index costs, wherever the code does it (within each decision, or after).
+    from summarise.batch.reports import write_index
+
+    seconds, _ = _timed(lambda: write_index(folder))
+    timings["index redraw"].append(seconds)
     return {name: statistics.median(values) for name, values in timings.items()}
 
 
@@ -175,6 +183,11 @@ def main() -> None:
     parser.add_argument("--briefs", type=int, default=10_000)
     parser.add_argument("--baseline", default=BASELINE, help="the revision to compare with")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--folder",
+        type=Path,
+        help="keep the folder written here, or take it from here if an earlier run kept it (copied, never changed)",
+    )
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # one side, in its own process
     args = parser.parse_args()
     if args.measure:
@@ -186,9 +199,16 @@ def main() -> None:
     print(machine())
     with tempfile.TemporaryDirectory(prefix="desk-scale-") as scratch:
         folder = Path(scratch) / "outputs"
-        seconds, _ = _timed(lambda: make_folder(folder, args.briefs))
-        size = (folder / "index.html").stat().st_size
-        print(f"{args.briefs:,} briefs written in {seconds:.0f} s (index.html {size / 1e6:.1f} MB)")
+        kept = args.folder
+        if kept is not None and (kept / "index.html").is_file():  # writing 10,000 briefs is most of a run
+            shutil.copytree(kept, folder, symlinks=True)
+            print(f"{len(list(folder.glob('brief-*.md'))):,} briefs copied from {kept}")
+        else:
+            seconds, _ = _timed(lambda: make_folder(folder, args.briefs))
+            print(f"{args.briefs:,} briefs written in {seconds:.0f} s")
+            if kept is not None:
+                shutil.copytree(folder, kept, symlinks=True)
+        print(f"index.html {(folder / 'index.html').stat().st_size / 1e6:.1f} MB")
         before = _side(_export(args.baseline, Path(scratch)), folder, args.repeat)
         after = _side(ROOT, folder, args.repeat)
     print(f"{'':<12} {'before (' + args.baseline + ')':>18} {'after':>10} {'ratio':>8}")

@@ -120,6 +120,7 @@ def test_a_reviewer_goes_through_twenty_briefs_with_the_keyboard_alone(desk, con
         assert [v["verdict"] for v in review["facts"]] == ["right", "wrong", "unsure"][:facts]
         assert _body(path) == bodies[path.name]  # the brief's text untouched
         assert f"{review['decision']}</span> by Reviewer" in path.with_suffix(".html").read_text(encoding="utf-8")
+    server.close()  # the index is redrawn once decisions pause, and when the desk stops
     index = (folder / "index.html").read_text(encoding="utf-8")
     assert "20 of 20 reviewed</strong>: 16 approved, 4 rejected, 0 need review" in index
     assert "| rejected by Reviewer: fact 1 of brief 5 is wrong |" in (folder / "index.md").read_text(encoding="utf-8")

@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
-import os
 import sqlite3
 import threading
 import time
@@ -29,7 +28,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from summarise.batch import index_rows
-from summarise.batch.discover import INDEX_FILE
+from summarise.batch.folder_files import Stamp, briefs_on_disk, placed, stamps_of
 from summarise.brief.header import BadHeader, claims_to_be_a_brief, parse_header, read_brief
 from summarise.brief.version import __version__
 from summarise.render.front_matter import holding_review, review_front_matter, split_markdown
@@ -60,13 +59,6 @@ CREATE TABLE IF NOT EXISTS texts (name TEXT PRIMARY KEY, searched TEXT);
 
 
 @dataclass(frozen=True)
-class Stamp:
-    mtime_ns: int
-    size: int
-    inode: int
-
-
-@dataclass(frozen=True)
 class Entry:
     """What the index and the desk's queue show of one brief (its front matter, read once)."""
 
@@ -82,24 +74,6 @@ class Entry:
     judged: int  # facts with a verdict in that decision
     md_row: str = ""  # the index.md row (read only for the index)
     html_row: str = ""  # the index.html row
-
-
-def _briefs_on_disk(folder: Path) -> dict[str, Stamp]:
-    """Every Markdown file under the folder that could be a brief, by its path in the folder."""
-    found: dict[str, Stamp] = {}
-    root = str(folder)
-    for directory, subfolders, files in os.walk(root):
-        subfolders[:] = [name for name in subfolders if not name.startswith(".")]  # our state, caches, locks
-        prefix = "" if directory == root else os.path.relpath(directory, root).replace(os.sep, "/") + "/"
-        for name in files:
-            if not name.endswith(".md") or name.startswith(".") or (not prefix and name == INDEX_FILE):
-                continue
-            try:
-                status = os.stat(os.path.join(directory, name))
-            except OSError:
-                continue
-            found[prefix + name] = Stamp(status.st_mtime_ns, status.st_size, status.st_ino)
-    return found
 
 
 def searched_text(front: dict[str, Any], markdown: str) -> str:
@@ -209,15 +183,25 @@ class Catalog:
             for row in connection.execute(query)
         }
 
-    def refresh(self) -> list[Entry]:
-        """Every brief in the folder, in name order; reads only the briefs whose files changed."""
-        on_disk = _briefs_on_disk(self.folder)
+    def refresh(self, names: list[str] | None = None) -> list[Entry]:
+        """Every brief in the folder, in name order; reads only the briefs whose files changed.
+        With `names`, only those briefs are looked at again (the desk after a decision): the rest
+        are as the last refresh saw them, and nothing that grows with the folder is read."""
+        listed = briefs_on_disk(self.folder) if names is None else None  # outside the lock: the slow part
         with self._lock:
-            if self._known is not None and _changes(self._known, on_disk) == ([], []):
+            partial = names is not None and self._known is not None
+            on_disk = stamps_of(self.folder, names or []) if partial else listed
+            on_disk = briefs_on_disk(self.folder) if on_disk is None else on_disk
+
+            def changes(known: Known) -> tuple[list[str], list[str]]:
+                changed, gone = _changes(known, on_disk)
+                return changed, [] if partial else gone  # a partial look says nothing of the others
+
+            if self._known is not None and changes(self._known) == ([], []):
                 return self._entries
             with self._connection() as connection:
                 known = self._known if self._known is not None else self._load(connection)
-                changed, gone = _changes(known, on_disk)
+                changed, gone = changes(known)
                 connection.executemany("DELETE FROM briefs WHERE name = ?", [(name,) for name in gone])
                 connection.executemany("DELETE FROM texts WHERE name = ?", [(name,) for name in gone])
                 for name in gone:
@@ -225,6 +209,12 @@ class Catalog:
                 for name in changed:
                     known[name] = self._store(connection, name, on_disk[name])
             self._known = known
+            if partial:  # the kept list with these briefs put in their places, not the whole list sorted again
+                found = {name: entry if isinstance(entry := known[name][2], Entry) else None for name in changed}
+                self._entries = placed(self._entries, found)
+                why = [(name, entry) for name in changed if isinstance(entry := known[name][2], str)]
+                self.unreadable = sorted([item for item in self.unreadable if item[0] not in found] + why)
+                return self._entries
             self._entries = [entry for _, (_, _, entry) in sorted(known.items()) if isinstance(entry, Entry)]
             self.unreadable = [(name, why) for name, (_, _, why) in sorted(known.items()) if isinstance(why, str)]
             return self._entries
@@ -255,6 +245,13 @@ class Catalog:
         connection.execute("INSERT OR REPLACE INTO texts VALUES (?, ?)", (name, searched))
         entry = Entry(*[*shown, md_row, html_row]) if isinstance(found, tuple) else None  # type: ignore[arg-type]
         return stamp, read_ns, entry or why
+
+    def known(self) -> list[Entry]:
+        """The briefs as the last refresh saw them (a first call refreshes)."""
+        with self._lock:
+            if self._known is not None:
+                return self._entries
+        return self.refresh()
 
     def matching(self, text: str) -> set[str]:
         """The briefs whose title, source or text holds `text` (any case), as of the last refresh."""

@@ -1,7 +1,7 @@
 """The cli package: the `summarise` command. Exports `main` (here, the click group); its options are
 cli/options.py, its one error line cli/error_lines.py, `summarise brief` for one document
-cli/one_document.py (`brief_file`), `cache` cli/cache_command.py, `review` cli/review_command.py,
-`doctor` cli/diagnosis.py.
+cli/one_document.py (`brief_file`), `cache` cli/cache_command.py, `memory` cli/memory_command.py,
+`review` cli/review_command.py, `doctor` cli/diagnosis.py.
 
 The command line: each command takes its options (summarise/cli/options.py), calls one core
 function, and turns the outcome into an exit code; our errors become one `Error:` line."""
@@ -19,6 +19,7 @@ import click
 from summarise.brief.version import __version__
 from summarise.cli.cache_command import cache
 from summarise.cli.error_lines import OneLineErrors, reports_errors, say
+from summarise.cli.memory_command import memory
 from summarise.cli.options import FiniteFloat, endpoint_options, glossary_option, settings_from
 from summarise.cli.review_command import review
 from summarise.config import Settings
@@ -205,3 +206,4 @@ def doctor(**options: Any) -> None:
 
 main.add_command(cache)
 main.add_command(review)
+main.add_command(memory)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 from urllib.parse import urlencode
 
 from summarise.brief import Brief
@@ -33,7 +34,8 @@ class QueueRow:
     source: str = ""
     reviewed_at: str = ""
     facts: int = 0
-    judged: int = 0  # facts with a verdict in the decision that holds
+    judged: int = 0  # facts with a verdict in the decision that holds, or in the reviewer's draft
+    draft: bool = False  # verdicts or notes saved as a draft, not yet a decision
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class DeskView:
     # the reviewer's verdicts, notes and reason not yet in a decision (review/drafts.py), shown as given
     drafted: Mapping[str, str] = field(default_factory=dict)
     undo: str = ""  # "approved brief-03.md": the last decision at this desk, which can be taken back
+    judged: int = 0  # facts with a verdict, in the decision that holds or in the draft
 
 
 def desk_link(token: str, brief: str | None = None) -> str:
@@ -75,7 +78,14 @@ def desk_link(token: str, brief: str | None = None) -> str:
     return "/brief?" + urlencode({"path": brief, "token": token})
 
 
-def progress(rows: list[QueueRow]) -> str:
+class Reviewed(Protocol):
+    """A brief as the progress line counts it (a queue row, or the catalog's entry)."""
+
+    @property
+    def review(self) -> str: ...
+
+
+def progress(rows: Sequence[Reviewed]) -> str:
     done = sum(row.review != "needs review" for row in rows)
     return f"{done} of {len(rows)} reviewed"
 
@@ -121,6 +131,7 @@ def render_queue(
 
 def render_desk_brief(brief: Brief, desk: DeskView) -> str:
     values = page_values(brief, desk.brief, None)
+    values["judged"] = desk.judged
     values.update(desk=desk, index_link=desk.queue, title=brief.title, undo=desk.undo, token=desk.token)
     values.update(script_does=SCRIPT_DOES, referrer=REFERRER)
     return render_page("brief.html.j2", asset("desk.js"), forms=True, **values)

@@ -152,15 +152,18 @@ def record_review(
     *,
     version: str | None = None,
     memory: Path | None = None,
+    index_later: bool = False,
 ) -> Recorded:
     """Write (or, with decision None, clear) a decision, with the reviewer's per-fact verdicts
     if any (the review desk); redraw the page and the index. `version`, when given, is the
     sha256 of the text the reviewer read: a brief that reads otherwise now is left as it is.
-    `memory`, the cache folder, takes the line pairs an approval vouches for (review/memory.py)."""
+    `memory`, the cache folder, takes the line pairs an approval vouches for (review/memory.py).
+    `index_later` (the desk): the folder's index is left to the caller, with the journal, which
+    the caller removes once it has redrawn the index (review/index_later.py)."""
     if decision is not None:
         _check_lengths(by, reason, verdicts)  # before anything is read or written
     root = batch_root(path)
-    if root is not None and (root / JOURNAL).is_file():  # one cut off before: finished first
+    if root is not None and not index_later and (root / JOURNAL).is_file():  # one cut off before: finished first
         finish_interrupted(root)
     markdown = read_brief_text(path)
     if version is not None and version != body_sha256(markdown):
@@ -179,12 +182,11 @@ def record_review(
     write_ours(path, updated)
     redrawn, stale = redraw_page(path, updated, root)
     index = None
-    if root is not None:
+    if root is not None and not index_later:
         from summarise.batch.reports import write_index
 
         index = write_index(root)
-    if journal is not None:
-        journal.unlink(missing_ok=True)
+        (root / JOURNAL).unlink(missing_ok=True)
     if memory is not None and review is not None and review.decision == "approved":
         _remember(path, updated, review, memory)
     return Recorded(review, redrawn, stale, index)

@@ -29,14 +29,14 @@ class Access:
     port: int  # the port last used, 0 when none
 
 
-def _private_folder(folder: Path) -> Path:
+def private_folder(folder: Path) -> Path:
     private = folder / ACCESS_FOLDER
     private.mkdir(mode=0o700, exist_ok=True)
     os.chmod(private, 0o700)
     return private
 
 
-def _write_private(path: Path, text: str) -> None:
+def write_private(path: Path, text: str) -> None:
     """Written as the user's alone from the first byte (never readable by others, even briefly)."""
     temporary = path.with_name(path.name + ".tmp")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
@@ -61,7 +61,7 @@ def load_access(folder: Path) -> Access:
 def save_access(folder: Path, access: Access) -> bool:
     """Keep the token and port for the next start; False when the folder cannot hold them."""
     try:
-        _write_private(_private_folder(folder) / ACCESS_FILE, json.dumps({"token": access.token, "port": access.port}))
+        write_private(private_folder(folder) / ACCESS_FILE, json.dumps({"token": access.token, "port": access.port}))
     except OSError:
         return False
     return True
@@ -76,8 +76,8 @@ def write_launcher(folder: Path, url: str) -> Path | None:
         f'<p><a href="{quoted}">Open the review desk</a></p>\n'
     )
     try:
-        path = _private_folder(folder) / LAUNCHER
-        _write_private(path, page)
+        path = private_folder(folder) / LAUNCHER
+        write_private(path, page)
     except OSError:
         return None
     return path

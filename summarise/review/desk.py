@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import threading
 import webbrowser
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from itertools import chain
+from operator import attrgetter
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlencode
 
-from summarise.batch.catalog import Catalog
+from summarise.batch.catalog import Catalog, Entry
 from summarise.brief import Brief
 from summarise.brief.header import read_brief
-from summarise.errors import InputError
+from summarise.errors import InputError, SummariseError
 from summarise.render import render_markdown
 from summarise.render.desk_page import (
     DeskView,
@@ -33,14 +36,16 @@ from summarise.render.desk_page import (
     render_message,
     render_queue,
 )
-from summarise.render.front_matter import body_sha256, holding_review
-from summarise.review import batch_root, finish_interrupted, record_review
+from summarise.render.front_matter import body_sha256
+from summarise.review import batch_root, finish_interrupted
 from summarise.review.access import Access, load_access, save_access, write_launcher
-from summarise.review.desk_forms import Undo, correct, decide, keep_draft
+from summarise.review.desk_forms import correct, decide, keep_draft
 from summarise.review.desk_http import Answer, handler_for
-from summarise.review.drafts import load_draft
-from summarise.review.queue import REVIEW_FILTERS, SORTS, QueueQuery, queue_row
+from summarise.review.drafts import drafted_facts, drafted_in, load_draft
+from summarise.review.index_later import IndexLater
+from summarise.review.queue import NEEDS_REVIEW, REVIEW_FILTERS, SORTS, QueueQuery, queue_row
 from summarise.review.records import brief_record
+from summarise.review.undo import Undo, load_undo, save_undo, take_back
 
 QUEUE_ROWS = 500  # rows on one queue page: a folder of 10,000 is searched and filtered, not scrolled
 
@@ -60,7 +65,7 @@ class Desk:
         self.lock = threading.Lock()  # one decision at a time: each rewrites the folder's index
         self.catalog = Catalog.of(self.folder)
         self.serving = threading.Event()
-        self.last: Undo | None = None  # the last decision made here, which `undo` takes back
+        self._last = load_undo(self.folder)  # the last decision made here, which `undo` takes back
         self.server = _bind(handler_for(self), port, access.port)
         self.server.daemon_threads = True
         self.host = f"127.0.0.1:{self.server.server_address[1]}"
@@ -70,6 +75,8 @@ class Desk:
         root = batch_root(self.folder / "index.md")
         if root is not None:  # a decision or correction cut off last time (Ctrl-C, kill) is finished first
             finish_interrupted(root)
+        # The folder's index is redrawn once decisions pause, not within each (review/index_later.py).
+        self.index = IndexLater(root, self.lock) if root is not None else None
 
     def launcher(self) -> Path | None:
         """A file (the user's alone) that opens the desk: what the browser is given instead of the token."""
@@ -83,17 +90,43 @@ class Desk:
         if self.serving.is_set():  # shutdown() waits for serve_forever, which may never have started
             self.server.shutdown()
         self.server.server_close()
+        if self.index is not None:
+            self.index.flush()  # the last decisions into the index before the desk is gone
 
     # --- what the folder holds ------------------------------------------------------
 
     def rows(self) -> list[QueueRow]:
-        return [queue_row(entry) for entry in self.catalog.refresh()]
+        """The folder's briefs as they are now, for the queue: a listing and a stat per brief, and the drafts."""
+        drafted = drafted_in(self.folder)  # a verdict saved as a draft is judged work
+        return [queue_row(entry, drafted.get(entry.name)) for entry in self.catalog.refresh()]
 
-    def next_after(self, rows: list[QueueRow], after: str) -> str:
-        """The next brief needing review after `after` (in the queue's order), wrapping round."""
-        waiting = sorted(row.brief for row in rows if row.review == "needs review" and row.brief != after)
-        later = [name for name in waiting if name > after]
-        return (later or waiting or [""])[0]
+    def known(self) -> list[Entry]:
+        """The folder's briefs as the last listing saw them, for a page or a decision: nothing that grows
+        with the folder is read (the desk tells the catalog of each brief it writes: `written`)."""
+        return self.catalog.known()
+
+    def written(self, name: str) -> None:
+        """The desk wrote this brief: the catalog reads it again, the index is redrawn soon."""
+        self.catalog.refresh([name])
+        if self.index is not None:
+            self.index.soon()
+
+    def has(self, name: str) -> bool:
+        """Whether `name` is a brief of the folder (one the last listing missed: the folder listed again)."""
+        for entries in (self.known(), None):
+            entries = self.catalog.refresh() if entries is None else entries
+            at = bisect_left(entries, name, key=attrgetter("name"))  # the catalog keeps them in name order
+            if at < len(entries) and entries[at].name == name:
+                return True
+        return False
+
+    def next_after(self, entries: list[Entry], after: str) -> str:
+        """The next brief needing review after `after` (in name order, the queue's), wrapping round."""
+        at = bisect_right(entries, after, key=attrgetter("name"))
+        for entry in chain(entries[at:], entries[:at]):
+            if entry.review == NEEDS_REVIEW and entry.name != after:
+                return entry.name
+        return ""
 
     # --- pages ----------------------------------------------------------------------
 
@@ -123,10 +156,10 @@ class Desk:
         page = render_queue(found[:QUEUE_ROWS], self.token, folder, everything, view, unreadable, offers)
         return Answer(HTTPStatus.OK, page)
 
-    def shown(self, name: str) -> tuple[list[QueueRow], Brief, str] | Answer:
-        """The folder's rows, and the brief `name` as its page shows it with its Markdown; or why not."""
-        rows = self.rows()
-        if name not in {row.brief for row in rows}:  # only the folder's own briefs, by their listed name
+    def shown(self, name: str) -> tuple[list[Entry], Brief, str] | Answer:
+        """The folder's briefs (as last listed), and the brief `name` as its page shows it, with its
+        Markdown; or why not."""
+        if not self.has(name):  # only the folder's own briefs, by their listed name
             return self._message(HTTPStatus.NOT_FOUND, "No such brief", f"{name} is not a brief in this folder.")
         path = self.folder / name
         brief = brief_record(path)
@@ -141,7 +174,7 @@ class Desk:
             page = PurePosixPath(name).with_suffix(".html").as_posix()
             text = f"{page} shows another version of this brief; run summarise batch to redraw it."
             return self._message(HTTPStatus.CONFLICT, "This page is out of date", text)
-        return rows, brief, markdown
+        return self.known(), brief, markdown
 
     def brief_page(
         self, name: str, error: str = "", status: int = HTTPStatus.OK, drafted: dict[str, str] | None = None
@@ -149,21 +182,24 @@ class Desk:
         shown = self.shown(name)
         if isinstance(shown, Answer):
             return shown
-        rows, brief, markdown = shown
+        entries, brief, markdown = shown
         from summarise.render.publish import carry_review
 
         brief = carry_review(markdown, brief)
-        nxt = self.next_after(rows, name)
+        nxt = self.next_after(entries, name)
+        drafted = load_draft(self.folder, name) if drafted is None else drafted
+        judged = drafted_facts(drafted) | {v.fact for v in (brief.review.facts if brief.review else ())}
         view = DeskView(
             token=self.token,
             brief=name,
             action="/decide",
             queue=desk_link(self.token),
             next=desk_link(self.token, nxt) if nxt else "",
-            progress=progress(rows),
+            progress=progress(entries),
             error=error,
             version=body_sha256(markdown),
-            drafted=load_draft(self.folder, name) if drafted is None else drafted,
+            drafted=drafted,
+            judged=len(judged & set(range(1, len(brief.facts) + 1))),
             undo=self._undo_label(),
         )
         return Answer(status, render_desk_brief(brief, view))
@@ -187,9 +223,18 @@ class Desk:
 
     # --- undo -----------------------------------------------------------------------
 
+    @property
+    def last(self) -> Undo | None:
+        """The last decision made at a desk on this folder, which `undo` takes back (kept across restarts)."""
+        return self._last
+
+    @last.setter
+    def last(self, undo: Undo | None) -> None:
+        self._last = undo
+        save_undo(self.folder, undo)
+
     def _undo_label(self) -> str:
-        last = self.last
-        return f"{last.after.decision} {last.brief}" if last and last.after else ""
+        return self.last.label if self.last else ""
 
     def undo(self) -> Answer:
         """Take back the last decision made at this desk: the brief's review as it was before it."""
@@ -197,21 +242,15 @@ class Desk:
             last = self.last
             if last is None:
                 return self._message(HTTPStatus.CONFLICT, "Nothing to undo", "No decision was made at this desk yet.")
-            path = self.folder / last.brief
-            try:
-                current = holding_review(read_brief(path))
-            except (OSError, UnicodeDecodeError):
-                current = None
-            if current != last.after:
-                text = f"{last.brief} changed after that decision (another decision, or a new run): nothing was undone."
-                self.last = None
-                return self._message(HTTPStatus.CONFLICT, "Not undone", text)
-            before = last.before
-            if before is None:
-                record_review(path, None, self.reviewer)
-            else:
-                record_review(path, before.decision, before.by, before.reason, before.facts, at=before.at)
             self.last = None
+            try:  # a brief the folder no longer lists is not ours to write (the kept file named it)
+                done = self.has(last.brief) and take_back(self.folder, last, self.reviewer, self.index is not None)
+            except SummariseError as exc:
+                return self._message(HTTPStatus.CONFLICT, "Not undone", f"Not undone: {exc}")
+            if not done:
+                text = f"{last.brief} changed after that decision (another decision, or a new run): nothing was undone."
+                return self._message(HTTPStatus.CONFLICT, "Not undone", text)
+            self.written(last.brief)
         return Answer(HTTPStatus.SEE_OTHER, location=desk_link(self.token, last.brief))
 
 

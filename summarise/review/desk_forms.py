@@ -8,30 +8,24 @@ and notes are kept as a draft whatever happens to the decision.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
 from typing import Protocol
 
-from summarise.brief import FACT_VERDICTS, REVIEW_DECISIONS, Brief, FactVerdict, Review
+from summarise.batch.catalog import Entry
+from summarise.brief import FACT_VERDICTS, REVIEW_DECISIONS, Brief, FactVerdict
 from summarise.brief.header import read_brief
 from summarise.errors import SummariseError
 from summarise.grounding.recheck import current_text
-from summarise.render.desk_page import QueueRow, desk_link
+from summarise.render.desk_page import desk_link
 from summarise.render.front_matter import holding_review
 from summarise.review import StaleVersion, record_review
 from summarise.review.desk_http import Answer
 from summarise.review.drafts import clear_draft, draft_fields, save_draft
 from summarise.review.edits import write_correction
+from summarise.review.index_later import IndexLater
 from summarise.review.records import brief_record, problem_count
-
-
-@dataclass(frozen=True)
-class Undo:
-    brief: str
-    before: Review | None  # the decision that held before, None for "needs review"
-    after: Review | None  # the one written
-
+from summarise.review.undo import Undo
 
 STALE = (
     "This brief changed after your page was drawn (a re-run, or a decision or correction in another tab): "
@@ -50,11 +44,15 @@ class FormDesk(Protocol):
     lock: threading.Lock
     last: Undo | None
 
-    def rows(self) -> list[QueueRow]: ...
+    index: IndexLater | None
 
-    def next_after(self, rows: list[QueueRow], after: str) -> str: ...
+    def has(self, name: str) -> bool: ...
 
-    def shown(self, name: str) -> tuple[list[QueueRow], Brief, str] | Answer: ...
+    def written(self, name: str) -> None: ...
+
+    def next_after(self, entries: list[Entry], after: str) -> str: ...
+
+    def shown(self, name: str) -> tuple[list[Entry], Brief, str] | Answer: ...
 
     def brief_page(
         self, name: str, error: str = "", status: int = HTTPStatus.OK, drafted: dict[str, str] | None = None
@@ -68,7 +66,7 @@ def decide(desk: FormDesk, form: dict[str, list[str]]) -> Answer:
         return (form.get(name) or [""])[0].strip()
 
     name, decision, reason = field("brief"), field("decision"), field("reason")
-    if name not in {row.brief for row in desk.rows()}:
+    if not desk.has(name):
         return desk.brief_page(name)  # says there is no such brief
     drafted = draft_fields(form)
     save_draft(desk.folder, name, drafted)  # whatever happens next, the reviewer's verdicts are kept
@@ -83,7 +81,7 @@ def decide(desk: FormDesk, form: dict[str, list[str]]) -> Answer:
     shown = desk.shown(name)
     if isinstance(shown, Answer):
         return shown
-    rows, brief, _ = shown
+    entries, brief, _ = shown
     problems = problem_count(brief)
     if decision == "approved" and problems and field("acknowledged") != "1":
         text = "This brief has failed checks or facts with a problem: confirm you have seen them to approve it."
@@ -105,14 +103,16 @@ def decide(desk: FormDesk, form: dict[str, list[str]]) -> Answer:
                 verdicts,
                 version=field("version"),
                 memory=desk.memory,
+                index_later=desk.index is not None,
             )
             desk.last = Undo(name, before, recorded.review)
+            desk.written(name)
     except StaleVersion:
         return desk.brief_page(name, STALE, HTTPStatus.CONFLICT, drafted)
     except (SummariseError, OSError, UnicodeDecodeError) as exc:
         return desk.brief_page(name, f"Not recorded: {exc}", HTTPStatus.BAD_REQUEST, drafted)
     clear_draft(desk.folder, name)
-    nxt = desk.next_after(rows, name)  # the others are as they were: only this brief changed
+    nxt = desk.next_after(entries, name)  # the others are as they were: only this brief changed
     return Answer(HTTPStatus.SEE_OTHER, location=desk_link(desk.token, nxt) if nxt else desk_link(desk.token))
 
 
@@ -123,7 +123,7 @@ def correct(desk: FormDesk, form: dict[str, list[str]]) -> Answer:
         return (form.get(name) or [""])[0].strip()
 
     name, kind, number = field("brief"), field("kind"), field("number")
-    if name not in {row.brief for row in desk.rows()}:
+    if not desk.has(name):
         return desk.brief_page(name)
     path = desk.folder / name
     text = field("text")
@@ -132,7 +132,9 @@ def correct(desk: FormDesk, form: dict[str, list[str]]) -> Answer:
             brief = brief_record(path)
             text = current_text(brief, kind, int(number)) if brief else text
         with desk.lock:
-            write_correction(path, field("version"), kind, int(number) if number.isdigit() else 0, text, desk.reviewer)
+            number_given = int(number) if number.isdigit() else 0
+            write_correction(path, field("version"), kind, number_given, text, desk.reviewer, desk.index is not None)
+            desk.written(name)
     except StaleVersion:
         return desk.brief_page(name, STALE, HTTPStatus.CONFLICT)
     except (SummariseError, ValueError) as exc:
@@ -147,7 +149,7 @@ def correct(desk: FormDesk, form: dict[str, list[str]]) -> Answer:
 def keep_draft(desk: FormDesk, form: dict[str, list[str]]) -> Answer:
     """The decision form as it stands, kept (the page's script posts it as the reviewer works)."""
     name = (form.get("brief") or [""])[0]
-    if name not in {row.brief for row in desk.rows()}:
+    if not desk.has(name):
         return Answer(HTTPStatus.NOT_FOUND)
     save_draft(desk.folder, name, draft_fields(form))
     return Answer(HTTPStatus.NO_CONTENT)

@@ -100,6 +100,8 @@ def handler_for(desk: Answering) -> type[BaseHTTPRequestHandler]:
                 return self._send(desk.queue(query))
             if url.path == "/open":  # from the launcher file: on to the queue, now from the desk's own page
                 return self._send(Answer(HTTPStatus.OK, render_opening(desk_link(desk.token))))
+            if url.path == "/ping":  # an open page asking whether the desk is there (desk.js): nothing to send
+                return self._send(Answer(HTTPStatus.NO_CONTENT))
             if url.path == "/brief":
                 return self._send(desk.brief_page((query.get("path") or [""])[0]))
             return self._send(desk.not_found())

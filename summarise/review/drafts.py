@@ -16,6 +16,7 @@ from summarise.brief.files import atomic_write, private_folder
 
 DRAFTS = ".summarise-drafts"
 _KEPT = re.compile(r"(verdict|note)-\d{1,4}|reason|acknowledged")
+_VERDICT = re.compile(r"verdict-(\d{1,4})")
 MAX_FIELD = 5000  # characters of one note: a draft is a review's notes, never a file
 
 
@@ -42,6 +43,35 @@ def load_draft(folder: Path, brief: str) -> dict[str, str]:
     if not isinstance(data, dict) or data.get("brief") != brief or not isinstance(data.get("fields"), dict):
         return {}
     return {str(k): str(v) for k, v in data["fields"].items() if _KEPT.fullmatch(str(k))}
+
+
+def drafted_facts(fields: dict[str, str]) -> set[int]:
+    """The facts a draft gives a verdict (judged work, though not yet a decision)."""
+    from summarise.brief import FACT_VERDICTS
+
+    found = ((_VERDICT.fullmatch(name), value) for name, value in fields.items())
+    return {int(match[1]) for match, value in found if match and value in FACT_VERDICTS}
+
+
+def drafted_in(folder: Path) -> dict[str, set[int]]:
+    """Every brief of the folder with a draft, and the facts it judges. Drafts are few (one per
+    brief begun and not decided), so the queue reads them all at each request."""
+    found: dict[str, set[int]] = {}
+    try:
+        files = list((folder / DRAFTS).glob("*.json"))
+    except OSError:
+        return found
+    for path in files:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(data, dict) or not isinstance(data.get("fields"), dict):
+            continue
+        brief = data.get("brief")
+        if isinstance(brief, str) and path == draft_path(folder, brief):  # a file of its own name only
+            found[brief] = drafted_facts({str(k): str(v) for k, v in data["fields"].items()})
+    return found
 
 
 def clear_draft(folder: Path, brief: str) -> None:

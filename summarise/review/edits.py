@@ -24,14 +24,17 @@ from summarise.review import (
 )
 
 
-def write_correction(path: Path, version: str, kind: str, number: int, text: str, by: str) -> Brief:
+def write_correction(
+    path: Path, version: str, kind: str, number: int, text: str, by: str, index_later: bool = False
+) -> Brief:
     """Correct one item of the brief at `path`, read at `version` (the sha256 of its text), and
     write it with its page and JSON; a decision made on the old text no longer holds.
 
     The page and JSON (which hold the whole record) are written first, the Markdown last, under
-    the folder's journal: an interrupted correction is finished from the page (review.py)."""
+    the folder's journal: an interrupted correction is finished from the page (review.py).
+    `index_later`: the folder's index and the journal are left to the caller (record_review's)."""
     root = batch_root(path)
-    if root is not None and (root / JOURNAL).is_file():  # one cut off before: finished first
+    if root is not None and not index_later and (root / JOURNAL).is_file():  # one cut off before: finished first
         finish_interrupted(root)
     markdown = read_brief_text(path)
     if version != body_sha256(markdown):
@@ -46,7 +49,7 @@ def write_correction(path: Path, version: str, kind: str, number: int, text: str
     page = files.page
     index = index_link(page, root) if root is not None else None
     written = write_brief(path, brief, json=files.json_path.is_file(), html=page.is_file(), index=index)
-    if root is not None:
+    if root is not None and not index_later:
         from summarise.batch.reports import write_index
 
         write_index(root)

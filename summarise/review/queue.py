@@ -8,6 +8,7 @@ the index's, asked of the server so that they work without the script too.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from summarise.batch.catalog import Entry
@@ -30,7 +31,11 @@ REVIEW_FILTERS = {
 }
 
 
-def queue_row(entry: Entry) -> QueueRow:
+def queue_row(entry: Entry, drafted: Collection[int] | None = None) -> QueueRow:
+    """`drafted`: the facts the brief's draft judges, None without a draft. The page offers the
+    decision's verdicts as the draft's starting point and the draft keeps the whole form, so a
+    draft holds the decision's verdicts too: the larger count is the facts judged."""
+    judged = max(entry.judged, len({number for number in drafted or () if 1 <= number <= entry.facts}))
     return QueueRow(
         brief=entry.name,
         title=entry.title,
@@ -41,7 +46,8 @@ def queue_row(entry: Entry) -> QueueRow:
         flagged=entry.flagged,
         failed_checks=entry.failed_checks,
         facts=entry.facts,
-        judged=entry.judged,
+        judged=judged,
+        draft=drafted is not None,
     )
 
 

@@ -141,12 +141,80 @@
   });
 })();
 
+// The desk may stop (Ctrl-C, a reboot) and start again on the same address and key while this
+// page is open. The page asks it now and then whether it is there; while it is not, the page
+// says so and sends nothing (a form posted to no server would leave the page, and the notes
+// and corrections typed in it); when it is back, the page carries on and sends the draft.
+const desk = (function () {
+  const token = document.querySelector("input[name=token]");
+  const state = { up: true, lost: false, listeners: [] };
+  if (!token || !window.fetch) return state;
+  let status = null;
+  function say(text, kind) {
+    if (!status) {
+      status = document.createElement("p");
+      status.id = "desk-status";
+      status.setAttribute("role", "status");
+      document.body.prepend(status);
+    }
+    status.textContent = text;
+    status.className = "desk-status " + kind;
+    status.hidden = !text;
+  }
+  function answered(response) {
+    if (response.status === 403) {
+      state.lost = true;
+      say("The desk came back with another key: this page can no longer send to it. Copy what you typed, then open the desk again from its launcher.", "down");
+      return false;
+    }
+    if (!state.up) {
+      say("The desk is back: carry on. What you typed here is kept.", "up");
+      setTimeout(function () { if (state.up) say("", "up"); }, 4000);
+      state.up = true;
+      for (const listener of state.listeners) listener();
+    }
+    return true;
+  }
+  function gone() {
+    if (state.up) say("The desk is not answering (stopped or restarting). Keep working: what you type stays in this page, and nothing is sent until the desk is back.", "down");
+    state.up = false;
+    return false;
+  }
+  state.check = function () {
+    const url = "/ping?token=" + encodeURIComponent(token.value);
+    return fetch(url, { cache: "no-store", credentials: "same-origin" }).then(answered, gone);
+  };
+  (function poll() {
+    if (!state.lost) setTimeout(function () { state.check().then(poll, poll); }, state.up ? 3000 : 1000);
+  })();
+  // Every form asks first whether the desk is there: posted to a stopped desk, it would leave the page.
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    if (form.dataset.checked === "1") {
+      delete form.dataset.checked;
+      return;
+    }
+    event.preventDefault();
+    const submitter = event.submitter;
+    state.check().then(function (up) {
+      if (!up) {
+        if (!state.lost) say("Not sent: the desk is not answering. Your work is still in this page; send it again once the desk is back.", "down");
+        return;
+      }
+      form.dataset.checked = "1";
+      form.requestSubmit(submitter && submitter.form === form ? submitter : null);
+    });
+  }, true);
+  return state;
+})();
+
 // Drafts: the decision form's verdicts, notes and reason go to the desk as the reviewer works
 // (review/drafts.py), so a reload, a closed tab or a refused decision loses none of them.
 (function () {
   const form = document.getElementById("decision");
   if (!form || !window.fetch) return;
   let timer = null;
+  let unsent = false;  // given while the desk was away: sent when it is back
   function fields() {
     const body = new URLSearchParams(new FormData(form));
     body.delete("decision");
@@ -154,8 +222,11 @@
   }
   function keep() {
     timer = null;
-    fetch("/draft", { method: "POST", body: fields(), credentials: "same-origin" }).catch(function () {});
+    fetch("/draft", { method: "POST", body: fields(), credentials: "same-origin" }).then(
+      function (response) { unsent = !response.ok; },
+      function () { unsent = true; });
   }
+  desk.listeners.push(function () { if (unsent) keep(); });
   function soon(event) {
     if (event.target.form !== form) return;
     if (timer) clearTimeout(timer);
