@@ -112,7 +112,7 @@ def discover(
             reporter.warn(f"not reading {here / output_dir.name} as input: it is the output folder")
         kept = [name for name in dirnames if not name.startswith(".") and _real(here / name) != outputs]
         dirnames[:] = kept if recursive else []
-        for name in [name for name in kept if (here / name).is_symlink()] if recursive else []:
+        for name in [name for name in kept if _is_link(here / name)] if recursive else []:
             not_followed[(here / name).relative_to(root)] = _not_followed(here / name, root)
         for name in filenames:
             relative = (here / name).relative_to(root)
@@ -160,9 +160,17 @@ def _not_followed(link: Path, root: Path) -> str:
     return "a link to a folder outside the input folder; not followed"
 
 
+def _is_link(path: Path) -> bool:
+    """A symbolic link; False for a path that cannot be looked at (past PATH_MAX: reported when listed)."""
+    try:
+        return stat.S_ISLNK(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
 def _is_loop(path: Path) -> bool:
     """A link that leads back to itself (directly or through others): it leads nowhere."""
-    if not path.is_symlink():
+    if not _is_link(path):
         return False
     try:
         os.path.realpath(path, strict=True)
