@@ -143,3 +143,42 @@ def test_every_failed_check_links_what_it_names_summary_sentences_included() -> 
     assert [finding.number for finding in summary_check.sentences] == [3]
     page = render_html(brief)
     assert 'id="S3"' in page and 'href="#S3"' in page
+
+
+BYLINE = (
+    "Par Pierre Lefèvre et Marie-Claire Dubois, Agence France-Presse\n\n"
+    "Saint-Jean-de-Luz, Pyrénées-Atlantiques\n\n"
+    "Reuters\n\n" + FRENCH
+)
+BYLINE_ENGLISH = [
+    "By Pierre Lefèvre and Marie-Claire Dubois, Agence France-Presse",
+    "Saint-Jean-de-Luz, Pyrénées-Atlantiques",
+    "Reuters",
+    *TRANSLATED.values(),
+]
+
+
+def test_a_right_line_of_names_is_not_judged_for_its_language_never_called_not_english() -> None:
+    brief = _brief(
+        translation="\n".join(f"[{n}] {text}" for n, text in enumerate(BYLINE_ENGLISH, start=1)),
+        facts=["[5] The storm hit Texas and Louisiana on Monday."],
+        summary="A storm hit Texas and Louisiana on Monday [5]. It flooded Houston [4]. Schools close [6].",
+        text=BYLINE,
+    )
+    check = next(check for check in brief.checks if check.name == "Translation complete")
+    assert check.passed and not check.lines, check
+    assert not any(line.problems for line in brief.lines[:3])
+    # said once, in the check, naming the lines it could not judge
+    assert check.detail.count("not judged") == 1 and "lines 1, 2, 3" in check.detail, check.detail
+
+
+def test_a_copied_source_sentence_is_still_judged_not_english() -> None:
+    copied = dict(enumerate(BYLINE_ENGLISH, start=1)) | {5: "La tempête a frappé le Texas et la Louisiane lundi."}
+    brief = _brief(
+        translation="\n".join(f"[{n}] {text}" for n, text in copied.items()),
+        facts=["[4] Texas and Louisiana were hit on Monday by the storm."],
+        summary=SUMMARY,
+        text=BYLINE,
+    )
+    check = next(check for check in brief.checks if check.name == "Translation complete")
+    assert not check.passed and [finding.number for finding in check.lines] == [5], check

@@ -82,4 +82,4 @@ def test_a_qualifier_with_an_article_elided_or_after_the_number_is_read(statemen
 
 
 def test_a_changed_qualifier_is_still_caught() -> None:
-    assert qualifier_problems("we'd have about 200 people", "en", "à peine plus de 200 debout", "fr")
+    assert qualifier_problems("over 90 million dollars", "en", "près de 90 millions de dollars", "fr")

@@ -33,13 +33,32 @@ _QUALIFIERS: dict[str, dict[str, tuple[str, ...]]] = {
         "fr": ("moins de", "moins d'", "au plus", "inférieur à", "inférieure à"),
     },
     "up to": {"en": ("up to", "as many as", "as much as"), "fr": ("jusqu'à", "jusqu’à")},
+    # a number a little off: "à peine plus de 200" and "about 200" both say 200, give or take
+    "just over": {
+        "en": ("just over", "barely more than", "slightly more than", "a little over", "a little more than"),
+        "fr": ("à peine plus de", "à peine plus d'", "un peu plus de", "un peu plus d'", "légèrement plus de"),
+    },
+    "just under": {
+        "en": ("just under", "barely less than", "slightly less than", "a little under", "a little less than"),
+        "fr": ("à peine moins de", "à peine moins d'", "un peu moins de", "un peu moins d'", "légèrement moins de"),
+    },
 }
+# Qualifiers that say the same of a number: a little over or under it is about it, and over or under it.
+_AGREE = {"just over": {"about", "over"}, "just under": {"about", "under"}}
 # Qualifiers written after the number and what it counts: "à 30 mètres environ", "30 or more".
 _AFTER = {"about": ("environ", "or so", "approximately"), "over": ("or more", "ou plus", "et plus")}
 _AFTER_PATTERN = re.compile(
     r"\s*(?:[^\W\d_]+\s+)?(" + "|".join(w for ws in _AFTER.values() for w in ws) + r")(?![^\W\d_])", re.IGNORECASE
 )
-QUALIFIER_WORDS = {"about": "nearly/about", "over": "more than", "under": "less than", "up to": "up to", "": "exactly"}
+QUALIFIER_WORDS = {
+    "about": "nearly/about",
+    "over": "more than",
+    "under": "less than",
+    "up to": "up to",
+    "just over": "just over",
+    "just under": "just under",
+    "": "exactly",
+}
 # Words after a number that say nothing about what it counts.
 _FUNCTION_WORDS = (
     "to and or of in on at the a an per from by for with than as is are was were has have had that which who "
@@ -117,13 +136,21 @@ def claims(text: str, language: str) -> list[Claim]:
     return found
 
 
+def _agree(a: Claim, b: Claim) -> bool:
+    """Two claims of one number say it the same way. A band ("the 80s", "la trentaine") is its own
+    hedge: any qualifier of the value it holds agrees with it."""
+    if a.qualifier == b.qualifier or "band" in (a.quantity.kind, b.quantity.kind):
+        return True
+    return b.qualifier in _AGREE.get(a.qualifier, ()) or a.qualifier in _AGREE.get(b.qualifier, ())
+
+
 def qualifier_problems(statement: str, language: str, source_line: str, source_language: str) -> list[str]:
     """Numbers of `statement` whose qualifier differs from the same number in its source line."""
     problems: list[str] = []
     source = claims(source_line, source_language)
     for claim in claims(statement, language):
         match = next((s for s in source if same_quantity(claim.quantity, s.quantity)), None)
-        if match is not None and match.qualifier != claim.qualifier:
+        if match is not None and not _agree(claim, match):
             problems.append(
                 f"“{claim.quantity.surface}” is said {QUALIFIER_WORDS[claim.qualifier]}; "
                 f"the source says {QUALIFIER_WORDS[match.qualifier]}"

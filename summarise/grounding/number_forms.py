@@ -46,11 +46,48 @@ TIMES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]], ...]
     (re.compile(r"(?<![\w.,:])(\d{1,2}):(\d{2})(?![\d:])"), lambda m: _clock(m.group(1), m.group(2))),
 )
 
-# A decade: "the 1980s", "the '80s", "80s"; "les années 80", "années 2000", "los años 60".
+# A decade: "the 1980s", "the '80s"; "les années 80", "années 2000", "los años 60". Read after
+# BANDS: a bare "80s" is a decade only where the other text says so (same_quantity).
 DECADES: tuple[re.Pattern[str], ...] = (
     re.compile(r"(?<![\w'’])['’]?(\d{2}|\d{4})['’]?s(?![^\W\d_])"),
     re.compile(r"(?i:ann[ée]es|años|anos|anni)\s+(\d{2}|\d{4})(?!\d)"),
 )
+
+# A band of ten: "in the 80s" (°F), "her mid-30s", "the high 70s"; "la trentaine", "la
+# mi-quarantaine", "fin de la vingtaine". Temperatures, ages and scores are written like a
+# decade: read as "the 1980s", "widespread 80s" for "autour de 26 degrés" was a false alarm.
+# Its value is "low-high" (high excluded), narrowed by the word before it.
+_PART = dict.fromkeys(("low", "lower", "early", "début"), (0, 4)) | dict.fromkeys(("mid", "middle", "mi"), (3, 7))
+_PART |= dict.fromkeys(("high", "upper", "late", "fin"), (6, 10))
+_TENS_FR = {"vingtaine": 20, "trentaine": 30, "quarantaine": 40, "cinquantaine": 50, "soixantaine": 60}
+_TENS_EN = {
+    word + "ties": 10 * n
+    for n, word in enumerate(("twen", "thir", "for", "fif", "six", "seven", "eigh", "nine"), start=2)
+}
+BANDS: tuple[re.Pattern[str], ...] = (
+    re.compile(
+        r"(?<![\w'’])(?:(?P<part>(?i:low|lower|early|mid|middle|high|upper|late))(?:\s+|-))?"
+        rf"(?P<tens>[1-9]0['’]?s|(?i:{'|'.join(_TENS_EN)}))(?![^\W\d_])"
+    ),
+    re.compile(
+        r"(?i)(?<!\w)(?:(?P<part>début|fin)\s+de\s+la\s+|(?P<mi>mi)-)?"
+        rf"(?P<tens>{'|'.join(_TENS_FR)})s?(?!\w)"
+    ),
+)
+
+
+def band_value(m: re.Match[str]) -> str:
+    word = m["tens"].casefold()
+    tens = _TENS_FR.get(word) or _TENS_EN.get(word) or int(word.rstrip("s'’"))
+    part = (m["part"] or m.groupdict().get("mi") or "").casefold()
+    low, high = _PART.get(part, (0, 10))
+    return f"{tens + low}-{tens + high}"
+
+
+def band_bounds(value: str) -> tuple[int, int]:
+    """The band's lowest value and the first above it: "76-80" is 76 to 79.9..."""
+    low, _, high = value.partition("-")
+    return int(low), int(high)
 
 
 # A century or a rank in Roman numerals with an ordinal ending: "XIXe siècle" is "19th century".

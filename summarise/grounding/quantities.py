@@ -18,6 +18,7 @@ from typing import Literal
 from summarise.documents import strip_accents
 from summarise.grounding.locales import LanguagePatterns, patterns_for
 from summarise.grounding.number_forms import (
+    BANDS,
     DECADES,
     GLUED,
     GLUED_SCALES,
@@ -27,14 +28,16 @@ from summarise.grounding.number_forms import (
     ROMAN,
     TIMES,
     WRITTEN,
+    band_bounds,
+    band_value,
     decade_value,
     roman_value,
     same_time,
 )
 from summarise.grounding.number_words import word_languages, word_numbers
-from summarise.grounding.units import convertible, unit_at
+from summarise.grounding.units import convertible, near_band, unit_at
 
-QuantityKind = Literal["number", "percent", "money", "date", "year", "time", "decade", "token"]
+QuantityKind = Literal["number", "percent", "money", "date", "year", "time", "decade", "band", "token"]
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,8 @@ def _quantities(text: str, language: str) -> tuple[Quantity, ...]:
         masked = pattern.sub(partial(take, "date", partial(_read_date, order, lang)), masked)
     for pattern, read_time in TIMES:
         masked = pattern.sub(partial(take, "time", read_time), masked)
+    for pattern in BANDS:
+        masked = pattern.sub(partial(take, "band", band_value), masked)
     for pattern in DECADES:
         masked = pattern.sub(partial(take, "decade", decade_value), masked)
     masked = ROMAN.sub(partial(take, "number", roman_value), masked)
@@ -216,6 +221,8 @@ def same_quantity(a: Quantity, b: Quantity) -> bool:
         return False  # "802.11a": only as written
     if kinds == {"decade"}:
         return a.value.endswith(b.value) or b.value.endswith(a.value)  # "80s" is "1980s"
+    if "band" in kinds:
+        return _same_band(*((a, b) if a.kind == "band" else (b, a)))
     if "time" in kinds:
         return same_time(a, b)
     if kinds == {"number", "date"}:  # "le 11 mai" (no year: a number) is "May 11th, 2022"
@@ -232,6 +239,22 @@ def same_quantity(a: Quantity, b: Quantity) -> bool:
         amount_b, _, cur_b = b.value.partition(" ")
         return amount_a == amount_b and (not cur_a or not cur_b or cur_a == cur_b)
     return False
+
+
+def _same_band(band: Quantity, other: Quantity) -> bool:
+    """A band ("the 80s", "la trentaine") says a decade ("années 80") or a value in it: one it
+    holds ("35 ans" in "her 30s"), or, in a unit, one a rounding step from it in some unit of
+    that dimension ("autour de 26 degrés" is 78.8 °F: "widespread 80s")."""
+    low, high = band_bounds(band.value)
+    if other.kind == "band":
+        other_low, other_high = band_bounds(other.value)
+        return low < other_high and other_low < high
+    if other.kind == "decade":
+        return other.value.endswith(f"{low // 10 * 10}s")
+    amount = _amount(other)
+    if amount is None or other.kind not in ("number", "year"):
+        return False
+    return low <= amount < high or near_band(amount, other.unit, low, high)
 
 
 def missing_quantities(source: str, source_language: str, target: str, target_language: str) -> list[Quantity]:

@@ -17,15 +17,24 @@ from summarise.grounding.quantities import missing_quantities
 from summarise.grounding.vocabulary import mostly_words_of, untranslated_words, word_lists_for
 from summarise.readers.language_detection import MIX_CONFIDENCE, MIX_LETTERS, identify
 
+# Lower-case words a line needs for its language to be judged: names say nothing of it.
+_FEWEST_WORDS = 3
 
-def in_language(text: str, code: str, source: str = "") -> bool:
-    """False only when the text is surely in another language (short or unclear text passes).
+
+def in_language(text: str, code: str, source: str = "") -> bool | None:
+    """True when the text is in `code`; False when it is surely in another language; None when
+    nothing can tell: too short or unclear ("Reuters", "Photo: AFP"), or names with hardly a word
+    around them (a byline, a dateline), which the language identifier calls French or Malagasy.
 
     A short text ("'Phenomenal' from Livingston - analysis") fools the language identifier;
     one whose words the target language's word list has, more than the source's, is in it."""
     found, confidence = identify(text)
-    if found == code or confidence < MIX_CONFIDENCE or len(re.findall(r"[^\W\d_]", text)) < MIX_LETTERS:
+    if found == code:
         return True
+    if confidence < MIX_CONFIDENCE or len(re.findall(r"[^\W\d_]", text)) < MIX_LETTERS:
+        return None
+    if len([w for w in re.findall(r"[^\W\d_]{2,}", text) if w[0].islower()]) < _FEWEST_WORDS:
+        return None
     return bool(source) and mostly_words_of(text, code, source)  # word lists: loaded only for a doubt
 
 
@@ -194,11 +203,12 @@ def cross_checks(
     same_count = len(translation) == document.paragraph_count
     # A line the model "translated" by copying it, still in another language, is not translated.
     marked = {s.paragraph for s in document.sentences if s.number in untranslated}
-    foreign_numbers = {
-        n
-        for n, p in enumerate(translation, start=1)
-        if n not in marked and not in_language(p, target.code, document.language)
+    verdicts = {
+        n: in_language(p, target.code, document.language) for n, p in enumerate(translation, start=1) if n not in marked
     }
+    foreign_numbers = {n for n, verdict in verdicts.items() if verdict is False}
+    # Said once, in the check: a paragraph nothing can judge is neither flagged nor vouched for.
+    unjudged = [s.number for s in document.sentences if verdicts.get(s.paragraph, False) is None]
     foreign = [p for n, p in enumerate(translation, start=1) if n in foreign_numbers]
     not_done = [
         Finding(s.number, "left untranslated")
@@ -214,7 +224,8 @@ def cross_checks(
             f"{len(translation)} of {document.paragraph_count} paragraphs"
             + (f"; {len(untranslated)} line(s) left untranslated" if untranslated else "")
             + (f"; {len(foreign)} paragraph(s) not in {target.name}" if foreign else "")
-            + ("" if untranslated or foreign else "; every line translated"),
+            + ("" if untranslated or foreign else "; every line translated")
+            + (f"; language not judged: {_numbered('line', unjudged)} (too short, or names only)" if unjudged else ""),
             lines=tuple(not_done),
         )
     )

@@ -103,3 +103,27 @@ def convertible(a: Decimal, unit_a: str, b: Decimal, unit_b: str) -> bool:
             if abs(base_a - base_b) <= max(slack_a, slack_b) * 1.0001:
                 return True
     return False
+
+
+def _from_base(value: float, unit: str) -> float:
+    if unit == "°f":
+        return value * 1.8 + 32
+    return value if _UNITS[unit][0] == "temperature" else value / _UNITS[unit][1]
+
+
+def near_band(value: Decimal, unit: str, low: int, high: int) -> bool:
+    """Whether `value unit`, give or take one step of the precision it is written with, falls in
+    the band [low, high) read in some unit of its dimension: "26 degrés" (25-27 °C, 77-80.6 °F)
+    is in "the 80s" and "the 20s", not in "the 90s". A band is loose, and says no unit."""
+    if unit not in _UNITS:
+        return False
+    step = precision(value)
+    dimension = _UNITS[unit][0]
+    for scale in _scales(unit):
+        ends = (_in_base(float(value - step), scale), _in_base(float(value + step), scale))
+        for other in _UNITS:
+            if _UNITS[other][0] == dimension and other != "°":
+                bottom, top = sorted(_from_base(end, other) for end in ends)
+                if bottom < high and top >= low:
+                    return True
+    return False
