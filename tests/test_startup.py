@@ -19,7 +19,7 @@ TEXT = "Le conseil s'est réuni à Lyon le 4 mai 2024. Il a approuvé un nouveau
 # Runs the command, then says which of these modules it imported.
 PROBE = (
     "import sys\nfrom summarise.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
-    "watched = ('openai', 'py3langid', 'trafilatura', 'spellchecker', 'tiktoken')\n"
+    "watched = ('openai', 'py3langid', 'trafilatura', 'spellchecker', 'tiktoken', 'docx', 'lxml')\n"
     "print('loaded:', *sorted(m for m in watched if m in sys.modules), file=sys.stderr)\n"
 )
 
@@ -40,7 +40,8 @@ def test_a_cached_rerun_loads_neither_the_sdk_nor_the_language_identifier_nor_th
     assert "0 calls" in again.stderr, again.stderr
     loaded = next(line for line in again.stderr.splitlines() if line.startswith("loaded:"))
     # Neither the SDK, nor the identifier, nor the web-page reader, nor the word lists (0.8 s), nor
-    # the token encoding (0.5 s): their answers are remembered in the cache folder too.
+    # the token encoding (0.5 s): their answers are remembered in the cache folder too. Nor the Word
+    # reader's python-docx and lxml, for a text file (issue 36).
     assert loaded == "loaded:", loaded
     assert again.stderr.count("language fr") == 1  # the same answer as the first run's
 
