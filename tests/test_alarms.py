@@ -182,3 +182,13 @@ def test_a_copied_source_sentence_is_still_judged_not_english() -> None:
     )
     check = next(check for check in brief.checks if check.name == "Translation complete")
     assert not check.passed and [finding.number for finding in check.lines] == [5], check
+
+
+def test_a_line_left_untranslated_is_flagged_once_its_words_not_judged_again() -> None:
+    without_two = "\n".join(f"[{n}] {text}" for n, text in TRANSLATED.items() if n != 2)
+    brief = _brief(
+        translation=without_two, facts=["[3] Houston schools will stay closed for three days."], summary=SUMMARY
+    )
+    assert brief.lines[1].problems == ("left untranslated",)
+    words = next(check for check in brief.checks if check.name == "Every French word translated")
+    assert words.passed and "not judged: line 2 (left untranslated)" in words.detail, words

@@ -90,3 +90,18 @@ def test_hedges_that_agree_are_not_flagged(source: str, translation: str) -> Non
 )
 def test_hedges_that_disagree_are_still_flagged(source: str, translation: str) -> None:
     assert qualifier_problems(translation, "en", source, "fr")
+
+
+@pytest.mark.parametrize(
+    ("source", "translation"),
+    [
+        ("mis en quarantaine pendant 14 jours", "put in quarantine for 14 days"),
+        ("une quarantaine de 14 jours", "a 14-day quarantine"),
+        ("la quarantaine a été levée", "the quarantine was lifted"),
+        ("une quarantaine de pays", "some 40 countries"),
+        ("un homme d'une quarantaine d'années", "a man in his forties"),
+    ],
+)
+def test_a_quarantine_is_no_band_of_forty(source: str, translation: str) -> None:
+    assert missing_quantities(source, "fr", translation, "en") == []
+    assert missing_quantities(translation, "en", source, "fr") == []

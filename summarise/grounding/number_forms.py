@@ -76,7 +76,25 @@ BANDS: tuple[re.Pattern[str], ...] = (
 )
 
 
-def band_value(m: re.Match[str]) -> str:
+# "quarantaine" is also a quarantine ("mis en quarantaine", "une quarantaine de 14 jours"): a band
+# only as an age ("dans la quarantaine", "il a la quarantaine", "quarantaine d'années"), as a
+# count ("une quarantaine de pays"), or with début/fin/mi.
+_AGE_BEFORE = re.compile(r"(?i)\b(?:dans|a)\s+la\s+$")
+_AGE_AFTER = re.compile(r"(?i)\s+d['’]\s*(?:années|ans)\b")
+_COUNT = re.compile(r"(?i)\bune\s+$"), re.compile(r"(?i)\s+(?:de\s+|d['’]\s*)(?!(?:la|le|les|l['’]|du)\b)[^\W\d_]")
+
+
+def _a_quarantine(m: re.Match[str]) -> bool:
+    if m["tens"].casefold() != "quarantaine" or m["part"] or m.groupdict().get("mi"):
+        return False
+    before, after = m.string[max(0, m.start() - 12) : m.start()], m.string[m.end() : m.end() + 30]
+    count = _COUNT[0].search(before) and _COUNT[1].match(after)
+    return not (count or _AGE_BEFORE.search(before) or _AGE_AFTER.match(after))
+
+
+def band_value(m: re.Match[str]) -> str | None:
+    if _a_quarantine(m):
+        return None
     word = m["tens"].casefold()
     tens = _TENS_FR.get(word) or _TENS_EN.get(word) or int(word.rstrip("s'’"))
     part = (m["part"] or m.groupdict().get("mi") or "").casefold()

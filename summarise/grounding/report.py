@@ -49,7 +49,9 @@ def _on_lines(findings: Sequence[Finding]) -> str:
     return f" (line{'s' if len(numbers) > 1 else ''} {', '.join(map(str, numbers))})" if numbers else ""
 
 
-def _translation_checks(document: Document, target: Language, translated: Mapping[int, str]) -> list[Check]:
+def _translation_checks(
+    document: Document, target: Language, translated: Mapping[int, str], untranslated: Collection[int]
+) -> list[Check]:
     joined = "\n".join(translated.values())
     dropped = missing_quantities(document.text, document.language, joined, target.code)
     # Each dropped number on the lines that hold it, so the page can mark the line with the reason.
@@ -76,17 +78,26 @@ def _translation_checks(document: Document, target: Language, translated: Mappin
         checks.append(_in_place(document, translated))
     if word_lists_for(document.language, target.code):  # a ✅ only where the word lists can tell
         source_name = language_name(document.language)
+        # A line left untranslated is said so once, by "Translation complete": its words are not judged here.
         kept = [
             (s.number, words)
             for s in document.sentences
-            if (words := untranslated_words(translated.get(s.number, ""), s.text, document.language, target.code))
+            if s.number not in untranslated
+            and (words := untranslated_words(translated.get(s.number, ""), s.text, document.language, target.code))
         ]
         checks.append(
             Check(
                 f"Every {source_name} word translated",
                 not kept,
-                "; ".join(f"line {number}: " + ", ".join(words) for number, words in kept)
-                or "none found by the word lists",
+                (
+                    "; ".join(f"line {number}: " + ", ".join(words) for number, words in kept)
+                    or "none found by the word lists"
+                )
+                + (
+                    f"; not judged: {_numbered('line', sorted(untranslated))} (left untranslated)"
+                    if untranslated
+                    else ""
+                ),
                 lines=tuple(Finding(n, f"{source_name} words left: " + ", ".join(words)) for n, words in kept),
             )
         )
@@ -229,7 +240,7 @@ def cross_checks(
             lines=tuple(not_done),
         )
     )
-    results += _translation_checks(document, target, translated)
+    results += _translation_checks(document, target, translated, untranslated)
     results.append(
         Check("Summary of 3 to 5 sentences", not summary_notes, "; ".join(summary_notes) or _length(summary, document))
     )
