@@ -129,6 +129,7 @@ def _large(text: str, name: str) -> TermLines | None:
     """A large file of plain `source,target` lines, read lazily (config/term_lines.py); None for any other."""
     if text.count("\n") < LAZY_LINES:
         return None
+    text = text.replace("\r\n", "\n")  # a Windows export: one line break, as splitlines reads it
     head = text[:65536].split("\n")[:-1]  # whole lines near the top, where a header is
     top = next((n for n, line in enumerate(head) if line.strip() and not line.lstrip().startswith("#")), None)
     if top is None:

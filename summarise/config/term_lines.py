@@ -13,6 +13,7 @@ first has its first letters, before any request that could carry it.
 from __future__ import annotations
 
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import overload
@@ -67,6 +68,7 @@ class TermLines(Sequence[Entry]):
         self._built: set[str] = set()  # first words whose lines are entries (or comments) already
         self._seen: dict[tuple[str, ...], Entry] = {}
         self._index = TermIndex(())
+        self._lock = threading.RLock()
         self.examined = 0  # lines made into entries so far: bounded by the texts' words, not the file
 
     def _bucketed(self) -> dict[str, list[int]]:
@@ -114,15 +116,19 @@ class TermLines(Sequence[Entry]):
         return entry
 
     def find(self, text: str) -> list[Match]:
-        """Where the source terms occur in `text`: the entries of its words made first, if not yet."""
+        """Where the source terms occur in `text`: the entries of its words made first, if not yet.
+        Under a lock: the chunks of a brief run in threads, and an index being added to is no index
+        to read (a list being sorted reads as empty)."""
         found = words(text)
-        return self.index_for_words({key for key, _, _ in found}).find(text, found)
+        with self._lock:
+            return self.index_for_words({key for key, _, _ in found}).find(text, found)
 
     @property
     def _all(self) -> tuple[Entry, ...]:
-        self.index_for_words(self._bucketed())  # every bucket opened
-        self.index_for_words(self._by_word)  # every line an entry
-        return tuple(sorted(self._seen.values(), key=lambda entry: entry.line))
+        with self._lock:
+            self.index_for_words(self._bucketed())  # every bucket opened
+            self.index_for_words(self._by_word)  # every line an entry
+            return tuple(sorted(self._seen.values(), key=lambda entry: entry.line))
 
     def __len__(self) -> int:
         return len(self._all)
