@@ -297,7 +297,7 @@ def test_a_large_glossary_matches_as_a_small_one_and_refuses_a_term_written_twic
     terms = ["PNUD,UNDP", "Forces démocratiques syriennes,Syrian Democratic Forces", "«Daech»,Daesh", "UE,EU"]
     terms += [f"Représentation n{n},Representation {n}" for n in range(3_000)] + ["Représentants de l'ONU,UN staff"]
     large, small = tmp_path / "large.csv", tmp_path / "small.csv"
-    large.write_text("\n".join(terms) + "\n", encoding="utf-8")
+    large.write_bytes(("\r\n".join(terms) + "\r\n").encode())  # as a spreadsheet on Windows saves it
     small.write_text("\n".join(terms[:4] + terms[-1:]) + "\n", encoding="utf-8")
     text = "Les représentants de l’ONU, l'UE, le PNUD et les Force démocratique syrienne contre «Daech» ; UE."
     found = [(m.entry.source, m.start, m.end) for m in load_glossary(large).find(text)]
