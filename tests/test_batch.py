@@ -255,6 +255,38 @@ def test_a_loop_of_symbolic_links_in_a_folder_fails_alone(cassette, runner, tmp_
     assert state["self.txt"]["status"] == "failed" and state["lyon.txt"]["status"] == "done"
 
 
+def test_links_to_folders_and_loops_are_said_in_the_table_and_the_index(runner, tmp_path: Path, fault_stub) -> None:
+    """Issue 36: a link to a folder (inside the input folder, outside it, or back to one that holds it)
+    and a loop of links were silently left out of a batch. Each is now a row of the closing table and
+    of the index, "skipped" with why; the walk never loops and the batch does not fail for them."""
+    fault_stub()
+    write(tmp_path / "in" / "lyon.txt", LYON)
+    write(tmp_path / "in" / "sub" / "nantes.txt", NANTES)
+    write(tmp_path / "elsewhere" / "far.txt", NANTES)
+    (tmp_path / "in" / "again").symlink_to("sub")  # a folder of the input folder, read where it is
+    (tmp_path / "in" / "far").symlink_to(tmp_path / "elsewhere")  # outside the input folder
+    (tmp_path / "in" / "sub" / "up").symlink_to("..")  # back to a folder that holds it: a loop
+    (tmp_path / "in" / "round").symlink_to("round")  # a loop of links, named like no document
+
+    result = runner.invoke(main, ["batch", "in", "--jobs", "1"])
+    plan = runner.invoke(main, ["batch", "in", "--dry-run"])
+
+    assert result.exit_code == 0, result.output
+    rows = {line.split()[1]: line for line in result.stdout.splitlines() if line.startswith("skipped ")}
+    assert set(rows) == {"again", "far", "sub/up", "round"}, result.stdout
+    assert "(sub), whose files are read there; not followed" in rows["again"]
+    assert "outside the input folder; not followed" in rows["far"]
+    assert "a loop; not followed" in rows["sub/up"] and "a loop of symbolic links" in rows["round"]
+    index = Path("outputs/index.md").read_text(encoding="utf-8").split("## Not summarised", 1)[1]
+    assert all(f"| {name} |" in index for name in rows), index
+    assert "far" not in Path("outputs/index.md").read_text(encoding="utf-8").split("## Not summarised", 1)[0]
+    assert sorted(path.name for path in Path("outputs").rglob("*.md") if path.name != "index.md") == [
+        "lyon.md",
+        "nantes.md",
+    ]
+    assert "4 not followed" in plan.stdout, plan.stdout
+
+
 # --- without any model ----------------------------------------------------------------
 
 

@@ -82,6 +82,24 @@ def test_doctor_reports_a_missing_model_file_with_the_fix(runner) -> None:
     assert "model file not found: nope.gguf" in result.output
 
 
+@pytest.mark.parametrize("flags", [["--json"], ["--html"], ["--json", "--html"]])
+@pytest.mark.parametrize("where", [["doc.txt", "-o", "-"], ["-"]])
+def test_json_or_html_with_the_brief_on_standard_output_is_one_error_line(
+    runner, step_endpoint, flags: list[str], where: list[str]
+) -> None:
+    """Issue 36: `brief X -o - --json` printed the Markdown and dropped the JSON (and the page) without
+    a word: they are written beside the Markdown file, and there was none. Now one error line, before
+    anything is read or asked."""
+    stub = step_endpoint
+    text = "Le conseil s'est réuni le 3 mars 2024."
+    Path("doc.txt").write_text(text, encoding="utf-8")
+    result = runner.invoke(main, ["brief", *where, *flags], input=text.encode("utf-8"))
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("Error: ") and result.output.count("\n") == 1, result.output
+    assert all(flag in result.output for flag in flags) and "-o FILE.md" in result.output
+    assert stub.requests == [] and sorted(p.name for p in Path(".").iterdir()) == ["doc.txt"]
+
+
 def test_brief_reads_standard_input_and_writes_standard_output(runner, step_endpoint) -> None:
     stub = step_endpoint
     text = "Le conseil s'est réuni le 3 mars 2024.\n\nIl a voté un budget de 12 millions d'euros."

@@ -19,7 +19,7 @@ TEXT = "Le conseil s'est réuni à Lyon le 4 mai 2024. Il a approuvé un nouveau
 # Runs the command, then says which of these modules it imported.
 PROBE = (
     "import sys\nfrom summarise.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
-    "watched = ('openai', 'py3langid', 'trafilatura', 'spellchecker', 'tiktoken')\n"
+    "watched = ('openai', 'py3langid', 'trafilatura', 'spellchecker', 'tiktoken', 'docx', 'lxml')\n"
     "print('loaded:', *sorted(m for m in watched if m in sys.modules), file=sys.stderr)\n"
 )
 
@@ -40,9 +40,26 @@ def test_a_cached_rerun_loads_neither_the_sdk_nor_the_language_identifier_nor_th
     assert "0 calls" in again.stderr, again.stderr
     loaded = next(line for line in again.stderr.splitlines() if line.startswith("loaded:"))
     # Neither the SDK, nor the identifier, nor the web-page reader, nor the word lists (0.8 s), nor
-    # the token encoding (0.5 s): their answers are remembered in the cache folder too.
+    # the token encoding (0.5 s): their answers are remembered in the cache folder too. Nor the Word
+    # reader's python-docx and lxml, for a text file (issue 36).
     assert loaded == "loaded:", loaded
     assert again.stderr.count("language fr") == 1  # the same answer as the first run's
+
+
+def test_a_cached_rerun_of_a_brief_whose_translation_is_doubted_loads_no_word_list(fault_stub, tmp_path: Path) -> None:
+    """Issue 36: the stub's translation of the 2022 seed reads as French to the language identifier,
+    so each re-run asked the word lists (~0.5 s to load) whether it is mostly English, although every
+    answer came from the cache. That verdict is remembered in the cache folder like a word's."""
+    fault_stub()
+    Path("doc.txt").write_text((ROOT / "inputs" / "marrakech-coalition-meeting-2022.txt").read_text(encoding="utf-8"))
+    first = _run("brief", "doc.txt")
+    assert "spellchecker" in first.stderr, first.stderr  # the doubt was judged, with the lists
+    checks = Path("outputs/doc.md").read_text(encoding="utf-8").split("## Checks", 1)[1]
+    again = _run("brief", "doc.txt")
+    assert "0 calls" in again.stderr, again.stderr
+    loaded = next(line for line in again.stderr.splitlines() if line.startswith("loaded:"))
+    assert loaded == "loaded:", loaded
+    assert Path("outputs/doc.md").read_text(encoding="utf-8").split("## Checks", 1)[1] == checks  # judged alike
 
 
 def test_without_the_cache_the_language_is_identified_each_time(fault_stub, tmp_path: Path) -> None:

@@ -40,6 +40,7 @@ class Item:
     root: Path | None = None  # the input folder, resolved: links must not lead out of it
     url: str = ""  # set for an item of a list of URLs: fetched rather than read
     problem: str = ""  # an entry of the folder that cannot be read (a folder it cannot list...): why
+    skipped: str = ""  # an entry of the folder not followed (a link to a folder, a loop of links): why
 
     @property
     def name(self) -> str:
@@ -92,6 +93,7 @@ def discover(
         raise ConfigError(f"{root} is inside the output folder {output_dir}: pass -o with another folder")
     found: list[Path] = []
     unreadable: dict[Path, str] = {}  # entries that cannot be read, reported like a failed document
+    not_followed: dict[Path, str] = {}  # links to folders and loops of links: said, not walked, not failed
 
     def cannot_list(error: OSError) -> None:
         where = Path(error.filename) if error.filename else root
@@ -99,9 +101,10 @@ def discover(
             raise InputError(f"{root}: cannot list the folder ({error.strerror})")
         unreadable[_readable(where.relative_to(root))] = f"a folder summarise cannot list ({error.strerror})"
 
-    # followlinks=False: a linked folder cannot make the walk loop. Linked files (even
-    # dangling ones) are listed, so a broken link is reported rather than silently missed;
-    # a folder that cannot be listed (no permission, a path past PATH_MAX, gone) is reported too.
+    # followlinks=False: a linked folder cannot make the walk loop; each one is said in the
+    # table and the index (`_not_followed`). Linked files (even dangling ones) are listed, so a
+    # broken link is reported rather than silently missed; a folder that cannot be listed (no
+    # permission, a path past PATH_MAX, gone) is reported too.
     for folder, dirnames, filenames in os.walk(root, onerror=cannot_list):
         here = Path(folder)
         # Hidden folders (.git, .venv) and our own outputs are never inputs.
@@ -109,8 +112,14 @@ def discover(
             reporter.warn(f"not reading {here / output_dir.name} as input: it is the output folder")
         kept = [name for name in dirnames if not name.startswith(".") and _real(here / name) != outputs]
         dirnames[:] = kept if recursive else []
+        for name in [name for name in kept if _is_link(here / name)] if recursive else []:
+            not_followed[(here / name).relative_to(root)] = _not_followed(here / name, root)
         for name in filenames:
             relative = (here / name).relative_to(root)
+            # A loop named like a document is read, and fails as a loop; any other is said here.
+            if recursive and not name.startswith(".") and not _matches(relative, include) and _is_loop(here / name):
+                not_followed[relative] = "a loop of symbolic links; not followed"
+                continue
             if name.startswith(".") or not _matches(relative, include) or _matches(relative, exclude):
                 continue
             if not _is_text(relative.as_posix()):
@@ -133,7 +142,41 @@ def discover(
     items += [
         Item(root / name, name, output_dir / name, "", _real(root), problem=why) for name, why in unreadable.items()
     ]
+    items += [
+        Item(root / name, name, output_dir / name, "", _real(root), skipped=why) for name, why in not_followed.items()
+    ]
     return sorted(items, key=lambda item: item.name)
+
+
+def _not_followed(link: Path, root: Path) -> str:
+    """Why a link to a folder is not walked, said in the table and the index: the walk never
+    loops, never reads a folder twice, and never leaves the input folder."""
+    target, real_root = _real(link), _real(root)
+    if _real(link.parent).is_relative_to(target):
+        return f"a link to {os.readlink(link)}, a folder that holds it: a loop; not followed"
+    if target.is_relative_to(real_root):
+        where = target.relative_to(real_root).as_posix()
+        return f"a link to a folder of the input folder ({where}), whose files are read there; not followed"
+    return "a link to a folder outside the input folder; not followed"
+
+
+def _is_link(path: Path) -> bool:
+    """A symbolic link; False for a path that cannot be looked at (past PATH_MAX: reported when listed)."""
+    try:
+        return stat.S_ISLNK(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _is_loop(path: Path) -> bool:
+    """A link that leads back to itself (directly or through others): it leads nowhere."""
+    if not _is_link(path):
+        return False
+    try:
+        os.path.realpath(path, strict=True)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def _is_text(name: str) -> bool:

@@ -20,7 +20,8 @@ from summarise.tasks.prompts import Prompts
 @dataclass(frozen=True)
 class DocumentPlan:
     name: str
-    status: Literal["planned", "up to date", "unreadable", "refused"]  # refused: its output is not ours to write
+    # refused: its output is not ours to write; skipped: a link to a folder or a loop of links, not walked
+    status: Literal["planned", "up to date", "unreadable", "refused", "skipped"]
     detail: str = ""
     language: str = ""
     pages: int = 0  # of a PDF
@@ -38,6 +39,8 @@ def plan_document(item: Item, model: Described, prompts: Prompts, options: Batch
     """The calls build_brief would make for this document, without making any."""
     if item.problem:
         return DocumentPlan(item.name, "unreadable", item.problem)
+    if item.skipped:  # a link to a folder, a loop of links: not walked, said
+        return DocumentPlan(item.name, "skipped", item.skipped)
 
     def read() -> Document:
         return load(item, options.max_input_bytes, options.allow_private_urls)
@@ -108,9 +111,11 @@ def render_plan(plans: Sequence[DocumentPlan], prices: Prices | None) -> str:
     skipped = sum(entry.status == "up to date" for entry in plans)
     unreadable = sum(entry.status == "unreadable" for entry in plans)
     refused = sum(entry.status == "refused" for entry in plans)
+    not_followed = sum(entry.status == "skipped" for entry in plans)
     note = (
         f"Dry run: no model was called. {len(planned)} to summarise, {skipped} up to date, {unreadable} unreadable"
         + (f", {refused} refused (output not ours to write)" if refused else "")
+        + (f", {not_followed} not followed (links to folders, loops)" if not_followed else "")
         + ".\n"
         "Prompt tokens are estimated with cl100k; token counts and costs are ceilings that include every repair."
     )

@@ -18,7 +18,12 @@ from summarise.reporting.terminal import shown
 
 
 def _failed(output_dir: Path) -> dict[str, dict[str, Any]]:
-    return {name: entry for name, entry in read_state(output_dir).items() if entry.get("status") == Status.FAILED}
+    """The documents without a brief: failed, or not followed (a link to a folder, a loop of links)."""
+    return {name: entry for name, entry in read_state(output_dir).items() if _no_brief(entry)}
+
+
+def _no_brief(entry: dict[str, Any]) -> bool:
+    return entry.get("status") == Status.FAILED or (entry.get("status") == Status.SKIPPED and not entry.get("output"))
 
 
 def render_index(output_dir: Path, entries: list[Entry] | None = None) -> str:
@@ -67,7 +72,8 @@ def render_report(run: BatchRun, output_dir: Path, seconds: float, rate_limited:
     """Counts by status, then one row per document that needs a look (failed or incomplete)."""
     counts = "  ".join(f"{status} {run.count(status)}" for status in Status)
     lines = [counts]
-    attention = [outcome for outcome in run.outcomes if outcome.status in (Status.FAILED, Status.INCOMPLETE)]
+    # Failed, incomplete, or not followed (a link to a folder, a loop of links: skipped, no brief).
+    attention = [o for o in run.outcomes if o.status in (Status.FAILED, Status.INCOMPLETE) or _no_brief(vars(o))]
     if attention:
         lines.append(_table(["status", "document", "reason"], [[o.status, o.name, o.detail] for o in attention]))
     usage = run.usage()

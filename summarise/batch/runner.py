@@ -50,8 +50,8 @@ class BatchOptions:
 
 
 def load(item: Item, max_bytes: int, allow_private_urls: bool = False) -> Document:
-    if item.problem:  # an entry of the folder that cannot be read: it fails, and says why
-        raise InputError(f"{item.where}: {item.problem}")
+    if item.problem or item.skipped:  # an entry of the folder that is not read: it says why
+        raise InputError(f"{item.where}: {item.problem or item.skipped}")
     if item.url:
         return readers.load(item.url, max_bytes, allow_private_urls=allow_private_urls)
     # Only a regular file inside the input folder: a link must not make us read (and send) files
@@ -118,6 +118,9 @@ def summarise_one(
     if item.problem:  # nothing to claim or write: an entry that cannot be read fails at once
         loading.cancel()
         return Outcome(item.name, Status.FAILED, item.problem)
+    if item.skipped:  # a link to a folder, a loop of links: said in the table and the index, not failed
+        loading.cancel()
+        return Outcome(item.name, Status.SKIPPED, item.skipped)
     if options.locks is None:
         return _summarise(item, llm, prompts, options, loading, reporter)
     try:

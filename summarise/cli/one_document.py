@@ -11,6 +11,7 @@ from summarise.brief import Brief
 from summarise.brief.files import BriefFiles, identities, stdin_identity
 from summarise.config import Settings
 from summarise.config.options import BriefFileOptions, check_options
+from summarise.errors import ConfigError
 from summarise.readers.fetch import looks_like_url, url_name
 from summarise.readers.language_detection import remember_in as remember_languages_in
 from summarise.render import render_markdown
@@ -51,6 +52,15 @@ def brief_file(
     else:
         inputs = identities([Path(name)])
         output = output or Path("outputs") / f"{Path(name).stem}.md"
+    if output == STDIO and (options.write_json or options.write_html):
+        # The JSON and the page are written beside the Markdown file: on standard output there is
+        # none to be beside, so they would be lost without a word. Said before anything is read.
+        flags = " and ".join(
+            flag for flag, wanted in (("--json", options.write_json), ("--html", options.write_html)) if wanted
+        )
+        raise ConfigError(
+            f"{flags} write files beside the brief's Markdown file, and it goes to standard output: pass -o FILE.md"
+        )
     files = BriefFiles(output, options.write_json, options.write_html)
     if output != STDIO:  # before the read (batch's prelude, pipeline.prelude): a refused output costs nothing
         files.check(inputs)

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from summarise.config.term_index import WORD, Match, TermIndex
 from summarise.config.term_index import Entry as Entry  # where the rest of the package reads it
+from summarise.config.term_lines import LAZY_LINES, TermLines, plain_lines
 from summarise.documents.decoding import decode
 from summarise.documents.languages import parse_language
 from summarise.errors import ConfigError
@@ -43,10 +44,13 @@ MAX_GLOSSARY_BYTES = 20_000_000
 @dataclass(frozen=True)
 class Glossary:
     path: str
-    entries: tuple[Entry, ...] = field(default=(), repr=False)
+    # A large plain file's entries are TermLines (config/term_lines.py): built where texts need them.
+    entries: Sequence[Entry] = field(default=(), repr=False)
 
     def for_languages(self, source: str, target: str) -> Glossary:
         """The entries that apply from `source` to `target` (an entry without languages applies to all)."""
+        if isinstance(self.entries, TermLines):  # a plain file: no language columns, every entry applies
+            return self
         pair = (source, target)
         if pair not in self._for_pairs:
             kept = tuple(
@@ -72,6 +76,8 @@ class Glossary:
 
     def find(self, text: str) -> list[Match]:
         """Where the source terms occur in `text`."""
+        if isinstance(self.entries, TermLines):
+            return self.entries.find(text)
         return self._source_index.find(text)
 
     def find_targets(self, text: str) -> list[Match]:
@@ -81,6 +87,8 @@ class Glossary:
     def select(self, text: str) -> tuple[Entry, ...]:
         """The entries whose source term occurs in `text`, each once, in file order: what a request carries."""
         used = {id(match.entry): match.entry for match in self.find(text)}
+        if isinstance(self.entries, TermLines):
+            return tuple(sorted(used.values(), key=lambda entry: entry.line))
         return tuple(sorted(used.values(), key=lambda entry: self._order[id(entry)]))
 
     @cached_property
@@ -108,11 +116,30 @@ def load_glossary(path: Path) -> Glossary:
     if len(data) > MAX_GLOSSARY_BYTES:
         raise ConfigError(f"glossary {name} is over {MAX_GLOSSARY_BYTES:,} bytes")
     text = unicodedata.normalize("NFC", decode(data, f"glossary {name}"))
+    if (large := _large(text, name)) is not None:
+        return Glossary(name, large)
     rows = _rows(text, name)
     entries = _entries(rows, name)
     if not entries:
         raise ConfigError(f"glossary {name} has no entries: write one `source term,target term` a line")
     return Glossary(name, tuple(entries))
+
+
+def _large(text: str, name: str) -> TermLines | None:
+    """A large file of plain `source,target` lines, read lazily (config/term_lines.py); None for any other."""
+    if text.count("\n") < LAZY_LINES:
+        return None
+    text = text.replace("\r\n", "\n")  # a Windows export: one line break, as splitlines reads it
+    head = text[:65536].split("\n")[:-1]  # whole lines near the top, where a header is
+    top = next((n for n, line in enumerate(head) if line.strip() and not line.lstrip().startswith("#")), None)
+    if top is None:
+        return None  # 64 kB of comments: read entry by entry
+    delimiter = "\t" if "\t" in head[top] else ","
+    header = _header([cell.strip() for cell in head[top].split(delimiter)])
+    if header is not None and header != ["source", "target"]:
+        return None  # language columns (or an unknown one): read entry by entry
+    plain = plain_lines(text, delimiter, top + 1 if header else top)  # data lines only: a header is no term
+    return TermLines(name, *plain, delimiter) if plain is not None else None
 
 
 def _rows(text: str, name: str) -> list[tuple[int, list[str]]]:

@@ -119,21 +119,28 @@ class TermIndex:
     once, then each text is matched with one look-up per word."""
 
     def __init__(self, entries: Iterable[Entry], side: str = "source") -> None:
-        by_first: dict[str, list[_Term]] = {}
-        self.size = 0
-        for entry in entries:
-            self.size += 1
-            keys, marks = entry.keys_and_shape(side)
-            if keys:
-                by_first.setdefault(keys[0], []).append((keys, marks, entry))
-        for candidates in by_first.values():
-            if len(candidates) > 1:
-                candidates.sort(key=lambda item: -len(item[0]))
-        self._by_first = by_first
+        self.size, self._side = 0, side
+        self._by_first: dict[str, list[_Term]] = {}
+        self.add(entries)
 
-    def find(self, text: str) -> list[Match]:
-        """Non-overlapping occurrences in `text`, the longest first at each word."""
-        found = words(text)
+    def add(self, entries: Iterable[Entry | None]) -> None:
+        """More entries (None: none), each in its place: the longest term first at its first word."""
+        grown: set[str] = set()
+        for entry in entries:
+            if entry is None:
+                continue
+            self.size += 1
+            keys, marks = entry.keys_and_shape(self._side)
+            if keys:
+                self._by_first.setdefault(keys[0], []).append((keys, marks, entry))
+                grown.add(keys[0])
+        for first in grown:
+            if len(candidates := self._by_first[first]) > 1:
+                candidates.sort(key=lambda item: -len(item[0]))
+
+    def find(self, text: str, found: list[tuple[str, int, int]] | None = None) -> list[Match]:
+        """Non-overlapping occurrences in `text` (its `words`: `found`, when known), the longest first at each word."""
+        found = words(text) if found is None else found
         keys = tuple(key for key, _, _ in found)
         matches: list[Match] = []
         position = 0

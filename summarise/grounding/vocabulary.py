@@ -2,12 +2,14 @@
 
 Its frequency lists cover English, Spanish, French, Portuguese, German, Italian, Russian,
 Arabic, Latvian, Basque, Dutch and Persian. They are loaded once, only when a word is
-judged for the first time (~0.4 s each), never at start-up: verdicts are kept in the cache
-folder (remember_in), so a cached re-run loads none. A language without a list is never flagged.
+judged for the first time (~0.4 s each), never at start-up: verdicts (a word's, and whether a
+text is mostly words of one language) are kept in the cache folder (remember_in), so a cached
+re-run loads none. A language without a list is never flagged.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import cache
 from typing import Any, Protocol
@@ -99,5 +101,14 @@ def mostly_words_of(text: str, language: str, other: str) -> bool:
     words = [w.casefold() for w in _WORD.findall(text) if len(w) > 1]
     if not words:
         return False
+    # Remembered like the words' verdicts: a re-run whose translations are all cached (and doubted
+    # the same way) loads no list for them.
+    memo, digest = _memo, hashlib.sha256(text.encode()).hexdigest()
+    key = f"{_MEMO_KEY}mostly:{_code(language)}>{_code(other)}:{digest}"
+    if memo is not None and isinstance(verdict := (memo.get(key) or {}).get("mostly"), bool):
+        return verdict
     known = sum(w in _word_list(_code(language)) for w in words)
-    return known >= 2 * len(words) / 3 and known > sum(w in _word_list(_code(other)) for w in words)
+    mostly = known >= 2 * len(words) / 3 and known > sum(w in _word_list(_code(other)) for w in words)
+    if memo is not None:
+        memo.set(key, {"mostly": mostly})
+    return mostly

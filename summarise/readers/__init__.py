@@ -31,14 +31,16 @@ MARKDOWN_NAMES = re.compile(r"\.(md|markdown|mdown|mkd)$", re.IGNORECASE)
 def sniff(data: bytes, name: str = "", content_type: str = "") -> str:
     """Which reader: the bytes decide first (a PDF renamed .txt is a PDF; a .txt saved from a
     browser is HTML); a server's content type or the file's name only tell Markdown from text."""
-    from summarise.readers.docx import is_docx
     from summarise.readers.html import is_html
 
     media = content_type.split(";")[0].strip().lower()
     if b"%PDF-" in data[:1024]:  # the PDF standard lets the signature sit anywhere in the first 1 KB
         return "pdf"
-    if data.startswith(b"PK\x03\x04") and is_docx(data):
-        return "docx"
+    if data.startswith(b"PK\x03\x04"):  # a ZIP: only then python-docx and lxml (~0.2 s to import)
+        from summarise.readers.docx import is_docx
+
+        if is_docx(data):
+            return "docx"
     if media in ("text/html", "application/xhtml+xml") or is_html(data):
         return "html"
     if media == "text/markdown" or (not media and MARKDOWN_NAMES.search(name)):

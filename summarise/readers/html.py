@@ -8,13 +8,14 @@ We ask for its XML output, which keeps headings, lists and tables as elements.
 from __future__ import annotations
 
 import re
-
-import lxml.etree
-import lxml.html
+from typing import TYPE_CHECKING
 
 from summarise.documents import Document, TextBudget
 from summarise.errors import InputError
 from summarise.readers.base import Block, Extracted, build_document
+
+if TYPE_CHECKING:  # lxml is imported to read a page (with trafilatura), not for `sniff`'s is_html
+    import lxml.etree
 
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title)[\s>/]", re.I | re.S)
 
@@ -30,6 +31,8 @@ def _text(element: lxml.etree._Element) -> str:
 
 
 def _blocks(xml: str) -> list[Block]:
+    import lxml.etree
+
     root = lxml.etree.fromstring(xml.encode("utf-8"))
     main = root.find("main")
     blocks: list[Block] = []
@@ -53,6 +56,9 @@ def _blocks(xml: str) -> list[Block]:
 
 def _language(data: bytes) -> str:
     """The page's declared language (<html lang="fr">), when it says one."""
+    import lxml.etree
+    import lxml.html
+
     try:
         root = lxml.html.fromstring(data)
     except (lxml.etree.ParserError, ValueError):
@@ -61,6 +67,7 @@ def _language(data: bytes) -> str:
 
 
 def read(data: bytes, source: str, budget: TextBudget) -> Document:
+    import lxml.etree
     import trafilatura  # 0.2 s to import: only for a page, not for `sniff` asking whether bytes are one
 
     try:
