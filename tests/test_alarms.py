@@ -192,3 +192,15 @@ def test_a_line_left_untranslated_is_flagged_once_its_words_not_judged_again() -
     assert brief.lines[1].problems == ("left untranslated",)
     words = next(check for check in brief.checks if check.name == "Every French word translated")
     assert words.passed and "not judged: line 2 (left untranslated)" in words.detail, words
+
+
+def test_a_fact_on_a_line_left_untranslated_stays_there_not_checked_not_called_absent() -> None:
+    without_three = "\n".join(f"[{n}] {text}" for n, text in TRANSLATED.items() if n != 3)
+    brief = _brief(
+        translation=without_three, facts=["[3] Houston schools will stay closed for three days."], summary=SUMMARY
+    )
+    (fact,) = brief.facts
+    assert (fact.sentence, fact.note) == (3, ""), fact  # the line it cites, not one that shares "Houston"
+    assert fact.problems == ("not checked: line 3 was left untranslated",) and fact.status != "not found"
+    names = next(check for check in brief.checks if check.name.startswith("Names in the facts"))
+    assert names.passed and "not judged: fact 1" in names.detail, names

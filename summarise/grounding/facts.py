@@ -148,6 +148,11 @@ def _problems(raw: RawFact, target: Language, evidence: str, translation: str, s
     return problems
 
 
+def _left_untranslated(line: Sentence, translated: Mapping[int, str], document: Document, target: Language) -> bool:
+    """The line has no translation: the pipeline keeps its source text in its place."""
+    return document.language != target.code and translated.get(line.number) == line.text
+
+
 def verify_facts(
     document: Document, raw_facts: list[RawFact], target: Language, translated: Mapping[int, str] | None = None
 ) -> list[Fact]:
@@ -175,10 +180,15 @@ def verify_facts(
             # words may come earlier and would put the fact on another fact's line.
             where = placed[position]
             located, evidence = where.line, where.line.text
+            cited = document.sentence(raw.sentence)
+            if where.content < SUPPORTED and cited is not None and _left_untranslated(cited, lines, document, target):
+                # No translation to compare it with: not judged, shown on the line it cites.
+                located, evidence = cited, cited.text
+                problems.append(f"not checked: line {cited.number} was left untranslated")
+            elif where.content < SUPPORTED:  # its best line does not say it
+                problems.append(NOT_FOUND)
             if located.number != raw.sentence:
                 note = f"re-anchored: the model cited line {raw.sentence}"
-            if where.content < SUPPORTED:  # its best line does not say it
-                problems.append(NOT_FOUND)
         else:  # a line the document does not have: shown, flagged, never dropped unseen
             facts.append(Fact(raw.statement, raw.category, 0, 0, "", "absent", (missing_line(raw.sentence),)))
             continue

@@ -168,15 +168,18 @@ def _leftovers(
     return found, named, sentences
 
 
-def _names_check(document: Document, translated: Mapping[int, str], facts: Sequence[Fact]) -> Check:
+def _names_check(
+    document: Document, translated: Mapping[int, str], facts: Sequence[Fact], untranslated: Collection[int]
+) -> Check:
     """Each fact's names against the translation of its own line: like with like, so
     "Morocco" is checked against "Morocco", never against the source's "Maroc"."""
     checked = 0
     lost: list[str] = []
     named: list[Finding] = []
+    unjudged = [n for n, fact in enumerate(facts, start=1) if fact.sentence in untranslated]
     for number, fact in enumerate(facts, start=1):
         line = translated.get(fact.sentence, "")
-        if not line or fact.sentence == 0:
+        if not line or fact.sentence == 0 or number in unjudged:
             continue
         names = extract_names(fact.statement)
         checked += len(names)
@@ -188,7 +191,8 @@ def _names_check(document: Document, translated: Mapping[int, str], facts: Seque
     return Check(
         "Names in the facts found in the translation of their line",
         not lost,
-        f"{checked} names checked" if not lost else "; ".join(lost),
+        (f"{checked} names checked" if not lost else "; ".join(lost))
+        + (f"; not judged: {_numbered('fact', unjudged)} (its line left untranslated)" if unjudged else ""),
         facts=tuple(named),
     )
 
@@ -266,7 +270,7 @@ def cross_checks(
             sentences=tuple(in_summary),
         )
     )
-    results.append(_names_check(document, translated, facts))
+    results.append(_names_check(document, translated, facts, untranslated))
     if document.language != target.code:
         results.append(name_forms_check(document, translated))
     if glossary is not None and glossary.active:
