@@ -162,13 +162,10 @@ class LLM:
         reporter: Reporter = SILENT,
     ) -> Completion:
         """`answer` for a request written out as arguments (for callers outside the brief's steps)."""
-        return self.answer(
-            Request(
-                "", label, messages, max_tokens, response_format, allow_truncated=allow_truncated, validate=validate
-            ),
-            usage,
-            reporter,
+        request = Request(
+            "", label, messages, max_tokens, response_format, allow_truncated=allow_truncated, validate=validate
         )
+        return self.answer(request, usage, reporter)
 
     def answer(self, request: Request, usage: UsageMeter, reporter: Reporter = SILENT) -> Completion:
         """One chat completion, checked before anything else sees it (the Model seam, summarise/model/__init__.py).
