@@ -10,11 +10,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from summarise.config import DEFAULT_ENGINE_CONTEXT
+from summarise.brief import Brief
+from summarise.config import DEFAULT_ENGINE_CONTEXT, BriefOptions
 from summarise.errors import UnusableAnswer
 from summarise.model import Completion, Request
+from summarise.model.endpoint import Endpoint
+from summarise.model.llm import LLM
 from summarise.model.usage import UsageMeter
+from summarise.pipeline import build_brief
+from summarise.readers.text import parse_document
 from summarise.reporting import SILENT, Reporter
+from summarise.tasks.prompts import Prompts
 
 
 class FakeModel:
@@ -47,3 +53,14 @@ class FakeModel:
 
     def steps(self) -> list[str]:
         return [request.step for request in self.asked]
+
+
+def brief_of(text: str, model: FakeModel, name: str = "storm.txt") -> Brief:
+    """The brief of `text` with default options, every answer from `model` (no endpoint is reached)."""
+    return build_brief(
+        parse_document(text.encode(), name),
+        LLM(Endpoint("fake", "fake", "fake", "not-needed"), context_tokens=8192),
+        Prompts(),
+        BriefOptions(),
+        model=model,
+    )

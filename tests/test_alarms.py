@@ -5,20 +5,15 @@ from __future__ import annotations
 
 import json
 
-from fake_model import FakeModel
+from fake_model import FakeModel, brief_of
 
 from summarise.brief import Brief
-from summarise.config import BriefOptions
 from summarise.documents.languages import Language
 from summarise.grounding.facts import verify_facts
 from summarise.grounding.report import cross_checks
-from summarise.model.endpoint import Endpoint
-from summarise.model.llm import LLM
-from summarise.pipeline import build_brief
 from summarise.readers.text import parse_document
 from summarise.render.problems import fact_problems
 from summarise.tasks.fact_answers import RawFact
-from summarise.tasks.prompts import Prompts
 
 ENGLISH = Language("en", "English")
 FRENCH = (
@@ -47,13 +42,7 @@ def test_a_fact_its_cited_line_says_stays_there_though_another_line_says_more() 
 def _brief(*, translation: str, facts: list[str], summary: str, text: str = FRENCH) -> Brief:
     model = FakeModel().enqueue("translate", translation).enqueue("translate again", translation)
     model.enqueue("summary", summary).enqueue("facts", json.dumps({"facts": facts}))
-    return build_brief(
-        parse_document(text.encode(), "storm.txt"),
-        LLM(Endpoint("fake", "fake", "fake", "not-needed"), context_tokens=8192),
-        Prompts(),
-        BriefOptions(),
-        model=model,
-    )
+    return brief_of(text, model)
 
 
 RIGHT = "\n".join(f"[{n}] {text}" for n, text in TRANSLATED.items())
@@ -91,13 +80,7 @@ def test_a_line_numbered_twice_keeps_neither_copy_and_is_asked_again() -> None:
     invented = RIGHT.replace("[3] Houston", "[2] Storms will return next week.\n[3] Houston")
     model = FakeModel().enqueue("translate", invented).enqueue("translate again", "[2] " + TRANSLATED[2])
     model.enqueue("summary", SUMMARY).enqueue("facts", json.dumps({"facts": []}))
-    brief = build_brief(
-        parse_document(FRENCH.encode(), "storm.txt"),
-        LLM(Endpoint("fake", "fake", "fake", "not-needed"), context_tokens=8192),
-        Prompts(),
-        BriefOptions(),
-        model=model,
-    )
+    brief = brief_of(FRENCH, model)
     assert "translate again" in model.steps()
     assert brief.lines[1].translation == TRANSLATED[2]
 

@@ -6,16 +6,10 @@ from __future__ import annotations
 
 import json
 
-from fake_model import FakeModel
+from fake_model import FakeModel, brief_of
 
 from summarise.brief import Brief
-from summarise.config import BriefOptions
 from summarise.grounding.alignment import runaway
-from summarise.model.endpoint import Endpoint
-from summarise.model.llm import LLM
-from summarise.pipeline import build_brief
-from summarise.readers.text import parse_document
-from summarise.tasks.prompts import Prompts
 
 FRENCH = (
     "Le Texas et la Louisiane ont été frappés lundi par la tempête, qui a inondé Houston.\n\n"
@@ -35,13 +29,7 @@ SUMMARY = "A storm hit Texas and Louisiana on Monday [2]. It flooded Houston [1]
 def _brief(again: str) -> tuple[Brief, FakeModel]:
     model = FakeModel().enqueue("translate", FIRST).enqueue("translate again", again)
     model.enqueue("summary", SUMMARY).enqueue("facts", json.dumps({"facts": ["[2] The storm hit on Monday."]}))
-    brief = build_brief(
-        parse_document(FRENCH.encode(), "storm.txt"),
-        LLM(Endpoint("fake", "fake", "fake", "not-needed"), context_tokens=8192),
-        Prompts(),
-        BriefOptions(),
-        model=model,
-    )
+    brief = brief_of(FRENCH, model)
     return brief, model
 
 
