@@ -125,7 +125,7 @@ ENDPOINT_OPTIONS: list[Callable[[F], F]] = [
             help="Cap on document tokens per chunk. [default: from the context window, at most 2500]"),
     _option("--facts-method", envvar="SUMMARISE_FACTS_METHOD",
             type=click.Choice([method.value for method in FactsMethod], case_sensitive=False),
-            default=FactsMethod.LINE.value, show_default=True,
+            default=FactsMethod.CHOSEN.value, show_default=True,
             help="Facts chosen by code from the translation's lines (figures first, no model call), "
             "written by the model with a line number, or with a verbatim quote (strong endpoints)."),
     _option("--layout", envvar="SUMMARISE_LAYOUT",

@@ -56,7 +56,7 @@ class BriefOptions:
 
     target: Language = ENGLISH
     chunk_tokens: int | None = None  # cap on document tokens per chunk
-    facts_method: FactsMethod = FactsMethod.LINE
+    facts_method: FactsMethod = FactsMethod.CHOSEN
     workers: int = 1  # chunks of one document at once (worth it against remote endpoints)
     layout: Layout = Layout.TRANSLATION
     glossary: Glossary | None = None  # house terms (summarise/config/glossary.py), read before any call
@@ -78,7 +78,7 @@ class Settings:
     max_retries: int = 3
     context_tokens: int | None = None  # the model's context window; None = known default
     chunk_tokens: int | None = None  # cap on document tokens per chunk
-    facts_method: FactsMethod = FactsMethod.LINE
+    facts_method: FactsMethod = FactsMethod.CHOSEN
     layout: Layout = Layout.TRANSLATION
     engine_threads: int = field(default_factory=lambda: os.cpu_count() or 2)
     engine_parallel: int = 1
