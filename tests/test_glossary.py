@@ -19,6 +19,7 @@ from summarise.brief import Brief
 from summarise.cli import main
 from summarise.config import BriefOptions
 from summarise.config.glossary import Entry, Glossary, load_glossary
+from summarise.config.place_names import place_names
 from summarise.errors import ConfigError
 from summarise.grounding.glossary_checks import line_misses, text_misses
 from summarise.grounding.glossary_terms import set_terms
@@ -441,3 +442,14 @@ def test_one_name_of_the_source_translated_three_ways_is_reported_without_a_glos
     check = name_forms_check(document, three)
     assert not check.passed and check.detail.startswith("Coalition mondiale contre Daech: 3 forms")
     assert "“Coalition for Daech” line 3" in check.detail
+
+
+def test_a_country_name_set_by_code_drops_the_article_english_does_not_give_it() -> None:
+    # "le Maroc", translated "the Maroc", is "Morocco"; "les États-Unis" stay "the United States".
+    names = place_names("fr", "en")
+    assert names is not None
+    source = "Le Maroc accueille la réunion, qui confirme le rôle du Maroc et des États-Unis."
+    written = "The Maroc hosts the meeting, which confirms the role of the Maroc and the États-Unis."
+    assert set_terms(names, source, written).text == (
+        "Morocco hosts the meeting, which confirms the role of Morocco and the United States."
+    )

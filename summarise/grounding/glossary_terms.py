@@ -32,6 +32,7 @@ from rapidfuzz import fuzz
 
 from summarise.brief import Fact, SummarySentence
 from summarise.config.glossary import Entry, Glossary
+from summarise.config.place_names import BUILT_IN
 from summarise.config.term_index import find_terms, words
 from summarise.documents import Document
 from summarise.grounding.glossary_checks import distinctive
@@ -41,6 +42,13 @@ SET_NOTE = "term set by the glossary"
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*)[\"“«(]?\s*$")
 _ARTICLE_BEFORE = re.compile(r"\b([Aa]n?)\s+$")
 _LOWER = re.compile(r"[^\W\d_]+")
+_THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
+# English names of places that keep "the" ("the United States", "the Gambia"); every other
+# country or region goes without ("le Maroc" is "Morocco", never "the Morocco").
+_WITH_THE = frozenset(
+    "Islands Republic Kingdom United Territories Netherlands Philippines Bahamas Maldives Comoros "
+    "Seychelles Gambia Caribbean Americas Union Isle Lands Grenadines".split()
+)
 
 
 @dataclass(frozen=True)
@@ -58,7 +66,9 @@ class TermsSet:
 def set_terms(glossary: Glossary, source: str, text: str, *, english: bool = True) -> TermsSet:
     """`text` with the glossary's target term written over the forms of source terms that
     `source` holds (see the module's docstring): no more often than `source` holds a term
-    and `text` lacks its target."""
+    and `text` lacks its target. A built-in place name loses the "the" the source's article
+    left before it, unless English keeps one there."""
+    places = english and glossary.path == BUILT_IN
     found = glossary.find(source)
     if not found or not text:
         return TermsSet(text)
@@ -84,6 +94,8 @@ def set_terms(glossary: Glossary, source: str, text: str, *, english: bool = Tru
     changes: list[tuple[str, str]] = []
     for start, end, entry in sorted(spans, key=lambda span: span[0], reverse=True):
         before, after = text[:start], text[end:]
+        if places and not _WITH_THE.intersection(entry.target.split()):
+            before = _THE_BEFORE.sub("", before)
         term, before = _fitted(entry.target, before, english)
         changes.append((text[start:end], term))
         text = before + term + after
