@@ -8,6 +8,7 @@ import json
 from fake_model import FakeModel, brief_of
 
 from summarise.brief import Brief
+from summarise.config import FactsMethod
 from summarise.documents.languages import Language
 from summarise.grounding.facts import verify_facts
 from summarise.grounding.report import cross_checks
@@ -42,7 +43,7 @@ def test_a_fact_its_cited_line_says_stays_there_though_another_line_says_more() 
 def _brief(*, translation: str, facts: list[str], summary: str, text: str = FRENCH) -> Brief:
     model = FakeModel().enqueue("translate", translation).enqueue("translate again", translation)
     model.enqueue("summary", summary).enqueue("facts", json.dumps({"facts": facts}))
-    return brief_of(text, model)
+    return brief_of(text, model, facts_method=FactsMethod.LINE)  # the facts as the model gives them
 
 
 RIGHT = "\n".join(f"[{n}] {text}" for n, text in TRANSLATED.items())

@@ -18,6 +18,7 @@ from fake_model import FakeModel, brief_of
 from summarise.batch.reports import write_index
 from summarise.batch.state import STATE_FILE
 from summarise.brief import Brief
+from summarise.config import FactsMethod
 from summarise.config.memory import Remembered, TranslationMemory, load_memory
 from summarise.grounding.recheck import corrected
 from summarise.render import read_front_matter, render_markdown
@@ -47,7 +48,7 @@ def answers(translation: str = WRONG) -> FakeModel:
 
 
 def make(model: FakeModel, text: str = FRENCH, name: str = "doc.txt", memory: TranslationMemory | None = None) -> Brief:
-    return brief_of(text, model, name, memory=memory)
+    return brief_of(text, model, name, memory=memory, facts_method=FactsMethod.LINE)  # FACTS as the model gives them
 
 
 def folder_of(tmp_path: Path) -> Path:

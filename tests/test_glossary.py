@@ -17,6 +17,7 @@ from fake_model import FakeModel, brief_of
 
 from summarise.brief import Brief
 from summarise.cli import main
+from summarise.config import FactsMethod
 from summarise.config.glossary import Entry, Glossary, load_glossary
 from summarise.config.place_names import place_names
 from summarise.errors import ConfigError
@@ -40,7 +41,8 @@ def write(name: str, text: str) -> Path:
 
 
 def brief(runner, *args: str) -> tuple[str, dict]:
-    result = runner.invoke(main, ["brief", "doc.txt", "-o", "doc.md", "--json", *args])
+    # The facts as the model gives them (each test enqueues its answer), not chosen by code.
+    result = runner.invoke(main, ["brief", "doc.txt", "-o", "doc.md", "--json", "--facts-method", "line", *args])
     assert result.exit_code == 0, result.output
     return Path("doc.md").read_text(encoding="utf-8"), json.loads(Path("doc.json").read_text(encoding="utf-8"))
 
@@ -90,7 +92,7 @@ def test_what_code_cannot_place_stays_flagged_and_no_term_is_put_where_the_sourc
     model.enqueue("summary", "The programme funds Iraq [1]. The UN met [2]. It met in Geneva [2].")
     model.enqueue("facts", json.dumps({"facts": ["[2] The UN and PNUD met in Geneva on 3 March 2024."]}))
     glossary = load_glossary(write(str(tmp_path / "terms.csv"), GLOSSARY))
-    brief = brief_of(FRENCH, model, "doc.txt", glossary=glossary)
+    brief = brief_of(FRENCH, model, "doc.txt", glossary=glossary, facts_method=FactsMethod.LINE)
     first, second = brief.lines
     assert first.problems == ("glossary: “PNUD” not written “UNDP”",) and not first.notes
     assert second.translation.endswith("with PNUD.") and not second.notes  # the source line has no "PNUD"
@@ -139,7 +141,7 @@ def test_the_repair_call_fixes_a_missed_term_where_it_can(tmp_path: Path) -> Non
     model.enqueue("summary", "UNDP funds Iraq [1]. The UN met [2]. It met in Geneva [2].")
     model.enqueue("facts", json.dumps({"facts": ["[1] UNDP has funded stabilization in Iraq since 2015."]}))
     glossary = load_glossary(write(str(tmp_path / "terms.csv"), GLOSSARY))
-    brief = brief_of(FRENCH, model, "doc.txt", glossary=glossary)
+    brief = brief_of(FRENCH, model, "doc.txt", glossary=glossary, facts_method=FactsMethod.LINE)
     assert model.steps() == ["translate", "translate again", "summary", "facts"]  # the first answer, then the repair
     assert "“PNUD” as “UNDP”, “ONU” as “UN”" in model.asked[1].messages[-1]["content"]
     assert [line.translation for line in brief.lines] == fixed.replace("[1] ", "").split("\n[2] ")
@@ -195,7 +197,7 @@ def _brief_of(text: str, translation: str, fact: str, glossary: Glossary | None 
         model.enqueue("translate again", translation)
     model.enqueue("summary", "The partners met [1]. They will meet again [2]. They met in Iraq [1].")
     model.enqueue("facts", json.dumps({"facts": [fact]}))
-    return brief_of(text, model, "doc.txt", glossary=glossary)
+    return brief_of(text, model, "doc.txt", glossary=glossary, facts_method=FactsMethod.LINE)
 
 
 def test_country_names_left_in_the_source_language_are_written_as_cldr_does_without_a_glossary() -> None:

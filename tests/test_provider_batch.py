@@ -105,9 +105,10 @@ def test_requests_go_out_as_a_file_and_the_results_give_the_direct_runs_briefs(
         if "done 1" in imported.stdout:
             break
     # the translation first (and its repairs, one round each, where the answers needed them),
-    # then summary and facts on the translation: the direct run's requests, each asked once
+    # then the summary on the translation (the facts are chosen from it by code): the direct
+    # run's requests, each asked once
     direct_calls = front(Path("direct/nantes.md"))["usage"]["llm_calls"]
-    assert sizes[0] == 1 and sizes[-1] == 2 and played == direct_calls
+    assert sizes[0] == 1 and sizes[-1] == 1 and played == direct_calls
     brief = Path("viafile/nantes.md").read_text(encoding="utf-8")
     assert front(Path("viafile/nantes.md"))["usage"]["llm_calls"] == 0
     assert without_run_details(brief) == without_run_details(Path("direct/nantes.md").read_text(encoding="utf-8"))
@@ -223,14 +224,14 @@ def test_an_expired_job_is_finished_by_the_next_and_a_stranger_result_is_refused
 
     assert result.exit_code == 0, result.output
     assert "job batch_1 expired" in result.stderr
-    # translations; summaries and facts (two-line documents: no length retry)
-    assert [len(job_input(stand_in, batch_id)) for batch_id in stand_in.created] == [2, 4]
-    assert len(stand_in.lines_run) == 6  # each request answered once: the two from the expired job were kept
+    # translations; summaries (two-line documents: no length retry; facts chosen by code)
+    assert [len(job_input(stand_in, batch_id)) for batch_id in stand_in.created] == [2, 2]
+    assert len(stand_in.lines_run) == 4  # each request answered once: the two from the expired job were kept
     assert "refused 1 result line(s) answering no request of ours" in result.stderr
-    assert "batch jobs: 6 answer(s) imported" in result.stderr
+    assert "batch jobs: 4 answer(s) imported" in result.stderr
     assert front(Path("outputs/lyon.md"))["status"] == front(Path("outputs/nantes.md"))["status"] == "complete"
     stats = runner.invoke(main, ["cache", "stats"])
-    assert ": 6 responses" in stats.stdout  # the stranger's answer was not stored
+    assert ": 4 responses" in stats.stdout  # the stranger's answer was not stored
 
 
 def test_a_request_failed_by_two_jobs_fails_its_document_not_the_batch(provider, runner, tmp_path: Path) -> None:

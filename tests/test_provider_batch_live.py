@@ -28,7 +28,7 @@ def test_exported_requests_run_on_the_engine_come_back_as_a_direct_runs_answers(
     model_file = ["--model-file", str(model.path)]
     write(tmp_path / "in" / "nantes.txt", NANTES)
 
-    # Round by round (translation first, then summary and facts, then any retry), each
+    # Round by round (translation first, then the summary, then any retry), each
     # round's requests run on the engine as a provider would, their results imported.
     engine = EmbeddedEngine(EngineConfig(model, context_per_slot=8192, parallel=1, threads=2))
     answered = 0
@@ -48,7 +48,7 @@ def test_exported_requests_run_on_the_engine_come_back_as_a_direct_runs_answers(
                 break
     finally:
         engine.stop()
-    assert 3 <= answered <= 4
+    assert 2 <= answered <= 3  # translation (maybe one repair), summary; the facts are chosen by code
     data = front(Path("outputs/nantes.md"))
     assert data["status"] == "complete" and data["endpoint"] == "embedded"
     assert data["usage"]["llm_calls"] == 0 and data["usage"]["cache_hits"] == answered

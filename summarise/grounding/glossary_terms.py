@@ -45,10 +45,10 @@ _LOWER = re.compile(r"[^\W\d_]+")
 _THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
 # English names of places that keep "the" ("the United States", "the Gambia"); every other
 # country or region goes without ("le Maroc" is "Morocco", never "the Morocco").
-_WITH_THE = frozenset(
-    "Islands Republic Kingdom United Territories Netherlands Philippines Bahamas Maldives Comoros "
-    "Seychelles Gambia Caribbean Americas Union Isle Lands Grenadines".split()
-)
+_WITH_THE = frozenset({
+    "Islands", "Republic", "Kingdom", "United", "Territories", "Netherlands", "Philippines", "Bahamas",
+    "Maldives", "Comoros", "Seychelles", "Gambia", "Caribbean", "Americas", "Union", "Isle", "Lands", "Grenadines",
+})  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,10 @@ DOC = "Le 11 mai 2022, le Maroc accueille la réunion.\n\nLa Coalition compte 84
 
 
 @pytest.fixture
-def doc() -> str:
+def doc(monkeypatch: pytest.MonkeyPatch) -> str:
+    # Faults are injected into every answer the model gives, the facts' among them: the facts are
+    # asked of the model here (the default method chooses them by code, with no call).
+    monkeypatch.setenv("SUMMARISE_FACTS_METHOD", "line")
     Path("doc.txt").write_text(DOC, encoding="utf-8")
     return "doc.txt"
 
