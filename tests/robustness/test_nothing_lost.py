@@ -47,12 +47,19 @@ def batch_process(*extra: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-@pytest.mark.parametrize("kill_after_requests", [1, 5, 9, 14])
+@pytest.mark.parametrize("moment", ["first call", "a third in", "two thirds in", "last call but one"])
 def test_sigkill_at_any_moment_leaves_only_complete_briefs_and_the_rerun_finishes(
-    runner, fault_stub, kill_after_requests: int
+    runner, fault_stub, moment: str
 ) -> None:
     names = make_folder()
     stub = fault_stub(latency=0.05)
+    total = planned_calls(*sorted(Path("in").iterdir()))  # the folder's calls, from the dry run's plan
+    kill_after_requests = {
+        "first call": 1,
+        "a third in": total // 3,
+        "two thirds in": 2 * total // 3,
+        "last call but one": total - 1,
+    }[moment]
     process = batch_process("--jobs", "2")
     deadline = time.monotonic() + 60
     while len(stub.requests) < kill_after_requests:  # the moment: this many model calls in
