@@ -151,9 +151,14 @@ def test_a_second_brief_with_a_large_glossary_reads_it_from_the_cache_and_an_edi
     assert "term set by the glossary: “PNUD” → “United Nations Development Programme”" in notes
 
 
-def test_no_cache_keeps_no_glossary(runner, step_endpoint) -> None:
+def test_no_cache_keeps_no_glossary_and_cache_clear_removes_the_kept_ones(runner, step_endpoint) -> None:
     Path("doc.txt").write_text(FRENCH, encoding="utf-8")
     large_glossary(Path("terms.csv"))
     result = runner.invoke(main, ["brief", "doc.txt", "-o", "doc.md", "--glossary", "terms.csv", "--no-cache"])
     assert result.exit_code == 0, result.output
     assert not (Path("cache") / FOLDER).exists()
+    assert runner.invoke(main, ["brief", "doc.txt", "-o", "doc.md", "--glossary", "terms.csv"]).exit_code == 0
+    assert len(list((Path("cache") / FOLDER).iterdir())) == 1
+    result = runner.invoke(main, ["cache", "clear"])
+    assert result.exit_code == 0 and "removed 1 packed glossaries" in result.output, result.output
+    assert not list((Path("cache") / FOLDER).iterdir())

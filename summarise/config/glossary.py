@@ -117,8 +117,8 @@ def load_glossary(path: Path, cache_dir: Path | None = None) -> Glossary:
         raise ConfigError(f"glossary {name}: cannot read it ({exc.strerror or exc})") from exc
     if len(data) > MAX_GLOSSARY_BYTES:
         raise ConfigError(f"glossary {name} is over {MAX_GLOSSARY_BYTES:,} bytes")
-    # Only a file of LAZY_LINES lines or more may be packed: for a smaller one the cache is not looked in.
-    kept = cache_entry(cache_dir, data) if cache_dir and data.count(b"\n") >= LAZY_LINES else None
+    # Only a file of LAZY_LINES lines or more is packed, so of as many bytes: a smaller one is not looked for.
+    kept = cache_entry(cache_dir, data) if cache_dir and len(data) >= LAZY_LINES else None
     if kept and (packed := cached(kept)):
         return Glossary(name, TermLines(name, packed))
     text = unicodedata.normalize("NFC", decode(data, f"glossary {name}"))

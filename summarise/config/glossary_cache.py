@@ -130,3 +130,13 @@ def store(path: Path, packed: PackedLines) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             os.unlink(temporary)  # gone already when it was renamed
+
+
+def clear(cache_dir: Path) -> int:
+    """Delete every kept glossary (`summarise cache clear`); how many there were."""
+    removed = 0
+    for path in (cache_dir / FOLDER).glob("*"):
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed += 1
+    return removed
