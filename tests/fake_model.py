@@ -9,6 +9,7 @@ answered yet" (None), as a provider round's collector answers.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from summarise.brief import Brief
 from summarise.config import DEFAULT_ENGINE_CONTEXT, BriefOptions
@@ -55,12 +56,13 @@ class FakeModel:
         return [request.step for request in self.asked]
 
 
-def brief_of(text: str, model: FakeModel, name: str = "storm.txt") -> Brief:
-    """The brief of `text` with default options, every answer from `model` (no endpoint is reached)."""
+def brief_of(text: str, model: FakeModel, name: str = "storm.txt", **options: Any) -> Brief:
+    """The brief of `text` read as the file `name`, every answer from `model` (no endpoint is
+    reached); `options` are BriefOptions' fields (glossary=..., facts_method=...), else defaults."""
     return build_brief(
         parse_document(text.encode(), name),
         LLM(Endpoint("fake", "fake", "fake", "not-needed"), context_tokens=8192),
         Prompts(),
-        BriefOptions(),
+        BriefOptions(**options),
         model=model,
     )

@@ -5,16 +5,12 @@ from __future__ import annotations
 
 import json
 
-from fake_model import FakeModel
+from fake_model import FakeModel, brief_of
 
-from summarise.config import BriefOptions, FactsMethod
-from summarise.model.endpoint import Endpoint
-from summarise.model.llm import LLM
-from summarise.pipeline import build_brief
+from summarise.config import FactsMethod
 from summarise.readers.text import parse_document
 from summarise.tasks.chosen_facts import Group, choose_lines, shorten
 from summarise.tasks.fact_answers import MAX_FACT_CHARS, parse_facts
-from summarise.tasks.prompts import Prompts
 
 # A press release: a heading, lines of events, and lines with figures late in each paragraph.
 SOURCE = (
@@ -63,13 +59,7 @@ def test_a_brief_takes_its_facts_from_the_translation_with_no_facts_call() -> No
     translated = "\n".join(f"[{n}] {text}" for n, text in ENGLISH.items())
     model = FakeModel().enqueue("translate", translated)
     model.enqueue("summary", "The Coalition met in Rome [2]. The Fund got 90 million [4]. It lacks 575 million [7].")
-    brief = build_brief(
-        _document(),
-        LLM(Endpoint("fake", "fake", "fake", "x"), context_tokens=8192),
-        Prompts(),
-        BriefOptions(facts_method=FactsMethod.CHOSEN),
-        model=model,
-    )
+    brief = brief_of(SOURCE, model, "release.txt", facts_method=FactsMethod.CHOSEN)
     assert "facts" not in model.steps()
     # Each fact on its own line, said as the translation says it, and seen there.
     assert len({fact.sentence for fact in brief.facts}) == len(brief.facts) >= 3
@@ -85,13 +75,7 @@ def test_the_model_still_writes_the_facts_with_the_line_method() -> None:
     model = FakeModel().enqueue("translate", translated)
     model.enqueue("summary", "The Coalition met in Rome [2]. The Fund got 90 million [4]. It lacks 575 million [7].")
     model.enqueue("facts", json.dumps({"facts": ["[4] The Fund received 90 million dollars."]}))
-    brief = build_brief(
-        _document(),
-        LLM(Endpoint("fake", "fake", "fake", "x"), context_tokens=8192),
-        Prompts(),
-        BriefOptions(facts_method=FactsMethod.LINE),
-        model=model,
-    )
+    brief = brief_of(SOURCE, model, "release.txt", facts_method=FactsMethod.LINE)
     assert model.steps().count("facts") == 1
     assert [fact.statement for fact in brief.facts] == ["The Fund received 90 million dollars."]
 

@@ -13,18 +13,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from fake_model import FakeModel
+from fake_model import FakeModel, brief_of
 
 from summarise.batch.reports import write_index
 from summarise.batch.state import STATE_FILE
 from summarise.brief import Brief
-from summarise.config import BriefOptions
 from summarise.config.memory import Remembered, TranslationMemory, load_memory
 from summarise.grounding.recheck import corrected
-from summarise.model.endpoint import Endpoint
-from summarise.model.llm import LLM
-from summarise.pipeline import build_brief
-from summarise.readers.text import parse_document
 from summarise.render import read_front_matter, render_markdown
 from summarise.render.front_matter import body_sha256, holding_review, split_markdown
 from summarise.render.html import read_page_record
@@ -33,7 +28,6 @@ from summarise.render.publish import write_brief
 from summarise.review import JOURNAL, finish_interrupted, record_review
 from summarise.review.edits import write_correction
 from summarise.review.memory import glossary_offers, remember, reviewed_lines
-from summarise.tasks.prompts import Prompts
 
 FRENCH = (
     "Le PNUD finance la stabilisation en Irak depuis 2015.\n\n"
@@ -53,8 +47,7 @@ def answers(translation: str = WRONG) -> FakeModel:
 
 
 def make(model: FakeModel, text: str = FRENCH, name: str = "doc.txt", memory: TranslationMemory | None = None) -> Brief:
-    llm = LLM(Endpoint("fake", "fake", "fake", "not-needed"), context_tokens=8192)
-    return build_brief(parse_document(text.encode(), name), llm, Prompts(), BriefOptions(memory=memory), model=model)
+    return brief_of(text, model, name, memory=memory)
 
 
 def folder_of(tmp_path: Path) -> Path:

@@ -13,22 +13,17 @@ from pathlib import Path
 
 import pytest
 from conftest import INPUTS
-from fake_model import FakeModel
+from fake_model import FakeModel, brief_of
 
 from summarise.brief import Brief
 from summarise.cli import main
-from summarise.config import BriefOptions
 from summarise.config.glossary import Entry, Glossary, load_glossary
 from summarise.errors import ConfigError
 from summarise.grounding.glossary_checks import line_misses, text_misses
 from summarise.grounding.glossary_terms import set_terms
 from summarise.grounding.name_forms import name_forms_check
-from summarise.model.endpoint import Endpoint
-from summarise.model.llm import LLM
-from summarise.pipeline import build_brief
 from summarise.readers.text import parse_document
 from summarise.render.markdown import render_markdown
-from summarise.tasks.prompts import Prompts
 
 FRENCH = (
     "Le PNUD finance la stabilisation en Irak depuis 2015.\n\n"
@@ -94,13 +89,7 @@ def test_what_code_cannot_place_stays_flagged_and_no_term_is_put_where_the_sourc
     model.enqueue("summary", "The programme funds Iraq [1]. The UN met [2]. It met in Geneva [2].")
     model.enqueue("facts", json.dumps({"facts": ["[2] The UN and PNUD met in Geneva on 3 March 2024."]}))
     glossary = load_glossary(write(str(tmp_path / "terms.csv"), GLOSSARY))
-    brief = build_brief(
-        parse_document(FRENCH.encode(), "doc.txt"),
-        LLM(Endpoint("fake", "fake", "fake", "not-needed"), context_tokens=8192),
-        Prompts(),
-        BriefOptions(glossary=glossary),
-        model=model,
-    )
+    brief = brief_of(FRENCH, model, "doc.txt", glossary=glossary)
     first, second = brief.lines
     assert first.problems == ("glossary: “PNUD” not written “UNDP”",) and not first.notes
     assert second.translation.endswith("with PNUD.") and not second.notes  # the source line has no "PNUD"
@@ -149,14 +138,7 @@ def test_the_repair_call_fixes_a_missed_term_where_it_can(tmp_path: Path) -> Non
     model.enqueue("summary", "UNDP funds Iraq [1]. The UN met [2]. It met in Geneva [2].")
     model.enqueue("facts", json.dumps({"facts": ["[1] UNDP has funded stabilization in Iraq since 2015."]}))
     glossary = load_glossary(write(str(tmp_path / "terms.csv"), GLOSSARY))
-    endpoint = Endpoint("fake", "fake", "fake", "not-needed")
-    brief = build_brief(
-        parse_document(FRENCH.encode(), "doc.txt"),
-        LLM(endpoint, context_tokens=8192),
-        Prompts(),
-        BriefOptions(glossary=glossary),
-        model=model,
-    )
+    brief = brief_of(FRENCH, model, "doc.txt", glossary=glossary)
     assert model.steps() == ["translate", "translate again", "summary", "facts"]  # the first answer, then the repair
     assert "“PNUD” as “UNDP”, “ONU” as “UN”" in model.asked[1].messages[-1]["content"]
     assert [line.translation for line in brief.lines] == fixed.replace("[1] ", "").split("\n[2] ")
@@ -212,13 +194,7 @@ def _brief_of(text: str, translation: str, fact: str, glossary: Glossary | None 
         model.enqueue("translate again", translation)
     model.enqueue("summary", "The partners met [1]. They will meet again [2]. They met in Iraq [1].")
     model.enqueue("facts", json.dumps({"facts": [fact]}))
-    return build_brief(
-        parse_document(text.encode(), "doc.txt"),
-        LLM(Endpoint("fake", "fake", "fake", "not-needed"), context_tokens=8192),
-        Prompts(),
-        BriefOptions(glossary=glossary),
-        model=model,
-    )
+    return brief_of(text, model, "doc.txt", glossary=glossary)
 
 
 def test_country_names_left_in_the_source_language_are_written_as_cldr_does_without_a_glossary() -> None:

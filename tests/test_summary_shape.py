@@ -50,22 +50,15 @@ ENGLISH = (
 
 
 def _brief(*summaries: str, finish_reason: str = "stop"):
-    from fake_model import FakeModel
+    from fake_model import FakeModel, brief_of
 
-    from summarise.config import BriefOptions, FactsMethod
-    from summarise.model.endpoint import Endpoint
-    from summarise.model.llm import LLM
-    from summarise.pipeline import build_brief
-    from summarise.readers.text import parse_document
-    from summarise.tasks.prompts import Prompts
+    from summarise.config import FactsMethod
 
     model = FakeModel().enqueue("translate", ENGLISH)
     model.enqueue("summary", summaries[0], finish_reason=finish_reason)
     model.enqueue("summary length", *summaries[1:])
-    document = parse_document(SOURCE.encode(), "doc.txt")
-    llm = LLM(Endpoint("fake", "fake", "fake", "x"), context_tokens=8192)
     # Facts chosen by code: no facts call to answer, the summary is what is tested here.
-    brief = build_brief(document, llm, Prompts(), BriefOptions(facts_method=FactsMethod.CHOSEN), model=model)
+    brief = brief_of(SOURCE, model, "doc.txt", facts_method=FactsMethod.CHOSEN)
     length = next(c for c in brief.checks if c.name.startswith("Summary of"))
     return brief, model.steps(), length
 

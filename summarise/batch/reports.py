@@ -10,11 +10,13 @@ from summarise.batch.discover import INDEX_FILE, INDEX_PAGE
 from summarise.batch.dry_run import aligned as _table
 from summarise.batch.index_rows import table_cell
 from summarise.batch.outcomes import BatchRun, Status
-from summarise.batch.state import read_state
+from summarise.batch.state import folder_lock, read_state
 from summarise.brief.files import INDEX_MARK, write_ours
 from summarise.reporting.terminal import shown
 
 # --- index -----------------------------------------------------------------------------
+
+INDEX_LOCK = "index.lock"  # in the folder's LOCKS: held by every writer of index.md and index.html
 
 
 def _failed(output_dir: Path) -> dict[str, dict[str, Any]]:
@@ -57,11 +59,18 @@ def render_index_page(output_dir: Path, entries: list[Entry] | None = None) -> s
 
 
 def write_index(output_dir: Path) -> Path:
-    """index.md and index.html; returns the former."""
+    """index.md and index.html; returns the former.
+
+    Every writer of the index (a batch, the review desk, `summarise review`) comes here. The
+    folder is listed after taking the index's lock and written before letting it go: a listing
+    taken outside it could miss a brief another process wrote meanwhile, and that process's
+    index, listing the brief, could then be overwritten by this older one.
+    """
     path = output_dir / INDEX_FILE
-    entries = Catalog.of(output_dir).refresh()  # each row made when its brief last changed, not again here
-    write_ours(path, render_index(output_dir, entries))
-    write_ours(output_dir / INDEX_PAGE, render_index_page(output_dir, entries))
+    with folder_lock(output_dir, INDEX_LOCK):
+        entries = Catalog.of(output_dir).refresh()  # each row made when its brief last changed, not again here
+        write_ours(path, render_index(output_dir, entries))
+        write_ours(output_dir / INDEX_PAGE, render_index_page(output_dir, entries))
     return path
 
 

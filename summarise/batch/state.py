@@ -24,7 +24,7 @@ from summarise.reporting import Reporter
 
 STATE_FILE = ".summarise-batch.json"
 STATE_VERSION = 1
-LOCKS = ".summarise-locks"  # inside the output folder: one lock per brief, one for the state file
+LOCKS = ".summarise-locks"  # inside the output folder: one lock per brief, one for the state file, one for the index
 CLAIMED = "being summarised by another summarise process"  # the outcome of a document another run holds
 
 
@@ -88,11 +88,12 @@ def _recorded(outcome: Outcome) -> bool:
 
 
 @contextlib.contextmanager
-def _state_lock(output_dir: Path) -> Iterator[None]:
-    """The state file's lock, or none when no lock folder can be had (better than no record)."""
+def folder_lock(output_dir: Path, name: str) -> Iterator[None]:
+    """A lock shared by every process writing one file of the folder (the state file, the
+    index), or none when no lock folder can be had (better a record than none)."""
     try:
         (output_dir / LOCKS).mkdir(parents=True, exist_ok=True)
-        lock = FileLock(output_dir / LOCKS / "state.lock")
+        lock = FileLock(output_dir / LOCKS / name)
         lock.acquire(timeout=60)
     except (OSError, Timeout):
         yield
@@ -109,7 +110,7 @@ def write_state(output_dir: Path, items: Sequence[Item], run: BatchRun) -> None:
     A document another process was working on keeps that process's entry; the file is
     read and written under a lock, so two runs finishing together both land.
     """
-    with _state_lock(output_dir):
+    with folder_lock(output_dir, "state.lock"):
         previous = read_state(output_dir)
         names = {item.name for item in items}
         documents = {name: entry for name, entry in previous.items() if name in names}
