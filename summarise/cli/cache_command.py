@@ -51,8 +51,11 @@ def cache_stats(cache_dir: Path | None) -> None:
 @cache_dir_option()
 @reports_errors
 def cache_clear(cache_dir: Path | None) -> None:
-    """Delete every cached response (the model file stays). Example: summarise cache clear"""
+    """Delete every cached response and packed glossary (the model file stays). Example: summarise cache clear"""
+    from summarise.config.glossary_cache import clear
     from summarise.model.cache import cache_for_command
 
     removed = cache_for_command(_cache_folder(cache_dir) / "responses", Reporter(say)).clear()
     click.echo(f"removed {removed} cached responses")
+    if glossaries := clear(_cache_folder(cache_dir)):
+        click.echo(f"removed {glossaries} packed glossaries")

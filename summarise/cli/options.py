@@ -24,7 +24,7 @@ from summarise.config import (
     checked,
     default_cache_dir,
 )
-from summarise.config.glossary import load_glossary
+from summarise.config.glossary import Glossary, load_glossary
 from summarise.documents.languages import ENGLISH, Language, parse_language
 from summarise.errors import ConfigError
 
@@ -154,6 +154,14 @@ def endpoint_options(command: F) -> F:
     return command
 
 
+def _glossary(options: dict[str, Any]) -> Glossary | None:
+    """--glossary, read and checked; a large file kept packed in the cache folder (not with --no-cache)."""
+    if not options.get("glossary"):
+        return None
+    cache_dir = None if options["no_cache"] else options["cache_dir"] or default_cache_dir()
+    return load_glossary(options["glossary"], cache_dir)
+
+
 def settings_from(options: dict[str, Any]) -> Settings:
     """Settings from the parsed options, with the multi-setting rules applied."""
     return checked(
@@ -178,6 +186,6 @@ def settings_from(options: dict[str, Any]) -> Settings:
             verbose=options["verbose"],
             speculative=options["speculative"].lower(),
             # Read and checked now: a bad glossary is one Error: line before any model call.
-            glossary=load_glossary(options["glossary"]) if options.get("glossary") else None,
+            glossary=_glossary(options),
         )
     )

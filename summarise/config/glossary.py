@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
+from summarise.config.glossary_cache import PackedLines, cache_entry, cached, store
 from summarise.config.term_index import WORD, Match, TermIndex
 from summarise.config.term_index import Entry as Entry  # where the rest of the package reads it
 from summarise.config.term_lines import LAZY_LINES, TermLines, plain_lines
@@ -101,8 +102,9 @@ def prompt_lines(entries: Sequence[Entry]) -> str:
     return "\n".join(f"- {entry.source} → {entry.target}" for entry in entries)
 
 
-def load_glossary(path: Path) -> Glossary:
-    """Read and check a glossary file; anything wrong is one ConfigError naming the line."""
+def load_glossary(path: Path, cache_dir: Path | None = None) -> Glossary:
+    """Read and check a glossary file; anything wrong is one ConfigError naming the line. A large plain
+    file, once read, is kept packed in `cache_dir` under its sha256 (config/glossary_cache.py)."""
     name = str(path)
     try:
         if path.is_dir():
@@ -115,9 +117,15 @@ def load_glossary(path: Path) -> Glossary:
         raise ConfigError(f"glossary {name}: cannot read it ({exc.strerror or exc})") from exc
     if len(data) > MAX_GLOSSARY_BYTES:
         raise ConfigError(f"glossary {name} is over {MAX_GLOSSARY_BYTES:,} bytes")
+    # Only a file of LAZY_LINES lines or more is packed, so of as many bytes: a smaller one is not looked for.
+    kept = cache_entry(cache_dir, data) if cache_dir and len(data) >= LAZY_LINES else None
+    if kept and (packed := cached(kept)):
+        return Glossary(name, TermLines(name, packed))
     text = unicodedata.normalize("NFC", decode(data, f"glossary {name}"))
-    if (large := _large(text, name)) is not None:
-        return Glossary(name, large)
+    if (packed := _large(text)) is not None:
+        if kept:
+            store(kept, packed)
+        return Glossary(name, TermLines(name, packed))
     rows = _rows(text, name)
     entries = _entries(rows, name)
     if not entries:
@@ -125,7 +133,7 @@ def load_glossary(path: Path) -> Glossary:
     return Glossary(name, tuple(entries))
 
 
-def _large(text: str, name: str) -> TermLines | None:
+def _large(text: str) -> PackedLines | None:
     """A large file of plain `source,target` lines, read lazily (config/term_lines.py); None for any other."""
     if text.count("\n") < LAZY_LINES:
         return None
@@ -138,8 +146,7 @@ def _large(text: str, name: str) -> TermLines | None:
     header = _header([cell.strip() for cell in head[top].split(delimiter)])
     if header is not None and header != ["source", "target"]:
         return None  # language columns (or an unknown one): read entry by entry
-    plain = plain_lines(text, delimiter, top + 1 if header else top)  # data lines only: a header is no term
-    return TermLines(name, *plain, delimiter) if plain is not None else None
+    return plain_lines(text, delimiter, top + 1 if header else top)  # data lines only: a header is no term
 
 
 def _rows(text: str, name: str) -> list[tuple[int, list[str]]]:

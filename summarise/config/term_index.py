@@ -44,9 +44,21 @@ def term_keys(term: str) -> tuple[str, ...]:
     return tuple(map(word_key, WORD.findall(term)))
 
 
-def words(text: str) -> list[tuple[str, int, int]]:
+Words = tuple[tuple[str, int, int], ...]
+_KEPT_CHARS = 4_000  # a line, a fact, a sentence: kept; a whole document is keyed each time, not held
+
+
+def words(text: str) -> Words:
     """(key, start, end) of every word of `text`."""
-    return [(word_key(m.group()), m.start(), m.end()) for m in WORD.finditer(text)]
+    return _kept_words(text) if len(text) <= _KEPT_CHARS else _words(text)
+
+
+def _words(text: str) -> Words:
+    return tuple((word_key(m.group()), m.start(), m.end()) for m in WORD.finditer(text))
+
+
+# A brief matches each line several times (terms set, checks, the requests' entries), against each glossary.
+_kept_words = lru_cache(maxsize=512)(_words)
 
 
 # Between two words of a term, and around it: what counts as "as written". Spaces, apostrophes
@@ -138,7 +150,7 @@ class TermIndex:
             if len(candidates := self._by_first[first]) > 1:
                 candidates.sort(key=lambda item: -len(item[0]))
 
-    def find(self, text: str, found: list[tuple[str, int, int]] | None = None) -> list[Match]:
+    def find(self, text: str, found: Words | None = None) -> list[Match]:
         """Non-overlapping occurrences in `text` (its `words`: `found`, when known), the longest first at each word."""
         found = words(text) if found is None else found
         keys = tuple(key for key, _, _ in found)

@@ -4,10 +4,11 @@ Reading and keying every entry of a 100,000-line file costs seconds of Python, m
 brief against a quick endpoint, although a document uses a few dozen terms. A file of
 `source,target` lines (no quotes, no language columns: what `plain_lines` accepts, every
 line's shape checked at load) is therefore kept as its lines, bucketed by their first three
-characters; an `Entry` is built, keyed and indexed only for the lines of a bucket some text's
-word starts with (`TermLines.find`). Two entries of one source term have one first word,
-so they meet in one bucket: a term written twice with two targets is refused when a text
-first has its first letters, before any request that could carry it.
+characters and packed (config/glossary_cache.py: the same blob is kept in the cache folder, so
+the next brief with the file reads none of this again); an `Entry` is built, keyed and indexed
+only for the lines of a bucket some text's word starts with (`TermLines.find`). Two entries of
+one source term have one first word, so they meet in one bucket: a term written twice with two
+targets is refused when a text first has its first letters, before any request that could carry it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import overload
 
+from summarise.config.glossary_cache import PackedLines, pack
 from summarise.config.term_index import WORD, Entry, Match, TermIndex, word_key, words
 from summarise.errors import ConfigError
 
@@ -27,8 +29,8 @@ _LINE_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines s
 _PREFIX = 3  # a bucket: the first three characters of a line whose first word is at least that long
 
 
-def plain_lines(text: str, delimiter: str, start: int) -> tuple[list[str], dict[str, list[int]]] | None:
-    """The lines of `text`, and their numbers (0-based) by their first three characters, when every line from
+def plain_lines(text: str, delimiter: str, start: int) -> PackedLines | None:
+    """The lines of `text` (0-based numbers) packed by bucket (`_bucket_key`), when every line from
     `start` on is blank, a comment or one `source,target` entry (one delimiter, a letter or digit in
     the source, a target), at least one an entry; None for any other file (read entry by entry, each
     line with its own error). Checked by string searches and one pass of a few C calls per line."""
@@ -51,7 +53,18 @@ def plain_lines(text: str, delimiter: str, start: int) -> tuple[list[str], dict[
     if any(lines[number].strip() and not lines[number].lstrip().startswith("#") for number in others):
         return None
     entries = (number for numbers in by_letters.values() for number in numbers)
-    return (lines, by_letters) if any(not lines[number].lstrip().startswith("#") for number in entries) else None
+    if all(lines[number].lstrip().startswith("#") for number in entries):
+        return None
+    buckets: dict[str, list[int]] = {}
+    for prefix, numbers in by_letters.items():  # each distinct three characters keyed once, not each line
+        buckets.setdefault(_bucket_key(prefix), []).extend(numbers)
+    return pack(lines, buckets, delimiter)
+
+
+def _bucket_key(prefix: str) -> str:
+    """The casefolded, accent-free first three characters of a source term ("PNU" and "pnu" together),
+    "" for a term that starts otherwise (a short word, a mark): that bucket is always opened."""
+    return word_key(prefix)[:_PREFIX] if len(prefix) == _PREFIX and prefix.isalnum() else ""
 
 
 class TermLines(Sequence[Entry]):
@@ -60,10 +73,9 @@ class TermLines(Sequence[Entry]):
     only the lines whose first word is that word become entries. As a sequence (`Glossary.entries`),
     every entry: built then, all of them."""
 
-    def __init__(self, name: str, lines: list[str], by_letters: dict[str, list[int]], delimiter: str) -> None:
-        self.name, self._lines, self._by_letters, self._delimiter = name, lines, by_letters, delimiter
-        self._buckets: dict[str, list[int]] | None = None
-        self._by_word: dict[str, list[int]] = {}  # the lines of the opened buckets, by their first word's key
+    def __init__(self, name: str, packed: PackedLines) -> None:
+        self.name, self._packed, self._delimiter = name, packed, packed.delimiter
+        self._by_word: dict[str, list[tuple[int, str]]] = {}  # the opened buckets' lines, by their first word's key
         self._opened: set[str] = set()
         self._built: set[str] = set()  # first words whose lines are entries (or comments) already
         self._seen: dict[tuple[str, ...], Entry] = {}
@@ -71,34 +83,22 @@ class TermLines(Sequence[Entry]):
         self._lock = threading.RLock()
         self.examined = 0  # lines made into entries so far: bounded by the texts' words, not the file
 
-    def _bucketed(self) -> dict[str, list[int]]:
-        """Line numbers by the casefolded, accent-free first three characters of their source term
-        ("PNU" and "pnu" together), "" for a line whose term starts otherwise (a short word, a mark):
-        always opened. Each distinct three characters keyed once, not each line."""
-        if self._buckets is None:
-            self._buckets = {}
-            for prefix, numbers in self._by_letters.items():
-                key = word_key(prefix)[:_PREFIX] if len(prefix) == _PREFIX and prefix.isalnum() else ""
-                self._buckets.setdefault(key, []).extend(numbers)
-        return self._buckets
-
     def index_for_words(self, keys: Iterable[str]) -> TermIndex:
         keys = set(keys) - self._built
         if not keys:
             return self._index
         # A word's key keeps its first three characters (word_key strips a plural only beyond them).
         for prefix in ({key[:_PREFIX] for key in keys} | {""}) - self._opened:
-            for number in self._bucketed().get(prefix, ()):
-                first = WORD.search(self._lines[number])  # every line has one: plain_lines checked it
-                self._by_word.setdefault(word_key(first.group()) if first else "", []).append(number)
+            for number, line in self._packed.lines(prefix):
+                first = WORD.search(line)  # every line has one: plain_lines checked it
+                self._by_word.setdefault(word_key(first.group()) if first else "", []).append((number, line))
             self._opened.add(prefix)
         for key in keys:
-            self._index.add(self._entry(number) for number in sorted(self._by_word.get(key, ())))
+            self._index.add(self._entry(number, line) for number, line in sorted(self._by_word.get(key, ())))
         self._built |= keys
         return self._index
 
-    def _entry(self, number: int) -> Entry | None:
-        line = self._lines[number]
+    def _entry(self, number: int, line: str) -> Entry | None:
         if not line.strip() or line.lstrip().startswith("#"):
             return None
         source, target = (cell.strip() for cell in line.split(self._delimiter))
@@ -126,7 +126,7 @@ class TermLines(Sequence[Entry]):
     @property
     def _all(self) -> tuple[Entry, ...]:
         with self._lock:
-            self.index_for_words(self._bucketed())  # every bucket opened
+            self.index_for_words(self._packed.keys)  # every bucket opened
             self.index_for_words(self._by_word)  # every line an entry
             return tuple(sorted(self._seen.values(), key=lambda entry: entry.line))
 
