@@ -431,3 +431,9 @@ def test_a_country_name_set_by_code_drops_the_article_english_does_not_give_it()
     assert set_terms(names, source, written).text == (
         "Morocco hosts the meeting, which confirms the role of Morocco and the United States."
     )
+
+
+def test_a_users_term_that_names_a_country_drops_the_article_too() -> None:
+    glossary = Glossary("terms.csv", (Entry("Maroc", "Morocco"), Entry("PNUD", "UNDP")))
+    written = "The Maroc thanked the PNUD."
+    assert set_terms(glossary, "Le Maroc a remercié le PNUD.", written).text == "Morocco thanked the UNDP."

@@ -47,6 +47,12 @@ def place_names(source_language: str, target_language: str) -> Glossary | None:
     return Glossary(BUILT_IN, tuple(entries)) if entries else None
 
 
+@lru_cache(maxsize=4)
+def names_of_places(language: str) -> frozenset[str]:
+    """Every country and region name CLDR writes in `language`."""
+    return frozenset(_territories(language).values())
+
+
 def below(user: Glossary | None, built_in: Glossary | None) -> Glossary | None:
     """The built-in names the user's glossary does not already hold: theirs win."""
     if built_in is None or user is None:

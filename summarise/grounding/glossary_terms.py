@@ -32,7 +32,7 @@ from rapidfuzz import fuzz
 
 from summarise.brief import Fact, SummarySentence
 from summarise.config.glossary import Entry, Glossary
-from summarise.config.place_names import BUILT_IN
+from summarise.config.place_names import BUILT_IN, names_of_places
 from summarise.config.term_index import find_terms, words
 from summarise.documents import Document
 from summarise.grounding.glossary_checks import distinctive
@@ -66,9 +66,8 @@ class TermsSet:
 def set_terms(glossary: Glossary, source: str, text: str, *, english: bool = True) -> TermsSet:
     """`text` with the glossary's target term written over the forms of source terms that
     `source` holds (see the module's docstring): no more often than `source` holds a term
-    and `text` lacks its target. A built-in place name loses the "the" the source's article
-    left before it, unless English keeps one there."""
-    places = english and glossary.path == BUILT_IN
+    and `text` lacks its target. A place name (built in, or a user's term CLDR names a place)
+    loses the "the" the source's article left before it, unless English keeps one there."""
     found = glossary.find(source)
     if not found or not text:
         return TermsSet(text)
@@ -94,12 +93,17 @@ def set_terms(glossary: Glossary, source: str, text: str, *, english: bool = Tru
     changes: list[tuple[str, str]] = []
     for start, end, entry in sorted(spans, key=lambda span: span[0], reverse=True):
         before, after = text[:start], text[end:]
-        if places and not _WITH_THE.intersection(entry.target.split()):
+        if english and _place(entry.target, glossary) and not _WITH_THE.intersection(entry.target.split()):
             before = _THE_BEFORE.sub("", before)
         term, before = _fitted(entry.target, before, english)
         changes.append((text[start:end], term))
         text = before + term + after
     return TermsSet(text, tuple(reversed(changes)))
+
+
+def _place(target: str, glossary: Glossary) -> bool:
+    """Whether a target term names a country or region: a built-in name, or a user's that CLDR has."""
+    return glossary.path == BUILT_IN or target in names_of_places("en")
 
 
 def _forms(text: str, entry: Entry, lower: set[str]) -> list[tuple[int, int]]:
