@@ -72,19 +72,19 @@ def test_brief_of_a_french_press_release(cassette, runner) -> None:
     # or 4, at most 90 words, under a cap of 200 tokens): no retry, nothing trimmed.
     checks = section(markdown, "Checks")
     assert "✅ **Summary of 3 to 5 sentences:** 4 sentences" in checks
-    # Each fact on a line of its own (at most 4 a group of about 6 lines: 8 of the 11 lines),
+    # Each fact on a line of its own (at most 3 a group of about 6 lines: 6 of the 11 lines),
     # the lines with figures among them, its names found in that line's translation.
     lines = [fact["sentence"] for fact in data["facts"]]
-    assert len(set(lines)) == len(lines) == 8
+    assert len(set(lines)) == len(lines) == 6
     by_line = {fact["sentence"]: fact["statement"] for fact in data["facts"]}
     with_figures = {1: "2022", 8: "2018", 10: "2014", 11: "84"}  # every line with a figure
     assert all(figure in by_line.get(line, "") for line, figure in with_figures.items()), by_line
     # The translation of line 8 says "June 18, 2018" for "juin 2018": its fact is flagged for
-    # the day the source does not give, the other 7 are seen on their line.
+    # the day the source does not give, the other 5 are seen on their line.
     flagged = [fact for fact in data["facts"] if not fact["supported"]]
     assert [fact["sentence"] for fact in flagged] == [8] and flagged[0]["status"] == "flagged"
     assert "“June 18, 2018” is not in the quoted sentence" in markdown
-    assert markdown.count("✅ seen on its line") == 7
+    assert markdown.count("✅ seen on its line") == 5
     assert "✅ **Names in the facts found in the translation of their line:**" in checks
     assert len(data["summary_sentences"]) == 4 and front["status"] == "complete"
     # Its translation writes "le 11 mai" (no year) as "the 11th May": the same day, not a

@@ -29,6 +29,7 @@ from summarise.chunking import Chunk
 from summarise.config import FactsMethod
 from summarise.errors import FactsUnreadable, UnusableAnswer
 from summarise.model import Completion, Message, Request
+from summarise.tasks.chosen_facts import FACTS_PER_GROUP as CHOSEN_PER_GROUP
 from summarise.tasks.chosen_facts import Group, chosen_facts
 from summarise.tasks.common import Answer, AnyStep, Step, TaskContext, Work, glossary_note, with_task
 from summarise.tasks.fact_answers import MAX_FACTS_PER_CHUNK, fact_key, facts_schema, parse_facts
@@ -217,7 +218,7 @@ def chunk_facts(work: Work) -> tuple[list[RawFact], list[str]]:
     """The facts of a chunk, group by group, and a problem for each group that could not be read."""
     context, chunk = work.context, work.the_chunk
     if context.options.facts_method == FactsMethod.CHOSEN:
-        limits = [Group(g.first, g.last, g.max_facts) for g in line_groups(chunk)]
+        limits = [Group(g.first, g.last, min(g.max_facts, CHOSEN_PER_GROUP)) for g in line_groups(chunk)]
         translated = finished(work)
         return chosen_facts(chunk.sentences, translated, context.document.language, context.target.code, limits), []
     groups = [work.result_for(FACTS_REPAIR, lines) for lines in FACTS_REPAIR.items(work)]
