@@ -437,3 +437,17 @@ def test_a_users_term_that_names_a_country_drops_the_article_too() -> None:
     glossary = Glossary("terms.csv", (Entry("Maroc", "Morocco"), Entry("PNUD", "UNDP")))
     written = "The Maroc thanked the PNUD."
     assert set_terms(glossary, "Le Maroc a remercié le PNUD.", written).text == "Morocco thanked the UNDP."
+
+
+def test_a_term_the_source_holds_only_inside_a_longer_one_is_set_where_the_text_writes_it_alone(
+    tmp_path: Path,
+) -> None:
+    terms = "source,target\nCoalition mondiale contre Daech,Global Coalition to Defeat Daesh/ISIS\nDaech,Daesh\n"
+    glossary = load_glossary(write(str(tmp_path / "terms.csv"), terms))
+    source = "Les représentants de la Coalition mondiale contre Daech se sont rencontrés."
+    written = "The Global Coalition to Defeat Daesh/ISIS met to review the campaign against Daech."
+    assert set_terms(glossary, source, written).text == (
+        "The Global Coalition to Defeat Daesh/ISIS met to review the campaign against Daesh."
+    )
+    # Where the source does not hold the term at all, nothing is set (the check flags it).
+    assert set_terms(glossary, "Les représentants se sont rencontrés.", written).text == written
