@@ -24,6 +24,7 @@ from pathlib import Path
 from _common import ROOT
 
 from summarise.config.glossary import Glossary, load_glossary
+from summarise.config.term_index import Entry, find_terms
 from summarise.grounding.glossary_checks import line_misses, target_matches, text_misses
 from summarise.grounding.glossary_terms import set_terms
 from summarise.render.json import brief_from_record
@@ -56,8 +57,15 @@ def line_tally(glossary: Glossary, source: str, translation: str, tally: Tally) 
     tally.add(wanted, kept, len(line_misses(glossary, source, translation)))
 
 
+def nested(glossary: Glossary, source: str, text: str) -> set[Entry]:
+    """Terms `text` names (as the source or the glossary writes them) that `source` holds inside
+    a longer term ("Daech" in "Coalition mondiale contre Daech"): the source has them too."""
+    named = {m.entry for m in glossary.find(text)} | {m.entry for m in glossary.find_targets(text)}
+    return {entry for entry in named if find_terms(source, [entry], "source")}
+
+
 def statement_tally(glossary: Glossary, about: str, text: str, tally: Tally) -> None:
-    relevant = {m.entry for m in glossary.find(about)}
+    relevant = {m.entry for m in glossary.find(about)} | nested(glossary, about, text)
     kept = len(target_matches(text, relevant))
     misses = len(text_misses(glossary, text, about))
     tally.add(kept + misses, kept, misses)
@@ -66,6 +74,7 @@ def statement_tally(glossary: Glossary, about: str, text: str, tally: Tally) -> 
 def inserted(glossary: Glossary, source: str, before: str, after: str) -> int:
     """Target terms that are in `after` and not in `before` although `source` lacks their source term."""
     held = {m.entry.target_keys for m in glossary.find(source)}
+    held |= {entry.target_keys for entry in nested(glossary, source, after)}
 
     def unheld(text: str) -> int:  # all targets at once: "Daesh" inside "…Daesh/ISIS" is the longer term's
         return sum(m.entry.target_keys not in held for m in glossary.find_targets(text))
