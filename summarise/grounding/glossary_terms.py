@@ -74,10 +74,12 @@ def set_terms(glossary: Glossary, source: str, text: str, *, english: bool = Tru
     wanted = Counter(match.entry for match in found)
     # A term the source holds only inside a longer one ("Daech" in "Coalition mondiale contre
     # Daech") that the text writes on its own as the source does ("the campaign against Daech"):
-    # the source has it, so setting it inserts nothing.
-    for entry in {match.entry for match in glossary.find(text)} - set(wanted):
-        if inside := len(find_terms(source, [entry], "source")):
-            wanted[entry] = inside
+    # the source has it, so setting it inserts nothing. Only a term of several words can hold
+    # another: most lines skip the second search.
+    if any(len(entry.source_keys) > 1 for entry in wanted):
+        for entry in {match.entry for match in glossary.find(text)} - set(wanted):
+            if inside := len(find_terms(source, [entry], "source")):
+                wanted[entry] = inside
     targets = find_terms(text, wanted, "target")
     written = Counter(match.entry.target_keys for match in targets)
     taken: list[tuple[int, int]] = [(match.start, match.end) for match in targets]  # never written over

@@ -11,8 +11,8 @@
   normalised or fuzzy) and flags it when absent. For strong endpoints.
 
 With "line" (and "chosen"), facts are taken per group of about 6 lines (split at paragraph
-ends), up to 4 per group (3 with "chosen") and at most one per line, so they cover the whole document instead
-of bunching on its first lines. Structured output is requested as a JSON schema (llama.cpp turns it
+ends), up to 4 per group (3 with "chosen") and at most one per line, so they cover the whole
+document instead of bunching on its first lines. Structured output is requested as a JSON schema (llama.cpp turns it
 into a grammar), falling back to JSON mode, then to plain text parsed tolerantly; an
 unreadable answer gets one repair attempt, then that group's facts are reported missing,
 never dropped silently.
